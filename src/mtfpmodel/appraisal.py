@@ -1,0 +1,80 @@
+"""Invest-to-save appraisal per savings stream: payback year and NPV (reported, not in the gap).
+
+For a stream with capital, cash flows run from year 1 to the end of the last tranche's
+repayments (at least the plan's last year): the gross saving, continued at its last plan-year
+level beyond the plan, less financing costs and implementation costs.
+``NPV = sum_t flow[t] / (1 + discount_rate)**t``. The payback year is the first plan year in
+which the cumulative flow is at or above zero; "beyond the plan" when it is later.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mtfpmodel.engine import Results
+from mtfpmodel.schema import Scenario
+from mtfpmodel.streams.financing import financing_cost
+
+BEYOND = "beyond the plan"
+
+
+def stream_flows(gross: np.ndarray, capital: np.ndarray, rate: float, life: int, method: str,
+                 implementation: np.ndarray) -> np.ndarray:
+    """Net cash flow by year t = 0..H of one stream, H = last spend year + life (at least T)."""
+    T = gross.shape[0] - 1
+    spend_years = np.flatnonzero(capital)
+    horizon = max(T, int(spend_years.max()) + life if spend_years.size else T)
+    extended_gross = np.concatenate([gross, np.full(horizon - T, gross[-1])])
+    extended_capital = np.concatenate([capital, np.zeros(horizon - T)])
+    extended_costs = np.concatenate([implementation, np.zeros(horizon - T)])
+    financing = financing_cost(extended_capital[None, :], np.array([rate]), life, method)[0]
+    return extended_gross - financing - extended_costs
+
+
+def npv(flows: np.ndarray, discount_rate: float) -> float:
+    """Net present value of flows in years 0..H at ``discount_rate`` (year 0 undiscounted)."""
+    years = np.arange(flows.shape[0])
+    return float(np.sum(flows / (1.0 + discount_rate) ** years))
+
+
+def payback_year(flows: np.ndarray, labels: tuple[str, ...]) -> str:
+    """First plan year whose cumulative net flow is >= 0, or 'beyond the plan'."""
+    cumulative = np.cumsum(flows[1:len(labels)])
+    hits = np.flatnonzero(cumulative >= 0)
+    return labels[hits[0] + 1] if hits.size else BEYOND
+
+
+def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...]) -> pd.DataFrame:
+    """One row per stream: kind, confidence, totals over the plan, payback year and NPV."""
+    rows = []
+    for n, stream in enumerate(scenario.savings):
+        gross = results.stream_gross[0, n]
+        financing = results.stream_financing[0, n]
+        implementation = results.stream_implementation[0, n]
+        row = {
+            "stream": stream.name, "kind": stream.kind,
+            "rag": stream.confidence if isinstance(stream.confidence, str) else "",
+            "confidence": scenario.confidence(stream),
+            "capital": 0.0, "gross_saving": float(gross[1:].sum()),
+            "financing_cost": float(financing[1:].sum()),
+            "implementation_cost": float(implementation[1:].sum()),
+            "funded_by": stream.funded_by,
+            "net_saving": float(results.stream_net[0, n, 1:].sum()),
+            "final_year_net_saving": float(results.stream_net[0, n, -1]),
+            "payback_year": "", "npv": np.nan,
+        }
+        if stream.capital is not None:
+            capital = np.concatenate([[0.0], _values(stream.capital.amount, scenario.years)])
+            flows = stream_flows(gross, capital, stream.capital.interest_rate, stream.capital.life,
+                                 stream.capital.method, implementation)
+            row.update(capital=float(capital.sum()), payback_year=payback_year(flows, labels),
+                       npv=npv(flows, scenario.discount_rate))
+        rows.append(row)
+    columns = ["stream", "kind", "rag", "confidence", "capital", "gross_saving", "financing_cost",
+               "implementation_cost", "funded_by", "net_saving", "final_year_net_saving", "payback_year", "npv"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _values(series, years: int) -> np.ndarray:
+    values = np.asarray(series.values, dtype=float)
+    return np.full(years, values[0]) if values.size == 1 else values

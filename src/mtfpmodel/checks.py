@@ -1,0 +1,69 @@
+"""Warnings about a valid scenario: things a finance officer must see but that do not stop a run."""
+from __future__ import annotations
+
+import numpy as np
+
+from mtfpmodel.engine import Results
+from mtfpmodel.errors import Problem
+from mtfpmodel.iotools.yamlfile import Where
+from mtfpmodel.schema import Scenario
+from mtfpmodel.units import money
+
+BASE_YEAR_TOLERANCE = 0.005   # share of net expenditure
+
+
+def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
+             where: Where | None = None) -> list[Problem]:
+    """Referendum limit exceeded; base year not balanced. Uses draw 0."""
+    return referendum_warnings(scenario, labels, where) + base_year_warnings(scenario, results, labels, where)
+
+
+def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
+    if where is None:
+        return None, None
+    for key in keys:
+        where = where.children.get(key, where)
+    return where.file, where.line
+
+
+def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], where: Where | None) -> list[Problem]:
+    tax = scenario.funding.council_tax
+    if tax.referendum_limit is None:
+        return []
+    from mtfpmodel.parameters import collect
+
+    params = collect(scenario)
+    increase = sum((params[f"funding.council_tax.increase.{p}"].value for p in tax.increase),
+                   np.zeros(scenario.years))
+    limit = _series_values(tax.referendum_limit, params, scenario.years)
+    file, line = _mark(where, "funding", "council_tax", "increase")
+    out = []
+    for t in range(scenario.years):
+        if increase[t] > limit[t] + 1e-12:
+            out.append(Problem(f"the Band D increase of {increase[t]:.2%} in {labels[t + 1]} is above the "
+                               f"referendum limit of {limit[t]:.2%}", file=file, line=line,
+                               path="funding.council_tax.increase",
+                               hint="an increase above the limit needs a local referendum"))
+    return out
+
+
+def _series_values(series, params, years: int) -> np.ndarray:
+    if series.ref is not None:
+        return params[f"assumptions.{series.ref}"].value if series.ref != "none" else np.zeros(years)
+    values = np.asarray(series.values, dtype=float)
+    return np.full(years, values[0]) if values.size == 1 else values
+
+
+def base_year_warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
+                       where: Where | None) -> list[Problem]:
+    spend = float(results.net_expenditure[0, 0])
+    funds = float(results.funding[0, 0])
+    gap = spend - funds
+    if abs(gap) <= BASE_YEAR_TOLERANCE * abs(spend):
+        return []
+    file, line = _mark(where, "expenditure")
+    unit = scenario.units
+    return [Problem(f"the base year {labels[0]} does not balance: net expenditure {money(spend, unit)} "
+                    f"against funding {money(funds, unit)}, a gap of {money(gap, unit)}",
+                    file=file, line=line, path="base_year",
+                    hint="the difference is carried into every year; check line bases and funding")]

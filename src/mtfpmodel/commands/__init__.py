@@ -1,0 +1,16 @@
+"""One module per ``mtfp`` subcommand: HELP, DESCRIPTION, add_arguments(parser), main(args)."""
+from __future__ import annotations
+
+import sys
+
+from mtfpmodel.errors import Problem
+
+
+def print_warnings(warnings: list[Problem]) -> None:
+    """Warnings go to stderr, one per line, never dropped."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

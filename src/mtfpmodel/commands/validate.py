@@ -1,0 +1,42 @@
+"""``mtfp validate``: check scenario files without running them."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mtfpmodel.commands import print_warnings
+from mtfpmodel.errors import ScenarioError
+from mtfpmodel.loader import load
+from mtfpmodel.model import run
+
+HELP = "check scenario files and report every problem"
+DESCRIPTION = """\
+Load and validate each scenario (including any it extends) and report every problem
+as file:line: field: what is wrong (hint). Warnings, such as a council tax increase
+above the referendum limit, are shown too. Exit code 1 if any file is invalid.
+
+  mtfp validate scenarios/*.yaml
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
+
+
+def main(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.scenarios:
+        try:
+            result = run(load(path))
+        except ScenarioError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            continue
+        print_warnings(result.warnings)
+        print(f"{path}: valid ({result.scenario.scenario}, {result.labels[1]} to {result.labels[-1]}, "
+              f"{len(result.scenario.expenditure)} lines, {len(result.scenario.savings)} savings streams)")
+    if failed:
+        print(f"{failed} of {len(args.scenarios)} file{'s' if len(args.scenarios) != 1 else ''} invalid.",
+              file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,49 @@
+"""Errors and warnings: one small hierarchy, every problem located in the scenario file.
+
+A scenario with five mistakes gets five lines, each ``file:line: path.to.field: what is wrong
+(hint)``. Third-party exceptions (yaml, pydantic) are translated into :class:`Problem` at the
+boundary and never shown raw.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a scenario, with where it is."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    path: str = ""
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.file or "<scenario>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        text = f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class MtfpError(Exception):
+    """Base class for errors that mtfpmodel reports to a person (exit code 1)."""
+
+
+class ScenarioError(MtfpError):
+    """A scenario is invalid. Carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(MtfpError):
+    """The command line asks for something that cannot be done (exit code 2)."""
+
+
+class AnalysisError(MtfpError):
+    """An analysis (goal seek, Monte Carlo...) cannot produce an answer from valid input."""

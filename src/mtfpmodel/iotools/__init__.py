@@ -1,0 +1,1 @@
+"""Everything that reads or writes files lives here; the engine never touches a file."""

@@ -1,0 +1,106 @@
+"""Read a YAML file safely, keeping the file and line of every value.
+
+The document comes back as plain Python data (dicts, lists, str, int, float, bool, None)
+plus a parallel tree of :class:`Where` marks, so a validation error deep in the data can
+name the line it came from. Only the plain YAML types are accepted: any tag (``!!python/...``,
+``!custom``) is an error, and so is a key given twice in one mapping, which ``safe_load``
+would silently resolve by keeping the last.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mtfpmodel.errors import Problem, ScenarioError
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+@dataclass
+class Where:
+    """Where a value was written: file and 1-based line, with marks for its children."""
+
+    file: str
+    line: int
+    children: dict[Any, "Where"] = field(default_factory=dict)
+
+
+def read_yaml(path: Path, display: str | None = None) -> tuple[Any, Where]:
+    """Load ``path``; return (data, marks). Raise ScenarioError naming file and line."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem("file not found", file=shown,
+                                     hint="check the path and spelling")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem("is a folder, not a scenario file", file=shown)]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(f"not a text file ({exc.reason})", file=shown,
+                                     hint="save the scenario as UTF-8 text")]) from None
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
+    """Parse YAML text into (data, marks); ``shown`` is the file name used in messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "malformed YAML"
+        raise ScenarioError([Problem(f"not valid YAML: {reason}", file=shown, line=line,
+                                     hint="check indentation, colons and quotes")]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(f"not valid YAML: {exc}", file=shown)]) from None
+    if node is None:
+        raise ScenarioError([Problem("the file is empty", file=shown,
+                                     hint="a scenario needs at least 'scenario:' and 'base_year:'")])
+    problems: list[Problem] = []
+    data, where = _build(node, shown, problems)
+    if problems:
+        raise ScenarioError(problems)
+    return data, where
+
+
+def _build(node: yaml.Node, shown: str, problems: list[Problem]) -> tuple[Any, Where]:
+    where = Where(shown, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(f"YAML tag {node.tag!r} is not allowed", file=shown,
+                                line=where.line,
+                                hint="a scenario holds plain values only: remove the '!' tag"))
+        return None, where
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key, _ = _build(key_node, shown, problems)
+            if isinstance(key, (list, dict)):
+                problems.append(Problem("a key must be a plain word", file=shown,
+                                        line=key_node.start_mark.line + 1))
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            if key in out:
+                problems.append(Problem(f"key {key!r} is given twice in this mapping",
+                                        file=shown, line=key_node.start_mark.line + 1,
+                                        hint=f"first given at line {where.children[key].line}"))
+                continue
+            out[key], where.children[key] = _build(value_node, shown, problems)
+        return out, where
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item_node in enumerate(node.value):
+            value, where.children[i] = _build(item_node, shown, problems)
+            items.append(value)
+        return items, where
+    if node.tag.endswith(":timestamp"):
+        return node.value, where
+    return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node), where
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")

@@ -1,0 +1,141 @@
+"""Values by year: rate, amount and volume series in their three spellings.
+
+A series is written as a scalar, a list of exactly T values, or a mapping by financial year
+label. Validation turns each spelling into a :class:`Series` of T floats for the projection
+years t = 1..T (or a reference to a named assumption), so nothing downstream cares how it was
+written. See SCENARIO_SPEC.md section 2.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Series:
+    """T values for the projection years, or ``ref``: the name of an assumption."""
+
+    values: tuple[float, ...] | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesContext:
+    """What a series needs to know to validate: the projection years and assumption names."""
+
+    labels: tuple[str, ...]
+    assumptions: frozenset[str] = frozenset()
+
+    @property
+    def years(self) -> int:
+        return len(self.labels)
+
+
+def year_labels(base_year: str, years: int) -> tuple[str, ...]:
+    """Labels of the projection years after ``base_year``: '2024/25', 4 → ('2025/26', ...)."""
+    start = int(base_year[:4])
+    return tuple(f"{start + t}/{(start + t + 1) % 100:02d}" for t in range(1, years + 1))
+
+
+def check_year_label(text: Any) -> str:
+    """Return ``text`` if it is a financial year such as '2024/25'; else raise ValueError."""
+    match = _YEAR.match(str(text).strip()) if isinstance(text, (str, int)) else None
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValueError(f"{text!r} is not a financial year (write it like '2024/25', in quotes)")
+    return str(text).strip()
+
+
+def parse_rate(value: Any, *, check_size: bool = True) -> float:
+    """A rate: a fraction (0.03) or a percentage string ('3%'). Raise ValueError otherwise.
+
+    With ``check_size`` a bare number above 1 or below -1 is rejected, because ``pay: 3``
+    almost always means 3%, not 300%.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"{value!r} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
+    if isinstance(value, (int, float)):
+        if check_size and abs(value) > 1:
+            raise ValueError(f"{value:g} looks like a percentage; write {value:g}% or {value / 100:g}")
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        try:
+            if text.endswith("%"):
+                return float(text[:-1]) / 100.0
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate (write a percentage such as 3% or a fraction such as 0.03)") from None
+        return parse_rate(number, check_size=check_size)
+    raise ValueError(f"{value!r} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
+
+
+def parse_number(value: Any) -> float:
+    """A plain number (an amount or a volume). Raise ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, str):
+            try:
+                return float(value.replace(",", "").replace("_", ""))
+            except ValueError:
+                pass
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
+def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
+    """Validate a series of ``kind`` 'rate', 'amount' or 'volume'; raise ValueError with a hint.
+
+    Rates and volumes given as a mapping hold each value until the next given year, and the
+    first projection year must be given; amounts given as a mapping are 0 in years not given.
+    A rate may also be the name of an assumption (or 'none').
+    """
+    parse = (lambda v: parse_rate(v)) if kind == "rate" else parse_number
+    if kind == "rate" and isinstance(value, str) and not _looks_numeric(value):
+        return Series(ref=_assumption_name(value, ctx))
+    if isinstance(value, list):
+        if len(value) != ctx.years:
+            raise ValueError(f"a list of {len(value)} values, but the plan has {ctx.years} projection years "
+                             f"({ctx.labels[0]} to {ctx.labels[-1]}); give one value per year")
+        return Series(values=tuple(parse(v) for v in value))
+    if isinstance(value, dict):
+        return Series(values=_from_mapping(value, ctx, kind, parse))
+    return Series(values=(parse(value),) * ctx.years)
+
+
+def _from_mapping(value: dict, ctx: SeriesContext, kind: str, parse) -> tuple[float, ...]:
+    given: dict[int, float] = {}
+    for key, item in value.items():
+        label = check_year_label(key)
+        if label not in ctx.labels:
+            raise ValueError(f"year {label} is not a projection year (they are {', '.join(ctx.labels)})")
+        given[ctx.labels.index(label)] = parse(item)
+    if kind == "amount":
+        return tuple(given.get(t, 0.0) for t in range(ctx.years))
+    if 0 not in given:
+        raise ValueError(f"a mapping by year must start at the first projection year {ctx.labels[0]}; "
+                         "each value holds until the next year given")
+    out, current = [], given[0]
+    for t in range(ctx.years):
+        current = given.get(t, current)
+        out.append(current)
+    return tuple(out)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        parse_rate(text, check_size=False)
+        return True
+    except ValueError:
+        return False
+
+
+def _assumption_name(name: str, ctx: SeriesContext) -> str:
+    if name == "none" or name in ctx.assumptions:
+        return name
+    close = difflib.get_close_matches(name, sorted(ctx.assumptions | {"none"}), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else (
+        "define it under 'assumptions:' or write a rate such as 3%")
+    raise ValueError(f"unknown assumption '{name}' ({hint})")

@@ -1,0 +1,61 @@
+"""The MTFP table printed by ``mtfp run``: years as columns, figures in the scenario unit."""
+from __future__ import annotations
+
+from mtfpmodel.model import Result
+from mtfpmodel.units import figure, money
+
+ROWS = (
+    ("Net expenditure", "net_expenditure"),
+    ("Funding", "funding"),
+    ("Gross gap (before savings)", "gross_gap"),
+    ("Savings", "savings"),
+    ("One-off costs", "one_off_costs"),
+    ("Net gap", "net_gap"),
+    ("  in-year change", "incremental_gap"),
+    ("Risk-adjusted net gap", "risk_adjusted_net_gap"),
+    ("Reserves drawn", "reserves_drawn"),
+    ("Closing reserves", "closing_reserves"),
+    ("Minimum reserves", "minimum_reserves"),
+)
+
+
+def mtfp_table(result: Result) -> str:
+    """A fixed-width MTFP table with a header line naming the unit."""
+    summary = result.summary
+    unit = result.units
+    decimals = 1 if unit == "£m" else 0
+    label_width = max(len(label) for label, _ in ROWS) + 2
+    widths = [max(12, len(y) + 2) for y in summary["year"]]
+    header = f"{'(' + unit + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths))
+    lines = [header, "-" * len(header)]
+    for label, column in ROWS:
+        cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))
+        lines.append(f"{label:<{label_width}}{cells}")
+    short = {"balanced": "balanced", "balanced with reserves": "reserves", "below minimum reserves": "below min",
+             "unbalanced": "UNBALANCED", "reserves exhausted": "EXHAUSTED"}
+    lines.append(f"{'Status':<{label_width}}" + "".join(f"{short[s]:>{w}}" for s, w in zip(summary["status"], widths)))
+    return "\n".join(lines)
+
+
+def verdict(result: Result) -> str:
+    """One sentence for cabinet: does the plan balance, with what reserves, what gap remains."""
+    summary = result.summary
+    unit = result.units
+    drawn = float(summary["reserves_drawn"].sum())
+    final = float(summary["net_gap"].iloc[-1])
+    last = summary["year"].iloc[-1]
+    if result.balances:
+        text = "The plan balances in every year"
+        text += f", using {money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
+    else:
+        bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]
+        text = f"The plan does not balance: {summary['status'][summary['year'] == bad[0]].iloc[0]} in {bad[0]}"
+    if final > 0:
+        text += f"; a structural gap of {money(final, unit)} remains in {last}."
+    else:
+        text += f"; it is sustainable, with a surplus of {money(-final, unit)} in {last}." if result.balances \
+            else f"; the {last} position is a surplus of {money(-final, unit)}."
+    below = [y for y, s in zip(summary["year"], summary["status"]) if s == "below minimum reserves"]
+    if below:
+        text += f" Reserves fall below the minimum in {', '.join(below)}."
+    return text
