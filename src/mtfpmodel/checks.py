@@ -37,14 +37,16 @@ def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], where: Wher
                    np.zeros(scenario.years))
     limit = _series_values(tax.referendum_limit, params, scenario.years)
     file, line = _mark(where, "funding", "council_tax", "increase")
-    out = []
+    above: dict[tuple[str, str], list[str]] = {}      # (increase, limit) → years
     for t in range(scenario.years):
         if increase[t] > limit[t] + 1e-12:
-            out.append(Problem(f"the Band D increase of {increase[t]:.2%} in {labels[t + 1]} is above the "
-                               f"referendum limit of {limit[t]:.2%}", file=file, line=line,
-                               path="funding.council_tax.increase",
-                               hint="an increase above the limit needs a local referendum"))
-    return out
+            above.setdefault((f"{increase[t]:.2%}", f"{limit[t]:.2%}"), []).append(labels[t + 1])
+    if not above:
+        return []
+    parts = [f"{rise} against a limit of {cap} in {', '.join(years)}" for (rise, cap), years in above.items()]
+    return [Problem(f"the Band D increase is above the referendum limit: {'; '.join(parts)}",
+                    file=file, line=line, path="funding.council_tax.increase",
+                    hint="an increase above the limit needs a local referendum")]
 
 
 def _series_values(series, params, years: int) -> np.ndarray:

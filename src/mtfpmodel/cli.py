@@ -18,6 +18,14 @@ COMMANDS = (
     "run",
     "validate",
     "streams",
+    "compare",
+    "diff",
+    "schema",
+    "new",
+    "explain",
+    "sensitivity",
+    "solve",
+    "montecarlo",
 )
 
 EPILOG = """\
@@ -72,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     except MtfpError as exc:
         print(f"mtfp {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130

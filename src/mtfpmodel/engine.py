@@ -6,7 +6,7 @@ Money is in the scenario unit throughout; nothing is rounded.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def project(inputs: Inputs) -> Results:
     minimum = minimum_reserves(inputs, expenditure)
     status = plan_status(gap_after, closing, minimum, inputs.use_to_balance)
     balances = ~np.isin(status[:, 1:], (UNBALANCED, EXHAUSTED)).any(axis=1)
-    return Results(
+    return _same_draws(Results(
         component_cost=components, line_cost=lines, pressure_level=pressures,
         net_expenditure=expenditure, tax_base=tax_base, band_d=band_d, council_tax=council_tax,
         source_amount=sources, funding=total_funding, gross_gap=gap,
@@ -96,13 +96,28 @@ def project(inputs: Inputs) -> Results:
         net_gap=gap_after, incremental_gap=incremental_gap(gap_after), risk_adjusted_net_gap=risk_gap,
         reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum, status=status,
         balances=balances, sustainable=balances & (gap_after[:, -1] <= 0),
-    )
+    ))
+
+
+def _same_draws(results: Results) -> Results:
+    """Give every array the full draws axis (read-only views), so results.x[d] works for any x.
+
+    An input varied on its own (say reserves.opening) gives D draws of closing reserves but one
+    of the net gap; without this, ``results.draws`` and ``net_gap[d]`` would miss the draws.
+    """
+    arrays = {f.name: getattr(results, f.name) for f in fields(results)}
+    draws = max(a.shape[0] for a in arrays.values())
+    return Results(**{name: a if a.shape[0] == draws else np.broadcast_to(a, (draws,) + a.shape[1:])
+                      for name, a in arrays.items()})
 
 
 def component_cost(inputs: Inputs) -> np.ndarray:
     """cost[L,c,t] = cost[L,c,t-1] * (1 + rate[c,t]) * (1 + demand[L,t]); cost[L,c,0] = base[L] * w[c]."""
-    demand = inputs.line_demand[:, inputs.component_line, :]
-    growth = np.cumprod((1.0 + inputs.component_rate) * (1.0 + demand), axis=-1)
+    demand = np.take(inputs.line_demand, inputs.component_line, axis=1)
+    demand += 1.0
+    growth = (1.0 + inputs.component_rate) * demand
+    for t in range(1, growth.shape[-1]):     # the running product over years; a short loop is
+        growth[..., t] *= growth[..., t - 1]  # faster than np.cumprod along a 5-long axis, same result
     return inputs.component_base[:, :, None] * growth
 
 

@@ -6,6 +6,7 @@ messages are translated into plain words with a hint. Nothing here computes mone
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -13,10 +14,10 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from mtfpmodel.errors import Problem, ScenarioError
+from mtfpmodel.errors import Problem, ScenarioError, UsageError
 from mtfpmodel.iotools.yamlfile import Where, parse_yaml, read_yaml
 from mtfpmodel.merge import merge
-from mtfpmodel.schema import Scenario
+from mtfpmodel.schema import DuplicateName, Scenario
 from mtfpmodel.series import SeriesContext, check_year_label, year_labels
 
 
@@ -52,8 +53,8 @@ def validate(data: Any, where: Where, path: Path, overrides: tuple[str, ...] = (
     return Loaded(scenario, path, data, where, overrides)
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[Any, Where]:
-    shown = str(path)
+def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None) -> tuple[Any, Where]:
+    shown = shown or str(path)          # the path as the user would write it, for messages
     data, where = read_yaml(path, shown)
     if not isinstance(data, dict) or "extends" not in data:
         return data, where
@@ -72,7 +73,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[Any, Where]:
         raise ScenarioError([Problem(f"extends '{target}', but there is no such file ({parent_path})",
                                      file=shown, line=mark.line, path="extends",
                                      hint="the path is relative to this scenario's folder")])
-    parent, pwhere = _read_chain(parent_path, chain)
+    parent, pwhere = _read_chain(parent_path, chain, os.path.normpath(Path(shown).parent / target))
     if not isinstance(parent, dict):
         raise ScenarioError([Problem("the scenario it extends is not a mapping", file=shown,
                                      line=mark.line, path="extends")])
@@ -107,9 +108,15 @@ def translate(exc: ValidationError, data: Any, where: Where) -> list[Problem]:
     """One Problem per pydantic error, with file, line, dotted path and a plain message."""
     problems = []
     for error in exc.errors(include_url=False):
-        steps, node, mark = _walk(error["loc"], data, where, error["type"])
+        loc = error["loc"]
+        if isinstance((error.get("ctx") or {}).get("error"), DuplicateName):
+            loc = loc + (error["ctx"]["error"].index,)      # point at the second item, not the list
+        if error["type"] == "union_tag_invalid":
+            loc = loc + ("kind",)                            # point at the kind: that is wrong
+        steps, node, mark = _walk(loc, data, where, error["type"])
         message, hint = _message(error, steps)
-        problems.append(Problem(message, file=mark.file, line=mark.line, path=_dotted(steps, data), hint=hint))
+        problems.append(Problem(message, file=mark.file, line=mark.line or None,   # 0: given by --set
+                                path=_dotted(steps, data), hint=hint))
     return sorted(set(problems), key=lambda p: (p.file or "", p.line or 0, p.path))
 
 
@@ -211,7 +218,11 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
 # --- --set PATH=VALUE --------------------------------------------------------------------------
 
 def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, ...]) -> tuple[dict, Where]:
-    """Return a copy of ``data`` with each ``PATH=VALUE`` applied (VALUE is read as YAML)."""
+    """Return a copy of ``data`` with each ``PATH=VALUE`` applied (VALUE is read as YAML).
+
+    A path that leads nowhere (a misspelt key, item or assumption) is a UsageError naming the
+    closest match; a value that is wrong for its field is reported by validation, at ``--set``.
+    """
     import copy
 
     data = copy.deepcopy(data)
@@ -219,8 +230,7 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
     for text in overrides:
         path, sep, value_text = text.partition("=")
         if not sep or not path.strip():
-            problems.append(Problem(f"--set {text!r}: expected PATH=VALUE", file="--set",
-                                    hint="e.g. --set assumptions.pay=3.5%"))
+            problems.append(f"--set {text!r}: expected PATH=VALUE (e.g. --set assumptions.pay=3.5%)")
             continue
         try:
             value, _ = parse_yaml(value_text, "--set")
@@ -229,9 +239,9 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
         try:
             set_path(data, where, parse_path(path.strip()), value)
         except KeyError as exc:
-            problems.append(Problem(f"--set {path.strip()}: {exc.args[0]}", file="--set"))
+            problems.append(f"--set {path.strip()}: {exc.args[0]}")
     if problems:
-        raise ScenarioError(problems)
+        raise UsageError("\n".join(problems))
     return data, where
 
 
@@ -276,6 +286,8 @@ def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
             continue
         if not isinstance(node, dict):
             raise KeyError(f"cannot go into '{step}' here")
+        if step not in node:
+            _check_new_key(steps[:n], step, node)
         if last:
             existing = node.get(step)
             if isinstance(existing, dict) and "value" in existing and not isinstance(value, dict):
@@ -289,3 +301,18 @@ def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
             node[step] = {}
             mark.children[step] = Where("--set", 0)
         node, mark = node[step], mark.children.get(step, mark)
+
+
+_OPEN_MAPPINGS = ("cost_mix", "increase", "rag_confidence")   # keys chosen by the user, checked by validation
+
+
+def _check_new_key(parents: list, key: str, node: dict) -> None:
+    """A key --set adds must be an assumption that exists, or a field the schema knows."""
+    if parents == ["assumptions"]:
+        close = difflib.get_close_matches(key, [str(k) for k in node], n=1)
+        raise KeyError(f"no assumption named '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if parents[-1:] and parents[-1] in _OPEN_MAPPINGS:
+        return
+    if key not in _field_names():
+        close = difflib.get_close_matches(key, sorted(_field_names()), n=1)
+        raise KeyError(f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mtfpmodel.fields import Amount, Fraction, Model, Number, Rate
+from mtfpmodel.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.series import Series, check_year_label, parse_number, parse_rate
 from mtfpmodel.streams import Stream
 
@@ -35,7 +36,7 @@ class Line(Model):
     name: str = Field(min_length=1, description="Budget line name, unique in the plan.")
     base: Number = Field(description="Base-year net budget of the line [scenario unit]; negative for income.")
     cost_mix: dict[str, Fraction] = Field(
-        default_factory=lambda: {"none": 1.0},
+        default_factory=lambda: {"none": 1.0}, json_schema_extra={"default": {"none": "100%"}},
         description="Share of the line inflated by each assumption, e.g. {pay: 35%, care_fees: 65%}; sums to 100%.")
     demand: Rate = Field(ZERO_RATE, description="Volume growth of the whole line [% a year].")
     source: str | None = Field(None, description="Where the figures come from.")
@@ -96,23 +97,40 @@ class CouncilTax(Model):
     referendum_limit: Rate | None = Field(None, description="Warn when the total increase exceeds this [% a year].")
     collection_fund: Amount = Field(ZERO_AMOUNT, description="Collection fund surplus (+) or deficit (-) [scenario unit].")
 
+    @field_validator("increase", mode="before")
+    @classmethod
+    def _parts_not_years(cls, value: Any) -> Any:
+        for key in value if isinstance(value, dict) else ():
+            try:
+                check_year_label(key)
+            except ValueError:
+                continue
+            raise ValueError(f"'{key}' is a year, but increase takes named parts, each a rate series "
+                             "(write it like core: {2025/26: 4.99%, 2026/27: 2.99%})")
+        return value
+
 
 class Funding(Model):
-    council_tax: CouncilTax
+    """Funding: council tax, retained business rates and grants."""
+
+    council_tax: CouncilTax = Field(description="Council tax: tax base, Band D and its yearly increase.")
     business_rates: Source | None = Field(None, description="Retained business rates.")
     grants: list[Grant] = Field(default_factory=list, description="Government grants, each by name.")
 
     @field_validator("grants")
     @classmethod
     def _unique(cls, items: list) -> list:
-        return unique_names(items, "grant")
+        return unique_names(items, "grants")
 
 
 class Reserves(Model):
     """Usable reserves and the minimum the Section 151 officer advises."""
 
     opening: Number = Field(0.0, description="Reserves at the start of the first projection year [scenario unit].")
-    minimum: float | str = Field(0.0, description="Minimum level: an amount [scenario unit] or a share of net expenditure such as '5%'.")
+    minimum: float | str = Field(
+        0.0, description="Minimum level: an amount [scenario unit] or a share of net expenditure such as '5%'.",
+        json_schema_extra={"anyOf": [{"type": "number", "minimum": 0},
+                                     {"type": "string", "pattern": r"^\s*[0-9.]+\s*%\s*$"}]})
     use_to_balance: bool = Field(True, description="Draw on reserves to meet any net gap.")
 
     @field_validator("minimum", mode="before")
@@ -146,12 +164,18 @@ class Scenario(Model):
     assumptions: dict[str, Assumption] = Field(default_factory=dict, description="Named rate series, e.g. pay: [3%, 2.5%, 2%, 2%].")
     expenditure: list[Line] = Field(min_length=1, description="Budget lines.")
     pressures: list[Pressure] = Field(default_factory=list, description="Named cost pressures.")
-    funding: Funding
-    reserves: Reserves = Field(default_factory=Reserves)
+    funding: Funding = Field(description="Council tax, business rates and grants.")
+    reserves: Reserves = Field(default_factory=Reserves, description="Usable reserves: opening balance, minimum, "
+                               "and whether they meet any net gap.")
     savings: list[Stream] = Field(default_factory=list, description="Savings and transformation streams.")
     rag_confidence: dict[Literal["green", "amber", "red"], Fraction] = Field(
         default_factory=dict, description="Confidence for each RAG word (defaults green 95%, amber 70%, red 30%).")
     discount_rate: Fraction = Field(0.035, description="Discount rate for stream NPVs [% a year] (Green Book 3.5%).")
+    sensitivity: SensitivityConfig | None = Field(
+        None, description="Optional settings for `mtfp sensitivity`: the step and low/high ranges for the tornado.")
+    monte_carlo: MonteCarloConfig | None = Field(
+        None, description="Optional settings for `mtfp montecarlo`: draws, seed, distributions by path, "
+                          "correlation and savings slippage.")
 
     @field_validator("base_year", mode="before")
     @classmethod
@@ -167,6 +191,20 @@ class Scenario(Model):
             raise ValueError("'none' is reserved (it means 0% every year); choose another name")
         return {k: v if isinstance(v, dict) and ({"value", "source"} & set(v)) else {"value": v}
                 for k, v in value.items()}
+
+    @field_validator("assumptions")
+    @classmethod
+    def _no_loop(cls, value: dict[str, Assumption]) -> dict[str, Assumption]:
+        for name in value:
+            chain, ref = [name], value[name].value.ref
+            while ref in value:
+                if ref in chain:
+                    loop = " → ".join(chain[chain.index(ref):] + [ref])
+                    raise ValueError(f"assumptions name each other in a loop: {loop} "
+                                     "(give one of them a rate such as 3%)")
+                chain.append(ref)
+                ref = value[ref].value.ref
+        return value
 
     @field_validator("expenditure", "pressures", "savings")
     @classmethod
@@ -196,10 +234,18 @@ class Scenario(Model):
         return self.rag[value] if isinstance(value, str) else float(value)
 
 
+class DuplicateName(ValueError):
+    """A name given twice in a list of named items; ``index`` is the second item's place."""
+
+    def __init__(self, message: str, index: int):
+        super().__init__(message)
+        self.index = index
+
+
 def unique_names(items: list, what: str) -> list:
     seen: set[str] = set()
-    for item in items:
+    for index, item in enumerate(items):
         if item.name in seen:
-            raise ValueError(f"the name '{item.name}' is used twice in {what} (names must be unique)")
+            raise DuplicateName(f"the name '{item.name}' is used twice in {what} (names must be unique)", index)
         seen.add(item.name)
     return items

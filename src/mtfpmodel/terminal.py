@@ -25,16 +25,24 @@ def mtfp_table(result: Result) -> str:
     unit = result.units
     decimals = 1 if unit == "£m" else 0
     label_width = max(len(label) for label, _ in ROWS) + 2
-    widths = [max(12, len(y) + 2) for y in summary["year"]]
+    widths = [max(15, len(y) + 2) for y in summary["year"]]
     header = f"{'(' + unit + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths))
     lines = [header, "-" * len(header)]
     for label, column in ROWS:
         cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))
         lines.append(f"{label:<{label_width}}{cells}")
-    short = {"balanced": "balanced", "balanced with reserves": "reserves", "below minimum reserves": "below min",
+    short = {"balanced": "balanced", "balanced with reserves": "with reserves", "below minimum reserves": "below min",
              "unbalanced": "UNBALANCED", "reserves exhausted": "EXHAUSTED"}
     lines.append(f"{'Status':<{label_width}}" + "".join(f"{short[s]:>{w}}" for s, w in zip(summary["status"], widths)))
     return "\n".join(lines)
+
+
+def cabinet_money(value: float, unit: str) -> str:
+    """Money for a sentence: £m to one decimal from £1m up ('£4.2m'), else ``units.money``."""
+    pounds = value * {"£": 1.0, "£000": 1e3, "£m": 1e6}[unit]
+    if abs(pounds) >= 1e6:
+        return money(pounds / 1e6, "£m", 1)
+    return money(value, unit)
 
 
 def verdict(result: Result) -> str:
@@ -46,15 +54,15 @@ def verdict(result: Result) -> str:
     last = summary["year"].iloc[-1]
     if result.balances:
         text = "The plan balances in every year"
-        text += f", using {money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
+        text += f", using {cabinet_money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
     else:
         bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]
         text = f"The plan does not balance: {summary['status'][summary['year'] == bad[0]].iloc[0]} in {bad[0]}"
     if final > 0:
-        text += f"; a structural gap of {money(final, unit)} remains in {last}."
+        text += f"; a structural gap of {cabinet_money(final, unit)} remains in {last}."
     else:
-        text += f"; it is sustainable, with a surplus of {money(-final, unit)} in {last}." if result.balances \
-            else f"; the {last} position is a surplus of {money(-final, unit)}."
+        text += f"; it is sustainable, with a surplus of {cabinet_money(-final, unit)} in {last}." if result.balances \
+            else f"; the {last} position is a surplus of {cabinet_money(-final, unit)}."
     below = [y for y, s in zip(summary["year"], summary["status"]) if s == "below minimum reserves"]
     if below:
         text += f" Reserves fall below the minimum in {', '.join(below)}."

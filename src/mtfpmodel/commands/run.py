@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.gaptable import gap_table_text
 from mtfpmodel.iotools.csvfiles import write_csvs
 from mtfpmodel.iotools.outdir import staged_output
 from mtfpmodel.loader import load
@@ -15,8 +16,17 @@ HELP = "project a scenario and write its outputs"
 DESCRIPTION = """\
 Project the plan over its years, print the MTFP table and write, into --out
 (default outputs/<scenario name>/): summary.csv, lines.csv, funding.csv,
-savings.csv and streams.csv. Files are written atomically: if anything fails,
-the previous outputs are left as they were.
+savings.csv, streams.csv and gap_table.csv (the gap table in the shape
+cabinet papers print it: gap before savings, savings identified by category,
+planned use of reserves, savings still to find); then, unless turned off,
+  charts/      gap, bridge, savings and reserves charts, each as PNG (300 dpi) and SVG
+  mtfp.xlsx    the workbook: detail sheets and a Summary of live formulas over them
+  report.html  the cabinet report: verdict, tables, charts, assumptions, warnings;
+               one self-contained file that prints to A4
+--no-charts skips the charts (the report is then written without them);
+--no-report skips both documents for people, report.html and mtfp.xlsx.
+Files are written atomically: if anything fails, the previous outputs are left as
+they were. A progress line for each file goes to stderr.
 
   mtfp run scenarios/example.yaml
   mtfp run scenarios/durham.yaml --out outputs/durham-pay4 --set assumptions.pay=4%
@@ -29,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override one value, e.g. assumptions.pay=3.5%% or "
                              "'expenditure[Children's social care].demand=6%%'; repeatable")
+    parser.add_argument("--no-charts", action="store_true", help="do not draw the charts (faster)")
+    parser.add_argument("--no-report", action="store_true",
+                        help="do not write report.html or the workbook mtfp.xlsx (CSV files only, plus charts)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -43,12 +56,30 @@ def main(args: argparse.Namespace) -> int:
     print()
     print(mtfp_table(result))
     print()
+    print("Budget gap and how it is met (cumulative)")
+    print(gap_table_text(result))
+    print()
     print(verdict(result))
     with staged_output(out) as staging:
         written = write_csvs(result, staging)
         progress(f"wrote {', '.join(written)}")
+        write_documents(result, staging, charts=not args.no_charts, report=not args.no_report)
     print(f"\nOutputs written to {out}/")
     return 0
+
+
+def write_documents(result, staging, charts: bool, report: bool) -> None:
+    """Charts, workbook and report, each announced on stderr (imported here: only runs that write them pay)."""
+    if charts:
+        from mtfpmodel.iotools.charts import write_charts
+
+        write_charts(result, staging, announce=lambda names: progress(f"wrote {', '.join(names)}"))
+    if report:
+        from mtfpmodel.iotools.report import write_report
+        from mtfpmodel.iotools.workbook import write_workbook
+
+        progress(f"wrote {', '.join(write_workbook(result, staging))}")
+        progress(f"wrote {', '.join(write_report(result, staging, 'charts' if charts else None))}")
 
 
 def safe_name(name: str) -> str:

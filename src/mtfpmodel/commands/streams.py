@@ -6,7 +6,7 @@ import argparse
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.loader import load
 from mtfpmodel.model import run
-from mtfpmodel.units import figure, percent
+from mtfpmodel.units import figure, money, percent
 
 HELP = "print each savings stream: savings by year, financing, payback and NPV"
 DESCRIPTION = """\
@@ -45,8 +45,8 @@ def main(args: argparse.Namespace) -> int:
                               ("implementation cost", "implementation_cost"), ("net saving", "net_saving")):
             print(f"  {label:<22}" + "".join(f"{figure(v, decimals):>{width}}" for v in rows[column]))
         if row["capital"]:
-            print(f"  capital {figure(row['capital'], decimals)} {unit}; payback {row['payback_year']}; "
-                  f"NPV {figure(row['npv'], decimals)} {unit} at {percent(result.scenario.discount_rate, 1)}")
+            print(f"  capital {money(row['capital'], unit)}; payback {row['payback_year']}; "
+                  f"NPV {money(row['npv'], unit)} at {percent(result.scenario.discount_rate, 1)}")
         print()
     total = savings.groupby("year", sort=False)["net_saving"].sum()
     print(f"  {'total net saving':<22}" + "".join(f"{figure(v, decimals):>{width}}" for v in total))

@@ -1,15 +1,16 @@
 """CSV outputs of ``mtfp run`` (SCENARIO_SPEC.md section 9): full precision, no rounding."""
 from __future__ import annotations
 
+from mtfpmodel.gaptable import gap_table
 from mtfpmodel.iotools.outdir import Staging
 from mtfpmodel.model import Result
 
 
 def write_csvs(result: Result, staging: Staging) -> list[str]:
-    """Write summary, lines, funding, savings and streams CSVs; return the file names."""
+    """Write summary, lines, funding, savings, streams and gap_table CSVs; return the file names."""
     tables = {
         "summary.csv": result.summary, "lines.csv": result.lines, "funding.csv": result.funding,
-        "savings.csv": result.savings, "streams.csv": result.streams,
+        "savings.csv": result.savings, "streams.csv": result.streams, "gap_table.csv": gap_table(result),
     }
     for name, frame in tables.items():
         frame.to_csv(staging.path(name), index=False, float_format="%.17g")

@@ -69,38 +69,55 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
     return data, where
 
 
-def _build(node: yaml.Node, shown: str, problems: list[Problem]) -> tuple[Any, Where]:
+def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "") -> tuple[Any, Where]:
+    """Build the value of ``node``; ``path`` is its dotted field path, for messages."""
     where = Where(shown, node.start_mark.line + 1)
     if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(f"YAML tag {node.tag!r} is not allowed", file=shown,
-                                line=where.line,
+        problems.append(Problem(f"YAML tag {_short_tag(node.tag)!r} is not allowed", file=shown,
+                                line=where.line, path=path,
                                 hint="a scenario holds plain values only: remove the '!' tag"))
         return None, where
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key, _ = _build(key_node, shown, problems)
+            key, _ = _build(key_node, shown, problems, path)
             if isinstance(key, (list, dict)):
                 problems.append(Problem("a key must be a plain word", file=shown,
-                                        line=key_node.start_mark.line + 1))
+                                        line=key_node.start_mark.line + 1, path=path))
                 continue
             key = str(key) if not isinstance(key, str) else key
+            child = f"{path}.{key}" if path else key
             if key in out:
                 problems.append(Problem(f"key {key!r} is given twice in this mapping",
-                                        file=shown, line=key_node.start_mark.line + 1,
+                                        file=shown, line=key_node.start_mark.line + 1, path=child,
                                         hint=f"first given at line {where.children[key].line}"))
                 continue
-            out[key], where.children[key] = _build(value_node, shown, problems)
+            out[key], where.children[key] = _build(value_node, shown, problems, child)
         return out, where
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item_node in enumerate(node.value):
-            value, where.children[i] = _build(item_node, shown, problems)
+            value, where.children[i] = _build(item_node, shown, problems, f"{path}[{_item_name(item_node, i)}]")
             items.append(value)
         return items, where
     if node.tag.endswith(":timestamp"):
         return node.value, where
     return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node), where
+
+
+def _item_name(node: yaml.Node, index: int) -> str:
+    """A list item's ``name:`` if it is a mapping that has a plain one, else its index."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == "name" and isinstance(value_node, yaml.ScalarNode):
+                return value_node.value
+    return str(index)
+
+
+def _short_tag(tag: str) -> str:
+    """'tag:yaml.org,2002:python/object' → '!!python/object', as it was written."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")

@@ -42,7 +42,13 @@ class StreamBase(Model):
 
     name: str = Field(min_length=1, description="Stream name, unique in the plan.")
     confidence: float | str = Field(
-        1.0, description="Delivery confidence: a share (80% or 0.8) or a RAG word green | amber | red.")
+        1.0, description="Delivery confidence: a share (80% or 0.8) or a RAG word green | amber | red.",
+        json_schema_extra={"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                                     {"type": "string", "pattern": r"^\s*[0-9.]+\s*%\s*$"},
+                                     {"enum": list(RAG_WORDS)}]})
+    category: str | None = Field(
+        None, min_length=1, description="Heading the stream is grouped under in the gap table, e.g. Efficiency, "
+                                        "Income, Service redesign (default: by kind).")
     capital: Capital | None = Field(None, description="Invest-to-save capital financed by borrowing.")
     implementation_cost: Amount = Field(ZERO, description="One-off implementation costs in each year [scenario unit].")
     funded_by: Literal["revenue", "reserves", "capital_receipts"] = Field(

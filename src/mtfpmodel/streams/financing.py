@@ -15,7 +15,8 @@ def payment_factors(rate: np.ndarray, life: int, method: str) -> np.ndarray:
     if method == "straight_line":
         return 1.0 / life + rate * (1.0 - (k - 1.0) / life)
     safe = np.where(rate > 0, rate, 1.0)
-    annuity = np.where(rate > 0, safe / (1.0 - (1.0 + safe) ** -life), 1.0 / life)
+    # 1 - (1+r)**-n written with expm1/log1p, so a tiny rate does not round it to zero
+    annuity = np.where(rate > 0, safe / -np.expm1(-life * np.log1p(safe)), 1.0 / life)
     return np.broadcast_to(annuity, (rate.shape[0], life))
 
 

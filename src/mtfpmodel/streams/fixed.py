@@ -16,7 +16,7 @@ from mtfpmodel.streams.base import Getter, Layout, Projection, StreamBase
 
 
 class FixedStream(StreamBase):
-    kind: Literal["fixed"]
+    kind: Literal["fixed"] = Field(description="fixed: a stated amount of new saving in each year.")
     saving: Amount = Field(description="New saving delivered in each projection year [scenario unit].")
     recurring: bool = Field(True, description="true: each year's saving stays in the budget; false: one year only.")
 

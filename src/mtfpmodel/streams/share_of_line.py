@@ -18,7 +18,7 @@ from mtfpmodel.streams.base import Getter, Layout, Projection, StreamBase, check
 
 
 class ShareOfLineStream(StreamBase):
-    kind: Literal["share_of_line"]
+    kind: Literal["share_of_line"] = Field(description="share_of_line: a share taken off an expenditure line or one of its cost-mix parts.")
     line: str = Field(description="Name of the expenditure line the saving comes off.")
     component: str | None = Field(None, description="One cost-mix part of the line (default: the whole line).")
     reduction: Fraction = Field(description="Share of the line (or component) saved at full delivery [%].")

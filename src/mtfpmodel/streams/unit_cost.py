@@ -18,7 +18,7 @@ from mtfpmodel.streams.base import Getter, Layout, Projection, StreamBase
 
 
 class UnitCostStream(StreamBase):
-    kind: Literal["unit_cost"]
+    kind: Literal["unit_cost"] = Field(description="unit_cost: volumes moved from a dearer to a cheaper unit cost.")
     volume: Volume = Field(description="Units moved in each year (a level, e.g. placements [4, 8, 12, 12]).")
     unit_cost_from: Number = Field(ge=0, description="Unit cost before [£ per period, base-year prices].")
     unit_cost_to: Number = Field(ge=0, description="Unit cost after [£ per period, base-year prices].")

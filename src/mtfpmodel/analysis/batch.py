@@ -1,0 +1,106 @@
+"""Per-draw input overrides and chunked projection: the one way every analysis runs the engine.
+
+A :class:`Batch` starts every draw at the scenario's own values; ``set`` gives chosen draws a
+value and ``add`` shifts them. ``overrides()`` turns that into the arrays ``build_inputs``
+takes, keeping assumption references alive: a field that names an assumption (business rates
+growing with ``prices``) follows that assumption in every draw where it is not set itself.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping
+
+import numpy as np
+
+from mtfpmodel.engine import Results, project
+from mtfpmodel.inputs import build_inputs
+from mtfpmodel.parameters import Parameter, check_paths
+from mtfpmodel.schema import Scenario
+
+
+
+class Batch:
+    """Override arrays for ``draws`` draws of a scenario's parameters ``params``."""
+
+    def __init__(self, params: Mapping[str, Parameter], draws: int):
+        self.params = params
+        self.draws = draws
+        self._paths: set[str] = set()
+        self._value: dict[str, np.ndarray] = {}    # absolute values, where ``_mask`` says
+        self._mask: dict[str, np.ndarray] = {}     # (D,) bool: draws given a value; absent = every draw
+        self._delta: dict[str, np.ndarray] = {}    # shifts added on top
+
+    def _shape(self, path: str) -> tuple[int, ...]:
+        return (self.draws,) + self.params[path].value.shape
+
+    def set(self, path: str, values, rows=slice(None)) -> "Batch":
+        """Give draws ``rows`` the value(s) ``values`` (a scalar, (T,), or (rows, 1) / (rows, T))."""
+        self._start(path)
+        if rows == slice(None) and path not in self._value:
+            self._value[path] = _fit(values, self._shape(path))      # every draw: no copy, no mask
+            return self
+        if path not in self._value:
+            self._value[path] = np.zeros(self._shape(path))
+            self._mask[path] = np.zeros(self.draws, dtype=bool)
+        elif path not in self._mask:
+            self._value[path] = np.array(self._value[path])
+            self._mask[path] = np.ones(self.draws, dtype=bool)
+        self._value[path][rows] = _fit(values, self._value[path][rows].shape)
+        self._mask[path][rows] = True
+        return self
+
+    def add(self, path: str, delta, rows=slice(None)) -> "Batch":
+        """Add ``delta`` (percentage points for a rate) to draws ``rows``."""
+        self._start(path)
+        if path not in self._delta:
+            self._delta[path] = np.zeros(self._shape(path))
+        self._delta[path][rows] += _fit(delta, self._delta[path][rows].shape)
+        return self
+
+    def _start(self, path: str) -> None:
+        if path not in self._paths:
+            check_paths(self.params, [path])
+            self._paths.add(path)
+
+    def overrides(self) -> dict[str, np.ndarray]:
+        """Arrays for ``build_inputs``: (D,) for scalars, (D, T) for series."""
+        out: dict[str, np.ndarray] = {}
+        following: dict[str, np.ndarray] = {}       # every path whose value differs by draw
+        for path, param in self.params.items():       # assumptions come first, in reference order
+            follow = following.get(param.ref) if param.ref else None
+            if path in self._paths:
+                out[path] = following[path] = self._final(path, param, follow)
+            elif follow is not None:
+                following[path] = follow
+        return out
+
+    def _final(self, path: str, param: Parameter, follow: np.ndarray | None) -> np.ndarray:
+        """Set values where given, else the followed assumption or the scenario's value; plus shifts."""
+        base = follow if follow is not None else np.broadcast_to(param.value, self._shape(path))
+        if path not in self._value:
+            value = base
+        elif path not in self._mask:
+            value = self._value[path]
+        else:
+            mask = self._mask[path].reshape((-1,) + (1,) * param.value.ndim)
+            value = np.where(mask, self._value[path], base)
+        return value + self._delta[path] if path in self._delta else np.asarray(value)
+
+
+def _fit(values, shape: tuple[int, ...]) -> np.ndarray:
+    """Broadcast a scalar, a (T,) series, or (rows, 1) / (rows, T) values onto ``shape``."""
+    return np.broadcast_to(np.asarray(values, dtype=float), shape)
+
+
+def project_batch(scenario: Scenario, params: Mapping[str, Parameter], overrides: Mapping[str, np.ndarray],
+                  delivery: np.ndarray | None = None) -> Results:
+    """One engine call for every draw in ``overrides`` (and the stream ``delivery`` multipliers)."""
+    inputs = build_inputs(scenario, overrides, params)
+    if delivery is not None:
+        inputs = replace(inputs, delivery=delivery)
+    return project(inputs)
+
+
+def spread(array: np.ndarray, draws: int) -> np.ndarray:
+    """A result array whose draws axis is 1 (nothing varied it) repeated to ``draws``."""
+    return np.broadcast_to(array, (draws,) + array.shape[1:])

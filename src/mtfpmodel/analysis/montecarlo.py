@@ -1,0 +1,198 @@
+"""Monte Carlo: thousands of plausible plans from the ``monte_carlo:`` block, in a few batched calls.
+
+Each draw samples every uncertain input (through the Gaussian copula, see
+:mod:`.distributions`) and, when ``savings_delivery`` is on, whether each savings stream is
+delivered (probability = its confidence) or slips (it then delivers ``slippage.delivers`` of
+its saving, its delivery profile ``slippage.delay_years`` later). Draws are projected in chunks
+of a few tens of thousands, one engine call each; only the net gap, closing and minimum
+reserves of each draw are kept. All money in the scenario unit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from mtfpmodel.analysis.batch import Batch, project_batch, spread
+from mtfpmodel.analysis.distributions import from_normal, normal_scores
+from mtfpmodel.analysis.paths import correlation_matrix
+from mtfpmodel.errors import AnalysisError
+from mtfpmodel.parameters import Parameter
+from mtfpmodel.riskconfig import MAX_DRAWS, MonteCarloConfig
+from mtfpmodel.schema import Scenario
+
+PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}   # moved later when slipped
+CHUNK_BYTES = 50 * 2**20     # per engine call: ~5,000 draws of a large plan, fast and cache-friendly
+KEPT = ("net_gap", "closing_reserves", "minimum_reserves")
+
+
+def bytes_per_draw(scenario: Scenario) -> tuple[int, int]:
+    """(bytes the engine uses per draw while projecting, bytes kept per draw) — rough, for sizing."""
+    years = scenario.years + 1
+    components = sum(len(line.cost_mix) for line in scenario.expenditure)
+    items = (4 * components + 3 * len(scenario.expenditure) + 2 * len(scenario.pressures)
+             + 3 * (len(scenario.funding.grants) + 1) + 8 * len(scenario.savings) + 40)
+    return 8 * years * items, 8 * years * (len(KEPT) + 3)
+
+
+def check_draws(scenario: Scenario, draws: int) -> int:
+    """Raise AnalysisError unless 1 <= draws <= MAX_DRAWS, saying what a larger run would need."""
+    if draws <= 0:
+        raise AnalysisError(f"draws must be at least 1, not {draws:,}")
+    if draws > MAX_DRAWS:
+        need = draws * bytes_per_draw(scenario)[1] / 2**30
+        raise AnalysisError(f"{draws:,} draws would need about {need:,.1f} GiB of memory for the results alone; "
+                            f"use at most {MAX_DRAWS:,} (10,000 to 100,000 is plenty for P10/P90)")
+    return draws
+
+
+def chunk_size(scenario: Scenario) -> int:
+    return int(np.clip(CHUNK_BYTES // bytes_per_draw(scenario)[0], 1_000, 50_000))
+
+
+def apply_draws(batch: Batch, config: MonteCarloConfig, values: Mapping[str, np.ndarray]) -> None:
+    """Put each path's drawn values ((n,) persistent or (n, T) by year) into ``batch``."""
+    for path, drawn in values.items():
+        param = batch.params[path]
+        drawn = drawn[:, None] if param.is_series and drawn.ndim == 1 else drawn
+        if config.distributions[path].apply == "shift":
+            batch.add(path, drawn)
+        else:
+            batch.set(path, drawn)
+
+
+def delivery(scenario: Scenario, batch: Batch, config: MonteCarloConfig, u: np.ndarray
+             ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Overrides and the (n, N, 1) delivery multiplier for stream draws ``u`` (n, N) uniform.
+
+    A stream is delivered when u < its confidence (in that draw); otherwise it slips.
+    """
+    streams = scenario.savings
+    if not (config.savings_delivery and streams):
+        return batch.overrides(), None
+    delay = config.slippage.delay_years
+    profiles = {s.name: f"savings[{s.name}].{PROFILE[s.kind]}" for s in streams if s.kind in PROFILE and delay}
+    for path in profiles.values():
+        batch.add(path, 0.0)                 # brings the profile into the overrides, references resolved
+    overrides = batch.overrides()
+    slipped = np.empty(u.shape, dtype=bool)
+    for n, stream in enumerate(streams):
+        path = f"savings[{stream.name}].confidence"
+        confidence = overrides.get(path, batch.params[path].value)
+        slipped[:, n] = u[:, n] >= confidence
+        if stream.name in profiles:
+            profile = overrides[profiles[stream.name]]
+            later = np.zeros_like(profile)
+            later[:, delay:] = profile[:, :-delay] if delay < profile.shape[1] else 0.0
+            overrides[profiles[stream.name]] = np.where(slipped[:, n, None], later, profile)
+    return overrides, np.where(slipped, config.slippage.delivers, 1.0)[:, :, None]
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Every draw's net gap, closing and minimum reserves, (D, T+1) [scenario unit]."""
+
+    seed: int
+    net_gap: np.ndarray
+    closing_reserves: np.ndarray
+    minimum_reserves: np.ndarray
+    balances: np.ndarray            # (D,) bool: no year unbalanced or with reserves exhausted
+
+    @property
+    def draws(self) -> int:
+        return self.net_gap.shape[0]
+
+
+def sample(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCarloConfig,
+           rng: np.random.Generator, draws: int) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Overrides and stream delivery multipliers for ``draws`` new draws from ``rng``."""
+    paths = list(config.distributions)
+    dists = [config.distributions[p] for p in paths]
+    scores = normal_scores(rng, draws, scenario.years, correlation_matrix(config),
+                           [d.shock == "by_year" for d in dists])
+    batch = Batch(params, draws)
+    apply_draws(batch, config, {p: from_normal(d, z) for p, d, z in zip(paths, dists, scores)})
+    return delivery(scenario, batch, config, rng.random((draws, len(scenario.savings))))
+
+
+def simulate(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCarloConfig, draws: int,
+             seed: int | None = None, progress: Callable[[int, int], None] | None = None) -> Simulation:
+    """Run ``draws`` simulated plans; the same seed gives exactly the same draws."""
+    check_draws(scenario, draws)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2**32)
+    rng = np.random.default_rng(seed)
+    T = scenario.years
+    kept = {name: np.empty((draws, T + 1)) for name in KEPT}
+    balances = np.empty(draws, dtype=bool)
+    size = chunk_size(scenario)
+    for start in range(0, draws, size):
+        n = min(size, draws - start)
+        overrides, multiplier = sample(scenario, params, config, rng, n)
+        results = project_batch(scenario, params, overrides, multiplier)
+        for name in KEPT:
+            kept[name][start:start + n] = spread(getattr(results, name), n)
+        balances[start:start + n] = spread(results.balances, n)
+        if progress:
+            progress(start + n, draws)
+    return Simulation(seed, kept["net_gap"], kept["closing_reserves"], kept["minimum_reserves"], balances)
+
+
+QUANTILES = (0.1, 0.5, 0.9)
+CONFIDENCE = (0.8, 0.9)
+
+
+def by_year(sim: Simulation, labels) -> pd.DataFrame:
+    """montecarlo.csv: per projection year, P10/P50/P90 and mean of net gap and closing reserves,
+    and the probabilities of a gap, of reserves below the minimum, and of reserves run out by then."""
+    data: dict[str, object] = {"year": list(labels[1:])}
+    for name in ("net_gap", "closing_reserves"):
+        values = getattr(sim, name)[:, 1:]
+        for q, row in zip(QUANTILES, np.quantile(values, QUANTILES, axis=0)):
+            data[f"{name}_p{round(q * 100)}"] = row
+        data[f"{name}_mean"] = values.mean(axis=0)
+    data["p_net_gap_above_zero"] = (sim.net_gap[:, 1:] > 0).mean(axis=0)
+    data["p_below_minimum"] = (sim.closing_reserves[:, 1:] < sim.minimum_reserves[:, 1:]).mean(axis=0)
+    data["p_reserves_exhausted_by_year"] = exhausted_by_year(sim)
+    return pd.DataFrame(data)
+
+
+def exhausted_by_year(sim: Simulation) -> np.ndarray:
+    """(T,) share of draws whose reserves have gone below zero in or before each year."""
+    return np.logical_or.accumulate(sim.closing_reserves[:, 1:] < 0, axis=1).mean(axis=0)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The risk figures for cabinet: probabilities (0 to 1) and reserve levels [scenario unit]."""
+
+    p_balances: float               # no year unbalanced or with reserves exhausted
+    p_above_minimum: float          # closing reserves at or above the minimum in every year
+    p_exhausted_by_end: float
+    opening_reserves: float         # as planned (median over draws)
+    needed_to_last: dict[float, float]         # confidence → opening reserves so they never go below 0
+    needed_above_minimum: dict[float, float]   # confidence → ... never below the minimum
+
+
+def headline(sim: Simulation) -> Headline:
+    """Headline probabilities and the reserves needed for 80% and 90% confidence.
+
+    Closing reserves are the opening balance plus a movement that does not depend on it, so the
+    opening balance a draw needs to stay at or above a floor is ``max_t(floor[t] - movement[t])``;
+    the level needed with confidence p is that requirement's p-quantile over draws.
+    """
+    closing, minimum = sim.closing_reserves[:, 1:], sim.minimum_reserves[:, 1:]
+    opening = sim.closing_reserves[:, :1]
+    movement = closing - opening
+    to_last = np.maximum((-movement).max(axis=1), 0.0)
+    to_minimum = np.maximum((minimum - movement).max(axis=1), 0.0)
+    return Headline(
+        p_balances=float(sim.balances.mean()),
+        p_above_minimum=float(np.mean((closing >= minimum).all(axis=1))),
+        p_exhausted_by_end=float((closing < 0).any(axis=1).mean()),
+        opening_reserves=float(np.median(opening)),
+        needed_to_last={p: float(np.quantile(to_last, p)) for p in CONFIDENCE},
+        needed_above_minimum={p: float(np.quantile(to_minimum, p)) for p in CONFIDENCE},
+    )

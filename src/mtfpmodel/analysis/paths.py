@@ -1,0 +1,148 @@
+"""Which inputs an analysis varies, how to name them for cabinet, and checks of the paths the
+``sensitivity:`` and ``monte_carlo:`` blocks name (each problem located at its file and line).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Mapping
+
+import numpy as np
+
+from mtfpmodel.errors import Problem, ScenarioError
+from mtfpmodel.iotools.yamlfile import Where
+from mtfpmodel.parameters import Parameter
+from mtfpmodel.riskconfig import MonteCarloConfig, SensitivityConfig
+from mtfpmodel.schema import Scenario
+
+_ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.]+|funding\.council_tax\.tax_base_growth"
+                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.demand)$")
+
+
+def one_way_paths(params: Mapping[str, Parameter]) -> list[str]:
+    """Rate assumptions, council tax increase parts, tax base growth, grant and business rates
+    growth, and line demand: the inputs of the one-way sensitivity table, in file order."""
+    return [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)]
+
+
+def label(path: str) -> str:
+    """A short name for tables and charts: 'assumptions.pay' → 'pay',
+    'funding.council_tax.increase.core' → 'council tax core', 'expenditure[Adults].demand' →
+    'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'."""
+    if path.startswith("assumptions."):
+        return path[len("assumptions."):]
+    if path.startswith("funding.council_tax.increase."):
+        return "council tax " + path.rsplit(".", 1)[1].replace("_", " ")
+    if path.startswith("funding.council_tax."):
+        return path.rsplit(".", 1)[1].replace("_", " ")
+    match = re.match(r"^[a-z_.]*\[(.*)\]\.(.*)$", path)
+    if match:
+        return f"{match.group(1)} {match.group(2).replace('_', ' ')}"
+    return path.removeprefix("funding.").replace(".", " ").replace("_", " ")
+
+
+def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
+    if where is None:
+        return None, None
+    for key in keys:
+        where = where.children.get(key, where)
+    return where.file, where.line
+
+
+def _unknown(path: str, params: Mapping[str, Parameter], file, line, field: str) -> Problem:
+    close = difflib.get_close_matches(path, list(params), n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else "see `mtfp paths SCENARIO` for the paths of this scenario"
+    return Problem(f"unknown path '{path}'", file=file, line=line, path=field, hint=hint)
+
+
+def _size(path: str, values, params: Mapping[str, Parameter], file, line, field: str) -> list[Problem]:
+    """A rate given as a bare number above 1 almost always means a percentage."""
+    if params[path].kind != "rate":
+        return []
+    for value in values:
+        if abs(value) > 1:
+            return [Problem(f"{value:g} looks like a percentage for the rate '{path}'", file=file, line=line,
+                            path=field, hint=f"write {value:g}% or {value / 100:g}")]
+    return []
+
+
+def check_sensitivity(config: SensitivityConfig, params: Mapping[str, Parameter], where: Where | None) -> None:
+    """Raise ScenarioError for any unknown or mis-sized path in ``sensitivity.ranges``."""
+    problems = []
+    for path, pair in config.ranges.items():
+        file, line = _mark(where, "sensitivity", "ranges", path)
+        field = f"sensitivity.ranges.{path}"
+        problems += [_unknown(path, params, file, line, field)] if path not in params else \
+            _size(path, pair, params, file, line, field)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def check_monte_carlo(config: MonteCarloConfig, params: Mapping[str, Parameter], where: Where | None) -> None:
+    """Raise ScenarioError for unknown paths, mis-sized rates, by_year shocks on a single number,
+    and a correlation matrix that is not positive semi-definite."""
+    problems = []
+    for path, dist in config.distributions.items():
+        file, line = _mark(where, "monte_carlo", "distributions", path)
+        field = f"monte_carlo.distributions.{path}"
+        if path not in params:
+            problems.append(_unknown(path, params, file, line, field))
+            continue
+        numbers = dist.numbers if dist.family != "normal" else dist.numbers[:1]
+        problems += _size(path, numbers, params, file, line, field)
+        if dist.shock == "by_year" and not params[path].is_series:
+            problems.append(Problem("shock: by_year needs a value by year, but this is a single number",
+                                    file=file, line=line, path=field, hint="use shock: persistent"))
+    for a, row in config.correlation.items():
+        for b in (a, *row):
+            file, line = _mark(where, "monte_carlo", "correlation", a, *([b] if b != a else []))
+            if b not in config.distributions:
+                field = f"monte_carlo.correlation.{a}" + (f".{b}" if b != a else "")
+                problem = _unknown(b, params, file, line, field) if b not in params else Problem(
+                    f"'{b}' has no distribution", file=file, line=line, path=field,
+                    hint="add it under monte_carlo.distributions, or remove the correlation")
+                problems.append(problem)
+    if not problems:
+        matrix_problem = _check_matrix(config, where)
+        problems += [matrix_problem] if matrix_problem else []
+    if problems:
+        raise ScenarioError(sorted(set(problems), key=lambda p: (p.line or 0, p.path)))
+
+
+def correlation_matrix(config: MonteCarloConfig) -> np.ndarray:
+    """The full correlation matrix over ``config.distributions`` (in their order); unspecified pairs 0."""
+    paths = list(config.distributions)
+    matrix = np.eye(len(paths))
+    for a, row in config.correlation.items():
+        for b, rho in row.items():
+            i, j = paths.index(a), paths.index(b)
+            matrix[i, j] = matrix[j, i] = rho
+    return matrix
+
+
+def _check_matrix(config: MonteCarloConfig, where: Where | None) -> Problem | None:
+    seen: dict[frozenset, float] = {}
+    file, line = _mark(where, "monte_carlo", "correlation")
+    for a, row in config.correlation.items():
+        for b, rho in row.items():
+            key = frozenset((a, b))
+            if key in seen and seen[key] != rho:
+                return Problem(f"the correlation of {a} with {b} is given twice, as {seen[key]:g} and {rho:g}",
+                               file=file, line=line, path="monte_carlo.correlation", hint="give each pair once")
+            seen[key] = rho
+    lowest = float(np.linalg.eigvalsh(correlation_matrix(config)).min()) if config.correlation else 1.0
+    if lowest < -1e-9:
+        return Problem(f"the correlations are not consistent with each other: the matrix is not positive "
+                       f"semi-definite (smallest eigenvalue {lowest:.3f})", file=file, line=line,
+                       path="monte_carlo.correlation",
+                       hint="e.g. A and B, and B and C, strongly positive but A and C strongly negative is "
+                            "impossible; weaken one of them")
+    return None
+
+
+def check_scenario(scenario: Scenario, params: Mapping[str, Parameter], where: Where | None) -> None:
+    """Check whichever of the two blocks the scenario has."""
+    if scenario.sensitivity is not None:
+        check_sensitivity(scenario.sensitivity, params, where)
+    if scenario.monte_carlo is not None:
+        check_monte_carlo(scenario.monte_carlo, params, where)

@@ -1,0 +1,81 @@
+"""What the sensitivity, solve and montecarlo commands share: loading, checking, output folder,
+and money written the way cabinet reports write it (+£1.7m)."""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtfpmodel.analysis.paths import check_scenario
+from mtfpmodel.commands.run import safe_name
+from mtfpmodel.errors import UsageError
+from mtfpmodel.loader import Loaded, load
+from mtfpmodel.model import labels_of
+from mtfpmodel.parameters import Parameter, check_paths, collect
+from mtfpmodel.riskconfig import parse_value
+from mtfpmodel.schema import UNITS, Scenario
+
+
+@dataclass(frozen=True)
+class Prepared:
+    loaded: Loaded
+    params: dict[str, Parameter]
+    labels: tuple[str, ...]          # base year first
+    out: Path
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.loaded.scenario
+
+    @property
+    def unit(self) -> str:
+        return self.loaded.scenario.units
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="scenario YAML file")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default outputs/<scenario name>/)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                        help="override one value before the analysis, e.g. assumptions.pay=3.5%%; repeatable")
+
+
+def prepare(args: argparse.Namespace) -> Prepared:
+    """Load the scenario, collect its paths and check its sensitivity/monte_carlo blocks."""
+    loaded = load(args.scenario, args.overrides)
+    params = collect(loaded.scenario)
+    check_scenario(loaded.scenario, params, loaded.where)
+    out = Path(args.out) if args.out else Path("outputs") / safe_name(loaded.scenario.scenario)
+    return Prepared(loaded, params, labels_of(loaded.scenario), out)
+
+
+def check_path(prepared: Prepared, path: str) -> str:
+    check_paths(prepared.params, [path])
+    return path
+
+
+def value_arg(text: str, what: str) -> float:
+    """A number or percentage from the command line, or a UsageError naming the option."""
+    try:
+        return parse_value(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a number or a percentage such as 1%") from None
+
+
+def cabinet_money(value: float, unit: str, sign: bool = False) -> str:
+    """Money as a cabinet report writes it, from any scenario unit: £1.7m, £850k, £420."""
+    pounds = value * UNITS[unit]
+    size = abs(pounds)
+    if size >= 1e6:
+        body = f"£{size / 1e6:,.1f}m"
+    elif size >= 1e3:
+        body = f"£{size / 1e3:,.0f}k"
+    else:
+        body = f"£{size:,.0f}"
+    if body in ("£0", "£0k", "£0.0m"):
+        return body
+    return ("+" if pounds > 0 else "-") + body if sign else ("-" + body if pounds < 0 else body)
+
+
+def show_value(value: float, param: Parameter) -> str:
+    """An input's value as written in a scenario: rates as percentages, others as numbers."""
+    return f"{value * 100:.2f}%" if param.kind == "rate" else f"{value:,.6g}"

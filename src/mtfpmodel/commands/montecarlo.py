@@ -1,0 +1,184 @@
+"""``mtfp montecarlo``: how likely the plan is to hold, from the scenario's monte_carlo block."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mtfpmodel.analysis import montecarlo, sobol
+from mtfpmodel.commands import progress
+from mtfpmodel.commands._analysis import add_common, cabinet_money, prepare
+from mtfpmodel.errors import AnalysisError, Problem, ScenarioError, UsageError
+from mtfpmodel.iotools import riskcharts
+from mtfpmodel.iotools.outdir import staged_output
+from mtfpmodel.units import figure
+
+HELP = "Monte Carlo: P10/P50/P90 of the gap and reserves, and the chance the plan holds"
+DESCRIPTION = """\
+Simulate thousands of plausible plans from the scenario's `monte_carlo:` block:
+
+  monte_carlo:
+    draws: 20000
+    seed: 2025
+    distributions:
+      assumptions.pay: {pert: [2%, 3%, 5%]}                 # the pay award each year
+      assumptions.prices: {normal: {mean: 0%, sd: 0.75%}, apply: shift, shock: by_year}
+      expenditure[Children looked after placements].demand: {triangular: [-2%, 0%, 3%], apply: shift}
+    correlation:
+      assumptions.pay: {assumptions.prices: 0.6}
+    slippage: {delivers: 50%, delay_years: 1}
+
+Families: normal {mean, sd}, triangular [low, mode, high], uniform [low, high],
+pert [low, mode, high]. A drawn value is the input itself in every year, unless
+`apply: shift` (then it is added to the plan's own values, in percentage points
+for a rate). `shock: persistent` (default) draws once for the whole plan;
+`shock: by_year` draws each year afresh. Correlations use a Gaussian copula and
+must be consistent (a positive semi-definite matrix). Each savings stream is
+delivered with probability equal to its confidence, else it slips: it delivers
+`slippage.delivers` (default 50%) of its saving, `delay_years` later (default 0).
+
+Prints and writes (montecarlo.csv) the P10, P50 and P90 of the net gap and of
+closing reserves by year; the probability that the plan balances in every year,
+that reserves stay above the minimum, and that reserves have run out by each
+year; and the opening reserves needed for 80% and 90% confidence. The same seed
+gives exactly the same results. With --sobol: first and total order Sobol indices
+of the final-year net gap and of the sum of net gaps (sobol.csv, sobol.png).
+
+  mtfp montecarlo scenarios/durham-risk.yaml
+  mtfp montecarlo scenarios/durham-risk.yaml --draws 100000 --seed 7 --sobol
+
+Writes montecarlo.csv, montecarlo_headline.csv, fan_chart.png/.svg (and sobol.csv,
+sobol.png/.svg) into --out (default outputs/<scenario name>/).
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("--draws", type=int, metavar="N", help="number of simulated plans (default: the scenario's)")
+    parser.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's, else random "
+                                                              "and printed so the run can be repeated)")
+    parser.add_argument("--sobol", action="store_true", help="also compute Sobol indices: which uncertainties "
+                                                             "drive the gap")
+    parser.add_argument("--sobol-samples", type=int, default=1024, metavar="N",
+                        help="Sobol base sample, a power of 2 (default 1024; N x (factors + 2) projections)")
+
+
+def main(args: argparse.Namespace) -> int:
+    prep = prepare(args)
+    scenario, labels, unit = prep.scenario, prep.labels, prep.unit
+    config = scenario.monte_carlo
+    if config is None:
+        raise AnalysisError(f"{args.scenario} has no monte_carlo: block; add one with the distributions of the "
+                            "uncertain inputs (see 'mtfp montecarlo --help' or scenarios/durham-risk.yaml)")
+    draws = args.draws if args.draws is not None else config.draws
+    _check_draws(prep, draws, from_file=args.draws is None)
+    if args.sobol and (args.sobol_samples < 2 or args.sobol_samples & (args.sobol_samples - 1)):
+        raise UsageError(f"--sobol-samples {args.sobol_samples} must be a power of 2, such as 512 or 1024")
+    seed = args.seed if args.seed is not None else config.seed
+
+    long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
+    bar = _ProgressBar() if long_run else None
+    sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, bar)
+    table = montecarlo.by_year(sim, labels)
+    head = montecarlo.headline(sim)
+
+    title = scenario.council or scenario.scenario
+    print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plans (seed {sim.seed})")
+    for override in args.overrides:
+        print(f"  with --set {override}")
+    print()
+    print(_quantile_table(table, unit))
+    print()
+    print(_headline_text(head, table, labels, unit))
+    indices = None
+    if args.sobol:
+        indices = _sobol(prep, config, args.sobol_samples, sim.seed)
+
+    with staged_output(prep.out) as staging:
+        table.to_csv(staging.path("montecarlo.csv"), index=False, float_format="%.17g")
+        _headline_frame(head, sim).to_csv(staging.path("montecarlo_headline.csv"), index=False, float_format="%.17g")
+        riskcharts.fan_chart(sim, labels, unit, staging.path("fan_chart"), f"{title}: range of outcomes")
+        written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
+        if indices is not None:
+            indices.table().to_csv(staging.path("sobol.csv"), index=False, float_format="%.17g")
+            riskcharts.sobol_chart(indices, staging.path("sobol"), f"{title}: what drives the {labels[-1]} net gap")
+            written += ["sobol.csv", "sobol.png/.svg"]
+        progress(f"wrote {', '.join(written)}")
+    print(f"\nOutputs written to {prep.out}/")
+    return 0
+
+
+def _check_draws(prep, draws: int, from_file: bool) -> None:
+    try:
+        montecarlo.check_draws(prep.scenario, draws)
+    except AnalysisError as exc:
+        if not from_file:
+            raise
+        mark = prep.loaded.where.children.get("monte_carlo", prep.loaded.where)
+        mark = mark.children.get("draws", mark)
+        raise ScenarioError([Problem(str(exc), file=mark.file, line=mark.line, path="monte_carlo.draws")]) from None
+
+
+class _ProgressBar:
+    """simulating [########............] 40% 40,000 of 100,000 draws — on stderr, rewritten in place."""
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = round(30 * done / total)
+        print(f"\rsimulating [{'#' * filled}{'.' * (30 - filled)}] {done / total:4.0%} {done:,} of {total:,} draws",
+              end="\n" if done >= total else "", file=sys.stderr, flush=True)
+
+
+def _quantile_table(table, unit: str) -> str:
+    decimals = 1 if unit == "£m" else 0
+    years = list(table["year"])
+    width = 40
+    header = f"{'(' + unit + ')':<{width}}" + "".join(f"{y:>12}" for y in years)
+    lines = [header, "-" * len(header)]
+    for name, heading in (("net_gap", "Net gap"), ("closing_reserves", "Closing reserves")):
+        for q, text in (("p10", "P10 (1 in 10 lower)"), ("p50", "P50 (median)"), ("p90", "P90 (1 in 10 higher)")):
+            lines.append(f"{heading + ' ' + text:<{width}}" + "".join(f"{figure(v, decimals):>12}"
+                                                                for v in table[f"{name}_{q}"]))
+    lines.append(f"{'Chance reserves have run out by then':<{width}}" + "".join(f"{v:>12.1%}" for v in table["p_reserves_exhausted_by_year"]))
+    return "\n".join(lines)
+
+
+def _headline_text(head, table, labels, unit: str) -> str:
+    money = lambda v: cabinet_money(v, unit)  # noqa: E731
+    facts = (("the plan balances in every year (reserves never run out)", head.p_balances),
+             ("reserves stay at or above the minimum in every year", head.p_above_minimum),
+             (f"reserves have run out by {labels[-1]}", head.p_exhausted_by_end))
+    lines = [f"Chance {text + ':':<58}{p:>7.1%}" for text, p in facts]
+    lines.append(f"Opening reserves needed (planned {money(head.opening_reserves)}):")
+    for p in montecarlo.CONFIDENCE:
+        lines.append(f"  for {p:.0%} confidence: {money(head.needed_to_last[p])} never to run out, "
+                     f"{money(head.needed_above_minimum[p])} to stay above the minimum")
+    return "\n".join(lines)
+
+
+def _headline_frame(head, sim):
+    import pandas as pd
+
+    rows = [("draws", sim.draws, "count"), ("seed", sim.seed, "number"),
+            ("p_balances_every_year", head.p_balances, "probability"),
+            ("p_reserves_above_minimum_every_year", head.p_above_minimum, "probability"),
+            ("p_reserves_exhausted_by_final_year", head.p_exhausted_by_end, "probability"),
+            ("opening_reserves_planned", head.opening_reserves, "scenario unit")]
+    for p in montecarlo.CONFIDENCE:
+        rows.append((f"opening_reserves_needed_never_exhausted_p{round(p * 100)}", head.needed_to_last[p], "scenario unit"))
+        rows.append((f"opening_reserves_needed_above_minimum_p{round(p * 100)}", head.needed_above_minimum[p],
+                     "scenario unit"))
+    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
+
+
+def _sobol(prep, config, samples: int, seed: int):
+    if not config.distributions and not (config.savings_delivery and prep.scenario.savings):
+        raise AnalysisError("--sobol needs at least one distribution or savings stream to vary")
+    if config.correlation:
+        print("\nnote: Sobol indices treat the inputs as independent; the correlations are ignored for them.")
+    indices = sobol.sobol(prep.scenario, prep.params, config, prep.labels, samples, seed)
+    table = indices.table()
+    print(f"\nWhat drives the {prep.labels[-1]} net gap (Sobol indices, {indices.samples:,} projections):")
+    print(f"  {'factor':<48}{'first order':>12}{'total order':>12}")
+    for _, row in table.head(12).iterrows():
+        print(f"  {row['factor'][:47]:<48}{row['first_order_final_year_net_gap']:>12.3f}"
+              f"{row['total_order_final_year_net_gap']:>12.3f}")
+    return indices

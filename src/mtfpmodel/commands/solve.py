@@ -1,0 +1,168 @@
+"""``mtfp solve``: goal seek — the value of an input that meets a target; savings needed."""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+
+from mtfpmodel.analysis import goalseek
+from mtfpmodel.analysis.batch import Batch, project_batch
+from mtfpmodel.analysis.paths import label
+from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands._analysis import add_common, cabinet_money, check_path, prepare, show_value, value_arg
+from mtfpmodel.errors import UsageError
+from mtfpmodel.iotools.outdir import staged_output
+from mtfpmodel.model import run
+
+HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"
+DESCRIPTION = """\
+Find the value of one input (--by, any numeric path) that brings a result to a
+target (--target METRIC=VALUE; METRIC one of net_gap, gross_gap,
+risk_adjusted_net_gap, incremental_gap, closing_reserves; VALUE in the scenario
+unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
+projected in one batched call to find where the result crosses the target, then
+Brent's method pins the value down; it is plugged back in and checked.
+
+  --year 2026/27   one value, used in every projection year, that meets the target
+                   in 2026/27 (e.g. the steady council tax rise that closes the
+                   final-year gap);
+  --year all       (default) for a per-year input, each year's value in turn so that
+                   every year meets the target; for a single number, the value at
+                   which the worst year just meets it.
+
+If no value in the range works, it says so (exit 1); a council tax increase above
+the scenario's referendum_limit is flagged.
+
+--savings-needed: the extra recurring savings to find in each year so that every
+year balances without reserves. Recurring savings stay in the budget, so the level
+needed by year t is the largest net gap so far, and the new savings in year t are
+its increase: new[t] = max(level[t-1], net_gap[t], 0) - level[t-1].
+
+  mtfp solve scenarios/durham.yaml --target net_gap=0 --by funding.council_tax.increase.core
+  mtfp solve scenarios/durham.yaml --target net_gap=0 --by assumptions.pay --year 2028/29
+  mtfp solve scenarios/durham.yaml --savings-needed
+
+Writes solve.csv and/or savings_needed.csv into --out (default outputs/<scenario name>/).
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("--target", metavar="METRIC=VALUE", default="net_gap=0",
+                        help="result and the value it should reach (default net_gap=0)")
+    parser.add_argument("--by", metavar="PATH", help="the input to vary, e.g. funding.council_tax.increase.core")
+    parser.add_argument("--year", default="all", metavar="YEAR|all",
+                        help="projection year the target applies to, e.g. 2026/27, or all (default)")
+    parser.add_argument("--range", dest="bracket", metavar="LOW..HIGH",
+                        help="search range for the input, e.g. 0%%..20%% (default: rates -10%%..50%%)")
+    parser.add_argument("--savings-needed", action="store_true",
+                        help="also report the extra recurring savings needed each year to balance")
+
+
+def main(args: argparse.Namespace) -> int:
+    prep = prepare(args)
+    if not args.by and not args.savings_needed:
+        raise UsageError("give --by PATH (the input to solve for) and/or --savings-needed")
+    scenario, labels = prep.scenario, prep.labels
+    title = scenario.council or scenario.scenario
+    print(f"{title}: {scenario.scenario} — goal seek, {labels[1]} to {labels[-1]}")
+    tables: dict[str, pd.DataFrame] = {}
+    if args.by:
+        tables["solve.csv"] = _solve(prep, args)
+    if args.savings_needed:
+        tables["savings_needed.csv"] = _savings_needed(prep)
+    with staged_output(prep.out) as staging:
+        for name, frame in tables.items():
+            frame.to_csv(staging.path(name), index=False, float_format="%.17g")
+        progress(f"wrote {', '.join(tables)}")
+    print(f"\nOutputs written to {prep.out}/")
+    return 0
+
+
+def _solve(prep, args) -> pd.DataFrame:
+    metric, _, target_text = args.target.partition("=")
+    metric = metric.strip()
+    if metric not in goalseek.METRICS or not target_text.strip():
+        raise UsageError(f"--target {args.target!r}: write METRIC=VALUE with METRIC one of "
+                         f"{', '.join(goalseek.METRICS)}, e.g. net_gap=0")
+    target = value_arg(target_text.strip(), "--target")
+    path = check_path(prep, args.by)
+    param = prep.params[path]
+    year = _year(args.year, prep.labels)
+    bracket = _bracket(args.bracket) if args.bracket else None
+    solution = goalseek.solve(prep.scenario, prep.params, path, metric, target, year, bracket, prep.labels)
+
+    check = project_batch(prep.scenario, prep.params,
+                          Batch(prep.params, 1).set(path, solution.series).overrides())
+    achieved = getattr(check, metric)[0]
+    unit, labels = prep.unit, prep.labels
+    what = f"{metric} = {cabinet_money(target, unit)}" if target else f"{metric} = 0"
+    print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
+    for t, value in zip(solution.years, solution.values):
+        as_planned = param.value[t - 1] if param.is_series else param.value
+        print(f"  {labels[t]}: {show_value(value, param)} (planned {show_value(float(as_planned), param)}); "
+              f"{metric} then {cabinet_money(achieved[t], unit)}")
+    if year is not None and param.is_series:
+        print(f"  (one value used in every year, so that the target is met in {labels[year]})")
+    for message in _referendum(prep, path, solution):
+        print(f"  {message}")
+    return pd.DataFrame({"year": [labels[t] for t in solution.years], "path": path, "value": solution.values,
+                         "metric": metric, "target": target, "achieved": [achieved[t] for t in solution.years]})
+
+
+def _year(text: str, labels) -> int | None:
+    if text == "all":
+        return None
+    if text not in labels[1:]:
+        raise UsageError(f"--year {text!r} is not a projection year (they are {', '.join(labels[1:])}, or all)")
+    return labels.index(text)
+
+
+def _bracket(text: str) -> tuple[float, float]:
+    low, sep, high = text.partition("..")
+    if not sep:
+        raise UsageError(f"--range {text!r}: write LOW..HIGH, e.g. 0%..20%")
+    low_value, high_value = value_arg(low, "--range"), value_arg(high, "--range")
+    if not low_value < high_value:
+        raise UsageError(f"--range {text!r}: LOW must be below HIGH")
+    return low_value, high_value
+
+
+def _referendum(prep, path: str, solution) -> list[str]:
+    """Messages for years where the solved council tax increase takes the total above the limit."""
+    tax = prep.scenario.funding.council_tax
+    if not path.startswith("funding.council_tax.increase.") or tax.referendum_limit is None:
+        return []
+    params = prep.params
+    parts = [p for p in tax.increase if f"funding.council_tax.increase.{p}" != path]
+    others = sum((params[f"funding.council_tax.increase.{p}"].value for p in parts), np.zeros(prep.scenario.years))
+    limit_series = tax.referendum_limit
+    limit = (params[f"assumptions.{limit_series.ref}"].value if limit_series.ref and limit_series.ref != "none"
+             else np.resize(np.asarray(limit_series.values or (0.0,), dtype=float), prep.scenario.years))
+    total = np.broadcast_to(solution.series, (prep.scenario.years,)) + others
+    name = label(path).removeprefix("council tax ")
+    above: dict[tuple[float, float, float], list[str]] = {}
+    for t in range(prep.scenario.years):
+        if total[t] > limit[t] + 1e-12:
+            key = (round(total[t] - others[t], 6), round(total[t], 6), round(limit[t], 6))
+            above.setdefault(key, []).append(prep.labels[t + 1])
+    return [f"a {name} increase of {own:.2%} would be needed in {', '.join(years)} — a total Band D rise of "
+            f"{whole:.2%}, above the {cap:.2%} referendum limit (it would need a local referendum)"
+            for (own, whole, cap), years in above.items()]
+
+
+def _savings_needed(prep) -> pd.DataFrame:
+    result = run(prep.loaded)
+    print_warnings(result.warnings)
+    gap = result.results.net_gap[0]
+    new, level = goalseek.savings_needed(gap)
+    unit, labels = prep.unit, prep.labels
+    decimals = 1 if unit == "£m" else 0
+    print(f"\nExtra recurring savings needed to balance every year without reserves ({unit}):")
+    print(f"  {'year':<10}{'net gap':>14}{'new savings':>14}{'cumulative':>14}")
+    for t in range(1, len(labels)):
+        print(f"  {labels[t]:<10}{gap[t]:>14,.{decimals}f}{new[t - 1]:>14,.{decimals}f}{level[t - 1]:>14,.{decimals}f}")
+    print(f"  In all, {cabinet_money(level[-1], unit)} of recurring savings by {labels[-1]}.")
+    return pd.DataFrame({"year": list(labels[1:]), "net_gap": gap[1:], "new_recurring_savings": new,
+                         "cumulative_recurring_savings": level})

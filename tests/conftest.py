@@ -1,0 +1,29 @@
+"""Shared helpers: write a small scenario from text, load it, run it."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import mtfpmodel
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(text, name='scenario.yaml') → path of a scenario file holding the dedented text."""
+    def _write(text: str, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+    return _write
+
+
+@pytest.fixture
+def run_text(write):
+    """run_text(text, overrides=None) → mtfpmodel Result for a scenario written from text."""
+    def _run(text: str, overrides=None, set_=()):
+        return mtfpmodel.run(mtfpmodel.load(write(text), list(set_)), overrides)
+    return _run

@@ -1,0 +1,73 @@
+"""Invest-to-save appraisal: payback year and NPV per stream with capital (spec §7)."""
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+
+from mtfpmodel.appraisal import BEYOND, npv, payback_year, stream_flows
+
+approx = pytest.approx
+
+SCENARIO = """\
+scenario: appraisal
+base_year: "2024/25"
+discount_rate: %(discount)s
+expenditure: [{name: Services, base: 1000}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+savings:
+  - name: Boilers
+    kind: fixed
+    saving: {2025/26: %(saving)s}
+    capital: {amount: {2025/26: 100}, life: 10}
+    implementation_cost: {2025/26: 100}
+    funded_by: capital_receipts
+  - {name: Fees, kind: fixed, saving: 5}
+"""
+
+
+def appraise(run_text, saving=40, discount="3.5%"):
+    return run_text(SCENARIO % dict(saving=saving, discount=discount)).streams.set_index("stream")
+
+
+def test_payback_and_npv_by_hand(run_text):
+    # capital 100 spent in 2025/26, 10-year life at 0%: financing 10 a year from 2026/27 to 2035/36
+    # gross saving 40 a year, continued at that level beyond the plan; implementation 100 in 2025/26
+    # flows: 2025/26: 40 - 100 = -60; 2026/27 to 2035/36: 40 - 10 = 30
+    # cumulative: -60, -30, 0 → pays back in 2027/28 (cumulative at or above zero)
+    # NPV at 3.5% = -60/1.035 + sum_{t=2..11} 30/1.035**t = -57.971 + 30 * 8.035367 = 183.09
+    row = appraise(run_text).loc["Boilers"]
+    assert row["payback_year"] == "2027/28"
+    flows = [0, -60] + [30] * 10
+    assert row["npv"] == approx(npf.npv(0.035, flows))
+    assert row["npv"] == approx(183.09, abs=0.01)
+    assert row["capital"] == 100
+
+
+def test_discount_rate_is_a_scenario_setting(run_text):
+    # at 0% the NPV is the plain sum: -60 + 10 * 30 = 240
+    assert appraise(run_text, discount="0%").loc["Boilers", "npv"] == approx(240)
+
+
+def test_payback_beyond_the_plan(run_text):
+    # saving 10 against financing 10: flows -90, 0, 0, 0: never back above zero in the plan
+    row = appraise(run_text, saving=10).loc["Boilers"]
+    assert row["payback_year"] == BEYOND
+    assert row["npv"] == approx(-90 / 1.035)
+
+
+def test_streams_without_capital_have_no_appraisal(run_text):
+    row = appraise(run_text).loc["Fees"]
+    assert row["payback_year"] == "" and np.isnan(row["npv"]) and row["capital"] == 0
+
+
+def test_flows_with_interest():
+    # gross 40 a year (years 1-4), capital 100 in year 1 over 3 years at 5% annuity (36.72 a year
+    # in years 2-4); horizon = 1 + 3 = 4 = the plan's last year
+    gross = np.array([0, 40, 40, 40, 40.0])
+    capital = np.array([0, 100, 0, 0, 0.0])
+    flows = stream_flows(gross, capital, 0.05, 3, "annuity", np.zeros(5))
+    pmt = -npf.pmt(0.05, 3, 100)
+    assert flows == approx([0, 40, 40 - pmt, 40 - pmt, 40 - pmt])
+    assert npv(flows, 0.035) == approx(npf.npv(0.035, flows))
+    assert payback_year(flows, ("2024/25", "2025/26", "2026/27", "2027/28", "2028/29")) == "2025/26"

@@ -1,0 +1,112 @@
+"""Charts and the budget bridge behind the waterfall."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mtfpmodel
+from mtfpmodel.gapbridge import bridge
+from mtfpmodel.iotools.charts import CHARTS, rag_of, scale_for, write_charts
+from mtfpmodel.iotools.outdir import staged_output
+
+STRETCHED = Path(__file__).parent / "reports" / "stretched.yaml"
+
+TINY = """
+scenario: tiny
+base_year: "2024/25"
+years: 1
+assumptions: {pay: 10%}
+expenditure:
+  - {name: Care, base: 1000, cost_mix: {pay: 100%}, demand: 5%}
+pressures:
+  - {name: Winter, amount: 20}
+funding:
+  council_tax: {tax_base: 1000, band_d: 1000, increase: {core: 3%}}
+savings:
+  - {name: Review, kind: fixed, saving: 30, implementation_cost: 8}
+"""
+
+
+def test_bridge_of_a_hand_worked_plan(run_text):
+    # cost 2025/26 = 1000 * 1.10 * 1.05 = 1155: pay inflation 1000 * 0.10 = 100 (demand held at 0%),
+    # demand the rest, 1155 - 1100 = 55. Pressure 20. Council tax 1000 * 1000 / 1000 = 1000 rising 3%:
+    # -30. Savings -30, one-off costs +8. Net gap = 0 + 100 + 55 + 20 - 30 - 30 + 8 = 123.
+    steps = bridge(run_text(TINY))
+    assert [(s.label, round(s.value, 9)) for s in steps] == [
+        ("2024/25 gap", 0.0), ("pay inflation", 100.0), ("demand", 55.0), ("pressures", 20.0),
+        ("council tax", -30.0), ("savings", -30.0), ("one-off costs", 8.0), ("2025/26 net gap", 123.0)]
+    assert [s.total for s in steps] == [True] + [False] * 6 + [True]
+
+
+@pytest.mark.parametrize("path", [STRETCHED, Path(__file__).parents[1] / "scenarios" / "example.yaml"])
+def test_bridge_steps_add_up_exactly_to_the_net_gap(path):
+    if not path.exists():
+        pytest.skip(f"{path.name} not written yet")
+    result = mtfpmodel.run(mtfpmodel.load(path))
+    steps = bridge(result)
+    final = float(result.results.net_gap[0, -1])
+    assert steps[-1].value == final
+    assert sum(s.value for s in steps[:-1]) == pytest.approx(final, abs=1e-9 * abs(result.results.net_expenditure[0, -1]))
+    assert {s.label for s in steps} >= {"pay inflation", "demand", "council tax", "savings"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pay=st.floats(-0.05, 0.15), care=st.floats(0, 0.15), demand=st.floats(-0.05, 0.12),
+       increase=st.floats(0, 0.05), year=st.integers(1, 4))
+def test_bridge_identity_holds_for_any_assumptions(pay, care, demand, increase, year):
+    overrides = [f"assumptions.pay={pay}", f"assumptions.care_fees={care}",
+                 f"expenditure[Children's social care].demand={demand}",
+                 f"funding.council_tax.increase.core={increase}"]
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED, overrides))
+    steps = bridge(result, year)
+    assert steps[-1].value == float(result.results.net_gap[0, year])
+    assert sum(s.value for s in steps[:-1]) == pytest.approx(steps[-1].value, abs=1e-6)
+
+
+def test_write_charts_draws_png_at_300_dpi_and_svg(tmp_path):
+    from PIL import Image
+
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
+    announced = []
+    with staged_output(tmp_path / "out") as staging:
+        written = write_charts(result, staging, announce=announced.append)
+    assert written == [f"charts/{name}.{ext}" for name in CHARTS for ext in ("png", "svg")]
+    assert len(announced) == len(CHARTS)
+    for name in CHARTS:
+        with Image.open(tmp_path / "out" / "charts" / f"{name}.png") as image:
+            assert image.info["dpi"][0] == pytest.approx(300, abs=1)
+            assert image.width > 1500
+        svg = (tmp_path / "out" / "charts" / f"{name}.svg").read_text(encoding="utf-8")
+        assert "<svg" in svg and "£m" in svg        # the unit is on the axis (£m: a £400m budget)
+    reserves = (tmp_path / "out" / "charts" / "reserves.svg").read_text(encoding="utf-8")
+    assert "below the minimum in 2025/26" in reserves and "reserves run out in 2028/29" in reserves
+    assert "2026/27" in (tmp_path / "out" / "charts" / "gap.svg").read_text(encoding="utf-8")
+
+
+def test_scale_switches_to_millions_for_large_figures():
+    assert scale_for("£000", [99_999]).unit == "£000"
+    big = scale_for("£000", [100_000])
+    assert (big.unit, big.factor, big.text(123_456)) == ("£m", 0.001, "123.5")
+    assert scale_for("£", [50_000]).unit == "£"
+    assert scale_for("£m", [0.5]).unit == "£m"
+
+
+def test_rag_of_uses_the_word_or_the_band_of_a_share():
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
+    streams = {s.name: s for s in result.scenario.savings}
+    # green 95%, amber 70%, red 30% by default: 90% is amber's band, 60% red's.
+    assert rag_of(result, streams["Shared back office"]) == "green"
+    assert rag_of(result, streams["LED street lighting"]) == "amber"
+    assert rag_of(result, streams["Reablement"]) == "red"
+
+
+def test_validate_does_not_import_matplotlib():
+    code = ("import sys; from mtfpmodel.cli import main; code = main(['validate', sys.argv[1]]); "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(STRETCHED)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

@@ -1,0 +1,43 @@
+"""Warnings about valid scenarios: referendum limit and an unbalanced base year."""
+from __future__ import annotations
+
+TEXT = """\
+scenario: referendum
+base_year: "2024/25"
+assumptions: {limit: [4.99%%, 4.99%%, 2.99%%, 2.99%%]}
+expenditure: [{name: A, base: %(base)s}]
+funding:
+  council_tax:
+    tax_base: 1000
+    band_d: 1000
+    increase: {core: %(core)s, adult_social_care: 2%%}
+    referendum_limit: limit
+"""
+
+
+def test_one_warning_lists_every_year_above_the_limit(run_text):
+    result = run_text(TEXT % dict(base=1000, core="2.99%"))
+    (warning,) = result.warnings
+    # 4.99% in every year: above the 2.99% limit in the last two years only
+    assert warning.message == ("the Band D increase is above the referendum limit: 4.99% against a limit of "
+                               "2.99% in 2027/28, 2028/29")
+    assert warning.path == "funding.council_tax.increase" and warning.line == 9
+
+
+def test_years_with_different_rates_are_grouped(run_text):
+    result = run_text(TEXT % dict(base=1000, core="[3.5%, 2.99%, 3%, 2.99%]"))
+    (warning,) = result.warnings
+    assert warning.message.endswith("5.50% against a limit of 4.99% in 2025/26; 5.00% against a limit of "
+                                    "2.99% in 2027/28; 4.99% against a limit of 2.99% in 2028/29")
+
+
+def test_no_warning_at_or_below_the_limit(run_text):
+    assert run_text(TEXT.replace("2.99%%, 2.99%%]", "4.99%%, 4.99%%]") % dict(base=1000, core="2.99%")).warnings == []
+
+
+def test_base_year_within_half_a_percent_is_not_a_warning(run_text):
+    # 1005 against 1000: a gap of 5, within 0.5% of 1005 = 5.025
+    text = TEXT.replace("    referendum_limit: limit\n", "")
+    assert run_text(text % dict(base=1005, core="2.99%")).warnings == []
+    (warning,) = run_text(text % dict(base=1006, core="2.99%")).warnings
+    assert "does not balance" in warning.message

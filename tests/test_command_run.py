@@ -1,0 +1,129 @@
+"""``mtfp run``: the table on the terminal, the CSV files (spec §9), atomic writes, exit codes."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import mtfpmodel
+from mtfpmodel.cli import main
+from conftest import SCENARIOS
+
+FAST = ["--no-charts", "--no-report"]          # CSV files only: what these tests look at
+
+COLUMNS = {
+    "summary.csv": ["year", "net_expenditure", "funding", "gross_gap", "savings", "one_off_costs", "net_gap",
+                    "incremental_gap", "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves",
+                    "minimum_reserves", "status"],
+    "lines.csv": ["year", "line", "cost"],
+    "funding.csv": ["year", "source", "amount"],
+    "savings.csv": ["stream", "year", "gross_saving", "financing_cost", "implementation_cost", "net_saving"],
+}
+
+
+@pytest.fixture
+def streams_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", str(SCENARIOS / "streams.yaml"), "--out", str(out), *FAST])
+    return code, out, capsys.readouterr()
+
+
+def test_writes_the_csv_files_with_the_spec_columns(streams_run):
+    code, out, _ = streams_run
+    assert code == 0
+    for name, columns in COLUMNS.items():
+        assert list(pd.read_csv(out / name).columns) == columns, name
+    streams = pd.read_csv(out / "streams.csv")
+    assert {"stream", "kind", "rag", "confidence", "payback_year", "npv"} <= set(streams.columns)
+    assert list(streams["stream"]) == ["Fees", "Asset sale", "LED", "Shared ICT", "Homes", "Monthly"]
+
+
+def test_rows_cover_the_right_years(streams_run):
+    _, out, _ = streams_run
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary["year"]) == ["2025/26", "2026/27", "2027/28", "2028/29"]
+    lines = pd.read_csv(out / "lines.csv")
+    assert list(lines["year"].unique()) == ["2024/25", "2025/26", "2026/27", "2027/28", "2028/29"]
+    funding = pd.read_csv(out / "funding.csv")
+    assert list(funding["source"].unique()) == ["council_tax"]
+    assert len(pd.read_csv(out / "savings.csv")) == 6 * 4
+
+
+def test_values_are_not_rounded(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    written = pd.read_csv(out / "summary.csv")
+    expected = mtfpmodel.run(SCENARIOS / "hand.yaml").summary
+    # 2026/27 funding is 1652.526039201 to the last digit: not rounded to 1,653
+    assert written["funding"][1] == pytest.approx(1652.526039201, rel=1e-15)
+    pd.testing.assert_frame_equal(written, expected, check_exact=True, check_dtype=False)
+
+
+def test_prints_the_mtfp_table(streams_run):
+    _, _, captured = streams_run
+    text = captured.out
+    assert "(£000)" in text and "2025/26" in text and "2028/29" in text
+    for row in ("Net expenditure", "Funding", "Gross gap", "Savings", "Net gap", "Closing reserves", "Status"):
+        assert row in text
+    assert "926.6" not in text and "927" in text             # figures rounded for display only
+    assert "Traceback" not in captured.err
+
+
+def test_default_out_is_outputs_scenario_name(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(SCENARIOS / "hand.yaml"), *FAST]) == 0
+    assert (tmp_path / "outputs" / "hand-worked" / "summary.csv").is_file()
+    assert "outputs/hand-worked" in capsys.readouterr().out
+
+
+def test_set_is_echoed_and_applied(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--set", "assumptions.pay=5%", *FAST]) == 0
+    assert "with --set assumptions.pay=5%" in capsys.readouterr().out
+    lines = pd.read_csv(out / "lines.csv")
+    # Adults 2025/26 = 600 * 1.05 * 1.05 + 428.4 = 661.5 + 428.4 = 1089.9
+    assert lines.query("line == 'Adults' and year == '2025/26'")["cost"].item() == pytest.approx(1089.9)
+
+
+def test_usage_exit_codes_are_2(capsys):
+    unknown_path = ["run", str(SCENARIOS / "hand.yaml"), "--set", "assumptions.pya=4%", *FAST]
+    for argv in ([], ["run"], ["bogus"], ["run", "x.yaml", "--bogus"], unknown_path):
+        try:
+            code = main(argv)
+        except SystemExit as exc:          # argparse's own errors
+            code = exc.code
+        assert code == 2, argv
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_run_that_fails_part_way_leaves_the_previous_outputs(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    calls = []
+    real = pd.DataFrame.to_csv
+
+    def failing(self, *args, **kwargs):        # the third file fails after two were written
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", failing)
+    code = main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--set", "assumptions.pay=9%", *FAST])
+    assert code == 1 and len(calls) == 3
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]      # no staging folder left behind
+    err = capsys.readouterr().err
+    # before the fix: "internal error: OSError ... This is a bug in mtfpmodel", exit 3
+    assert "could not write the outputs (disk full); the previous outputs in" in err
+    assert "Traceback" not in err and "bug" not in err
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(taken), *FAST]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert taken.read_text() == "not a folder"

@@ -1,0 +1,82 @@
+"""`mtfp compare`: several scenarios' net gap and reserves side by side."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mtfpmodel
+from mtfpmodel.cli import main
+
+STRETCHED = Path(__file__).parent / "reports" / "stretched.yaml"
+
+
+@pytest.fixture
+def variant(write):
+    """The stretched plan with pay at 5% a year, written with extends:."""
+    write(STRETCHED.read_text(encoding="utf-8"), "stretched.yaml")
+    return write("""
+        extends: stretched.yaml
+        scenario: pay5
+        assumptions:
+          pay: {value: 5%, source: "Pay at 5% a year"}
+    """, "pay5.yaml")
+
+
+def test_compare_writes_csv_and_chart(variant, tmp_path, capsys):
+    out = tmp_path / "compare"
+    assert main(["compare", str(STRETCHED), str(variant), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.png", "compare.svg"]
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table.columns) == ["scenario", "year", "net_gap", "closing_reserves", "status"]
+    assert list(table["scenario"].unique()) == ["stretched", "pay5"]
+    for name, path in (("stretched", STRETCHED), ("pay5", variant)):
+        summary = mtfpmodel.run(mtfpmodel.load(path)).summary
+        rows = table[table["scenario"] == name]
+        assert list(rows["year"]) == ["2025/26", "2026/27", "2027/28", "2028/29"]
+        assert list(rows["net_gap"]) == pytest.approx(list(summary["net_gap"]), rel=1e-15)
+        assert list(rows["closing_reserves"]) == pytest.approx(list(summary["closing_reserves"]), rel=1e-15)
+        assert list(rows["status"]) == list(summary["status"])
+    stretched, pay5 = (table[table["scenario"] == n]["net_gap"].to_numpy() for n in ("stretched", "pay5"))
+    assert (pay5 > stretched).all()                     # dearer pay widens the gap every year
+    printed = capsys.readouterr()
+    assert "Net gap" in printed.out and "Closing reserves" in printed.out and "(2,674)" in printed.out
+    assert "wrote compare.csv" in printed.err
+
+
+def test_scenarios_in_other_units_are_converted(write, tmp_path, capsys):
+    write(STRETCHED.read_text(encoding="utf-8"), "stretched.yaml")
+    small = write("""
+        scenario: in pounds
+        units: "£"
+        base_year: "2024/25"
+        expenditure: [{name: All, base: 2000000}]
+        funding: {council_tax: {tax_base: 1000, band_d: 2000}}
+        pressures: [{name: Growth, amount: 50000}]
+    """, "pounds.yaml")
+    out = tmp_path / "compare"
+    assert main(["compare", str(STRETCHED), str(small), "--out", str(out)]) == 0
+    rows = pd.read_csv(out / "compare.csv").query("scenario == 'in pounds'")
+    # £50,000 of new pressure a year against flat funding: net gap £50k, £100k, ... shown in £000.
+    assert list(rows["net_gap"]) == pytest.approx([50.0, 100.0, 150.0, 200.0])
+    assert "in £; shown in £000" in capsys.readouterr().err
+
+
+def test_same_name_twice_is_told_apart(tmp_path):
+    out = tmp_path / "compare"
+    assert main(["compare", str(STRETCHED), str(STRETCHED), "--out", str(out)]) == 0
+    assert list(pd.read_csv(out / "compare.csv")["scenario"].unique()) == ["stretched (1)", "stretched (2)"]
+
+
+def test_one_scenario_is_a_usage_error(tmp_path, capsys):
+    assert main(["compare", str(STRETCHED), "--out", str(tmp_path / "c")]) == 2
+    assert "at least two" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_bad_scenario_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "compare"
+    assert main(["compare", str(STRETCHED), str(tmp_path / "missing.yaml"), "--out", str(out)]) == 1
+    assert "file not found" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,94 @@
+"""`mtfp explain` (mtfpmodel.explain): every figure's explanation shows the run's own number."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import mtfpmodel
+from mtfpmodel.cli import main
+from mtfpmodel.errors import AnalysisError
+from mtfpmodel.explain import all_paths, explain, explain_tree
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+HAND = mtfpmodel.run(SCENARIOS / "hand.yaml")
+STREAMS = mtfpmodel.run(SCENARIOS / "streams.yaml")
+_PATH = re.compile(r"^(\w+)(?:\[(.+)\])?\.(\w+)\[(.+)\]$")
+
+
+def run_figure(result, path: str) -> float:
+    """The same figure read from the run's tables and arrays, independently of explain."""
+    table, item, column, year = _PATH.match(path).groups()
+    t = result.labels.index(year)
+    if table == "summary":
+        return float(result.summary.set_index("year").loc[year, column])
+    if table == "lines":
+        frame = result.lines
+        return float(frame[(frame.line == item) & (frame.year == year)].cost.iloc[0])
+    if table == "pressures":
+        n = [p.name for p in result.scenario.pressures].index(item)
+        return float(result.results.pressure_level[0, n, t])
+    if table == "funding" and column in ("tax_base", "band_d"):
+        return float(getattr(result.results, column)[0, t])
+    if table == "funding":
+        frame = result.funding
+        return float(frame[(frame.source == item) & (frame.year == year)].amount.iloc[0])
+    frame = result.savings
+    return float(frame[(frame.stream == item) & (frame.year == year)][column].iloc[0])
+
+
+@pytest.mark.parametrize("result", [HAND, STREAMS], ids=["hand", "streams"])
+def test_every_explained_figure_equals_the_run(result):
+    paths = all_paths(result)
+    assert len(paths) > 50
+    for path in paths:
+        if path.startswith("savings") and path.endswith(f"[{result.labels[0]}]"):
+            continue   # savings.csv has projection years only
+        assert explain(result, path).value == pytest.approx(run_figure(result, path), abs=1e-9), path
+
+
+def test_net_gap_shows_its_equation_with_the_numbers():
+    item = explain(HAND, "summary.net_gap[2025/26]")
+    s = HAND.summary.iloc[0]
+    assert item.equation == "net_gap = gross_gap − savings + one_off_costs"
+    assert item.value == pytest.approx(s.gross_gap - s.savings + s.one_off_costs)
+    assert item.terms == ("summary.gross_gap[2025/26]", "summary.savings[2025/26]", "summary.one_off_costs[2025/26]")
+
+
+def test_line_cost_worked_by_hand():
+    # Adults: base 1000, 60% pay (3%) and 40% prices (2%), demand 5%.
+    # 2025/26: 600 × 1.03 × 1.05 = 648.9 and 400 × 1.02 × 1.05 = 428.4; total 1,077.3.
+    item = explain(HAND, "lines[Adults].cost[2025/26]")
+    assert item.value == pytest.approx(1077.3)
+    assert "600 × (1 + 3.00% pay) × (1 + 5.00% demand) = 649" in "\n".join(item.working)
+
+
+def test_council_tax_worked_by_hand():
+    # 1,000 Band D equivalents × 1.01 = 1,010; Band D £1,000 × (1 + 2.99% + 2%) = £1,049.90;
+    # 1,010 × 1,049.90 / 1,000 = 1,060.399, plus the collection fund surplus of 50 = 1,110.399.
+    item = explain(HAND, "funding[council_tax].amount[2025/26]")
+    assert item.value == pytest.approx(1110.399)
+    assert item.working == ("= 1,010.0 × £1,049.90 / 1,000 + 50 = 1,110",)
+
+
+def test_tree_drills_down_without_zero_terms():
+    tree = explain_tree(HAND, "summary.net_gap[2025/26]", depth=1)
+    assert [level for level, _ in tree][:1] == [0]
+    assert all(item.value != 0 for level, item in tree if level > 0)
+    assert "summary.gross_gap[2025/26]" in [item.path for _, item in tree]
+
+
+def test_unknown_path_names_the_closest():
+    with pytest.raises(AnalysisError, match=r"did you mean 'lines\[Adults\].cost\[2025/26\]'"):
+        explain(HAND, "lines[Adult].cost[2025/26]")
+    with pytest.raises(AnalysisError, match=r"summary.net_gap\[2028/29\]"):
+        explain(HAND, "summary.net_gap[2029/30]")
+
+
+def test_cli(capsys):
+    assert main(["explain", str(SCENARIOS / "hand.yaml"), "summary.gross_gap[2026/27]"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("summary.gross_gap[2026/27] = ") and "£000" in out
+    assert main(["explain", str(SCENARIOS / "hand.yaml"), "summary.net_gapp[2026/27]"]) == 1
+    assert "did you mean 'summary.net_gap[2026/27]'" in capsys.readouterr().err

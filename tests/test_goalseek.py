@@ -1,0 +1,125 @@
+"""Goal seek and savings needed (analysis/goalseek.py, mtfp solve)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mtfpmodel
+from mtfpmodel.analysis import goalseek
+from mtfpmodel.cli import main
+from mtfpmodel.model import labels_of
+from mtfpmodel.parameters import collect
+from conftest import SCENARIOS
+
+RISK = SCENARIOS / "risk.yaml"
+approx = pytest.approx
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return mtfpmodel.load(RISK)
+
+
+@pytest.fixture(scope="module")
+def params(loaded):
+    return collect(loaded.scenario)
+
+
+def _solve(loaded, params, path, metric="net_gap", target=0.0, year=None, bracket=None):
+    return goalseek.solve(loaded.scenario, params, path, metric, target, year, bracket, labels_of(loaded.scenario))
+
+
+def test_core_increase_year_by_year_hand_worked(loaded, params):
+    # Net gap before council tax rises: 16 in 2025/26, 34.4 in 2026/27 (see risk.yaml).
+    # Year 1: 1000 * x = 16 → x = 1.6%. Year 2: 1000 * 1.016 * (1 + y) - 1000 = 34.4 → y = 1034.4/1016 - 1.
+    solution = _solve(loaded, params, "funding.council_tax.increase.core")
+    assert solution.values == approx([0.016, 1034.4 / 1016 - 1], abs=1e-12)
+
+
+@pytest.mark.parametrize("path, year", [
+    ("funding.council_tax.increase.core", None),
+    ("funding.council_tax.increase.core", 2),
+    ("assumptions.pay", 1),
+    ("expenditure[Services].base", None),
+    ("reserves.opening", None),
+])
+def test_solution_plugged_back_meets_the_target(loaded, params, path, year):
+    metric = "closing_reserves" if path == "reserves.opening" else "net_gap"
+    target = 10.0 if path == "reserves.opening" else 0.0
+    solution = _solve(loaded, params, path, metric, target, year)
+    achieved = getattr(mtfpmodel.run(loaded, {path: solution.series}).results, metric)[0]
+    years = list(solution.years)
+    if year is None and not params[path].is_series:
+        worst = achieved[years].min() if metric == "closing_reserves" else achieved[years].max()
+        assert worst == approx(target, abs=1e-6)
+    else:
+        assert achieved[years] == approx(np.full(len(years), target), abs=1e-6)
+
+
+def test_reserves_needed_hand_worked(loaded, params):
+    # Reserves fall by 16 and then 34.4: to close at 10 or more every year the opening must be 60.4.
+    solution = _solve(loaded, params, "reserves.opening", "closing_reserves", 10.0)
+    assert float(solution.series) == approx(60.4, abs=1e-9)
+
+
+def test_no_root_in_range_is_reported(loaded, params):
+    with pytest.raises(goalseek.NoRoot, match="no council tax core between 0% and 1% closes the gap in 2025/26: the nearest, 1%, still leaves net_gap £6k above"):
+        _solve(loaded, params, "funding.council_tax.increase.core", bracket=(0.0, 0.01))
+
+
+def test_savings_needed_hand_worked():
+    # Gaps 5, 3, 8 (base year first ignored): levels 5, 5, 8 → new savings 5, 0, 3.
+    new, level = goalseek.savings_needed(np.array([0.0, 5.0, 3.0, 8.0]))
+    assert new == approx([5, 0, 3]) and level == approx([5, 5, 8])
+    new, level = goalseek.savings_needed(np.array([0.0, -2.0, 4.0]))
+    assert new == approx([0, 4]) and level == approx([0, 4])
+
+
+def test_savings_needed_balance_the_plan(run_text):
+    text = (SCENARIOS / "risk.yaml").read_text()
+    before = run_text(text)
+    new, _ = goalseek.savings_needed(before.results.net_gap[0])
+    extra = "\n".join(["", "  - name: Extra", "    kind: fixed", f"    saving: [{float(new[0])!r}, {float(new[1])!r}]"])
+    text = text.replace("confidence: 50%}\n", "confidence: 50%}" + extra + "\n")
+    after = run_text(text)
+    assert after.results.net_gap[0, 1:] == approx([0, 0], abs=1e-9)
+
+
+def test_command_solve_and_savings_needed(tmp_path, capsys):
+    code = main(["solve", str(RISK), "--out", str(tmp_path), "--by", "funding.council_tax.increase.core",
+                 "--savings-needed"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "2025/26: 1.60% (planned 0.00%)" in out
+    solved = pd.read_csv(tmp_path / "solve.csv")
+    assert solved["achieved"].abs().max() < 1e-6
+    needed = pd.read_csv(tmp_path / "savings_needed.csv")
+    assert list(needed["new_recurring_savings"]) == approx([16, 18.4])
+
+
+def test_command_flags_the_referendum_limit(tmp_path, capsys):
+    # With pay at 6%, year 1 needs 1000 * x = 16 + 40 → 5.6% core, above the 2.99% limit.
+    code = main(["solve", str(RISK), "--out", str(tmp_path), "--by", "funding.council_tax.increase.core",
+                 "--set", "assumptions.pay=6%"])
+    assert code == 0
+    assert "a core increase of 5.60% would be needed in 2025/26" in capsys.readouterr().out
+
+
+def test_command_no_root_exits_1(tmp_path, capsys):
+    code = main(["solve", str(RISK), "--out", str(tmp_path), "--by", "funding.council_tax.increase.core",
+                 "--range", "0%..1%"])
+    assert code == 1
+    assert "no council tax core between 0% and 1%" in capsys.readouterr().err
+    assert not (tmp_path / "solve.csv").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--by", "assumptions.pya"], "did you mean 'assumptions.pay'"),
+    (["--by", "assumptions.pay", "--target", "profit=0"], "METRIC one of"),
+    (["--by", "assumptions.pay", "--year", "2031/32"], "not a projection year"),
+    ([], "give --by PATH"),
+])
+def test_command_usage_errors(tmp_path, capsys, argv, message):
+    assert main(["solve", str(RISK), "--out", str(tmp_path), *argv]) == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,122 @@
+"""Loading: ``--set PATH=VALUE`` overrides (spec §10) and how problems are located and worded."""
+from __future__ import annotations
+
+import pytest
+
+import mtfpmodel
+from mtfpmodel.cli import main
+from mtfpmodel.errors import ScenarioError, UsageError
+from mtfpmodel.loader import parse_path
+from conftest import SCENARIOS
+
+PARENT = SCENARIOS / "family" / "parent.yaml"
+
+
+def load(*overrides):
+    return mtfpmodel.load(PARENT, list(overrides)).scenario
+
+
+def test_parse_path():
+    assert parse_path("savings[LED street lighting].reduction") == ["savings", ("LED street lighting",), "reduction"]
+    assert parse_path("funding.council_tax.increase.core") == ["funding", "council_tax", "increase", "core"]
+
+
+def test_set_an_assumption_keeps_its_source():
+    scenario = load("assumptions.pay=4%")
+    assert scenario.assumptions["pay"].value.values == (0.04,) * 4
+    assert scenario.assumptions["pay"].source == "NJC offer"
+
+
+def test_set_named_items_and_nested_keys():
+    scenario = load("expenditure[Adults].demand=[1%, 2%, 3%, 4%]", "funding.council_tax.increase.core=3.99%",
+                    "savings[Shared ICT].reduction=15%", "reserves.use_to_balance=false")
+    assert scenario.expenditure[0].demand.values == (0.01, 0.02, 0.03, 0.04)
+    assert scenario.funding.council_tax.increase["core"].values == pytest.approx((0.0399,) * 4)
+    assert scenario.savings[0].reduction == 0.15
+    assert scenario.reserves.use_to_balance is False
+
+
+def test_set_a_key_the_file_leaves_to_its_default():
+    scenario = load("expenditure[Highways].demand=2%", "funding.council_tax.increase.extra=1%")
+    assert scenario.expenditure[1].demand.values == (0.02,) * 4
+    assert scenario.funding.council_tax.increase["extra"].values == (0.01,) * 4
+
+
+def test_set_changes_the_results():
+    base = mtfpmodel.run(mtfpmodel.load(PARENT))
+    higher = mtfpmodel.run(mtfpmodel.load(PARENT, ["assumptions.pay=5%"]))
+    # only the Adults line has pay: 600 * 1.05 * 1.05 vs 600 * 1.03 * 1.05 in 2025/26 = 12.6 more
+    assert (higher.summary["net_expenditure"][0] - base.summary["net_expenditure"][0]) == pytest.approx(12.6)
+
+
+@pytest.mark.parametrize("override, closest", [
+    ("assumptions.pya=4%", "did you mean 'pay'?"),
+    ("funding.council_tax.tax_base_grwoth=1%", "did you mean 'tax_base_growth'?"),
+    ("expenditure[Adlts].demand=1%", "did you mean 'Adults'?"),
+    ("fundng.council_tax.band_d=1200", "did you mean 'funding'?"),
+])
+def test_unknown_path_names_the_closest(override, closest):
+    # before the fix assumptions.pya silently added an unused assumption, and a misspelt key was
+    # reported at "--set:0"
+    with pytest.raises(UsageError) as caught:
+        load(override)
+    assert f"--set {override.partition('=')[0]}" in str(caught.value)
+    assert closest in str(caught.value)
+
+
+def test_unknown_path_is_a_usage_error_exit_2(capsys):
+    assert main(["validate", str(PARENT)]) == 0
+    assert main(["run", str(PARENT), "--set", "assumptions.pya=4%"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'pay'?" in err and "Traceback" not in err
+
+
+def test_a_bad_value_given_by_set_is_located_at_set():
+    with pytest.raises(ScenarioError) as caught:
+        load("assumptions.prices=3")
+    (problem,) = caught.value.problems
+    assert problem.file == "--set" and problem.line is None and problem.path == "assumptions.prices"
+    assert str(problem) == "--set: assumptions.prices: 3 looks like a percentage; write 3% or 0.03"
+
+
+def test_missing_equals_is_a_usage_error():
+    with pytest.raises(UsageError, match="expected PATH=VALUE"):
+        load("assumptions.pay")
+
+
+def test_every_problem_is_reported_in_file_order(write):
+    path = write("""\
+        scenario: two
+        base_year: 2024-25
+        expenditure:
+          - {name: A, base: lots}
+        funding: {council_tax: {tax_base: -5, band_d: 1000}}
+        """)
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load(path)
+    shown = [(p.line, p.path) for p in caught.value.problems]
+    assert shown == [(2, "base_year"), (4, "expenditure[A].base"), (5, "funding.council_tax.tax_base")]
+    assert "'2024-25' is not a financial year" in str(caught.value)
+
+
+def test_a_scenario_must_be_a_mapping(write):
+    with pytest.raises(ScenarioError, match="must be a mapping"):
+        mtfpmodel.load(write("- just\n- a list\n"))
+
+
+def test_missing_file():
+    with pytest.raises(ScenarioError, match="file not found"):
+        mtfpmodel.load(SCENARIOS / "no-such-file.yaml")
+
+
+def test_assumption_naming_itself_is_a_scenario_error(write):
+    # before the fix this raised UsageError (exit 2) from parameters.collect, with no file or line
+    path = write("""\
+        scenario: loop
+        base_year: "2024/25"
+        assumptions: {pay: pay}
+        expenditure: [{name: A, base: 1000, cost_mix: {pay: 100%}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        """)
+    with pytest.raises(ScenarioError, match="loop: pay → pay"):
+        mtfpmodel.load(path)

@@ -1,0 +1,136 @@
+"""``extends:``: sections merge key by key, named lists by name, values replaced whole (spec §1)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mtfpmodel
+from mtfpmodel.errors import ScenarioError
+from conftest import SCENARIOS
+
+FAMILY = SCENARIOS / "family"
+
+
+def names(items):
+    return [item.name for item in items]
+
+
+@pytest.fixture(scope="module")
+def child():
+    return mtfpmodel.load(FAMILY / "child.yaml").scenario
+
+
+def test_named_items_merge_key_by_key(child):
+    adults = child.expenditure[0]
+    assert adults.name == "Adults"
+    assert adults.base == 1000                           # kept from the parent
+    assert adults.cost_mix == {"pay": 0.6, "prices": 0.4}
+    assert adults.demand.values == (0.06,) * 4           # the child's value
+
+
+def test_values_are_replaced_whole(child):
+    assert child.expenditure[1].cost_mix == {"pay": 0.5, "prices": 0.5}
+    assert child.assumptions["pay"].value.values == (0.04,) * 4
+    assert child.assumptions["pay"].source is None       # an assumption goes with its source
+
+
+def test_new_items_are_appended_and_remove_deletes(child):
+    assert names(child.expenditure) == ["Adults", "Highways", "Children"]
+    assert names(child.pressures) == ["Pay award"]
+
+
+def test_sections_merge_key_by_key(child):
+    tax = child.funding.council_tax
+    assert set(tax.increase) == {"core", "adult_social_care"}
+    assert tax.increase["core"].values == (0.0199,) * 4
+    assert tax.increase["adult_social_care"].values == (0.02,) * 4
+    assert tax.tax_base == 1000 and names(child.funding.grants) == ["Revenue Support Grant", "Social Care Grant"]
+    assert child.reserves.minimum == "5%"
+
+
+def test_empty_list_empties(child):
+    assert child.savings == []
+
+
+def test_chain_of_extends():
+    grand = mtfpmodel.load(FAMILY / "grandchild.yaml").scenario
+    assert grand.scenario == "grandchild"
+    assert names(grand.expenditure) == ["Adults", "Highways", "Children"]     # from child
+    assert grand.expenditure[0].demand.values == (0.06,) * 4                   # from child
+    assert names(grand.funding.grants) == ["Revenue Support Grant", "New Homes Bonus"]
+    assert grand.funding.grants[1].values.values == (15.0, 0.0, 0.0, 0.0)
+    assert grand.reserves.opening == 150 and grand.reserves.minimum == "5%"    # merged with parent's
+
+
+def test_extending_with_no_overrides_gives_identical_results():
+    parent = mtfpmodel.run(FAMILY / "parent.yaml")
+    same = mtfpmodel.run(FAMILY / "same.yaml")
+    assert parent.scenario == same.scenario
+    for name in ("net_gap", "closing_reserves", "stream_net", "line_cost"):
+        assert np.array_equal(getattr(parent.results, name), getattr(same.results, name))
+
+
+def test_year_mapping_is_replaced_whole_not_merged(write):
+    write("""\
+        scenario: p
+        base_year: "2024/25"
+        expenditure: [{name: A, base: 1000}]
+        pressures: [{name: P, amount: {2025/26: 10, 2026/27: 20}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        """, "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        pressures: [{name: P, amount: {2027/28: 30}}]
+        """, "c.yaml")
+    pressure = mtfpmodel.load(path).scenario.pressures[0]
+    assert pressure.amount.values == (0.0, 0.0, 30.0, 0.0)
+
+
+def test_errors_point_at_the_file_that_holds_the_value(write):
+    write("""\
+        scenario: p
+        base_year: "2024/25"
+        expenditure: [{name: A, base: 1000}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        """, "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        expenditure:
+          - name: A
+            demand: 7
+        """, "c.yaml")
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load(path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.path) == (str(path), 4, "expenditure[A].demand")
+
+
+def test_item_without_a_name_in_a_child_list_is_an_error(write):
+    write("""\
+        scenario: p
+        base_year: "2024/25"
+        expenditure: [{name: A, base: 1000}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        """, "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        expenditure:
+          - base: 20
+        """, "c.yaml")
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load(path)
+    assert "needs a 'name'" in str(caught.value) and ":3:" in str(caught.value)
+
+
+def test_extends_itself_is_a_cycle(write):
+    path = write("extends: self.yaml\nscenario: me\n", "self.yaml")
+    with pytest.raises(ScenarioError, match="extends makes a cycle: self.yaml → self.yaml"):
+        mtfpmodel.load(path)
+
+
+def test_a_parent_file_is_named_as_the_user_would_write_it(monkeypatch):
+    # before the fix a parent's problems named it by its absolute, resolved path
+    monkeypatch.chdir(SCENARIOS.parent)
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load("bad/extends_broken_parent.yaml")
+    assert caught.value.problems[0].file == "bad/parents/broken_parent.yaml"

@@ -1,0 +1,163 @@
+"""Monte Carlo (analysis/montecarlo.py, analysis/distributions.py, mtfp montecarlo)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mtfpmodel
+from mtfpmodel.analysis import montecarlo
+from mtfpmodel.analysis.distributions import central, from_normal, normal_scores, ppf
+from mtfpmodel.cli import main
+from mtfpmodel.errors import AnalysisError
+from mtfpmodel.parameters import collect
+from mtfpmodel.riskconfig import Distribution, MonteCarloConfig
+from conftest import SCENARIOS
+
+RISK = SCENARIOS / "risk.yaml"
+approx = pytest.approx
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return mtfpmodel.load(RISK)
+
+
+@pytest.fixture(scope="module")
+def params(loaded):
+    return collect(loaded.scenario)
+
+
+def _config(**blocks) -> MonteCarloConfig:
+    return MonteCarloConfig.model_validate(blocks)
+
+
+def test_degenerate_distributions_with_one_draw_equal_the_deterministic_run(loaded, params):
+    # Every family collapsed to one value: pay 3% (triangular), prices +0 (normal sd 0, shift),
+    # Services demand 1% (pert), core 2% (uniform). The stream is drawn, but its confidence is made 100%.
+    config = _config(draws=1, seed=1, distributions={
+        "assumptions.pay": {"triangular": ["3%", "3%", "3%"]},
+        "assumptions.prices": {"normal": {"mean": 0, "sd": 0}, "apply": "shift", "shock": "by_year"},
+        "expenditure[Services].demand": {"pert": ["1%", "1%", "1%"]},
+        "funding.council_tax.increase.core": {"uniform": ["2%", "2%"]},
+        "savings[Review].confidence": {"uniform": [1, 1]},
+    })
+    sim = montecarlo.simulate(loaded.scenario, params, config, 1, seed=5)
+    run = mtfpmodel.run(loaded, {"assumptions.pay": 0.03, "expenditure[Services].demand": 0.01,
+                                 "funding.council_tax.increase.core": 0.02, "savings[Review].confidence": 1.0})
+    assert np.array_equal(sim.net_gap, run.results.net_gap)
+    assert np.array_equal(sim.closing_reserves, run.results.closing_reserves)
+    assert sim.balances[0] == run.balances
+
+
+def test_seeded_runs_repeat_exactly(loaded, params):
+    config = loaded.scenario.monte_carlo
+    first = montecarlo.simulate(loaded.scenario, params, config, 3000, seed=42)
+    again = montecarlo.simulate(loaded.scenario, params, config, 3000, seed=42)
+    other = montecarlo.simulate(loaded.scenario, params, config, 3000, seed=43)
+    assert np.array_equal(first.net_gap, again.net_gap) and first.seed == 42
+    assert not np.array_equal(first.net_gap, other.net_gap)
+
+
+@pytest.mark.parametrize("pay, balances", [("1%", 1.0), ("5%", 0.0)])
+def test_probability_of_balance_at_degenerate_plans(loaded, params, pay, balances):
+    # Pay 1% everywhere with core 1.5%: gaps 10 - 15 - 4 < 0 and 20.1 - 30.2 - 6 < 0 → balances.
+    # Pay 5%: gaps 50 - 15 - 4 = 31 and 102.5 - 30.2 - 6 = 66.3 > 50 of reserves → exhausted.
+    config = _config(distributions={"assumptions.pay": {"triangular": [pay, pay, pay]},
+                                    "funding.council_tax.increase.core": {"normal": {"mean": "1.5%", "sd": 0}}},
+                     savings_delivery=False)
+    sim = montecarlo.simulate(loaded.scenario, params, config, 50, seed=1)
+    head = montecarlo.headline(sim)
+    assert head.p_balances == balances
+    assert head.p_exhausted_by_end == 1.0 - balances
+
+
+def test_slipped_stream_delivers_half_a_year_later(loaded, params):
+    # Confidence 0: the stream always slips; it delivers 50% of [4, 2], one year later: levels
+    # 4, 6 → shifted 0, 4 → half: 0, 2. Net gap 20 - 0 = 20 and 40.4 - 2 = 38.4.
+    config = _config(distributions={"savings[Review].confidence": {"uniform": [0, 0]}},
+                     slippage={"delivers": "50%", "delay_years": 1})
+    sim = montecarlo.simulate(loaded.scenario, params, config, 4, seed=1)
+    assert sim.net_gap[:, 1:] == approx(np.array([[20, 38.4]] * 4))
+
+
+def test_delivery_follows_confidence(loaded, params):
+    # Review has confidence 50%: about half the draws deliver it in full (net gap 16), half slip
+    # (default: deliver 50%, no delay → 20 - 2 = 18).
+    config = _config(distributions={})
+    sim = montecarlo.simulate(loaded.scenario, params, config, 4000, seed=3)
+    first = sim.net_gap[:, 1]
+    assert set(np.round(first, 9)) == {16.0, 18.0}
+    assert (first == 16).mean() == approx(0.5, abs=0.03)
+
+
+def test_quantiles_and_probabilities_table(loaded, params):
+    sim = montecarlo.simulate(loaded.scenario, params, loaded.scenario.monte_carlo, 2000, seed=11)
+    table = montecarlo.by_year(sim, ("2024/25", "2025/26", "2026/27"))
+    assert list(table["year"]) == ["2025/26", "2026/27"]
+    assert (table["net_gap_p10"] <= table["net_gap_p50"]).all() and (table["net_gap_p50"] <= table["net_gap_p90"]).all()
+    assert table["p_reserves_exhausted_by_year"].is_monotonic_increasing
+    head = montecarlo.headline(sim)
+    # The opening balance needed so that 90% of draws never run out really does that.
+    movement = sim.closing_reserves[:, 1:] - sim.closing_reserves[:, :1]
+    assert ((head.needed_to_last[0.9] + movement).min(axis=1) >= 0).mean() == approx(0.9, abs=0.001)
+
+
+def test_correlation_is_honoured():
+    matrix = np.array([[1.0, 0.6], [0.6, 1.0]])
+    scores = normal_scores(np.random.default_rng(0), 20000, 3, matrix, [False, True])
+    assert scores[0].shape == (20000,) and scores[1].shape == (20000, 3)
+    assert np.corrcoef(scores[0], scores[1][:, 0])[0, 1] == approx(0.6, abs=0.02)
+    assert np.corrcoef(scores[1][:, 1], scores[1][:, 2])[0, 1] == approx(0.0, abs=0.03)
+
+
+@settings(max_examples=40, deadline=None)
+@given(low=st.floats(-0.1, 0.1), up=st.floats(0, 0.1), down=st.floats(0, 0.1), u=st.floats(1e-6, 1 - 1e-6))
+def test_inverse_distributions_stay_in_range_and_invert(low, up, down, u):
+    mode, high = low + down, low + down + up
+    for dist in (Distribution(triangular=[low, mode, high]), Distribution(pert=[low, mode, high]),
+                 Distribution(uniform=[low, high])):
+        x = float(ppf(dist, np.array([u]))[0])
+        assert low - 1e-12 <= x <= high + 1e-12
+        z = np.array([-1.0, 0.0, 1.0])
+        assert np.all(np.diff(from_normal(dist, z)) >= -1e-12)    # monotone in the normal score
+    assert central(Distribution(pert=[low, mode, high])) == mode
+
+
+def test_pert_table_matches_the_exact_inverse():
+    from scipy.special import ndtr
+    dist = Distribution(pert=[0.01, 0.02, 0.06])
+    z = np.linspace(-5, 5, 1001)
+    assert from_normal(dist, z) == approx(ppf(dist, ndtr(z)), abs=1e-8 * 0.05)
+
+
+@pytest.mark.parametrize("draws, message", [(0, "at least 1"), (-5, "at least 1"),
+                                            (10**9, "would need about")])
+def test_draws_out_of_range(loaded, draws, message):
+    with pytest.raises(AnalysisError, match=message):
+        montecarlo.check_draws(loaded.scenario, draws)
+
+
+def test_command_writes_outputs(tmp_path, capsys):
+    code = main(["montecarlo", str(RISK), "--out", str(tmp_path), "--draws", "500", "--seed", "9"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "500 simulated plans (seed 9)" in out and "Chance the plan balances in every year" in out
+    table = pd.read_csv(tmp_path / "montecarlo.csv")
+    assert list(table.columns[:4]) == ["year", "net_gap_p10", "net_gap_p50", "net_gap_p90"]
+    for name in ("montecarlo_headline.csv", "fan_chart.png", "fan_chart.svg"):
+        assert (tmp_path / name).is_file()
+
+
+@pytest.mark.parametrize("draws, message", [("0", "draws must be at least 1"),
+                                            ("2000000000", "GiB of memory")])
+def test_command_rejects_bad_draws(tmp_path, capsys, draws, message):
+    assert main(["montecarlo", str(RISK), "--out", str(tmp_path), "--draws", draws]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_command_needs_a_monte_carlo_block(tmp_path, capsys):
+    assert main(["montecarlo", str(SCENARIOS / "hand.yaml"), "--out", str(tmp_path)]) == 1
+    assert "no monte_carlo: block" in capsys.readouterr().err

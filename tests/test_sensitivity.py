@@ -1,0 +1,142 @@
+"""One-way sensitivity, tornado and two-way grid (analysis/sensitivity.py, analysis/grid.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mtfpmodel
+from mtfpmodel.analysis import grid as grids
+from mtfpmodel.analysis import sensitivity
+from mtfpmodel.analysis.batch import Batch
+from mtfpmodel.analysis.paths import label, one_way_paths
+from mtfpmodel.cli import main
+from mtfpmodel.parameters import collect
+from conftest import SCENARIOS
+
+RISK = SCENARIOS / "risk.yaml"
+approx = pytest.approx
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return mtfpmodel.load(RISK)
+
+
+@pytest.fixture(scope="module")
+def params(loaded):
+    return collect(loaded.scenario)
+
+
+def test_one_way_paths_are_the_rates_cabinet_asks_about(params):
+    assert one_way_paths(params) == [
+        "assumptions.pay", "assumptions.prices", "assumptions.unused",
+        "expenditure[Services].demand", "expenditure[Transport].demand",
+        "funding.council_tax.tax_base_growth", "funding.council_tax.increase.core",
+        "funding.business_rates.growth"]
+
+
+def test_one_way_hand_worked(loaded, params):
+    # Services 1000, all pay at 2%: 1020, 1040.4. Pay +1pt (3%): 1030, 1060.9.
+    # Change in the net gap: +10 in 2025/26, +20.5 in 2026/27; cumulative (final less base) +20.5.
+    result = sensitivity.one_way(loaded.scenario, params, ["assumptions.pay"], 0.01)
+    assert result.change_up[0] == approx([0, 10, 20.5])
+    # Pay -1pt (1%): 1010, 1020.1 → -10, -20.3.
+    assert result.change_down[0] == approx([0, -10, -20.3])
+    table = result.table(("2024/25", "2025/26", "2026/27"))
+    cumulative = table[(table["year"] == "cumulative") & (table["shift"] > 0)]
+    assert cumulative["change"].iloc[0] == approx(20.5)
+
+
+def test_prices_move_costs_and_the_business_rates_that_follow_them(loaded, params):
+    # Transport 100 at prices 1%: +1pt → 102 (vs 101) in 2025/26: +1 of cost. Business rates grow
+    # with prices too: 100 → 102 (vs 101): +1 of funding. Net change 0 in 2025/26.
+    result = sensitivity.one_way(loaded.scenario, params, ["assumptions.prices"], 0.01)
+    assert result.change_up[0, 1] == approx(0, abs=1e-9)
+
+
+def test_one_way_equals_the_difference_of_two_deterministic_runs(loaded, params):
+    paths = one_way_paths(params)
+    result = sensitivity.one_way(loaded.scenario, params, paths, 0.01)
+    base = mtfpmodel.run(loaded).results.net_gap[0]
+    for p, path in enumerate(paths):
+        for shift, gaps in ((0.01, result.up[p]), (-0.01, result.down[p])):
+            moved = mtfpmodel.run(loaded, {path: params[path].value + shift}).results.net_gap[0]
+            assert np.array_equal(gaps - result.base, moved - base), path
+
+
+def test_unused_assumption_changes_nothing(loaded, params):
+    result = sensitivity.one_way(loaded.scenario, params, ["assumptions.unused"], 0.05)
+    assert np.all(result.change_up == 0) and np.all(result.change_down == 0)
+
+
+def test_tornado_uses_ranges_sorted_by_swing(loaded, params):
+    ranges = loaded.scenario.sensitivity.ranges
+    tornado = sensitivity.tornado(loaded.scenario, params, ranges, [], 0.01)
+    # Core council tax 0% → 2.99% on £1m: 2025/26 +29.9, 2026/27 1000*(1.0299²-1) = 60.694 off the gap.
+    # Pay 1% → 4%: 2026/27 cost 1020.1 → 1081.6: swing 61.5. Pay is widest, so first.
+    assert tornado.paths == ("assumptions.pay", "funding.council_tax.increase.core")
+    assert tornado.swing == approx([61.5, 60.69401])
+    assert tornado.low_labels == ("1%", "0%") and tornado.high_labels == ("4%", "2.99%")
+    assert tornado.base == approx(34.4)            # 1040.4 + 102.01 - 1000 - 102.01 - 6
+
+
+def test_tornado_without_ranges_uses_the_step(loaded, params):
+    tornado = sensitivity.tornado(loaded.scenario, params, None, ["assumptions.pay"], 0.01)
+    assert tornado.low[0] == approx(34.4 - 20.3) and tornado.high[0] == approx(34.4 + 20.5)
+    assert tornado.low_labels == ("-1pt",)
+
+
+def test_grid_matches_single_runs(loaded, params):
+    grid = grids.two_way(loaded.scenario, params, "assumptions.pay", [0.01, 0.03],
+                         "funding.council_tax.increase.core", [0.0, 0.02, 0.04])
+    assert grid.final.shape == (2, 3)
+    for i, pay in enumerate([0.01, 0.03]):
+        for j, core in enumerate([0.0, 0.02, 0.04]):
+            run = mtfpmodel.run(loaded, {"assumptions.pay": pay, "funding.council_tax.increase.core": core})
+            assert grid.net_gap[i, j] == approx(run.results.net_gap[0], abs=1e-9)
+    frame = grid.table(("2024/25", "2025/26", "2026/27"))
+    assert list(frame.columns) == ["assumptions.pay", "funding.council_tax.increase.core", "year", "net_gap"]
+    assert len(frame) == 2 * 3 * 2
+
+
+def test_parse_range():
+    path, values = grids.parse_range("assumptions.pay=2%..5%:0.5%")
+    assert path == "assumptions.pay" and values == approx([0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05])
+    for bad in ("assumptions.pay=2%..5%", "assumptions.pay=5%..2%:1%", "x=0..1:0"):
+        with pytest.raises(ValueError):
+            grids.parse_range(bad)
+
+
+def test_batch_keeps_references_alive(params):
+    # Business rates growth names 'prices': setting prices must move it; shifting it adds to prices.
+    batch = Batch(params, 2).set("assumptions.prices", 0.05, rows=[1]).add("funding.business_rates.growth", 0.01)
+    overrides = batch.overrides()
+    assert overrides["funding.business_rates.growth"] == approx(np.array([[0.02, 0.02], [0.06, 0.06]]))
+
+
+def test_labels():
+    assert label("assumptions.pay") == "pay"
+    assert label("funding.council_tax.increase.core") == "council tax core"
+    assert label("expenditure[Adults].demand") == "Adults demand"
+    assert label("funding.business_rates.growth") == "business rates growth"
+
+
+def test_command_writes_table_tornado_and_grid(tmp_path, capsys):
+    code = main(["sensitivity", str(RISK), "--out", str(tmp_path),
+                 "--grid", "assumptions.pay=1%..3%:1%", "funding.council_tax.increase.core=0%..2%:2%"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "each +1% on pay: +£10k in 2025/26, +£20k over two years" in out
+    for name in ("sensitivity.csv", "tornado.csv", "tornado.png", "tornado.svg", "grid.csv", "grid.png"):
+        assert (tmp_path / name).is_file(), name
+    table = pd.read_csv(tmp_path / "sensitivity.csv")
+    row = table[(table["path"] == "assumptions.pay") & (table["shift"] > 0) & (table["year"] == "2025/26")]
+    assert row["change"].iloc[0] == approx(10)
+
+
+def test_command_rejects_a_bad_grid_path(tmp_path, capsys):
+    code = main(["sensitivity", str(RISK), "--out", str(tmp_path),
+                 "--grid", "assumptions.pya=1%..3%:1%", "assumptions.prices=0%..2%:1%"])
+    assert code == 2
+    assert "did you mean 'assumptions.pay'" in capsys.readouterr().err
