@@ -110,3 +110,14 @@ def test_validate_does_not_import_matplotlib():
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(STRETCHED)], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_plan_without_savings_streams_still_gets_every_chart(tmp_path):
+    # Regression: the savings chart built a legend with zero columns and matplotlib raised.
+    scenario = tmp_path / "nostreams.yaml"
+    scenario.write_text(TINY.split("savings:")[0], encoding="utf-8")
+    result = mtfpmodel.run(mtfpmodel.load(scenario))
+    with staged_output(tmp_path / "out") as staging:
+        written = write_charts(result, staging)
+    assert "charts/savings.png" in written
+    assert "no savings streams" in (tmp_path / "out" / "charts" / "savings.svg").read_text(encoding="utf-8")

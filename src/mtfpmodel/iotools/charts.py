@@ -204,6 +204,9 @@ def _rag_legend(ax, present: set[str]) -> None:
     names = {"green": "green (likely)", "amber": "amber (at risk)", "red": "red (unlikely)", "": "no rating given"}
     handles = [Patch(facecolor=RAG_COLOURS[r], hatch=RAG_HATCHES[r], edgecolor="white", label=names[r])
                for r in ("green", "amber", "red", "") if r in present]
+    if not handles:
+        ax.text(0.5, 0.5, "This plan has no savings streams", transform=ax.transAxes, ha="center", va="center")
+        return
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(handles),
               title="Delivery confidence (RAG)", title_fontsize=8)
 
