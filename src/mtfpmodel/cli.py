@@ -26,6 +26,7 @@ COMMANDS = (
     "sensitivity",
     "solve",
     "montecarlo",
+    "paths",
 )
 
 EPILOG = """\
@@ -33,6 +34,10 @@ examples:
   mtfp run scenarios/example.yaml                 project the plan, write outputs/<scenario>/
   mtfp run scenarios/durham.yaml --set assumptions.pay=4%
   mtfp validate scenarios/*.yaml                  check files without running them
+  mtfp streams scenarios/example.yaml             savings streams, payback and NPV
+  mtfp sensitivity scenarios/durham-risk.yaml     each +1% on pay..., tornado chart
+  mtfp montecarlo scenarios/durham-risk.yaml      probability the plan holds
+  mtfp diff scenarios/durham-draft.yaml scenarios/durham.yaml   what moved the gap
 
 Amounts are in the scenario's unit (£000 unless it says otherwise); years are financial
 years such as 2025/26. Run 'mtfp COMMAND --help' for each command's options.

@@ -1,0 +1,54 @@
+"""``mtfp paths``: every value an analysis or ``--set`` can address, with its planned value."""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+
+from mtfpmodel.loader import load
+from mtfpmodel.model import labels_of
+from mtfpmodel.parameters import collect
+from mtfpmodel.units import figure, percent
+
+HELP = "list the paths of every value that --set, sensitivity and Monte Carlo can vary"
+DESCRIPTION = """\
+List every addressable value of a scenario (SCENARIO_SPEC section 10) with its kind and
+planned value: rates in %, amounts in the scenario unit, Band D and unit costs in £.
+A field that names an assumption shows it (→ assumptions.pay) and follows it.
+
+  mtfp paths scenarios/example.yaml
+  mtfp paths scenarios/example.yaml 'savings[*'      only the savings streams' paths
+"""
+
+_POUNDS = ("band_d", "unit_cost_from", "unit_cost_to")
+_PLAIN = ("tax_base", "periods_per_year", "volume", "life")
+_SHARES = ("confidence", "reduction", "interest_rate")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="scenario YAML file")
+    parser.add_argument("pattern", nargs="?", default="*", help="only paths matching this glob pattern")
+
+
+def main(args: argparse.Namespace) -> int:
+    scenario = load(args.scenario).scenario
+    labels = labels_of(scenario)[1:]
+    minimum_is_share = scenario.reserves.minimum_share is not None
+    print(f"{'path':<60} {'kind':<7} value ({labels[0]} to {labels[-1]} for series)")
+    for path, param in collect(scenario).items():
+        if not fnmatch.fnmatchcase(path, args.pattern):
+            continue
+        field = path.rsplit(".", 1)[-1]
+        if param.kind == "rate" or field in _SHARES or (path == "reserves.minimum" and minimum_is_share):
+            show = lambda v: percent(v)  # noqa: E731
+        elif field in _POUNDS:
+            show = lambda v: f"£{figure(v, 2)}"  # noqa: E731
+        elif field in _PLAIN:
+            show = lambda v: figure(v, 2)  # noqa: E731
+        else:
+            show = lambda v: f"{figure(v, 1)} {scenario.units}"  # noqa: E731
+        values = [param.value] if param.value.ndim == 0 else list(param.value)
+        text = ", ".join(show(float(v)) for v in values)
+        if param.ref:
+            text += f"  (→ {param.ref})"
+        print(f"{path:<60} {param.kind:<7} {text}")
+    return 0

@@ -1,0 +1,23 @@
+"""mtfp paths: every addressable value, with units, following assumption references."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtfpmodel.cli import main
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+def test_paths_lists_rates_in_percent_and_amounts_in_the_unit(capsys):
+    assert main(["paths", str(SCENARIOS / "streams.yaml")]) == 0
+    out = capsys.readouterr().out
+    lines = {line[:60].rstrip(): line for line in out.splitlines()[1:]}
+    assert "%" in lines["assumptions.energy"]
+    assert "reserves.opening" in lines and "£000" in lines["reserves.opening"]
+    assert any(path.startswith("savings[") for path in lines)
+
+
+def test_paths_filters_by_pattern(capsys):
+    assert main(["paths", str(SCENARIOS / "streams.yaml"), "funding.*"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert rows and all(row.startswith("funding.") for row in rows)
