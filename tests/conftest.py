@@ -7,8 +7,22 @@ from pathlib import Path
 import pytest
 
 import mtfpmodel
+from mtfpmodel.parameters import collect
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+RISK = SCENARIOS / "risk.yaml"      # the fixture with sensitivity and monte_carlo blocks
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    """The risk fixture, loaded once per test module."""
+    return mtfpmodel.load(RISK)
+
+
+@pytest.fixture(scope="module")
+def params(loaded):
+    """Every addressable parameter of the risk fixture."""
+    return collect(loaded.scenario)
 
 
 @pytest.fixture

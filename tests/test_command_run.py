@@ -1,7 +1,6 @@
 """``mtfp run``: the table on the terminal, the CSV files (spec §9), atomic writes, exit codes."""
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest

@@ -68,7 +68,7 @@ def test_streams_group_by_category_else_by_kind(run_text):
 def test_run_prints_the_table_and_writes_gap_table_csv(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(SCENARIOS / "streams.yaml"), "--out", str(out)]) == 0
-    assert "Savings still to find (cumulative)" in capsys.readouterr().out
+    assert "Savings still to find, cumulative (surplus)" in capsys.readouterr().out
     frame = pd.read_csv(out / "gap_table.csv")
     assert list(frame.columns) == ["item", "key"] + YEARS
     assert frame.set_index("key").loc["net_gap", YEARS].tolist() == pytest.approx(

@@ -9,21 +9,9 @@ import mtfpmodel
 from mtfpmodel.analysis import goalseek
 from mtfpmodel.cli import main
 from mtfpmodel.model import labels_of
-from mtfpmodel.parameters import collect
-from conftest import SCENARIOS
+from conftest import RISK, SCENARIOS
 
-RISK = SCENARIOS / "risk.yaml"
 approx = pytest.approx
-
-
-@pytest.fixture(scope="module")
-def loaded():
-    return mtfpmodel.load(RISK)
-
-
-@pytest.fixture(scope="module")
-def params(loaded):
-    return collect(loaded.scenario)
 
 
 def _solve(loaded, params, path, metric="net_gap", target=0.0, year=None, bracket=None):

@@ -12,22 +12,10 @@ from mtfpmodel.analysis import montecarlo
 from mtfpmodel.analysis.distributions import central, from_normal, normal_scores, ppf
 from mtfpmodel.cli import main
 from mtfpmodel.errors import AnalysisError
-from mtfpmodel.parameters import collect
 from mtfpmodel.riskconfig import Distribution, MonteCarloConfig
-from conftest import SCENARIOS
+from conftest import RISK, SCENARIOS
 
-RISK = SCENARIOS / "risk.yaml"
 approx = pytest.approx
-
-
-@pytest.fixture(scope="module")
-def loaded():
-    return mtfpmodel.load(RISK)
-
-
-@pytest.fixture(scope="module")
-def params(loaded):
-    return collect(loaded.scenario)
 
 
 def _config(**blocks) -> MonteCarloConfig:

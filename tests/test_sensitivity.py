@@ -11,21 +11,9 @@ from mtfpmodel.analysis import sensitivity
 from mtfpmodel.analysis.batch import Batch
 from mtfpmodel.analysis.paths import label, one_way_paths
 from mtfpmodel.cli import main
-from mtfpmodel.parameters import collect
-from conftest import SCENARIOS
+from conftest import RISK
 
-RISK = SCENARIOS / "risk.yaml"
 approx = pytest.approx
-
-
-@pytest.fixture(scope="module")
-def loaded():
-    return mtfpmodel.load(RISK)
-
-
-@pytest.fixture(scope="module")
-def params(loaded):
-    return collect(loaded.scenario)
 
 
 def test_one_way_paths_are_the_rates_cabinet_asks_about(params):

@@ -19,11 +19,7 @@ def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
 
 
 def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
-    if where is None:
-        return None, None
-    for key in keys:
-        where = where.children.get(key, where)
-    return where.file, where.line
+    return where.locate(*keys) if where is not None else (None, None)
 
 
 def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], where: Where | None) -> list[Problem]:

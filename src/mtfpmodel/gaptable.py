@@ -72,8 +72,8 @@ def gap_table(result: Result, draw: int = 0) -> pd.DataFrame:
     rows += [
         ("Net gap after savings", "net_gap", net_gap),
         ("Planned use of reserves", "reserves_used", 0.0 - used),
-        ("Savings still to find (cumulative)", "still_to_find", remaining),
-        ("Savings still to find in the year", "still_to_find_in_year", np.diff(remaining, prepend=remaining[0])),
+        ("Savings still to find, cumulative (surplus)", "still_to_find", remaining),
+        ("Savings still to find in the year (surplus)", "still_to_find_in_year", np.diff(remaining, prepend=remaining[0])),
     ]
     data = {"item": [label for label, _, _ in rows], "key": [key for _, key, _ in rows]}
     for t, year in enumerate(years, start=1):

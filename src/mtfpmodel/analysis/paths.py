@@ -42,11 +42,7 @@ def label(path: str) -> str:
 
 
 def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
-    if where is None:
-        return None, None
-    for key in keys:
-        where = where.children.get(key, where)
-    return where.file, where.line
+    return where.locate(*keys) if where is not None else (None, None)
 
 
 def _unknown(path: str, params: Mapping[str, Parameter], file, line, field: str) -> Problem:

@@ -30,6 +30,13 @@ class Where:
     line: int
     children: dict[Any, "Where"] = field(default_factory=dict)
 
+    def locate(self, *keys) -> tuple[str, int]:
+        """(file, line) of the value at ``keys`` below this one, or of its nearest parent given."""
+        where = self
+        for key in keys:
+            where = where.children.get(key, where)
+        return where.file, where.line
+
 
 def read_yaml(path: Path, display: str | None = None) -> tuple[Any, Where]:
     """Load ``path``; return (data, marks). Raise ScenarioError naming file and line."""

@@ -13,7 +13,7 @@ from typing import Any, Callable, Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
-from mtfpmodel.fields import Amount, Fraction, Model, Number
+from mtfpmodel.fields import Amount, Fraction, Model
 from mtfpmodel.series import Series, parse_rate
 
 RAG_WORDS = ("green", "amber", "red")
