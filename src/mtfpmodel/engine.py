@@ -112,13 +112,19 @@ def _same_draws(results: Results) -> Results:
 
 
 def component_cost(inputs: Inputs) -> np.ndarray:
-    """cost[L,c,t] = cost[L,c,t-1] * (1 + rate[c,t]) * (1 + demand[L,t]); cost[L,c,0] = base[L] * w[c]."""
-    demand = np.take(inputs.line_demand, inputs.component_line, axis=1)
-    demand += 1.0
-    growth = (1.0 + inputs.component_rate) * demand
-    for t in range(1, growth.shape[-1]):     # the running product over years; a short loop is
-        growth[..., t] *= growth[..., t - 1]  # faster than np.cumprod along a 5-long axis, same result
-    return inputs.component_base[:, :, None] * growth
+    """cost[L,c,t] = cost[L,c,t-1] * (1 + rate[c,t]) * (1 + demand[L,t]); cost[L,c,0] = base[L] * w[c].
+
+    Computed as base * prod_{s<=t}(1 + rate[c,s]) * prod_{s<=t}(1 + demand[L,s]): the running
+    products are taken over the few assumptions and lines, then indexed out to components.
+    """
+    inflation = np.cumprod(1.0 + inputs.assumption_rate, axis=-1)
+    demand = np.cumprod(1.0 + inputs.line_demand, axis=-1)
+    factors = (np.take(inflation, inputs.component_assumption, axis=1),
+               np.take(demand, inputs.component_line, axis=1), inputs.component_base[:, :, None])
+    cost = np.empty(np.broadcast_shapes(*(f.shape for f in factors)))
+    np.multiply(factors[0], factors[1], out=cost)
+    cost *= factors[2]
+    return cost
 
 
 def line_cost(components: np.ndarray, inputs: Inputs) -> np.ndarray:

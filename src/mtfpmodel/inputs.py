@@ -40,7 +40,8 @@ class Inputs:
     unit: float                       # pounds in one scenario unit
     layout: Layout
     component_base: np.ndarray        # (D, K) base-year cost of each (line, cost-mix part)
-    component_rate: np.ndarray        # (D, K, T+1) inflation of each component's assumption
+    assumption_rate: np.ndarray       # (D, A, T+1) each assumption used in a cost mix
+    component_assumption: np.ndarray  # (K,) index into assumption_rate of each component
     component_line: np.ndarray        # (K,) line index of each component (grouped by line)
     line_demand: np.ndarray           # (D, L, T+1)
     pressure_amount: np.ndarray       # (D, P, T+1) new cost arising each year
@@ -61,6 +62,11 @@ class Inputs:
     use_to_balance: bool
     delivery: np.ndarray | None = None   # (D, N, T+1) share of each stream's gross delivered
 
+    @property
+    def component_rate(self) -> np.ndarray:
+        """(D, K, T+1) inflation rate of each component's assumption."""
+        return np.take(self.assumption_rate, self.component_assumption, axis=1)
+
 
 def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = None,
                  params: Mapping[str, P.Parameter] | None = None) -> Inputs:
@@ -76,6 +82,7 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
     rates = {name: series(f"assumptions.{name}") for name in scenario.assumptions}
     rates["none"] = np.zeros((1, T + 1))
     components = [(line.name, part) for line in scenario.expenditure for part in line.cost_mix]
+    used = list(dict.fromkeys(part for _, part in components))
     layout = Layout(tuple(line.name for line in scenario.expenditure), tuple(components), unit)
     line_of = {name: i for i, name in enumerate(layout.lines)}
     mix = {line.name: line.cost_mix for line in scenario.expenditure}
@@ -91,7 +98,8 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
     return Inputs(
         years=T, unit=unit, layout=layout,
         component_base=_stack([base[l] * mix[l][c] for l, c in components], T, scalar=True),
-        component_rate=_stack([rates[c] for _, c in components], T),
+        assumption_rate=_stack([rates[name] for name in used], T),
+        component_assumption=np.array([used.index(c) for _, c in components], dtype=int),
         component_line=np.array([line_of[l] for l, _ in components], dtype=int),
         line_demand=_stack([series(f"expenditure[{n}].demand") for n in layout.lines], T),
         pressure_amount=_stack([series(f"pressures[{p.name}].amount") for p in scenario.pressures], T),
