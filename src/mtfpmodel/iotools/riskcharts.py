@@ -37,7 +37,7 @@ def tornado_chart(result: Tornado, unit: str, year: str, stem: Path, title: str)
     ax.set_xlabel(f"net gap in {year} ({money_axis_label(unit)}); blue: input at its low value, orange: high")
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.15)
-    ax.set_title(title)
+    ax.set_title(title, pad=16)
     return save(fig, stem)
 
 
@@ -76,7 +76,7 @@ def fan_chart(sim: Simulation, labels: Sequence[str], unit: str, stem: Path, tit
     plt = pyplot()
     years = list(labels[1:])
     x = np.arange(len(years))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4), gridspec_kw={"wspace": 0.35})
     panels = (("net_gap", "Net gap", PALETTE["vermillion"]), ("closing_reserves", "Closing reserves", PALETTE["blue"]))
     for ax, (name, heading, colour) in zip(axes, panels):
         values = getattr(sim, name)[:, 1:]
