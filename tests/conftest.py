@@ -1,13 +1,21 @@
 """Shared helpers: write a small scenario from text, load it, run it."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import mtfpmodel
 from mtfpmodel.parameters import collect
+
+# CI runs the same examples every time, so a red build is reproducible from its log; a
+# developer's runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 RISK = SCENARIOS / "risk.yaml"      # the fixture with sensitivity and monte_carlo blocks

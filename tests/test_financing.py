@@ -66,7 +66,17 @@ def test_a_tranche_repays_principal_plus_interest(principal, rate, life, method)
     if method == "straight_line":
         expected = principal + rate * principal * (life + 1) / 2
     else:
-        # (pmt itself breaks down for rates below ~1e-12; there the cost is the principal)
-        expected = life * (-npf.pmt(rate, life, principal)) if rate > 1e-6 else principal
+        # pmt loses accuracy for rates near zero; there n*pmt = P*(1 + r*(n+1)/2) + O(r**2).
+        # (Comparing rates below 1e-6 with P alone was out by r*(n+1)/2: a flaky test.)
+        expected = (life * (-npf.pmt(rate, life, principal)) if rate > 1e-9
+                    else principal * (1 + rate * (life + 1) / 2))
     assert total == approx(expected, rel=1e-6)
     assert total >= principal * (1 - 1e-12)
+
+
+def test_a_tiny_interest_rate_still_costs_its_interest():
+    # Found by hypothesis: P = 1, r = 1.19e-7, n = 16 costs 1 + r*(n+1)/2 = 1.0000010133, not 1.
+    amount = np.zeros((1, 18))
+    amount[0, 1] = 1.0
+    total = financing_cost(amount, np.array([1.192092896e-07]), 16, "annuity").sum()
+    assert total == approx(1 + 1.192092896e-07 * 17 / 2, rel=1e-9)
