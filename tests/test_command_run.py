@@ -126,3 +126,21 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path, capsys):
     assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(taken), *FAST]) == 2
     assert "is a file" in capsys.readouterr().err
     assert taken.read_text() == "not a folder"
+
+
+def test_a_reader_that_stops_early_does_not_stop_the_outputs(tmp_path):
+    # Regression: `mtfp run ... | head` raised BrokenPipeError while printing the table, before
+    # any file was written, and the run ended without its outputs.
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from mtfpmodel.cli import main; sys.exit(main())",
+         "run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-charts", "--no-report"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()                     # the reader leaves before anything is printed
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 0, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert (out / "summary.csv").is_file()

@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return 2
+    stdout = sys.stdout
+    sys.stdout = _ReaderMayLeave(stdout)
     try:
         return args.handler(args)
     except ScenarioError as exc:
@@ -85,9 +87,6 @@ def main(argv: list[str] | None = None) -> int:
     except MtfpError as exc:
         print(f"mtfp {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130
@@ -98,6 +97,46 @@ def main(argv: list[str] | None = None) -> int:
               "This is a bug in mtfpmodel; set MTFP_DEBUG=1 to see the traceback and please report it.",
               file=sys.stderr)
         return 3
+    finally:
+        sys.stdout.flush()
+        sys.stdout = stdout
+
+
+class _ReaderMayLeave:
+    """stdout that keeps going when its reader stops (``mtfp run ... | head``).
+
+    The table is printed before the output files are written; a closed pipe must not stop the
+    run half-way, so later writes to it are dropped and the files are still written.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._leave()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._leave()
+
+    def _leave(self) -> None:
+        self._gone = True
+        try:  # stop the interpreter's final flush of the real stdout from failing too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":
