@@ -71,3 +71,12 @@ def test_flows_with_interest():
     assert flows == approx([0, 40, 40 - pmt, 40 - pmt, 40 - pmt])
     assert npv(flows, 0.035) == approx(npf.npv(0.035, flows))
     assert payback_year(flows, ("2024/25", "2025/26", "2026/27", "2027/28", "2028/29")) == "2025/26"
+
+
+def test_capital_payback_is_when_savings_cover_the_capital(run_text):
+    # gross 40 a year from 2025/26 against capital 100 + implementation 100 spent in 2025/26:
+    # cumulative cash -160 (2025/26), -120, -80, -40, 0 → covered in 2029/30, after the plan
+    assert appraise(run_text).loc["Boilers", "capital_payback_year"] == "2029/30"
+    # gross 10 a year: cumulative reaches -200 + 10 * 11 = -90 at the end of the 10-year life
+    assert appraise(run_text, saving=10).loc["Boilers", "capital_payback_year"] == "not within its life"
+    assert appraise(run_text).loc["Fees", "capital_payback_year"] == ""

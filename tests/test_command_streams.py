@@ -15,7 +15,8 @@ def test_prints_each_stream(capsys):
         assert row in out
     # LED: capital £100k in 2025/26 over 3 years at 5%; money shown with its unit
     # (before the fix: "capital 100 £000")
-    assert "capital £100k; payback 2025/26; NPV £" in out
+    assert "capital £100k; payback 2025/26 (net of financing), " in out
+    assert "(savings cover the capital); NPV £" in out
     assert "100 £000" not in out
 
 

@@ -109,6 +109,8 @@ def test_report_content_verdict_tables_rag_sources_warnings(outputs):
     assert "National Living Wage uplift (assumed)" in html          # an assumption's source
     assert "referendum" in html                                     # the warning
     assert "(2,674)" in html                                        # closing reserves 2028/29 [£000]
+    led = result.streams.set_index("stream").loc["LED street lighting"]
+    assert f"capital £8.0m; savings cover it by {led['capital_payback_year']}; NPV £" in html
 
 
 def test_report_renders_in_chromium(outputs, tmp_path):

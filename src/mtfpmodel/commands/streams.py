@@ -45,7 +45,8 @@ def main(args: argparse.Namespace) -> int:
                               ("implementation cost", "implementation_cost"), ("net saving", "net_saving")):
             print(f"  {label:<22}" + "".join(f"{figure(v, decimals):>{width}}" for v in rows[column]))
         if row["capital"]:
-            print(f"  capital {money(row['capital'], unit)}; payback {row['payback_year']}; "
+            print(f"  capital {money(row['capital'], unit)}; payback {row['payback_year']} (net of financing), "
+                  f"{row['capital_payback_year']} (savings cover the capital); "
                   f"NPV {money(row['npv'], unit)} at {percent(result.scenario.discount_rate, 1)}")
         print()
     total = savings.groupby("year", sort=False)["net_saving"].sum()
