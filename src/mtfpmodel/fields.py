@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, WithJsonSchema
 
 from mtfpmodel.series import Series, SeriesContext, parse_number, parse_rate, to_series
 
@@ -78,3 +78,14 @@ def _number(value: Any) -> float:
 Fraction = Annotated[float, BeforeValidator(_fraction),
                      WithJsonSchema({**_RATE_ITEM, "description": "A rate or share: 35% or 0.35."})]
 Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+
+
+
+def _within_0_100(value: float) -> float:
+    if not 0 <= value <= 1:
+        raise ValueError(f"{value:.1%} is outside 0% to 100%")
+    return value
+
+
+Share = Annotated[float, BeforeValidator(_fraction), AfterValidator(_within_0_100),
+                  WithJsonSchema({**_RATE_ITEM, "description": "A share from 0% to 100%: 35% or 0.35."})]

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from mtfpmodel.fields import Fraction, Model
+from mtfpmodel.fields import Fraction, Model, Share
 from mtfpmodel.series import parse_number
 
 MAX_DRAWS = 5_000_000
@@ -123,16 +123,9 @@ class Distribution(Model):
 class Slippage(Model):
     """What a savings stream that slips delivers."""
 
-    delivers: Fraction = Field(0.5, description="Share of its saving a slipped stream still delivers (default 50%).")
+    delivers: Share = Field(0.5, description="Share of its saving a slipped stream still delivers (default 50%).")
     delay_years: int = Field(0, ge=0, le=10, description="Years by which a slipped stream's delivery profile "
                                                            "(saving, phasing or volume) moves later (default 0).")
-
-    @field_validator("delivers")
-    @classmethod
-    def _share(cls, value: float) -> float:
-        if not 0 <= value <= 1:
-            raise ValueError(f"delivers {value:.0%} is outside 0% to 100%")
-        return value
 
 
 class SensitivityConfig(Model):

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from mtfpmodel.fields import Amount, Fraction, Model, Number, Rate
+from mtfpmodel.fields import Amount, Fraction, Model, Number, Rate, Share
 from mtfpmodel.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.series import Series, check_year_label, parse_number, parse_rate
 from mtfpmodel.streams import Stream
@@ -168,7 +168,7 @@ class Scenario(Model):
     reserves: Reserves = Field(default_factory=Reserves, description="Usable reserves: opening balance, minimum, "
                                "and whether they meet any net gap.")
     savings: list[Stream] = Field(default_factory=list, description="Savings and transformation streams.")
-    rag_confidence: dict[Literal["green", "amber", "red"], Fraction] = Field(
+    rag_confidence: dict[Literal["green", "amber", "red"], Share] = Field(
         default_factory=dict, description="Confidence for each RAG word (defaults green 95%, amber 70%, red 30%).")
     discount_rate: Fraction = Field(0.035, description="Discount rate for stream NPVs [% a year] (Green Book 3.5%).")
     sensitivity: SensitivityConfig | None = Field(
@@ -210,14 +210,6 @@ class Scenario(Model):
     @classmethod
     def _unique(cls, items: list, info: ValidationInfo) -> list:
         return unique_names(items, info.field_name)
-
-    @field_validator("rag_confidence")
-    @classmethod
-    def _rag(cls, value: dict[str, float]) -> dict[str, float]:
-        for word, share in value.items():
-            if not 0 <= share <= 1:
-                raise ValueError(f"{word}: {share:.0%} is outside 0% to 100%")
-        return value
 
     @property
     def unit(self) -> float:

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
-from mtfpmodel.fields import Fraction, Rate
+from mtfpmodel.fields import Rate, Share
 from mtfpmodel.series import Series
 from mtfpmodel.streams.base import Getter, Layout, Projection, StreamBase, check_line_reference
 
@@ -21,15 +21,8 @@ class ShareOfLineStream(StreamBase):
     kind: Literal["share_of_line"] = Field(description="share_of_line: a share taken off an expenditure line or one of its cost-mix parts.")
     line: str = Field(description="Name of the expenditure line the saving comes off.")
     component: str | None = Field(None, description="One cost-mix part of the line (default: the whole line).")
-    reduction: Fraction = Field(description="Share of the line (or component) saved at full delivery [%].")
+    reduction: Share = Field(description="Share of the line (or component) saved at full delivery [%].")
     phasing: Rate = Field(Series(values=(1.0,)), description="Share of the full reduction achieved by each year [%].")
-
-    @field_validator("reduction")
-    @classmethod
-    def _reduction_range(cls, value: float) -> float:
-        if not 0 <= value <= 1:
-            raise ValueError(f"reduction {value:.1%} is outside 0% to 100%")
-        return value
 
     @field_validator("phasing")
     @classmethod
