@@ -70,6 +70,14 @@ def test_extending_with_no_overrides_gives_identical_results():
         assert np.array_equal(getattr(parent.results, name), getattr(same.results, name))
 
 
+MINIMAL_PARENT = """\
+scenario: p
+base_year: "2024/25"
+expenditure: [{name: A, base: 1000}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+"""
+
+
 def test_year_mapping_is_replaced_whole_not_merged(write):
     write("""\
         scenario: p
@@ -87,12 +95,7 @@ def test_year_mapping_is_replaced_whole_not_merged(write):
 
 
 def test_errors_point_at_the_file_that_holds_the_value(write):
-    write("""\
-        scenario: p
-        base_year: "2024/25"
-        expenditure: [{name: A, base: 1000}]
-        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
-        """, "p.yaml")
+    write(MINIMAL_PARENT, "p.yaml")
     path = write("""\
         extends: p.yaml
         expenditure:
@@ -106,12 +109,7 @@ def test_errors_point_at_the_file_that_holds_the_value(write):
 
 
 def test_item_without_a_name_in_a_child_list_is_an_error(write):
-    write("""\
-        scenario: p
-        base_year: "2024/25"
-        expenditure: [{name: A, base: 1000}]
-        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
-        """, "p.yaml")
+    write(MINIMAL_PARENT, "p.yaml")
     path = write("""\
         extends: p.yaml
         expenditure:
