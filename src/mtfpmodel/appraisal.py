@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mtfpmodel.engine import Results
+from mtfpmodel.parameters import expand
 from mtfpmodel.schema import Scenario
 from mtfpmodel.series import year_labels
 from mtfpmodel.streams.financing import financing_cost
@@ -89,7 +90,7 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
             "payback_year": "", "capital_payback_year": "", "npv": np.nan,
         }
         if stream.capital is not None:
-            capital = np.concatenate([[0.0], _values(stream.capital.amount, scenario.years)])
+            capital = np.concatenate([[0.0], expand(stream.capital.amount.values, scenario.years)])
             flows = stream_flows(gross, capital, stream.capital.interest_rate, stream.capital.life,
                                  stream.capital.method, implementation)
             row.update(capital=float(capital.sum()), payback_year=payback_year(flows, labels),
@@ -101,8 +102,3 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
                "implementation_cost", "funded_by", "net_saving", "final_year_net_saving", "payback_year",
                "capital_payback_year", "npv"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def _values(series, years: int) -> np.ndarray:
-    values = np.asarray(series.values, dtype=float)
-    return np.full(years, values[0]) if values.size == 1 else values

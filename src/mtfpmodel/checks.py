@@ -1,11 +1,14 @@
 """Warnings about a valid scenario: things a finance officer must see but that do not stop a run."""
 from __future__ import annotations
 
+from typing import Mapping
+
 import numpy as np
 
 from mtfpmodel.engine import Results
 from mtfpmodel.errors import Problem
 from mtfpmodel.iotools.yamlfile import Where
+from mtfpmodel.parameters import Parameter, series_values
 from mtfpmodel.schema import Scenario
 from mtfpmodel.units import money
 
@@ -13,25 +16,24 @@ BASE_YEAR_TOLERANCE = 0.005   # share of net expenditure
 
 
 def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
-             where: Where | None = None) -> list[Problem]:
+             params: Mapping[str, Parameter], where: Where | None = None) -> list[Problem]:
     """Referendum limit exceeded; base year not balanced. Uses draw 0."""
-    return referendum_warnings(scenario, labels, where) + base_year_warnings(scenario, results, labels, where)
+    return (referendum_warnings(scenario, labels, params, where)
+            + base_year_warnings(scenario, results, labels, where))
 
 
 def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
     return where.locate(*keys) if where is not None else (None, None)
 
 
-def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], where: Where | None) -> list[Problem]:
+def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Mapping[str, Parameter],
+                        where: Where | None) -> list[Problem]:
     tax = scenario.funding.council_tax
     if tax.referendum_limit is None:
         return []
-    from mtfpmodel.parameters import collect
-
-    params = collect(scenario)
     increase = sum((params[f"funding.council_tax.increase.{p}"].value for p in tax.increase),
                    np.zeros(scenario.years))
-    limit = _series_values(tax.referendum_limit, params, scenario.years)
+    limit = series_values(tax.referendum_limit, params, scenario.years)
     file, line = _mark(where, "funding", "council_tax", "increase")
     above: dict[tuple[str, str], list[str]] = {}      # (increase, limit) → years
     for t in range(scenario.years):
@@ -43,13 +45,6 @@ def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], where: Wher
     return [Problem(f"the Band D increase is above the referendum limit: {'; '.join(parts)}",
                     file=file, line=line, path="funding.council_tax.increase",
                     hint="an increase above the limit needs a local referendum")]
-
-
-def _series_values(series, params, years: int) -> np.ndarray:
-    if series.ref is not None:
-        return params[f"assumptions.{series.ref}"].value if series.ref != "none" else np.zeros(years)
-    values = np.asarray(series.values, dtype=float)
-    return np.full(years, values[0]) if values.size == 1 else values
 
 
 def base_year_warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],

@@ -18,6 +18,7 @@ from mtfpmodel.engine import STATUSES, Results, project
 from mtfpmodel.errors import Problem
 from mtfpmodel.inputs import build_inputs
 from mtfpmodel.loader import Loaded, load
+from mtfpmodel.parameters import collect
 from mtfpmodel.schema import Scenario
 from mtfpmodel.series import year_labels
 
@@ -80,7 +81,8 @@ def run(scenario: Scenario | Loaded | str | Path, overrides: Mapping[str, object
         scenario = load(scenario)
     if isinstance(scenario, Loaded):
         loaded, scenario = scenario, scenario.scenario
-    results = project(build_inputs(scenario, overrides))
+    params = collect(scenario)
+    results = project(build_inputs(scenario, overrides, params))
     labels = labels_of(scenario)
-    found = checks.warnings(scenario, results, labels, loaded.where if loaded else None)
+    found = checks.warnings(scenario, results, labels, params, loaded.where if loaded else None)
     return Result(scenario, results, labels, found, loaded)

@@ -48,7 +48,7 @@ def collect(scenario: Scenario) -> dict[str, Parameter]:
                 ref = f"assumptions.{value.ref}"
                 array = assumed.get(value.ref, np.zeros(T))
             else:
-                array = _expand(value.values, T)
+                array = expand(value.values, T)
             params[path] = Parameter(path, kind, array, ref)
         else:
             params[path] = Parameter(path, kind, np.asarray(float(value)))
@@ -108,9 +108,17 @@ def _ordered_assumptions(scenario: Scenario):
             del pending[name]
 
 
-def _expand(values: tuple[float, ...] | None, T: int) -> np.ndarray:
+def expand(values: tuple[float, ...] | None, T: int) -> np.ndarray:
+    """A series' stored values as T floats (one stored value means the same every year)."""
     array = np.asarray(values, dtype=float)
     return np.full(T, array[0]) if array.size == 1 else array
+
+
+def series_values(series: Series, params: Mapping[str, Parameter], T: int) -> np.ndarray:
+    """T values of any series, following an assumption name to that assumption's values."""
+    if series.ref is not None:
+        return params[f"assumptions.{series.ref}"].value if series.ref != "none" else np.zeros(T)
+    return expand(series.values, T)
 
 
 def resolve(params: Mapping[str, Parameter], overrides: Mapping[str, object] | None = None) -> dict[str, np.ndarray]:
