@@ -7,7 +7,7 @@ import numpy as np
 
 from mtfpmodel.engine import Results
 from mtfpmodel.errors import Problem
-from mtfpmodel.iotools.yamlfile import Where
+from mtfpmodel.iotools.yamlfile import Where, locate
 from mtfpmodel.parameters import Parameter, series_values
 from mtfpmodel.schema import Scenario
 from mtfpmodel.units import money
@@ -22,10 +22,6 @@ def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
             + base_year_warnings(scenario, results, labels, where))
 
 
-def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
-    return where.locate(*keys) if where is not None else (None, None)
-
-
 def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Mapping[str, Parameter],
                         where: Where | None) -> list[Problem]:
     tax = scenario.funding.council_tax
@@ -34,7 +30,7 @@ def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Map
     increase = sum((params[f"funding.council_tax.increase.{p}"].value for p in tax.increase),
                    np.zeros(scenario.years))
     limit = series_values(tax.referendum_limit, params, scenario.years)
-    file, line = _mark(where, "funding", "council_tax", "increase")
+    file, line = locate(where, "funding", "council_tax", "increase")
     above: dict[tuple[str, str], list[str]] = {}      # (increase, limit) → years
     for t in range(scenario.years):
         if increase[t] > limit[t] + 1e-12:
@@ -54,7 +50,7 @@ def base_year_warnings(scenario: Scenario, results: Results, labels: tuple[str, 
     gap = spend - funds
     if abs(gap) <= BASE_YEAR_TOLERANCE * abs(spend):
         return []
-    file, line = _mark(where, "expenditure")
+    file, line = locate(where, "expenditure")
     unit = scenario.units
     return [Problem(f"the base year {labels[0]} does not balance: net expenditure {money(spend, unit)} "
                     f"against funding {money(funds, unit)}, a gap of {money(gap, unit)}",

@@ -162,6 +162,10 @@ def check_paths(params: Mapping[str, Parameter], paths) -> None:
     """Raise UsageError for any path that is not a parameter, naming the closest one."""
     for path in paths:
         if path not in params:
-            close = difflib.get_close_matches(path, list(params), n=1, cutoff=0.5)
-            hint = f" (did you mean '{close[0]}'?)" if close else " (see `mtfp paths SCENARIO` for the list)"
-            raise UsageError(f"unknown path '{path}'{hint}")
+            raise UsageError(f"unknown path '{path}' ({closest_path_hint(path, params)})")
+
+
+def closest_path_hint(path: str, params: Mapping[str, Parameter]) -> str:
+    """'did you mean ...?' naming the nearest parameter path, or where to find the list."""
+    close = difflib.get_close_matches(path, list(params), n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else "see `mtfp paths SCENARIO` for the paths of this scenario"

@@ -3,15 +3,14 @@
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Mapping
 
 import numpy as np
 
 from mtfpmodel.errors import Problem, ScenarioError
-from mtfpmodel.iotools.yamlfile import Where
-from mtfpmodel.parameters import Parameter
+from mtfpmodel.iotools.yamlfile import Where, locate
+from mtfpmodel.parameters import Parameter, closest_path_hint
 from mtfpmodel.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.schema import Scenario
 
@@ -41,14 +40,8 @@ def label(path: str) -> str:
     return path.removeprefix("funding.").replace(".", " ").replace("_", " ")
 
 
-def _mark(where: Where | None, *keys) -> tuple[str | None, int | None]:
-    return where.locate(*keys) if where is not None else (None, None)
-
-
 def _unknown(path: str, params: Mapping[str, Parameter], file, line, field: str) -> Problem:
-    close = difflib.get_close_matches(path, list(params), n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if close else "see `mtfp paths SCENARIO` for the paths of this scenario"
-    return Problem(f"unknown path '{path}'", file=file, line=line, path=field, hint=hint)
+    return Problem(f"unknown path '{path}'", file=file, line=line, path=field, hint=closest_path_hint(path, params))
 
 
 def _size(path: str, values, params: Mapping[str, Parameter], file, line, field: str) -> list[Problem]:
@@ -66,7 +59,7 @@ def check_sensitivity(config: SensitivityConfig, params: Mapping[str, Parameter]
     """Raise ScenarioError for any unknown or mis-sized path in ``sensitivity.ranges``."""
     problems = []
     for path, pair in config.ranges.items():
-        file, line = _mark(where, "sensitivity", "ranges", path)
+        file, line = locate(where, "sensitivity", "ranges", path)
         field = f"sensitivity.ranges.{path}"
         problems += [_unknown(path, params, file, line, field)] if path not in params else \
             _size(path, pair, params, file, line, field)
@@ -79,7 +72,7 @@ def check_monte_carlo(config: MonteCarloConfig, params: Mapping[str, Parameter],
     and a correlation matrix that is not positive semi-definite."""
     problems = []
     for path, dist in config.distributions.items():
-        file, line = _mark(where, "monte_carlo", "distributions", path)
+        file, line = locate(where, "monte_carlo", "distributions", path)
         field = f"monte_carlo.distributions.{path}"
         if path not in params:
             problems.append(_unknown(path, params, file, line, field))
@@ -91,7 +84,7 @@ def check_monte_carlo(config: MonteCarloConfig, params: Mapping[str, Parameter],
                                     file=file, line=line, path=field, hint="use shock: persistent"))
     for a, row in config.correlation.items():
         for b in (a, *row):
-            file, line = _mark(where, "monte_carlo", "correlation", a, *([b] if b != a else []))
+            file, line = locate(where, "monte_carlo", "correlation", a, *([b] if b != a else []))
             if b not in config.distributions:
                 field = f"monte_carlo.correlation.{a}" + (f".{b}" if b != a else "")
                 problem = _unknown(b, params, file, line, field) if b not in params else Problem(
@@ -118,7 +111,7 @@ def correlation_matrix(config: MonteCarloConfig) -> np.ndarray:
 
 def _check_matrix(config: MonteCarloConfig, where: Where | None) -> Problem | None:
     seen: dict[frozenset, float] = {}
-    file, line = _mark(where, "monte_carlo", "correlation")
+    file, line = locate(where, "monte_carlo", "correlation")
     for a, row in config.correlation.items():
         for b, rho in row.items():
             key = frozenset((a, b))

@@ -38,6 +38,11 @@ class Where:
         return where.file, where.line
 
 
+def locate(where: Where | None, *keys) -> tuple[str | None, int | None]:
+    """(file, line) of the value at ``keys`` below ``where``; (None, None) without marks."""
+    return where.locate(*keys) if where is not None else (None, None)
+
+
 def read_yaml(path: Path, display: str | None = None) -> tuple[Any, Where]:
     """Load ``path``; return (data, marks). Raise ScenarioError naming file and line."""
     shown = display or str(path)
