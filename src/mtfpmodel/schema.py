@@ -16,8 +16,8 @@ from mtfpmodel.fields import Amount, Fraction, Model, Number, Rate, Share
 from mtfpmodel.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.series import Series, check_year_label, parse_number, parse_rate
 from mtfpmodel.streams import Stream
+from mtfpmodel.units import UNITS
 
-UNITS: dict[str, float] = {"£": 1.0, "£000": 1_000.0, "£m": 1_000_000.0}
 DEFAULT_RAG = {"green": 0.95, "amber": 0.70, "red": 0.30}
 ZERO_RATE = Series(values=(0.0,))
 ZERO_AMOUNT = Series(values=(0.0,))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from mtfpmodel.model import Result
-from mtfpmodel.units import figure, money
+from mtfpmodel.units import UNITS, figure, money
 
 ROWS = (
     ("Net expenditure", "net_expenditure"),
@@ -39,7 +39,7 @@ def mtfp_table(result: Result) -> str:
 
 def cabinet_money(value: float, unit: str) -> str:
     """Money for a sentence: £m to one decimal from £1m up ('£4.2m'), else ``units.money``."""
-    pounds = value * {"£": 1.0, "£000": 1e3, "£m": 1e6}[unit]
+    pounds = value * UNITS[unit]
     if abs(pounds) >= 1e6:
         return money(pounds / 1e6, "£m", 1)
     return money(value, unit)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+UNITS: dict[str, float] = {"£": 1.0, "£000": 1_000.0, "£m": 1_000_000.0}   # pounds in one scenario unit
+
 
 def money(value: float, unit: str, decimals: int | None = None) -> str:
     """'£1,234k'-style text in the scenario unit: 1234.5, '£000' → '£1,235k'; negatives in brackets."""
@@ -14,6 +16,23 @@ def money(value: float, unit: str, decimals: int | None = None) -> str:
     suffix = {"£": "", "£000": "k", "£m": "m"}[unit]
     body = f"£{text}{suffix}"
     return f"({body})" if value < 0 and text.strip("0.,") else body
+
+
+def rounded_money(value: float, unit: str, sign: bool = False) -> str:
+    """Money rounded to its size, from any scenario unit: £1.7m, £850k, £420; minus (or, with
+    ``sign``, plus) for the direction. For analysis text; ``terminal.cabinet_money`` keeps
+    brackets for negatives and the scenario unit below £1m, as the MTFP verdict does."""
+    pounds = value * UNITS[unit]
+    size = abs(pounds)
+    if size >= 1e6:
+        body = f"£{size / 1e6:,.1f}m"
+    elif size >= 1e3:
+        body = f"£{size / 1e3:,.0f}k"
+    else:
+        body = f"£{size:,.0f}"
+    if body in ("£0", "£0k", "£0.0m"):
+        return body
+    return ("+" if pounds > 0 else "-") + body if sign else ("-" + body if pounds < 0 else body)
 
 
 def figure(value: float, decimals: int = 0) -> str:

@@ -1,5 +1,4 @@
-"""What the sensitivity, solve and montecarlo commands share: loading, checking, output folder,
-and money written the way cabinet reports write it (+£1.7m)."""
+"""What the sensitivity, solve and montecarlo commands share: loading, checking, output folder."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +12,7 @@ from mtfpmodel.loader import Loaded, load
 from mtfpmodel.model import labels_of
 from mtfpmodel.parameters import Parameter, check_paths, collect
 from mtfpmodel.riskconfig import parse_value
-from mtfpmodel.schema import UNITS, Scenario
+from mtfpmodel.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -59,21 +58,6 @@ def value_arg(text: str, what: str) -> float:
         return parse_value(text)
     except ValueError:
         raise UsageError(f"{what}: {text!r} is not a number or a percentage such as 1%") from None
-
-
-def cabinet_money(value: float, unit: str, sign: bool = False) -> str:
-    """Money as a cabinet report writes it, from any scenario unit: £1.7m, £850k, £420."""
-    pounds = value * UNITS[unit]
-    size = abs(pounds)
-    if size >= 1e6:
-        body = f"£{size / 1e6:,.1f}m"
-    elif size >= 1e3:
-        body = f"£{size / 1e3:,.0f}k"
-    else:
-        body = f"£{size:,.0f}"
-    if body in ("£0", "£0k", "£0.0m"):
-        return body
-    return ("+" if pounds > 0 else "-") + body if sign else ("-" + body if pounds < 0 else body)
 
 
 def show_value(value: float, param: Parameter) -> str:

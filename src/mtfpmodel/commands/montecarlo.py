@@ -6,11 +6,11 @@ import sys
 
 from mtfpmodel.analysis import montecarlo, sobol
 from mtfpmodel.commands import progress
-from mtfpmodel.commands._analysis import add_common, cabinet_money, prepare
+from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.errors import AnalysisError, Problem, ScenarioError, UsageError
 from mtfpmodel.iotools import riskcharts
 from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.units import figure
+from mtfpmodel.units import figure, rounded_money
 
 HELP = "Monte Carlo: P10/P50/P90 of the gap and reserves, and the chance the plan holds"
 DESCRIPTION = """\
@@ -142,7 +142,7 @@ def _quantile_table(table, unit: str) -> str:
 
 
 def _headline_text(head, table, labels, unit: str) -> str:
-    money = lambda v: cabinet_money(v, unit)  # noqa: E731
+    money = lambda v: rounded_money(v, unit)  # noqa: E731
     facts = (("the plan balances in every year (reserves never run out)", head.p_balances),
              ("reserves stay at or above the minimum in every year", head.p_above_minimum),
              (f"reserves have run out by {labels[-1]}", head.p_exhausted_by_end))

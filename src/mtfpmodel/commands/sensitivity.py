@@ -9,12 +9,18 @@ from mtfpmodel.analysis import grid as grids
 from mtfpmodel.analysis import sensitivity
 from mtfpmodel.analysis.paths import label, one_way_paths
 from mtfpmodel.commands import progress
-from mtfpmodel.commands._analysis import add_common, cabinet_money, check_path, prepare, show_value, value_arg
+from mtfpmodel.commands._analysis import (
+    add_common,
+    check_path,
+    prepare,
+    show_value,
+    value_arg,
+)
 from mtfpmodel.errors import UsageError
 from mtfpmodel.iotools import riskcharts
 from mtfpmodel.iotools.outdir import staged_output
 from mtfpmodel.riskconfig import SensitivityConfig
-from mtfpmodel.units import figure
+from mtfpmodel.units import figure, rounded_money
 
 HELP = "how much each assumption moves the gap: one-way table, tornado and two-way grid"
 DESCRIPTION = """\
@@ -135,8 +141,8 @@ def _sentences(one_way, labels, unit: str, top: int) -> str:
     shift = f"{one_way.step * 100:g}%"
     lines = [f"Largest effects (each input {shift} higher in every year):"]
     for p in order:
-        lines.append(f"  each +{shift} on {label(one_way.paths[p])}: {cabinet_money(change[p, 1], unit, True)} in "
-                     f"{labels[1]}, {cabinet_money(cumulative[p], unit, True)} over {_words(years)} years")
+        lines.append(f"  each +{shift} on {label(one_way.paths[p])}: {rounded_money(change[p, 1], unit, True)} in "
+                     f"{labels[1]}, {rounded_money(cumulative[p], unit, True)} over {_words(years)} years")
     return "\n".join(lines)
 
 
@@ -147,11 +153,11 @@ def _words(n: int) -> str:
 def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
     source = "the scenario's sensitivity.ranges" if from_ranges else "the plan's values -/+ the step"
     lines = [f"Tornado: net gap in {year} with each input at its low and high value ({source}); "
-             f"planned {cabinet_money(tornado.base, unit)}"]
+             f"planned {rounded_money(tornado.base, unit)}"]
     for p, path in enumerate(tornado.paths):
-        lines.append(f"  {label(path):<40} {tornado.low_labels[p]:>7} → {cabinet_money(tornado.low[p], unit):>9}"
-                     f"   {tornado.high_labels[p]:>7} → {cabinet_money(tornado.high[p], unit):>9}"
-                     f"   swing {cabinet_money(tornado.swing[p], unit)}")
+        lines.append(f"  {label(path):<40} {tornado.low_labels[p]:>7} → {rounded_money(tornado.low[p], unit):>9}"
+                     f"   {tornado.high_labels[p]:>7} → {rounded_money(tornado.high[p], unit):>9}"
+                     f"   swing {rounded_money(tornado.swing[p], unit)}")
     return "\n".join(lines)
 
 

@@ -10,10 +10,17 @@ from mtfpmodel.analysis import goalseek
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.commands import print_warnings, progress
-from mtfpmodel.commands._analysis import add_common, cabinet_money, check_path, prepare, show_value, value_arg
+from mtfpmodel.commands._analysis import (
+    add_common,
+    check_path,
+    prepare,
+    show_value,
+    value_arg,
+)
 from mtfpmodel.errors import UsageError
 from mtfpmodel.iotools.outdir import staged_output
 from mtfpmodel.model import run
+from mtfpmodel.units import rounded_money
 
 HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"
 DESCRIPTION = """\
@@ -97,12 +104,12 @@ def _solve(prep, args) -> pd.DataFrame:
                           Batch(prep.params, 1).set(path, solution.series).overrides())
     achieved = getattr(check, metric)[0]
     unit, labels = prep.unit, prep.labels
-    what = f"{metric} = {cabinet_money(target, unit)}" if target else f"{metric} = 0"
+    what = f"{metric} = {rounded_money(target, unit)}" if target else f"{metric} = 0"
     print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
     for t, value in zip(solution.years, solution.values):
         as_planned = param.value[t - 1] if param.is_series else param.value
         print(f"  {labels[t]}: {show_value(value, param)} (planned {show_value(float(as_planned), param)}); "
-              f"{metric} then {cabinet_money(achieved[t], unit)}")
+              f"{metric} then {rounded_money(achieved[t], unit)}")
     if year is not None and param.is_series:
         print(f"  (one value used in every year, so that the target is met in {labels[year]})")
     for message in _referendum(prep, path, solution):
@@ -163,6 +170,6 @@ def _savings_needed(prep) -> pd.DataFrame:
     print(f"  {'year':<10}{'net gap':>14}{'new savings':>14}{'cumulative':>14}")
     for t in range(1, len(labels)):
         print(f"  {labels[t]:<10}{gap[t]:>14,.{decimals}f}{new[t - 1]:>14,.{decimals}f}{level[t - 1]:>14,.{decimals}f}")
-    print(f"  In all, {cabinet_money(level[-1], unit)} of recurring savings by {labels[-1]}.")
+    print(f"  In all, {rounded_money(level[-1], unit)} of recurring savings by {labels[-1]}.")
     return pd.DataFrame({"year": list(labels[1:]), "net_gap": gap[1:], "new_recurring_savings": new,
                          "cumulative_recurring_savings": level})

@@ -15,7 +15,7 @@ import numpy as np
 from mtfpmodel.iotools.chartstyle import PALETTE, RAG_COLOURS, RAG_HATCHES, pyplot, save
 from mtfpmodel.iotools.outdir import Staging
 from mtfpmodel.model import Result
-from mtfpmodel.units import figure
+from mtfpmodel.units import UNITS, figure
 
 CHARTS = ("gap", "bridge", "savings", "reserves")
 WIDTH, HEIGHT = 7.5, 4.2          # inches: the text width of an A4 page with margins
@@ -45,7 +45,7 @@ def scale_of(result: Result) -> Scale:
 
 def scale_for(unit: str, values, threshold: float = 100e6) -> Scale:
     """Show £m once the largest figure reaches ``threshold`` pounds, else £000 or the scenario unit."""
-    pounds = {"£": 1.0, "£000": 1e3, "£m": 1e6}[unit]
+    pounds = UNITS[unit]
     largest = float(np.nanmax(np.abs(np.asarray(values, dtype=float)), initial=0.0)) * pounds
     if unit == "£m" or largest >= threshold:
         return Scale("£m", pounds / 1e6)
