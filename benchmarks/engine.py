@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 import mtfpmodel
-from mtfpmodel import parameters as P
-from mtfpmodel.engine import project
-from mtfpmodel.inputs import build_inputs
+from mtfpmodel.engine import parameters as P
+from mtfpmodel.engine.inputs import build_inputs
+from mtfpmodel.engine.projection import project
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = next((p for p in (ROOT / "scenarios" / "example.yaml", ROOT / "tests" / "scenarios" / "streams.yaml")

@@ -25,9 +25,9 @@ import numpy as np
 
 import mtfpmodel
 from mtfpmodel.analysis import montecarlo
-from mtfpmodel.engine import financing_cost
-from mtfpmodel.inputs import build_inputs
-from mtfpmodel.parameters import collect
+from mtfpmodel.engine.financing import financing_cost
+from mtfpmodel.engine.inputs import build_inputs
+from mtfpmodel.engine.parameters import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 

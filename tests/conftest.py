@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 
 import mtfpmodel
-from mtfpmodel.parameters import collect
+from mtfpmodel.engine.parameters import collect
 
 # CI runs the same examples every time, so a red build is reproducible from its log; a
 # developer's runs keep exploring new examples.

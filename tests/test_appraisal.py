@@ -5,7 +5,7 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from mtfpmodel.appraisal import BEYOND, npv, payback_year, stream_flows
+from mtfpmodel.results.appraisal import BEYOND, npv, payback_year, stream_flows
 
 approx = pytest.approx
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mtfpmodel
-from mtfpmodel.gapbridge import bridge
-from mtfpmodel.iotools.charts import CHARTS, rag_of, scale_for, write_charts
-from mtfpmodel.iotools.outdir import staged_output
+from mtfpmodel.outputs.charts import CHARTS, rag_of, scale_for, write_charts
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.bridge import bridge
 
 STRETCHED = Path(__file__).parent / "reports" / "stretched.yaml"
 

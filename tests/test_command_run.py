@@ -1,13 +1,12 @@
 """``mtfp run``: the table on the terminal, the CSV files (spec §9), atomic writes, exit codes."""
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
 from mtfpmodel.cli import main
-from conftest import SCENARIOS
 
 FAST = ["--no-charts", "--no-report"]          # CSV files only: what these tests look at
 

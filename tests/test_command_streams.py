@@ -1,8 +1,9 @@
 """``mtfp streams``: each stream's savings by year, financing, payback and NPV."""
 from __future__ import annotations
 
-from mtfpmodel.cli import main
 from conftest import SCENARIOS
+
+from mtfpmodel.cli import main
 
 
 def test_prints_each_stream(capsys):

@@ -1,8 +1,9 @@
 """``mtfp validate``: every problem in every file, warnings, exit 1 if any file is invalid."""
 from __future__ import annotations
 
-from mtfpmodel.cli import main
 from conftest import SCENARIOS
+
+from mtfpmodel.cli import main
 
 BAD = SCENARIOS.parent / "bad"
 

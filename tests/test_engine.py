@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
-from mtfpmodel.engine import STATUSES
-from conftest import SCENARIOS
+from mtfpmodel.engine.projection import STATUSES
 
 approx = pytest.approx
 

@@ -1,4 +1,4 @@
-"""`mtfp explain` (mtfpmodel.explain): every figure's explanation shows the run's own number."""
+"""`mtfp explain` (mtfpmodel.analysis.explain): every figure's explanation shows the run's own number."""
 from __future__ import annotations
 
 import re
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import mtfpmodel
+from mtfpmodel.analysis.explain import all_paths, explain, explain_tree
 from mtfpmodel.cli import main
-from mtfpmodel.errors import AnalysisError
-from mtfpmodel.explain import all_paths, explain, explain_tree
+from mtfpmodel.scenario.errors import AnalysisError
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 HAND = mtfpmodel.run(SCENARIOS / "hand.yaml")

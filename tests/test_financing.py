@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mtfpmodel.streams.financing import financing_cost, payment_factors
+from mtfpmodel.engine.financing import financing_cost, payment_factors
 
 approx = pytest.approx
 

@@ -1,4 +1,4 @@
-"""The gap table in the council's shape (mtfpmodel.gaptable): rows add down, reserves run out."""
+"""The gap table in the council's shape (mtfpmodel.results.gaptable): rows add down, reserves run out."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +9,8 @@ import pytest
 
 import mtfpmodel
 from mtfpmodel.cli import main
-from mtfpmodel.gaptable import gap_table, gap_table_text
+from mtfpmodel.outputs.terminal import gap_table_text
+from mtfpmodel.results.gaptable import gap_table
 
 YEARS = ["2025/26", "2026/27", "2027/28", "2028/29"]
 SCENARIOS = Path(__file__).parent / "scenarios"

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import RISK, SCENARIOS
 
 import mtfpmodel
 from mtfpmodel.analysis import goalseek
 from mtfpmodel.cli import main
-from mtfpmodel.model import labels_of
-from conftest import RISK, SCENARIOS
+from mtfpmodel.results.result import labels_of
 
 approx = pytest.approx
 

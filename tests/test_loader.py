@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
 from mtfpmodel.cli import main
-from mtfpmodel.errors import ScenarioError, UsageError
-from mtfpmodel.loader import parse_path
-from conftest import SCENARIOS
+from mtfpmodel.scenario.errors import ScenarioError, UsageError
+from mtfpmodel.scenario.loader import parse_path
 
 PARENT = SCENARIOS / "family" / "parent.yaml"
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
-from mtfpmodel.errors import ScenarioError
-from conftest import SCENARIOS
+from mtfpmodel.scenario.errors import ScenarioError
 
 FAMILY = SCENARIOS / "family"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import RISK, SCENARIOS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,9 +12,8 @@ import mtfpmodel
 from mtfpmodel.analysis import montecarlo
 from mtfpmodel.analysis.distributions import central, from_normal, normal_scores, ppf
 from mtfpmodel.cli import main
-from mtfpmodel.errors import AnalysisError
-from mtfpmodel.riskconfig import Distribution, MonteCarloConfig
-from conftest import RISK, SCENARIOS
+from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.riskconfig import Distribution, MonteCarloConfig
 
 approx = pytest.approx
 

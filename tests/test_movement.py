@@ -1,4 +1,4 @@
-"""Gap movement (mtfpmodel.movement, `mtfp diff`): causes that add up to the change in the net gap."""
+"""Gap movement (mtfpmodel.analysis.movement, `mtfp diff`): causes that add up to the change in the net gap."""
 from __future__ import annotations
 
 import copy
@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mtfpmodel
+from mtfpmodel.analysis.movement import movement, net_gap
 from mtfpmodel.cli import main
-from mtfpmodel.errors import AnalysisError
-from mtfpmodel.iotools.yamlfile import Where
-from mtfpmodel.loader import load, validate
-from mtfpmodel.movement import movement, net_gap
+from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.loader import load, validate
+from mtfpmodel.scenario.yamlfile import Where
 
 HERE = Path(__file__).parent / "scenarios" / "movement"
 BASE = load(HERE / "base.yaml")

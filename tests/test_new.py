@@ -8,7 +8,7 @@ import yaml
 
 import mtfpmodel
 from mtfpmodel.cli import main
-from mtfpmodel.schema_export import scenario_schema
+from mtfpmodel.scenario.schema_export import scenario_schema
 
 ROOT = Path(__file__).parent.parent
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from mtfpmodel.errors import MtfpError
-from mtfpmodel.iotools.outdir import staged_output
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.scenario.errors import MtfpError
 
 
 def test_files_appear_only_when_all_are_written(tmp_path):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
-from mtfpmodel import parameters as P
-from mtfpmodel.errors import UsageError
-from conftest import SCENARIOS
+from mtfpmodel.engine import parameters as P
+from mtfpmodel.scenario.errors import UsageError
 
 SCENARIO = mtfpmodel.load(SCENARIOS / "streams.yaml").scenario
 PARAMS = P.collect(SCENARIO)

@@ -10,13 +10,14 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from conftest import SCENARIOS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mtfpmodel
-from mtfpmodel import parameters as P
-from mtfpmodel.engine import project
-from mtfpmodel.inputs import build_inputs
-from conftest import SCENARIOS
+from mtfpmodel.engine import parameters as P
+from mtfpmodel.engine.inputs import build_inputs
+from mtfpmodel.engine.projection import project
 
 T = 4
 FAST = settings(max_examples=25, deadline=None)

@@ -12,7 +12,7 @@ import pytest
 
 import mtfpmodel
 from mtfpmodel.cli import main
-from mtfpmodel.terminal import verdict
+from mtfpmodel.outputs.terminal import verdict
 
 STRETCHED = Path(__file__).parent / "reports" / "stretched.yaml"
 ARTEFACTS = ["charts/bridge.png", "charts/bridge.svg", "charts/gap.png", "charts/gap.svg",

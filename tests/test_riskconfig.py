@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
 from mtfpmodel.analysis.paths import check_scenario
 from mtfpmodel.cli import main
-from mtfpmodel.errors import ScenarioError
-from mtfpmodel.parameters import collect
-from conftest import SCENARIOS
+from mtfpmodel.engine.parameters import collect
+from mtfpmodel.scenario.errors import ScenarioError
 
 RISK = SCENARIOS / "risk.yaml"
 

@@ -1,4 +1,4 @@
-"""The JSON Schema and key reference (mtfpmodel.schema_export, `mtfp schema`).
+"""The JSON Schema and key reference (mtfpmodel.scenario.schema_export, `mtfp schema`).
 
 Schema and loader must agree on files whose mistakes are about one value's shape. Checks that
 need the whole file are the loader's alone and are not expected of the schema: a savings
@@ -16,10 +16,14 @@ import jsonschema
 import pytest
 import yaml
 
-from mtfpmodel.errors import ScenarioError
-from mtfpmodel.iotools.yamlfile import Where
-from mtfpmodel.loader import validate
-from mtfpmodel.schema_export import reference_markdown, scenario_schema, schema_json
+from mtfpmodel.scenario.errors import ScenarioError
+from mtfpmodel.scenario.loader import validate
+from mtfpmodel.scenario.schema_export import (
+    reference_markdown,
+    scenario_schema,
+    schema_json,
+)
+from mtfpmodel.scenario.yamlfile import Where
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import RISK
 
 import mtfpmodel
 from mtfpmodel.analysis import grid as grids
@@ -11,7 +12,6 @@ from mtfpmodel.analysis import sensitivity
 from mtfpmodel.analysis.batch import Batch
 from mtfpmodel.analysis.paths import label, one_way_paths
 from mtfpmodel.cli import main
-from conftest import RISK
 
 approx = pytest.approx
 

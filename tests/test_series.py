@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from mtfpmodel.series import Series, SeriesContext, check_year_label, parse_rate, to_series, year_labels
+from mtfpmodel.scenario.series import (
+    Series,
+    SeriesContext,
+    check_year_label,
+    parse_rate,
+    to_series,
+    year_labels,
+)
 
 CTX = SeriesContext(year_labels("2024/25", 4), frozenset({"pay", "prices"}))
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
 from mtfpmodel.analysis import sobol
 from mtfpmodel.cli import main
-from mtfpmodel.model import labels_of
-from mtfpmodel.parameters import collect
-from mtfpmodel.riskconfig import MonteCarloConfig
-from conftest import SCENARIOS
+from mtfpmodel.engine.parameters import collect
+from mtfpmodel.results.result import labels_of
+from mtfpmodel.scenario.riskconfig import MonteCarloConfig
 
 RISK = SCENARIOS / "risk.yaml"
 

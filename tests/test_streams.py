@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SCENARIOS
 
 import mtfpmodel
-from conftest import SCENARIOS
 
 approx = pytest.approx
 

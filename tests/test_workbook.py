@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 
 import mtfpmodel
-from mtfpmodel.engine import STATUSES
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.iotools.workbook import SAVINGS_FIRST_YEAR_COLUMN, write_workbook
-from mtfpmodel.iotools.workbookstyle import FIRST_YEAR_COLUMN
+from mtfpmodel.engine.projection import STATUSES
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.outputs.workbook import SAVINGS_FIRST_YEAR_COLUMN, write_workbook
+from mtfpmodel.outputs.workbookstyle import FIRST_YEAR_COLUMN
 
 HERE = Path(__file__).parent
 STRETCHED = HERE / "reports" / "stretched.yaml"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from mtfpmodel.errors import ScenarioError
-from mtfpmodel.iotools.yamlfile import parse_yaml
+from mtfpmodel.scenario.errors import ScenarioError
+from mtfpmodel.scenario.yamlfile import parse_yaml
 
 TEXT = """\
 scenario: s

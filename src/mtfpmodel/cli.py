@@ -11,8 +11,8 @@ import importlib
 import os
 import sys
 
-from mtfpmodel import __version__
-from mtfpmodel.errors import MtfpError, ScenarioError, UsageError
+from mtfpmodel.scenario.errors import MtfpError, ScenarioError, UsageError
+from mtfpmodel.version import __version__
 
 COMMANDS = (
     "run",

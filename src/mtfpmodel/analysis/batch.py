@@ -12,11 +12,10 @@ from typing import Mapping
 
 import numpy as np
 
-from mtfpmodel.engine import Results, project
-from mtfpmodel.inputs import build_inputs
-from mtfpmodel.parameters import Parameter, check_paths
-from mtfpmodel.schema import Scenario
-
+from mtfpmodel.engine.inputs import build_inputs
+from mtfpmodel.engine.parameters import Parameter, check_paths
+from mtfpmodel.engine.projection import Results, project
+from mtfpmodel.scenario.schema import Scenario
 
 
 class Batch:

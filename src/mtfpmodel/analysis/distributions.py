@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import betaincinv, ndtr, ndtri
 
-from mtfpmodel.riskconfig import Distribution
+from mtfpmodel.scenario.riskconfig import Distribution
 
 
 def central(dist: Distribution) -> float:

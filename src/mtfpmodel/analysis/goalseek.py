@@ -17,10 +17,10 @@ from scipy.optimize import brentq
 
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.errors import AnalysisError
-from mtfpmodel.parameters import Parameter
-from mtfpmodel.schema import Scenario
-from mtfpmodel.units import money
+from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.units import money
 
 METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "closing_reserves")
 LADDER = 241

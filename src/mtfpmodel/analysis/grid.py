@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_batch
-from mtfpmodel.parameters import Parameter
-from mtfpmodel.riskconfig import parse_value
-from mtfpmodel.schema import Scenario
+from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.scenario.riskconfig import parse_value
+from mtfpmodel.scenario.schema import Scenario
 
 MAX_STEPS = 201
 

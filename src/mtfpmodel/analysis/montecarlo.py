@@ -18,10 +18,10 @@ import pandas as pd
 from mtfpmodel.analysis.batch import Batch, project_batch, spread
 from mtfpmodel.analysis.distributions import from_normal, normal_scores
 from mtfpmodel.analysis.paths import correlation_matrix
-from mtfpmodel.errors import AnalysisError
-from mtfpmodel.parameters import Parameter
-from mtfpmodel.riskconfig import MAX_DRAWS, MonteCarloConfig
-from mtfpmodel.schema import Scenario
+from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.riskconfig import MAX_DRAWS, MonteCarloConfig
+from mtfpmodel.scenario.schema import Scenario
 
 PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}   # moved later when slipped
 CHUNK_BYTES = 50 * 2**20     # per engine call: ~5,000 draws of a large plan, fast and cache-friendly

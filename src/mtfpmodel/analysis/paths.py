@@ -8,11 +8,11 @@ from typing import Mapping
 
 import numpy as np
 
-from mtfpmodel.errors import Problem, ScenarioError
-from mtfpmodel.iotools.yamlfile import Where, locate
-from mtfpmodel.parameters import Parameter, closest_path_hint
-from mtfpmodel.riskconfig import MonteCarloConfig, SensitivityConfig
-from mtfpmodel.schema import Scenario
+from mtfpmodel.engine.parameters import Parameter, closest_path_hint
+from mtfpmodel.scenario.errors import Problem, ScenarioError
+from mtfpmodel.scenario.riskconfig import MonteCarloConfig, SensitivityConfig
+from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.yamlfile import Where, locate
 
 _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.]+|funding\.council_tax\.tax_base_growth"
                       r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.demand)$")

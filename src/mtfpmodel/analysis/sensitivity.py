@@ -16,8 +16,8 @@ import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.parameters import Parameter
-from mtfpmodel.schema import Scenario
+from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from mtfpmodel.analysis.batch import Batch, project_batch, spread
 from mtfpmodel.analysis.distributions import ppf
 from mtfpmodel.analysis.montecarlo import apply_draws, chunk_size, delivery
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.parameters import Parameter
-from mtfpmodel.riskconfig import MonteCarloConfig
-from mtfpmodel.schema import Scenario
+from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.scenario.riskconfig import MonteCarloConfig
+from mtfpmodel.scenario.schema import Scenario
 
 OUTPUTS = ("final_year_net_gap", "sum_of_net_gaps")
 EDGE = 1e-12    # keep probabilities off 0 and 1, where a normal's inverse is infinite

@@ -1,9 +1,13 @@
-"""One module per ``mtfp`` subcommand: HELP, DESCRIPTION, add_arguments(parser), main(args)."""
+"""One module per ``mtfp`` subcommand: HELP, DESCRIPTION, add_arguments(parser), main(args).
+
+Lives here: the thin command layer the ``mtfp`` CLI (``mtfpmodel.cli``) dispatches to. May import: every
+other package (outputs, analysis, results, engine, scenario).
+"""
 from __future__ import annotations
 
 import sys
 
-from mtfpmodel.errors import Problem
+from mtfpmodel.scenario.errors import Problem
 
 
 def print_warnings(warnings: list[Problem]) -> None:

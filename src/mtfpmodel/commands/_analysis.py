@@ -7,12 +7,12 @@ from pathlib import Path
 
 from mtfpmodel.analysis.paths import check_scenario
 from mtfpmodel.commands.run import safe_name
-from mtfpmodel.errors import UsageError
-from mtfpmodel.loader import Loaded, load
-from mtfpmodel.model import labels_of
-from mtfpmodel.parameters import Parameter, check_paths, collect
-from mtfpmodel.riskconfig import parse_value
-from mtfpmodel.schema import Scenario
+from mtfpmodel.engine.parameters import Parameter, check_paths, collect
+from mtfpmodel.results.result import labels_of
+from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.loader import Loaded, load
+from mtfpmodel.scenario.riskconfig import parse_value
+from mtfpmodel.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from mtfpmodel.commands import print_warnings, progress
-from mtfpmodel.errors import UsageError
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.loader import load
-from mtfpmodel.model import Result, run
-from mtfpmodel.schema import UNITS
-from mtfpmodel.units import figure
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.result import Result, run
+from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.schema import UNITS
+from mtfpmodel.scenario.units import figure
 
 HELP = "compare scenarios: net gap and reserves of each on one chart"
 DESCRIPTION = """\
@@ -56,8 +56,8 @@ def main(args: argparse.Namespace) -> int:
     for column, title in (("net_gap", "Net gap"), ("closing_reserves", "Closing reserves")):
         print(f"\n{title}")
         print(wide(table, column, unit))
-    from mtfpmodel.iotools.chartstyle import save
-    from mtfpmodel.iotools.charts import compare_chart
+    from mtfpmodel.outputs.charts import compare_chart
+    from mtfpmodel.outputs.chartstyle import save
 
     with staged_output(args.out) as staging:
         table.to_csv(staging.path("compare.csv"), index=False, float_format="%.17g")

@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mtfpmodel.analysis.movement import Movement, movement
 from mtfpmodel.commands import progress
 from mtfpmodel.commands.run import safe_name
-from mtfpmodel.errors import UsageError
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.loader import load
-from mtfpmodel.movement import Movement, movement
-from mtfpmodel.units import figure
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.units import figure
 
 HELP = "explain what moved the gap between two versions of a plan"
 DESCRIPTION = """\
@@ -54,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"Note: {note}")
     names = f"movement-{safe_name(result.old_name)}-to-{safe_name(result.new_name)}"
     out = Path(args.out) if args.out else Path("outputs") / names
-    from mtfpmodel.iotools.movementchart import draw_bridge
+    from mtfpmodel.outputs.movementchart import draw_bridge
 
     with staged_output(out) as staging:
         result.frame().to_csv(staging.path("movement.csv"), index=False, float_format="%.17g")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 
+from mtfpmodel.analysis.explain import Explanation, explain_tree
 from mtfpmodel.commands import print_warnings
-from mtfpmodel.explain import Explanation, explain_tree
-from mtfpmodel.loader import load
-from mtfpmodel.model import run
-from mtfpmodel.units import figure
+from mtfpmodel.results.result import run
+from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.units import figure
 
 HELP = "show how a figure is made up: its equation with the numbers"
 DESCRIPTION = """\

@@ -7,10 +7,10 @@ import sys
 from mtfpmodel.analysis import montecarlo, sobol
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
-from mtfpmodel.errors import AnalysisError, Problem, ScenarioError, UsageError
-from mtfpmodel.iotools import riskcharts
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.units import figure, rounded_money
+from mtfpmodel.outputs import riskcharts
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError, UsageError
+from mtfpmodel.scenario.units import figure, rounded_money
 
 HELP = "Monte Carlo: P10/P50/P90 of the gap and reserves, and the chance the plan holds"
 DESCRIPTION = """\

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mtfpmodel.errors import AnalysisError
-from mtfpmodel.iotools.starter import starter_text
-from mtfpmodel.iotools.textfile import write_text_atomic
+from mtfpmodel.outputs.starter import starter_text
+from mtfpmodel.outputs.textfile import write_text_atomic
+from mtfpmodel.scenario.errors import AnalysisError
 
 HELP = "write a commented starter scenario file"
 DESCRIPTION = """\

@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import fnmatch
 
-from mtfpmodel.loader import load
-from mtfpmodel.model import labels_of
-from mtfpmodel.parameters import collect
-from mtfpmodel.units import figure, percent
+from mtfpmodel.engine.parameters import collect
+from mtfpmodel.results.result import labels_of
+from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.units import figure, percent
 
 HELP = "list the paths of every value that --set, sensitivity and Monte Carlo can vary"
 DESCRIPTION = """\

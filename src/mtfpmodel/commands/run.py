@@ -5,12 +5,11 @@ import argparse
 from pathlib import Path
 
 from mtfpmodel.commands import print_warnings, progress
-from mtfpmodel.gaptable import gap_table_text
-from mtfpmodel.iotools.csvfiles import write_csvs
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.loader import load
-from mtfpmodel.model import run
-from mtfpmodel.terminal import mtfp_table, verdict
+from mtfpmodel.outputs.csvfiles import write_csvs
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.outputs.terminal import gap_table_text, mtfp_table, verdict
+from mtfpmodel.results.result import run
+from mtfpmodel.scenario.loader import load
 
 HELP = "project a scenario and write its outputs"
 DESCRIPTION = """\
@@ -71,12 +70,12 @@ def main(args: argparse.Namespace) -> int:
 def write_documents(result, staging, charts: bool, report: bool) -> None:
     """Charts, workbook and report, each announced on stderr (imported here: only runs that write them pay)."""
     if charts:
-        from mtfpmodel.iotools.charts import write_charts
+        from mtfpmodel.outputs.charts import write_charts
 
         write_charts(result, staging, announce=lambda names: progress(f"wrote {', '.join(names)}"))
     if report:
-        from mtfpmodel.iotools.report import write_report
-        from mtfpmodel.iotools.workbook import write_workbook
+        from mtfpmodel.outputs.report import write_report
+        from mtfpmodel.outputs.workbook import write_workbook
 
         progress(f"wrote {', '.join(write_workbook(result, staging))}")
         progress(f"wrote {', '.join(write_report(result, staging, 'charts' if charts else None))}")

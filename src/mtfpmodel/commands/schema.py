@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtfpmodel.schema_export import reference_markdown, schema_json
+from mtfpmodel.scenario.schema_export import reference_markdown, schema_json
 
 HELP = "print the scenario JSON Schema (for editors) or the key reference"
 DESCRIPTION = """\

@@ -16,11 +16,11 @@ from mtfpmodel.commands._analysis import (
     show_value,
     value_arg,
 )
-from mtfpmodel.errors import UsageError
-from mtfpmodel.iotools import riskcharts
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.riskconfig import SensitivityConfig
-from mtfpmodel.units import figure, rounded_money
+from mtfpmodel.outputs import riskcharts
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.riskconfig import SensitivityConfig
+from mtfpmodel.scenario.units import figure, rounded_money
 
 HELP = "how much each assumption moves the gap: one-way table, tornado and two-way grid"
 DESCRIPTION = """\

@@ -17,10 +17,10 @@ from mtfpmodel.commands._analysis import (
     show_value,
     value_arg,
 )
-from mtfpmodel.errors import UsageError
-from mtfpmodel.iotools.outdir import staged_output
-from mtfpmodel.model import run
-from mtfpmodel.units import rounded_money
+from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.result import run
+from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.units import rounded_money
 
 HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"
 DESCRIPTION = """\

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 
 from mtfpmodel.commands import print_warnings
-from mtfpmodel.loader import load
-from mtfpmodel.model import run
-from mtfpmodel.units import figure, money, percent
+from mtfpmodel.results.result import run
+from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.units import figure, money, percent
 
 HELP = "print each savings stream: savings by year, financing, payback and NPV"
 DESCRIPTION = """\

@@ -5,9 +5,9 @@ import argparse
 import sys
 
 from mtfpmodel.commands import print_warnings
-from mtfpmodel.errors import ScenarioError
-from mtfpmodel.loader import load
-from mtfpmodel.model import run
+from mtfpmodel.results.result import run
+from mtfpmodel.scenario.errors import ScenarioError
+from mtfpmodel.scenario.loader import load
 
 HELP = "check scenario files and report every problem"
 DESCRIPTION = """\

@@ -1,0 +1,69 @@
+"""What every explainer shares: the Explanation it returns and the run it reads (draw 0)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mtfpmodel.engine.inputs import Inputs
+from mtfpmodel.engine.parameters import funding_sources
+from mtfpmodel.results.result import Result
+from mtfpmodel.results.tables import grant_name
+from mtfpmodel.scenario.units import figure
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One figure: value, equation in words, the same with numbers, and figures to drill into."""
+
+    path: str
+    value: float
+    unit: str
+    equation: str
+    working: tuple[str, ...]
+    terms: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Context:
+    result: Result
+    inputs: Inputs
+
+    @property
+    def r(self):
+        return self.result.results
+
+    def money(self, value: float) -> str:
+        return figure(value, 1 if self.result.units == "£m" else 0)
+
+    def year(self, t: int) -> str:
+        return self.result.labels[t]
+
+
+def sum_lines(ctx: Context, parts: list[tuple[str, float]], total: float) -> tuple[str, ...]:
+    """Working for a sum: inline when short, else one line per part."""
+    if len(parts) <= 4:
+        inline = " + ".join(ctx.money(v) for _, v in parts) if parts else "0"
+        return (f"= {inline} = {ctx.money(total)}",)
+    width = max(len(name) for name, _ in parts)
+    rows = tuple(f"  {name:<{width}}  {ctx.money(v):>12}" for name, v in parts)
+    return rows + (f"  {'total':<{width}}  {ctx.money(total):>12}",)
+
+
+def item_names(result: Result, key: tuple[str, str]) -> list[str | None]:
+    """The item names of figures ``key`` = (table, field): [None] for the summary."""
+    scenario = result.scenario
+    table, name = key
+    if table == "summary":
+        return [None]
+    if table == "lines":
+        return [line.name for line in scenario.expenditure]
+    if table == "pressures":
+        return [p.name for p in scenario.pressures]
+    if table == "savings":
+        return [s.name for s in scenario.savings]
+    if name in ("tax_base", "band_d"):
+        return ["council_tax"]
+    return ["council_tax"] + [source_name(prefix) for prefix, _ in funding_sources(scenario)]
+
+
+def source_name(prefix: str) -> str:
+    return "business_rates" if prefix == "funding.business_rates" else grant_name(prefix)

@@ -1,0 +1,146 @@
+"""Explainers for the summary columns: net gap, gross gap, net expenditure, reserves..."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from mtfpmodel.analysis.explain.context import (
+    Context,
+    Explanation,
+    item_names,
+    sum_lines,
+)
+from mtfpmodel.scenario.units import percent
+
+# --- the summary ----------------------------------------------------------------------------
+
+def _summary(column: str) -> Callable:
+    def handler(ctx: Context, item, t: int, path: str) -> Explanation:
+        return _SUMMARY[column](ctx, t, path)
+    return handler
+
+
+def _s(ctx: Context, column: str, t: int) -> float:
+    return float(np.broadcast_to(getattr(ctx.r, column), ctx.r.net_gap.shape)[0, t])
+
+
+def _spath(column: str, ctx: Context, t: int) -> str:
+    return f"summary.{column}[{ctx.year(t)}]"
+
+
+def _net_gap(ctx, t, path):
+    g, s, o, v = (_s(ctx, c, t) for c in ("gross_gap", "savings", "one_off_costs", "net_gap"))
+    return Explanation(path, v, ctx.result.units, "net_gap = gross_gap − savings + one_off_costs",
+                       (f"= {ctx.money(g)} − {ctx.money(s)} + {ctx.money(o)} = {ctx.money(v)}",),
+                       tuple(_spath(c, ctx, t) for c in ("gross_gap", "savings", "one_off_costs")))
+
+
+def _gross_gap(ctx, t, path):
+    e, f, v = (_s(ctx, c, t) for c in ("net_expenditure", "funding", "gross_gap"))
+    return Explanation(path, v, ctx.result.units, "gross_gap = net_expenditure − funding",
+                       (f"= {ctx.money(e)} − {ctx.money(f)} = {ctx.money(v)}",),
+                       (_spath("net_expenditure", ctx, t), _spath("funding", ctx, t)))
+
+
+def _net_expenditure(ctx, t, path):
+    scenario, r = ctx.result.scenario, ctx.r
+    parts = [(line.name, float(r.line_cost[0, i, t])) for i, line in enumerate(scenario.expenditure)]
+    parts += [(f"pressure: {p.name}", float(r.pressure_level[0, i, t])) for i, p in enumerate(scenario.pressures)]
+    terms = [f"lines[{line.name}].cost[{ctx.year(t)}]" for line in scenario.expenditure]
+    terms += [f"pressures[{p.name}].level[{ctx.year(t)}]" for p in scenario.pressures]
+    return Explanation(path, _s(ctx, "net_expenditure", t), ctx.result.units,
+                       "net_expenditure = sum of line costs + sum of pressure levels",
+                       sum_lines(ctx, parts, _s(ctx, "net_expenditure", t)), tuple(terms))
+
+
+def _funding(ctx, t, path):
+    names = item_names(ctx.result, ("funding", "amount"))
+    amounts = [float(ctx.r.council_tax[0, t])] + [float(x) for x in ctx.r.source_amount[0, :, t]]
+    return Explanation(path, _s(ctx, "funding", t), ctx.result.units,
+                       "funding = council tax + business rates + grants",
+                       sum_lines(ctx, list(zip(names, amounts)), _s(ctx, "funding", t)),
+                       tuple(f"funding[{n}].amount[{ctx.year(t)}]" for n in names))
+
+
+def _stream_sum(column: str, array: str, what: str, only: str | None = None):
+    def handler(ctx, t, path):
+        streams = ctx.result.scenario.savings
+        chosen = [(n, s) for n, s in enumerate(streams) if only is None or s.funded_by == only]
+        values = np.broadcast_to(getattr(ctx.r, array), (ctx.r.draws, len(streams), ctx.r.net_gap.shape[1]))
+        parts = [(s.name, float(values[0, n, t])) for n, s in chosen]
+        return Explanation(path, _s(ctx, column, t), ctx.result.units, what,
+                           sum_lines(ctx, parts, _s(ctx, column, t)),
+                           tuple(f"savings[{s.name}].{_COLUMN[array]}[{ctx.year(t)}]" for _, s in chosen))
+    return handler
+
+
+_COLUMN = {"stream_net": "net_saving", "stream_implementation": "implementation_cost"}
+
+
+def _incremental(ctx, t, path):
+    now, before = _s(ctx, "net_gap", t), _s(ctx, "net_gap", t - 1)
+    previous = _spath("net_gap", ctx, t - 1) if t > 1 else f"the base-year gross gap ({ctx.year(0)})"
+    return Explanation(path, _s(ctx, "incremental_gap", t), ctx.result.units,
+                       f"incremental_gap = net_gap[{ctx.year(t)}] − net_gap[{ctx.year(t - 1)}]",
+                       (f"= {ctx.money(now)} − {ctx.money(before)} = {ctx.money(now - before)}  (previous: {previous})",),
+                       (_spath("net_gap", ctx, t),) + ((_spath("net_gap", ctx, t - 1),) if t > 1 else ()))
+
+
+def _risk_adjusted(ctx, t, path):
+    scenario, r = ctx.result.scenario, ctx.r
+    net = np.broadcast_to(r.stream_net, (r.draws,) + r.stream_net.shape[1:])
+    parts = [(f"{s.name}: {percent(scenario.confidence(s), 0)} × {ctx.money(net[0, n, t])}",
+              scenario.confidence(s) * float(net[0, n, t])) for n, s in enumerate(scenario.savings)]
+    g, o = _s(ctx, "gross_gap", t), _s(ctx, "one_off_costs", t)
+    counted = sum(v for _, v in parts)
+    return Explanation(path, _s(ctx, "risk_adjusted_net_gap", t), ctx.result.units,
+                       "risk_adjusted_net_gap = gross_gap − sum of (confidence × net saving) + one_off_costs",
+                       sum_lines(ctx, parts, counted) + (f"= {ctx.money(g)} − {ctx.money(counted)} + {ctx.money(o)}"
+                                                          f" = {ctx.money(g - counted + o)}",),
+                       (_spath("gross_gap", ctx, t), _spath("one_off_costs", ctx, t)))
+
+
+def _reserves_drawn(ctx, t, path):
+    use = ctx.result.scenario.reserves.use_to_balance
+    gap = _s(ctx, "net_gap", t)
+    working = (f"= max({ctx.money(gap)}, 0) = {ctx.money(max(gap, 0.0))}",) if use else \
+        ("= 0 (use_to_balance is false: reserves are not drawn to meet the gap)",)
+    return Explanation(path, _s(ctx, "reserves_drawn", t), ctx.result.units,
+                       "reserves_drawn = max(net_gap, 0) when reserves meet the gap", working, (_spath("net_gap", ctx, t),))
+
+
+def _closing(ctx, t, path):
+    before = _s(ctx, "closing_reserves", t - 1) if t > 1 else float(ctx.inputs.reserves_opening[0])
+    drawn, gap = _s(ctx, "reserves_drawn", t), _s(ctx, "net_gap", t)
+    funded = float(np.broadcast_to(ctx.r.reserve_funded_costs, ctx.r.net_gap.shape)[0, t])
+    v = _s(ctx, "closing_reserves", t)
+    source = f"closing_reserves[{ctx.year(t - 1)}]" if t > 1 else "reserves.opening"
+    return Explanation(path, v, ctx.result.units,
+                       f"closing_reserves = {source} − reserves_drawn + max(−net_gap, 0) − reserve-funded costs",
+                       (f"= {ctx.money(before)} − {ctx.money(drawn)} + {ctx.money(max(-gap, 0.0))} − "
+                        f"{ctx.money(funded)} = {ctx.money(v)}",),
+                       ((_spath("closing_reserves", ctx, t - 1),) if t > 1 else ()) + (_spath("reserves_drawn", ctx, t),))
+
+
+def _minimum(ctx, t, path):
+    share = ctx.result.scenario.reserves.minimum_share
+    v = _s(ctx, "minimum_reserves", t)
+    if share is None:
+        return Explanation(path, v, ctx.result.units, "minimum_reserves = reserves.minimum (an amount)",
+                           (f"= {ctx.money(v)}",))
+    e = _s(ctx, "net_expenditure", t)
+    return Explanation(path, v, ctx.result.units, "minimum_reserves = minimum share × net_expenditure",
+                       (f"= {percent(share)} × {ctx.money(e)} = {ctx.money(v)}",), (_spath("net_expenditure", ctx, t),))
+
+
+_SUMMARY = {
+    "net_gap": _net_gap, "gross_gap": _gross_gap, "net_expenditure": _net_expenditure, "funding": _funding,
+    "savings": _stream_sum("savings", "stream_net", "savings = sum of each stream's net saving"),
+    "one_off_costs": _stream_sum("one_off_costs", "stream_implementation",
+                                 "one_off_costs = sum of implementation costs of streams funded_by revenue", "revenue"),
+    "incremental_gap": _incremental, "risk_adjusted_net_gap": _risk_adjusted, "reserves_drawn": _reserves_drawn,
+    "closing_reserves": _closing, "minimum_reserves": _minimum,
+}
+
+SUMMARY_HANDLERS: dict[tuple[str, str], Callable] = {("summary", c): _summary(c) for c in _SUMMARY}

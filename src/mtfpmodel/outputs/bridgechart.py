@@ -1,0 +1,63 @@
+"""The bridge (waterfall) chart: base-year budget gap to the final year's net gap.
+
+The steps come from :mod:`mtfpmodel.results.bridge`, which also documents how the change in cost is
+split into inflation and demand. :func:`waterfall` draws any list of steps, so other bridges
+(e.g. gap movement between two versions of a plan) can use it too.
+"""
+from __future__ import annotations
+
+import textwrap
+
+from mtfpmodel.outputs.chartstyle import (
+    HEIGHT,
+    PALETTE,
+    WIDTH,
+    Scale,
+    new_axes,
+    scale_of,
+    title_of,
+)
+from mtfpmodel.results.bridge import Step, bridge
+from mtfpmodel.results.result import Result
+
+UP, DOWN, LEVEL = PALETTE["vermillion"], PALETTE["green"], PALETTE["blue"]
+
+
+def bridge_chart(result: Result):
+    """Waterfall of :func:`gapbridge.bridge` in the display unit."""
+    steps = bridge(result)
+    labels = result.labels
+    scale = scale_of(result)
+    subtitle = f"{title_of(result)} · red adds to the gap, green closes it"
+    width = max(WIDTH, 0.55 * len(steps) + 1.5)   # room for every label when there are many steps
+    fig, ax = new_axes(f"Budget bridge, {labels[0]} to {labels[-1]}", subtitle, scale, size=(width, HEIGHT))
+    waterfall(ax, steps, scale)
+    return fig
+
+
+def waterfall(ax, steps: list[Step], scale: Scale) -> None:
+    """Draw ``steps``: levels from zero, changes floating from the running total, with connectors."""
+    running = 0.0
+    tops = []
+    for i, step in enumerate(steps):
+        value = step.value * scale.factor
+        if step.total:
+            bottom, height, colour = 0.0, value, LEVEL
+            running = value
+        else:
+            bottom, height = running, value
+            colour = UP if value > 0 else DOWN
+            running += value
+        bar = ax.bar(i, height, 0.62, bottom=bottom, color=colour, edgecolor="white", linewidth=0.5)[0]
+        bar.sticky_edges.y.clear()    # a floating bar must not pin the axis limit at its base
+        tops.append(running)
+        end = bottom + height
+        above = height >= 0
+        text = scale.text(step.value) if step.total else ("+" if value > 0 else "−") + scale.text(abs(step.value))
+        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, max(bottom, end) if above else min(bottom, end)),
+                    xytext=(0, 2 if above else -2), textcoords="offset points", ha="center",
+                    va="bottom" if above else "top", fontsize=7, fontweight="bold" if step.total else "normal")
+    for i in range(len(steps) - 1):
+        ax.plot([i + 0.31, i + 0.69], [tops[i], tops[i]], color=PALETTE["grey"], linewidth=0.7, linestyle=":")
+    ax.set_xticks(range(len(steps)), [textwrap.fill(s.label.replace("_", " "), 10) for s in steps], fontsize=7)
+    ax.margins(y=0.12)

@@ -1,0 +1,240 @@
+"""The charts of ``mtfp run``, each written as PNG (300 dpi) and SVG into ``DIR/charts/``.
+
+gap.png (gross gap, savings, net gap by year), bridge.png (base-year budget gap to the final
+year's net gap), savings.png (net saving by stream, stacked by year, coloured by RAG) and
+reserves.png (closing reserves against the minimum). matplotlib is imported only inside the
+drawing functions, through :func:`chartstyle.pyplot`, so commands that draw nothing stay quick.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from mtfpmodel.outputs.bridgechart import bridge_chart
+from mtfpmodel.outputs.chartstyle import (
+    HEIGHT,
+    PALETTE,
+    RAG_COLOURS,
+    RAG_HATCHES,
+    WIDTH,
+    Scale,
+    money_formatter,
+    new_axes,
+    pyplot,
+    save,
+    scale_for,
+    scale_of,
+    title_of,
+)
+from mtfpmodel.outputs.outdir import Staging
+from mtfpmodel.results.result import Result
+from mtfpmodel.scenario.units import figure
+
+CHARTS = ("gap", "bridge", "savings", "reserves")
+COLOURS = {"gross_gap": PALETTE["blue"], "savings": PALETTE["green"], "net_gap": PALETTE["vermillion"],
+           "closing_reserves": PALETTE["blue"], "minimum_reserves": PALETTE["vermillion"]}
+
+
+def write_charts(result: Result, staging: Staging, folder: str = "charts", announce=None) -> list[str]:
+    """Draw every chart into ``folder`` of the staging area; return the file names written.
+
+    ``announce(names)``, if given, is called after each chart with the files just written.
+    """
+    drawers = {"gap": gap_chart, "bridge": bridge_chart, "savings": savings_chart, "reserves": reserves_chart}
+    written: list[str] = []
+    for name in CHARTS:
+        paths = save(drawers[name](result), staging.path(f"{folder}/{name}.png").with_suffix(""))
+        names = [f"{folder}/{p.name}" for p in paths]
+        if announce:
+            announce(names)
+        written += names
+    return written
+
+
+def label_bars(ax, bars, values, scale: Scale, inside: bool = False) -> None:
+    """Write each bar's figure just beyond its end (below a negative bar)."""
+    for bar, value in zip(bars, values):
+        if value == 0:
+            continue
+        y = bar.get_y() + bar.get_height() if value > 0 else bar.get_y()
+        ax.annotate(scale.text(value), (bar.get_x() + bar.get_width() / 2, y),
+                    xytext=(0, 2 if value > 0 else -2), textcoords="offset points",
+                    ha="center", va="bottom" if value > 0 else "top", fontsize=7)
+
+
+def gap_chart(result: Result):
+    """Gross gap, savings and net gap [display unit] side by side for each projection year."""
+    summary = result.summary
+    names = (("gross_gap", "Gross gap (before savings)"), ("savings", "Savings"), ("net_gap", "Net gap"))
+    scale = scale_of(result)
+    fig, ax = new_axes("Budget gap by year", f"{title_of(result)} · positive gap = shortfall, negative = surplus", scale)
+    x = np.arange(len(summary))
+    width = 0.26
+    for i, (column, label) in enumerate(names):
+        values = summary[column].to_numpy()
+        bars = ax.bar(x + (i - 1) * width, values * scale.factor, width, label=label, color=COLOURS[column])
+        label_bars(ax, bars, values * scale.factor, Scale(scale.unit, 1.0))
+    ax.set_xticks(x, summary["year"])
+    ax.set_xlabel("Financial year")
+    ax.margins(y=0.12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
+    return fig
+
+
+def rag_of(result: Result, stream) -> str:
+    """A stream's RAG word: as written, or the band its numeric confidence falls in; '' if not given."""
+    if "confidence" not in stream.model_fields_set:
+        return ""
+    if isinstance(stream.confidence, str):
+        return stream.confidence
+    rag = result.scenario.rag
+    share = float(stream.confidence)
+    return "green" if share >= rag["green"] else "amber" if share >= rag["amber"] else "red"
+
+
+def savings_chart(result: Result):
+    """Net saving of each stream [display unit] stacked by year, coloured and hatched by RAG."""
+    net = result.results.stream_net[0, :, 1:]
+    streams = list(result.scenario.savings)
+    scale = scale_of(result)
+    fig, ax = new_axes("Savings programme by stream", f"{title_of(result)} · net saving (gross less "
+                       "financing costs) by delivery confidence", scale,
+                       size=(WIDTH, HEIGHT + 0.6))
+    years = list(result.labels[1:])
+    x = np.arange(len(years))
+    above, below = np.zeros(len(years)), np.zeros(len(years))
+    final = []
+    for n, stream in enumerate(streams):
+        values = net[n] * scale.factor
+        bottom = np.where(values >= 0, above, below)
+        rag = rag_of(result, stream)
+        ax.bar(x, values, 0.6, bottom=bottom, color=RAG_COLOURS[rag], hatch=RAG_HATCHES[rag],
+               edgecolor="white", linewidth=0.8)
+        final.append((bottom[-1] + values[-1] / 2, stream.name, values[-1]))
+        above, below = np.where(values >= 0, above + values, above), np.where(values < 0, below + values, below)
+    for i, total in enumerate(above + below):
+        ax.annotate(f"total {figure(total, scale.decimals)}", (x[i], max(above[i], 0)), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7, fontweight="bold")
+    longest = max((len(_short(name)) + 9 for _, name, value in final if value != 0), default=0)
+    ax.set_xlim(-0.5, len(years) - 0.5 + _label_room(longest, len(years)))
+    _label_final_segments(ax, x[-1] + 0.34, final, scale)
+    ax.set_xticks(x, years)
+    ax.set_xlabel("Financial year")
+    ax.margins(y=0.1)
+    _rag_legend(ax, {rag_of(result, s) for s in streams})
+    return fig
+
+
+def _label_final_segments(ax, x: float, segments, scale: Scale) -> None:
+    """Name each stream beside its segment of the last bar, nudging labels apart so none overlap."""
+    segments = sorted((s for s in segments if s[2] != 0), key=lambda s: s[0])
+    if not segments:
+        return
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.055
+    placed: list[float] = []
+    for centre, name, _ in segments:
+        y = max(centre, placed[-1] + gap) if placed else centre
+        placed.append(y)
+    shift = max(0.0, placed[-1] - high * 0.97)
+    for (centre, name, value), y in zip(segments, placed):
+        ax.annotate(f"{_short(name)} ({figure(value, scale.decimals)})", (x - 0.04, centre), (x + 0.1, y - shift),
+                    fontsize=7, va="center", arrowprops={"arrowstyle": "-", "color": PALETTE["grey"], "lw": 0.6})
+
+
+def _short(name: str, most: int = 30) -> str:
+    return name if len(name) <= most else name[:most - 1] + "…"
+
+
+def _label_room(characters: int, bars: int, axes_inches: float = WIDTH - 1.0) -> float:
+    """Extra x range (in bar widths) to the right of the bars that holds labels of ``characters``."""
+    inches = characters * 0.058 + 0.3          # 7 pt text
+    return max(0.6, bars * inches / max(axes_inches - inches, 1.0))
+
+
+def _rag_legend(ax, present: set[str]) -> None:
+    from matplotlib.patches import Patch
+
+    names = {"green": "green (likely)", "amber": "amber (at risk)", "red": "red (unlikely)", "": "no rating given"}
+    handles = [Patch(facecolor=RAG_COLOURS[r], hatch=RAG_HATCHES[r], edgecolor="white", label=names[r])
+               for r in ("green", "amber", "red", "") if r in present]
+    if not handles:
+        ax.text(0.5, 0.5, "This plan has no savings streams", transform=ax.transAxes, ha="center", va="center")
+        return
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(handles),
+              title="Delivery confidence (RAG)", title_fontsize=8)
+
+
+def reserves_chart(result: Result):
+    """Closing reserves [display unit] from the opening balance, against the minimum level."""
+    r = result.results
+    closing, minimum = r.closing_reserves[0], r.minimum_reserves[0]
+    labels = list(result.labels)
+    scale = scale_of(result)
+    fig, ax = new_axes("Usable reserves against the minimum level",
+                       f"{title_of(result)} · closing balance each year; {labels[0]} is the opening balance", scale)
+    x = np.arange(len(labels))
+    shown_min = minimum * scale.factor
+    shown_min[0] = shown_min[1]
+    ax.plot(x, closing * scale.factor, marker="o", color=COLOURS["closing_reserves"], linewidth=2,
+            label="Closing reserves")
+    ax.plot(x[1:], shown_min[1:], linestyle="--", color=COLOURS["minimum_reserves"], linewidth=1.5,
+            label="Minimum reserves")
+    ax.fill_between(x[1:], shown_min[1:], np.minimum(closing[1:] * scale.factor, shown_min[1:]),
+                    color=COLOURS["minimum_reserves"], alpha=0.12, linewidth=0)
+    for t in x:
+        ax.annotate(scale.text(closing[t]), (t, closing[t] * scale.factor), xytext=(0, 7),
+                    textcoords="offset points", ha="center", fontsize=7)
+    below, empty = closing < minimum, closing < 0
+    _mark_first(ax, labels, below & ~empty, closing * scale.factor, "below the minimum", PALETTE["orange"])
+    _mark_first(ax, labels, empty, closing * scale.factor, "reserves run out", PALETTE["vermillion"])
+    ax.set_xticks(x, labels)
+    ax.set_xlabel("Financial year (closing balance)")
+    ax.margins(y=0.18)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    return fig
+
+
+def _mark_first(ax, labels, condition: np.ndarray, values: np.ndarray, text: str, colour: str) -> None:
+    """Mark and name the first projection year where ``condition`` holds."""
+    hits = np.flatnonzero(condition[1:]) + 1
+    if hits.size == 0:
+        return
+    t = int(hits[0])
+    ax.plot([t], [values[t]], marker="X", markersize=11, color=colour, zorder=5, linestyle="none")
+    last = t == len(labels) - 1
+    ax.annotate(f"{text} in {labels[t]}", (t, values[t]), xytext=(-16, -2) if last else (0, -26),
+                textcoords="offset points", ha="right" if last else "center", va="center" if last else "top",
+                color=colour, fontsize=8, fontweight="bold",
+                arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.8})
+
+
+def chart_paths(folder: Path) -> dict[str, Path]:
+    """The PNG of each chart in ``folder``, by name (for the report)."""
+    return {name: folder / f"{name}.png" for name in CHARTS}
+
+
+def compare_chart(table, unit: str):
+    """Net gap and closing reserves [display unit] of each scenario in ``table`` (compare.csv's rows)."""
+    plt = pyplot()
+    scale = scale_for(unit, table[["net_gap", "closing_reserves"]].to_numpy())
+    fig, axes = plt.subplots(1, 2, figsize=(WIDTH + 1.5, HEIGHT), sharex=True)
+    years = sorted(table["year"].unique())
+    x = {year: i for i, year in enumerate(years)}
+    panels = (("net_gap", "Net gap (positive = shortfall)"), ("closing_reserves", "Closing reserves"))
+    for ax, (column, title) in zip(axes, panels):
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
+        ax.yaxis.set_major_formatter(money_formatter(scale))
+        ax.set_ylabel(scale.unit)
+        ax.grid(axis="x", visible=False)
+        for i, (name, rows) in enumerate(table.groupby("scenario", sort=False)):
+            ax.plot([x[y] for y in rows["year"]], rows[column] * scale.factor, label=name,
+                    marker="osD^v<>"[i % 7], linestyle=("-", "--", "-.", ":")[i // 7 % 4])
+        ax.set_xticks(range(len(years)), years)
+    fig.suptitle("Scenario comparison: net gap and reserves", x=0.02, ha="left", fontweight="bold", fontsize=11)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=min(len(names), 4))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,120 @@
+"""House style for every chart: colour-blind-safe palette, titles, units, print resolution.
+
+Import matplotlib only through :func:`pyplot` so commands that draw nothing stay quick and
+never need a display (the Agg backend is selected before pyplot is imported).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mtfpmodel.scenario.units import UNITS, figure
+
+if TYPE_CHECKING:
+    from mtfpmodel.results.result import Result
+
+# Okabe & Ito's colour-blind-safe palette.
+PALETTE = {
+    "blue": "#0072B2", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+    "grey": "#999999",
+}
+SERIES = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "yellow", "grey")]
+RAG_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["orange"], "red": PALETTE["vermillion"], "": PALETTE["sky"]}
+RAG_HATCHES = {"green": "", "amber": "//", "red": "xx", "": ".."}
+DPI = 300
+WIDTH, HEIGHT = 7.5, 4.2          # inches: the text width of an A4 page with margins
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How figures are shown on an axis: ``shown = value * factor`` in ``unit``."""
+
+    unit: str
+    factor: float
+
+    @property
+    def decimals(self) -> int:
+        return 1 if self.unit == "£m" else 0
+
+    def text(self, value: float) -> str:
+        return figure(value * self.factor, self.decimals)
+
+
+def scale_of(result: Result) -> Scale:
+    """One scale for every chart of a plan, set by the size of its budget (net expenditure)."""
+    return scale_for(result.units, result.results.net_expenditure[0], threshold=50e6)
+
+
+def scale_for(unit: str, values, threshold: float = 100e6) -> Scale:
+    """Show £m once the largest figure reaches ``threshold`` pounds, else £000 or the scenario unit."""
+    pounds = UNITS[unit]
+    largest = float(np.nanmax(np.abs(np.asarray(values, dtype=float)), initial=0.0)) * pounds
+    if unit == "£m" or largest >= threshold:
+        return Scale("£m", pounds / 1e6)
+    if unit == "£000" or largest >= 100e3:
+        return Scale("£000", pounds / 1e3)
+    return Scale("£", 1.0)
+
+
+def title_of(result: Result) -> str:
+    """'Council: scenario', or the scenario name alone when no council is named."""
+    scenario = result.scenario
+    return f"{scenario.council}: {scenario.scenario}" if scenario.council else scenario.scenario
+
+
+def new_axes(title: str, subtitle: str, scale: Scale, size=(WIDTH, HEIGHT)):
+    """A figure with one axes in house style: bold title, grey subtitle, money on the y axis."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=size)
+    ax.set_title(title, loc="left", pad=22)
+    ax.text(0, 1.02, subtitle, transform=ax.transAxes, color=PALETTE["grey"], fontsize=8.5, va="bottom")
+    ax.set_ylabel(scale.unit)
+    ax.yaxis.set_major_formatter(money_formatter(scale))
+    ax.grid(axis="x", visible=False)
+    ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
+    return fig, ax
+
+
+def money_formatter(scale: Scale):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda y, _: figure(y, 0 if float(y).is_integer() else scale.decimals))
+
+
+
+
+def pyplot():
+    """matplotlib.pyplot with the Agg backend and the house rcParams."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold",
+        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
+        "axes.prop_cycle": matplotlib.cycler(color=SERIES), "legend.frameon": False,
+        "savefig.bbox": "tight", "svg.fonttype": "none",
+    })
+    return plt
+
+
+def money_axis_label(unit: str) -> str:
+    """Axis label naming the unit: '£000' or '£m'."""
+    return {"£": "£", "£000": "£000", "£m": "£m"}[unit]
+
+
+def save(figure, stem: Path) -> list[Path]:
+    """Save ``figure`` as ``stem``.png (300 dpi) and ``stem``.svg; close it; return the paths."""
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=DPI)
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    return paths

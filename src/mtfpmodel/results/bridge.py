@@ -1,0 +1,87 @@
+"""The budget bridge: from the base-year budget gap to the final year's net gap, step by step.
+
+Every step is in the scenario unit and the steps add up exactly to the final net gap::
+
+    net_gap[T] = gross_gap[0]                                  (the base-year budget)
+               + sum over assumptions a of inflation_a          (pay, prices, care_fees, ...)
+               + demand + pressures
+               - (council_tax[T] - council_tax[0]) - (business_rates...) - (grants...)
+               - savings[T] + one_off_costs[T]
+
+How the change in line costs is split. Each cost component (line L, cost-mix part c) grows as
+``cost[t] = cost[t-1] * (1 + rate[c,t]) * (1 + demand[L,t])``. The engine is run a second time
+with every line's demand set to 0%; the final-year cost of that run, less the base, is the
+inflation of component c, credited to its assumption. What is left of the real change in cost
+is demand — measured at inflated prices, so demand also carries the small compound term
+``inflation x demand``. Pressures are not inflated, so their step is the change in their level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mtfpmodel.engine.inputs import build_inputs
+from mtfpmodel.engine.parameters import funding_sources
+from mtfpmodel.engine.projection import project
+from mtfpmodel.results.result import Result
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bar of the bridge: a change (or, when ``total``, a level) [scenario unit]."""
+
+    label: str
+    value: float
+    total: bool = False
+
+
+def bridge(result: Result, year: int | None = None) -> list[Step]:
+    """The steps from the base-year gap to the net gap of ``year`` (index t, default the last).
+
+    The first and last steps are levels (``total=True``); the middle steps are changes that sum
+    exactly (to rounding) to ``last - first``. Steps that are exactly zero are left out.
+    """
+    r = result.results
+    t = r.net_gap.shape[-1] - 1 if year is None else year
+    labels = result.labels
+    steps = [Step(f"{labels[0]} gap", float(r.gross_gap[0, 0]), total=True)]
+    steps += inflation_and_demand_steps(result, t)
+    steps.append(Step("pressures", float(r.pressure_level[0, :, t].sum() - r.pressure_level[0, :, 0].sum())))
+    steps += funding_steps(result, t)
+    steps.append(Step("savings", -float(r.savings[0, t])))
+    steps.append(Step("one-off costs", float(r.one_off_costs[0, t])))
+    steps.append(Step(f"{labels[t]} net gap", float(r.net_gap[0, t]), total=True))
+    return [s for s in steps if s.total or s.value != 0.0]
+
+
+def inflation_and_demand_steps(result: Result, t: int) -> list[Step]:
+    """Inflation per assumption (demand held at 0%) and demand (the rest of the change in cost)."""
+    scenario = result.scenario
+    actual = result.results.component_cost[0]
+    no_demand = {f"expenditure[{line.name}].demand": 0.0 for line in scenario.expenditure}
+    inputs = build_inputs(scenario, no_demand)
+    inflated = project(inputs).component_cost[0]
+    parts = [part for _, part in inputs.layout.components]
+    steps = []
+    for name in scenario.assumptions:
+        mask = np.array([p == name for p in parts], dtype=bool)
+        if mask.any():
+            steps.append(Step(f"{name} inflation", float((inflated[mask, t] - inflated[mask, 0]).sum())))
+    demand = float((actual[:, t] - inflated[:, t]).sum())
+    steps.append(Step("demand", demand))
+    return steps
+
+
+def funding_steps(result: Result, t: int) -> list[Step]:
+    """Minus the change in council tax, business rates and grants: more funding closes the gap."""
+    r = result.results
+    steps = [Step("council tax", -float(r.council_tax[0, t] - r.council_tax[0, 0]))]
+    sources = funding_sources(result.scenario)
+    rates = [i for i, (prefix, _) in enumerate(sources) if prefix == "funding.business_rates"]
+    grants = [i for i, (prefix, _) in enumerate(sources) if prefix != "funding.business_rates"]
+    for label, index in (("business rates", rates), ("grants", grants)):
+        if index:
+            change = r.source_amount[0, index, t].sum() - r.source_amount[0, index, 0].sum()
+            steps.append(Step(label, -float(change)))
+    return steps

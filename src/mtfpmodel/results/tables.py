@@ -1,0 +1,72 @@
+"""Results as tidy DataFrames, built once at the edge (draw 0), with the spec's column names."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mtfpmodel.engine.parameters import funding_sources
+from mtfpmodel.engine.projection import STATUSES, Results
+from mtfpmodel.scenario.schema import Scenario
+
+SUMMARY_COLUMNS = ("net_expenditure", "funding", "gross_gap", "savings", "one_off_costs", "net_gap",
+                   "incremental_gap", "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves",
+                   "minimum_reserves")
+
+
+def summary(results: Results, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
+    """One row per projection year: the columns of summary.csv."""
+    data = {"year": list(labels[1:])}
+    for column in SUMMARY_COLUMNS:
+        data[column] = _row(getattr(results, column), draw)[1:]
+    data["status"] = [STATUSES[s] for s in _row(results.status, draw)[1:]]
+    return pd.DataFrame(data)
+
+
+def lines(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
+    """year, line, cost — base year included."""
+    names = [line.name for line in scenario.expenditure]
+    return _long(results.line_cost, names, labels, draw, "line", "cost")
+
+
+def funding(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
+    """year, source, amount — base year included; council_tax, business_rates, each grant."""
+    names = ["council_tax"] + ["business_rates" if prefix == "funding.business_rates" else grant_name(prefix)
+                               for prefix, _ in funding_sources(scenario)]
+    stacked = np.concatenate([results.council_tax[:, None, :], results.source_amount], axis=1)
+    return _long(stacked, names, labels, draw, "source", "amount")
+
+
+def grant_name(prefix: str) -> str:
+    return prefix[len("funding.grants["):-1]
+
+
+def savings(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
+    """stream, year, gross_saving, financing_cost, implementation_cost, net_saving (projection years)."""
+    rows = []
+    for n, stream in enumerate(scenario.savings):
+        for t in range(1, len(labels)):
+            rows.append({
+                "stream": stream.name, "year": labels[t],
+                "gross_saving": _item(results.stream_gross, draw, n, t),
+                "financing_cost": _item(results.stream_financing, draw, n, t),
+                "implementation_cost": _item(results.stream_implementation, draw, n, t),
+                "net_saving": _item(results.stream_net, draw, n, t),
+            })
+    columns = ["stream", "year", "gross_saving", "financing_cost", "implementation_cost", "net_saving"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _row(array: np.ndarray, draw: int) -> np.ndarray:
+    return array[min(draw, array.shape[0] - 1)]
+
+
+def _item(array: np.ndarray, draw: int, n: int, t: int) -> float:
+    return float(array[min(draw, array.shape[0] - 1), n, t])
+
+
+def _long(array: np.ndarray, names: list[str], labels: tuple[str, ...], draw: int,
+          name_column: str, value_column: str) -> pd.DataFrame:
+    values = _row(array, draw)
+    rows = [{"year": labels[t], name_column: name, value_column: float(values[i, t])}
+            for t in range(len(labels)) for i, name in enumerate(names)]
+    return pd.DataFrame(rows, columns=["year", name_column, value_column])

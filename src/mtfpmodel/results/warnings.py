@@ -1,0 +1,58 @@
+"""Warnings about a valid scenario: things a finance officer must see but that do not stop a run."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from mtfpmodel.engine.parameters import Parameter, series_values
+from mtfpmodel.engine.projection import Results
+from mtfpmodel.scenario.errors import Problem
+from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.units import money
+from mtfpmodel.scenario.yamlfile import Where, locate
+
+BASE_YEAR_TOLERANCE = 0.005   # share of net expenditure
+
+
+def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
+             params: Mapping[str, Parameter], where: Where | None = None) -> list[Problem]:
+    """Referendum limit exceeded; base year not balanced. Uses draw 0."""
+    return (referendum_warnings(scenario, labels, params, where)
+            + base_year_warnings(scenario, results, labels, where))
+
+
+def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Mapping[str, Parameter],
+                        where: Where | None) -> list[Problem]:
+    tax = scenario.funding.council_tax
+    if tax.referendum_limit is None:
+        return []
+    increase = sum((params[f"funding.council_tax.increase.{p}"].value for p in tax.increase),
+                   np.zeros(scenario.years))
+    limit = series_values(tax.referendum_limit, params, scenario.years)
+    file, line = locate(where, "funding", "council_tax", "increase")
+    above: dict[tuple[str, str], list[str]] = {}      # (increase, limit) → years
+    for t in range(scenario.years):
+        if increase[t] > limit[t] + 1e-12:
+            above.setdefault((f"{increase[t]:.2%}", f"{limit[t]:.2%}"), []).append(labels[t + 1])
+    if not above:
+        return []
+    parts = [f"{rise} against a limit of {cap} in {', '.join(years)}" for (rise, cap), years in above.items()]
+    return [Problem(f"the Band D increase is above the referendum limit: {'; '.join(parts)}",
+                    file=file, line=line, path="funding.council_tax.increase",
+                    hint="an increase above the limit needs a local referendum")]
+
+
+def base_year_warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
+                       where: Where | None) -> list[Problem]:
+    spend = float(results.net_expenditure[0, 0])
+    funds = float(results.funding[0, 0])
+    gap = spend - funds
+    if abs(gap) <= BASE_YEAR_TOLERANCE * abs(spend):
+        return []
+    file, line = locate(where, "expenditure")
+    unit = scenario.units
+    return [Problem(f"the base year {labels[0]} does not balance: net expenditure {money(spend, unit)} "
+                    f"against funding {money(funds, unit)}, a gap of {money(gap, unit)}",
+                    file=file, line=line, path="base_year",
+                    hint="the difference is carried into every year; check line bases and funding")]
