@@ -1,4 +1,4 @@
-"""Hand-worked checks of the engine (SCENARIO_SPEC.md sections 4 to 8); arithmetic in comments."""
+"""Hand-worked checks of the engine; arithmetic in comments."""
 from __future__ import annotations
 
 import numpy as np

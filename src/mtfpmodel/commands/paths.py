@@ -11,7 +11,7 @@ from mtfpmodel.scenario.units import figure, percent
 
 HELP = "list the paths of every value that --set, sensitivity and Monte Carlo can vary"
 DESCRIPTION = """\
-List every addressable value of a scenario (SCENARIO_SPEC section 10) with its kind and
+List every addressable value of a scenario with its kind and
 planned value: rates in %, amounts in the scenario unit, Band D and unit costs in £.
 A field that names an assumption shows it (→ assumptions.pay) and follows it.
 

@@ -1,6 +1,6 @@
 """Every number in a scenario that an analysis may vary, addressed by its spec path.
 
-``collect(scenario)`` lists them (SCENARIO_SPEC.md section 10: ``assumptions.pay``,
+``collect(scenario)`` lists them (``assumptions.pay``,
 ``expenditure[Children's social care].demand``, ``savings[LED street lighting].reduction``...)
 with their base values. ``resolve(params, overrides)`` gives each one an array with a leading
 draws axis, so sensitivity and Monte Carlo vary inputs in one batched engine call. A field that

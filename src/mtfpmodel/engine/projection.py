@@ -1,4 +1,4 @@
-"""The MTFP engine: arrays in, arrays out (SCENARIO_SPEC.md sections 4 to 8).
+"""The MTFP engine: arrays in, arrays out (the equations are in docs/reference.md).
 
 Pure functions, one per line of the plan, each vectorised over a leading draws axis D, over
 budget lines or streams, and over years t = 0..T (t = 0 the base year). No file, no print.

@@ -1,4 +1,4 @@
-"""CSV outputs of ``mtfp run`` (SCENARIO_SPEC.md section 9): full precision, no rounding."""
+"""CSV outputs of ``mtfp run``: full precision, no rounding."""
 from __future__ import annotations
 
 from mtfpmodel.outputs.outdir import Staging

@@ -1,7 +1,7 @@
 """The Summary sheet's rows as live Excel formulas over the detail sheets.
 
 Each row carries the spec's name in column B (the summary.csv column); the equations are those
-of SCENARIO_SPEC.md sections 4 to 8, listed in :mod:`mtfpmodel.outputs.workbook`. The reserves
+of the plan (docs/reference.md), listed in :mod:`mtfpmodel.outputs.workbook`. The reserves
 settings the formulas use (opening balance, minimum, whether reserves balance the budget) are
 input cells below the table, so an officer can change them and watch the plan respond.
 """

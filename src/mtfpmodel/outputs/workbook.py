@@ -3,7 +3,7 @@
 Sheets: Summary, Lines, Pressures, Funding, Savings, Gap table, Assumptions, Warnings. Every
 money sheet has the financial years across (base year first) and items down. The detail sheets
 hold the engine's figures; the Summary's rows are Excel formulas over them, so an officer can
-audit each total and change an input to see it flow through (SCENARIO_SPEC.md sections 4-8):
+audit each total and change an input to see it flow through:
 
     net_expenditure = Lines total + Pressures total        funding = Funding total
     gross_gap       = net_expenditure - funding             savings = Savings net_saving total

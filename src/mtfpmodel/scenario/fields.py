@@ -1,6 +1,6 @@
 """Pydantic field types shared by the scenario schema and the savings stream kinds.
 
-Each type validates one spelling rule of SCENARIO_SPEC.md and carries a JSON Schema with a
+Each type validates one spelling rule of the scenario file and carries a JSON Schema with a
 description, so editors can offer completion. Series need to know the projection years and
 the assumption names: the loader passes them as validation context (a SeriesContext).
 """

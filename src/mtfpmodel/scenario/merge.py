@@ -1,4 +1,4 @@
-"""``extends:``: lay a child scenario over its parent (SCENARIO_SPEC.md section 1).
+"""``extends:``: lay a child scenario over its parent (docs/reference.md).
 
 Sections merge key by key; lists of named items merge by ``name`` (``remove: true`` deletes
 one; an empty list empties it); values — per-year series, a cost mix, an assumption — are

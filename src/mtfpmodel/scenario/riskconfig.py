@@ -1,6 +1,6 @@
 """The optional ``sensitivity:`` and ``monte_carlo:`` blocks of a scenario file.
 
-Both name inputs by their SCENARIO_SPEC section 10 path (``assumptions.pay``,
+Both name inputs by their path (``assumptions.pay``,
 ``expenditure[Adults].demand``...). Paths are checked against the scenario's parameters by
 :mod:`mtfpmodel.analysis.paths`, which knows the file and line of each one.
 

@@ -1,4 +1,4 @@
-"""The scenario file as validated models: SCENARIO_SPEC.md sections 1 to 8.
+"""The scenario file as validated models (docs/reference.md is generated from them).
 
 Every model forbids unknown keys. Series fields arrive as :class:`~mtfpmodel.scenario.series.Series`
 (T values or an assumption name). Cross-references (a savings stream naming a line, a cost mix
@@ -31,7 +31,15 @@ class Assumption(Model):
 
 
 class Line(Model):
-    """A budget line: base-year net budget, its cost mix and demand growth."""
+    """A budget line: base-year net budget, its cost mix and demand growth.
+
+    Each cost-mix part c (share w) of line L grows with its assumption's rate and the line's
+    demand; the line's cost is the sum of its parts (t = 0 is the base year):
+
+        cost[L,c,0] = base[L] * w[c]
+        cost[L,c,t] = cost[L,c,t-1] * (1 + rate[c,t]) * (1 + demand[L,t])
+        line_cost[L,t] = sum over c of cost[L,c,t]
+    """
 
     name: str = Field(min_length=1, description="Budget line name, unique in the plan.")
     base: Number = Field(description="Base-year net budget of the line [scenario unit]; negative for income.")
@@ -57,7 +65,15 @@ class Line(Model):
 
 
 class Pressure(Model):
-    """A named new cost arising in each year (not inflated)."""
+    """A named new cost arising in each year (not inflated).
+
+    A recurring pressure stays in the budget from the year it arises; a one-off counts only in
+    its year. Net expenditure is the lines plus the pressures:
+
+        level[P,t] = sum of amount[P,s] for s <= t      (recurring: true)
+        level[P,t] = amount[P,t]                        (recurring: false)
+        net_expenditure[t] = sum of line_cost[L,t] + sum of level[P,t]
+    """
 
     name: str = Field(min_length=1, description="Pressure name, unique in the plan.")
     amount: Amount = Field(description="New cost arising in each projection year [scenario unit].")
@@ -66,7 +82,11 @@ class Pressure(Model):
 
 
 class Source(Model):
-    """A funding source grown from a base, or given year by year."""
+    """A funding source grown from a base, or given year by year.
+
+        x[t] = x[t-1] * (1 + growth[t])      (x[0] = base)
+        x[t] = values[t]                     (values given; x[0] = base, default 0)
+    """
 
     base: Number | None = Field(None, description="Base-year amount [scenario unit].")
     growth: Rate | None = Field(None, description="Growth from the base [% a year] (default 0%).")
@@ -87,7 +107,15 @@ class Grant(Source):
 
 
 class CouncilTax(Model):
-    """Council tax: tax base in Band D equivalents times the Band D charge."""
+    """Council tax: tax base in Band D equivalents times the Band D charge.
+
+    The Band D charge rises by the sum of the increase parts; income is in the scenario unit
+    (unit = 1, 1,000 or 1,000,000 pounds). Band D is carried unrounded.
+
+        tax_base[t] = tax_base[t-1] * (1 + tax_base_growth[t])
+        band_d[t] = band_d[t-1] * (1 + sum of increase parts[t])
+        council_tax[t] = tax_base[t] * band_d[t] / unit + collection_fund[t]
+    """
 
     tax_base: Number = Field(gt=0, description="Tax base in the base year [Band D equivalents].")
     band_d: Number = Field(gt=0, description="Band D charge in the base year [£], this council's element.")
@@ -111,7 +139,10 @@ class CouncilTax(Model):
 
 
 class Funding(Model):
-    """Funding: council tax, retained business rates and grants."""
+    """Funding: council tax, retained business rates and grants.
+
+        funding[t] = council_tax[t] + business_rates[t] + sum of grants[t]
+    """
 
     council_tax: CouncilTax = Field(description="Council tax: tax base, Band D and its yearly increase.")
     business_rates: Source | None = Field(None, description="Retained business rates.")
@@ -124,7 +155,16 @@ class Funding(Model):
 
 
 class Reserves(Model):
-    """Usable reserves and the minimum the Section 151 officer advises."""
+    """Usable reserves and the minimum the Section 151 officer advises.
+
+    With use_to_balance, reserves meet any net gap; a surplus adds to them; reserve-funded
+    implementation costs are drawn from them:
+
+        reserves_drawn[t] = max(net_gap[t], 0)
+        closing_reserves[t] = closing_reserves[t-1] - reserves_drawn[t] + max(-net_gap[t], 0)
+                              - reserve-funded implementation costs[t]
+        minimum_reserves[t] = minimum, or minimum share * net_expenditure[t]
+    """
 
     opening: Number = Field(0.0, description="Reserves at the start of the first projection year [scenario unit].")
     minimum: float | str = Field(
@@ -153,7 +193,20 @@ class Reserves(Model):
 
 
 class Scenario(Model):
-    """A whole MTFP scenario."""
+    """A whole MTFP scenario.
+
+    The plan for each projection year t (t = 0 is the approved base-year budget; positive gaps
+    are shortfalls):
+
+        gross_gap[t] = net_expenditure[t] - funding[t]
+        net_gap[t] = gross_gap[t] - savings[t] + one_off_costs[t]
+        incremental_gap[t] = net_gap[t] - net_gap[t-1]          (net_gap[0] = gross_gap[0])
+        risk_adjusted_net_gap[t] = net_gap[t] with each stream's net saving times its confidence
+
+    Each year's status is the first that applies: reserves exhausted (reserves go below zero),
+    unbalanced (a net gap and reserves do not meet gaps), below minimum reserves, balanced with
+    reserves (reserves drawn), balanced.
+    """
 
     scenario: str = Field(min_length=1, description="Scenario name; also the default output folder name.")
     description: str | None = Field(None, description="What this scenario is for.")

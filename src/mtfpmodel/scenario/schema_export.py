@@ -222,8 +222,8 @@ def _section(path: str, name: str, model: dict) -> str:
     if kind:
         title = f"`{path.removesuffix('[]')}[]` with `kind: {kind}`"
     lines = [f"## {title}", ""]
-    if model.get("description") and name:
-        lines += [_one_line(model["description"]), ""]
+    if model.get("description"):
+        lines += [_paragraphs(model["description"]), ""]
     lines += ["| Key | Type | Default | Description |", "|---|---|---|---|"]
     required = set(model.get("required", []))
     for key, prop in model.get("properties", {}).items():
@@ -231,6 +231,19 @@ def _section(path: str, name: str, model: dict) -> str:
         default = "required" if key in required else _default(prop, kind)
         lines.append(f"| `{key}` | {kind} | {default} | {_one_line(prop.get('description', ''))} |")
     return "\n".join(lines) + "\n"
+
+
+def _paragraphs(text: str) -> str:
+    """A model's docstring as Markdown: prose paragraphs joined into lines, indented blocks
+    (the equations) kept as code blocks, so the reference carries every equation."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        rows = block.split("\n")
+        if all(row.startswith("    ") or not row.strip() for row in rows):
+            out.append("```text\n" + "\n".join(row[4:] for row in rows) + "\n```")
+        else:
+            out.append(_one_line(block))
+    return "\n\n".join(out)
 
 
 def _default(prop: dict, kind: str) -> str:

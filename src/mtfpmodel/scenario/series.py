@@ -3,7 +3,7 @@
 A series is written as a scalar, a list of exactly T values, or a mapping by financial year
 label. Validation turns each spelling into a :class:`Series` of T floats for the projection
 years t = 1..T (or a reference to a named assumption), so nothing downstream cares how it was
-written. See SCENARIO_SPEC.md section 2.
+written. docs/reference.md, "Kinds of value", gives the spellings.
 """
 from __future__ import annotations
 

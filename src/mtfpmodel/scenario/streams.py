@@ -1,4 +1,4 @@
-"""Savings streams as written in a scenario: SCENARIO_SPEC.md section 7.
+"""Savings streams as written in a scenario (their keys and equations are in docs/reference.md).
 
 Every kind of stream shares name, confidence, capital and implementation costs
 (:class:`StreamBase`); each kind adds its own fields and lists its addressable numbers in
@@ -27,7 +27,15 @@ ZERO = Series(values=(0.0,))
 
 
 class Capital(Model):
-    """Capital spend financed by borrowing, repaid over ``life`` years after each year's spend."""
+    """Capital spend financed by borrowing, repaid over ``life`` years after each year's spend.
+
+    Each year's spend is a tranche P repaid in the n = life years after the year of spend; in
+    year k = 1..n after spend, at interest rate r:
+
+        annuity:       P * r / (1 - (1 + r)**-n)        (P / n when r = 0)
+        straight_line: P / n + r * P * (1 - (k - 1) / n)
+        financing_cost[t] = sum over tranches of their payment in year t
+    """
 
     amount: Amount = Field(description="Capital spend in each projection year [scenario unit].")
     life: int = Field(gt=0, le=100, description="Asset life [years] over which each year's spend is repaid.")
@@ -44,7 +52,15 @@ class Capital(Model):
 
 
 class StreamBase(Model):
-    """Fields common to every kind of savings stream."""
+    """Fields common to every kind of savings stream.
+
+    Plans count net savings in full; the risk-adjusted view counts them at their confidence.
+    Implementation costs funded by revenue add to that year's gap (one-off costs):
+
+        net_saving[t] = gross[t] - financing_cost[t]
+        savings[t] = sum of net_saving[t] over streams
+        one_off_costs[t] = sum of implementation_cost[t] of streams funded_by revenue
+    """
 
     name: str = Field(min_length=1, description="Stream name, unique in the plan.")
     confidence: float | str = Field(
@@ -95,6 +111,12 @@ def check_line_reference(line: str, component: str | None, info: ValidationInfo)
 
 
 class FixedStream(StreamBase):
+    """A stated amount of new saving delivered in each year.
+
+        gross[t] = sum of saving[s] for s <= t      (recurring: true)
+        gross[t] = saving[t]                        (recurring: false)
+    """
+
     kind: Literal["fixed"] = Field(description="fixed: a stated amount of new saving in each year.")
     saving: Amount = Field(description="New saving delivered in each projection year [scenario unit].")
     recurring: bool = Field(True, description="true: each year's saving stays in the budget; false: one year only.")
@@ -104,6 +126,11 @@ class FixedStream(StreamBase):
 
 
 class ShareOfLineStream(StreamBase):
+    """A share taken off a budget line, or off one cost-mix part of it, as that line is projected.
+
+        gross[t] = cost[line (, component), t] * reduction * phasing[t]
+    """
+
     kind: Literal["share_of_line"] = Field(description="share_of_line: a share taken off an expenditure line or one of its cost-mix parts.")
     line: str = Field(description="Name of the expenditure line the saving comes off.")
     component: str | None = Field(None, description="One cost-mix part of the line (default: the whole line).")
@@ -136,6 +163,12 @@ class ShareOfLineStream(StreamBase):
 
 
 class UnitCostStream(StreamBase):
+    """Volumes moved from a dearer to a cheaper unit cost (unit costs in £ per period at base-year prices).
+
+        from[t] = unit_cost_from * prod over s = 1..t of (1 + unit_cost_growth[s]); likewise to[t]
+        gross[t] = volume[t] * (from[t] - to[t]) * periods_per_year / unit
+    """
+
     kind: Literal["unit_cost"] = Field(description="unit_cost: volumes moved from a dearer to a cheaper unit cost.")
     volume: Volume = Field(description="Units moved in each year (a level, e.g. placements [4, 8, 12, 12]).")
     unit_cost_from: Number = Field(ge=0, description="Unit cost before [£ per period, base-year prices].")

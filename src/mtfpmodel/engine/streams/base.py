@@ -3,7 +3,7 @@
 A kind is one module in this package with ``compile(stream, get, layout)`` turning the
 stream's numbers (from :mod:`mtfpmodel.scenario.streams`) into arrays, and
 ``gross(inputs, projection)`` giving the gross saving [scenario unit] per draw and year.
-SCENARIO_SPEC.md section 7.
+docs/reference.md gives the equations.
 """
 from __future__ import annotations
 
