@@ -56,9 +56,12 @@ def compile(scenario: Scenario, series: Callable[[str], np.ndarray], values: Map
     """Arrays of the scenario's programme; ``series(path)`` gives (D, T+1) with 0 in the base year."""
     T = scenario.years
     schemes = scenario.capital_programme
-    spend = [np.stack(np.broadcast_arrays(*(series(f"capital_programme[{s.name}].{f}") for f in SOURCES)), axis=1)
-             for s in schemes]
-    stacked = np.stack(np.broadcast_arrays(*spend), axis=1) if spend else np.zeros((1, 0, len(SOURCES), T + 1))
+    arrays = [series(f"capital_programme[{s.name}].{f}") for s in schemes for f in SOURCES]
+    if arrays:
+        flat = np.stack(np.broadcast_arrays(*arrays), axis=1)
+        stacked = flat.reshape(flat.shape[0], len(schemes), len(SOURCES), T + 1)
+    else:
+        stacked = np.zeros((1, 0, len(SOURCES), T + 1))
     financing = scenario.capital_financing
     rate = series("capital_financing.borrowing_rate") if financing is not None else np.zeros((1, T + 1))
     return CapitalInputs(names=tuple(s.name for s in schemes), spend=stacked, life=tuple(s.life for s in schemes),
@@ -88,7 +91,11 @@ def costs(capital: CapitalInputs | None, length: int) -> CapitalCosts:
         return CapitalCosts(np.zeros((1, 0, length)), np.zeros((1, 0, length)), zero, zero)
     mrp, interest = [], []
     for c, (life, method) in enumerate(zip(capital.life, capital.method)):
-        m, i = tranche_costs(capital.spend[:, c, BORROWING], capital.rate, life, method)
+        borrowing = capital.spend[:, c, BORROWING]
+        if borrowing.any():
+            m, i = tranche_costs(borrowing, capital.rate, life, method)
+        else:                                       # financed without borrowing: no debt charges
+            m = i = np.zeros((1, length))
         mrp.append(m)
         interest.append(i)
     return CapitalCosts(mrp=_stack(mrp, length), interest=_stack(interest, length), existing=capital.existing,

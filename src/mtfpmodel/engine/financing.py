@@ -27,9 +27,14 @@ def schedule_factors(rate: np.ndarray, life: int, method: str, years: int | None
     years = life if years is None else min(years, life)
     rate = np.asarray(rate, dtype=float).reshape(-1, 1)
     k = np.arange(1, years + 1, dtype=float)[None, :]
+    mrp, interest = _factors(rate, life, method, k)
+    return np.broadcast_to(mrp, interest.shape), interest
+
+
+def _factors(rate: np.ndarray, life: int, method: str, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MRP and interest per unit of principal in year k after spend (rate and k broadcast together)."""
     if method == "straight_line":
-        mrp = np.broadcast_to(1.0 / life, (rate.shape[0], years))
-        return mrp, rate * (1.0 - (k - 1.0) / life)
+        return np.full(np.broadcast_shapes(rate.shape, k.shape), 1.0 / life), rate * (1.0 - (k - 1.0) / life)
     safe = np.where(rate != 0, rate, 1.0)
     growth = np.log1p(safe)
     # (1+r)**n - 1 written with expm1/log1p, so a tiny rate does not round it to zero
@@ -51,25 +56,18 @@ def tranche_costs(amount: np.ndarray, rate: np.ndarray, life: int, method: str) 
     ``amount`` (D, H+1) is the borrowing in each year (index 0 = base year); repayments start
     the year after spend and stop after ``life`` years or at the end of the axis. ``rate`` is
     (D,), one rate for every tranche, or (D, H+1), the rate each year's tranche is borrowed at
-    (fixed for its life). Loops over years of spend only; every draw at once.
+    (fixed for its life). Every tranche and draw at once: the factor of tranche s in year t
+    (k = t - s) is laid out as a (D, s, t) array and weighted by the amounts.
     """
     amount = np.asarray(amount, dtype=float)
     rate = np.asarray(rate, dtype=float)
-    by_year = rate.ndim == 2
-    horizon = amount.shape[-1] - 1
-    draws = max(amount.shape[0], rate.shape[0])
-    mrp, interest = np.zeros((draws, horizon + 1)), np.zeros((draws, horizon + 1))
-    fixed = None if by_year else schedule_factors(rate, life, method, horizon)
-    for spend_year in range(1, horizon):
-        span = min(life, horizon - spend_year)
-        principal = amount[:, spend_year, None]
-        if not principal.any():
-            continue
-        m, i = schedule_factors(rate[:, spend_year], life, method, span) if by_year else \
-            (fixed[0][:, :span], fixed[1][:, :span])
-        mrp[:, spend_year + 1:spend_year + 1 + span] += principal * m
-        interest[:, spend_year + 1:spend_year + 1 + span] += principal * i
-    return mrp, interest
+    years = np.arange(amount.shape[-1], dtype=float)
+    k = years[None, :] - years[:, None]                     # (s, t): years after spend
+    r = rate[:, :, None] if rate.ndim == 2 else rate[:, None, None]
+    mrp, interest = _factors(r, life, method, k)
+    charged = (k >= 1) & (k <= life)
+    weights = np.where(charged, 1.0, 0.0) * amount[:, :, None]
+    return (weights * mrp).sum(axis=1), (weights * interest).sum(axis=1)
 
 
 def financing_cost(amount: np.ndarray, rate: np.ndarray, life: int, method: str) -> np.ndarray:
