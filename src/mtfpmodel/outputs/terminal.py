@@ -27,7 +27,8 @@ def mtfp_table(result: Result) -> str:
     decimals = 1 if unit == "£m" else 0
     label_width = max(len(label) for label, _ in ROWS) + 2
     widths = [max(15, len(y) + 2) for y in summary["year"]]
-    header = f"{'(' + result.unit_label + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths))
+    header = (f"{'(' + result.unit_label + ')':<{label_width}}"
+              + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths)))
     lines = [header, "-" * len(header)]
     for label, column in ROWS:
         cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))

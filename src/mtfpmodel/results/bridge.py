@@ -5,7 +5,7 @@ Every step is in the scenario unit and the steps add up exactly to the final net
     net_gap[T] = gross_gap[0]                                  (the base-year budget)
                + sum over assumptions a of inflation_a          (pay, prices, care_fees, ...)
                + demand + pressures
-               + capital financing + revenue contributions to capital   (change since the base year)
+               + capital financing + capital from revenue   (changes since the base year)
                - (council_tax[T] - council_tax[0]) - (business_rates...) - (grants...)
                - savings[T] + one_off_costs[T]
 
@@ -97,7 +97,7 @@ def funding_steps(result: Result, t: int) -> list[Step]:
 
 def capital_steps(result: Result, t: int) -> list[Step]:
     """The change in the capital financing line (MRP and interest, with existing debt charges) and
-    in revenue contributions to capital, from the base year to year t."""
+    in revenue contributions to capital ("capital from revenue"), from the base year to year t."""
     r = result.results
     return [Step(label, float(array[0, t] - array[0, 0])) for label, array in
-            (("capital financing", r.capital_financing), ("revenue contributions to capital", r.revenue_contributions))]
+            (("capital financing", r.capital_financing), ("capital from revenue", r.revenue_contributions))]
