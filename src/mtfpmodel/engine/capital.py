@@ -40,6 +40,7 @@ class CapitalInputs:
 class CapitalCosts:
     """What the programme costs revenue, by scheme and year [scenario unit]."""
 
+    spend: np.ndarray          # (D, C, F, T+1) by financing source, as compiled
     mrp: np.ndarray            # (D, C, T+1)
     interest: np.ndarray       # (D, C, T+1)
     existing: np.ndarray       # (D, T+1)
@@ -88,7 +89,8 @@ def costs(capital: CapitalInputs | None, length: int) -> CapitalCosts:
     """MRP and interest of every scheme's tranches, the old debt's charges and revenue contributions."""
     if capital is None:
         zero = np.zeros((1, length))
-        return CapitalCosts(np.zeros((1, 0, length)), np.zeros((1, 0, length)), zero, zero)
+        return CapitalCosts(np.zeros((1, 0, len(SOURCES), length)), np.zeros((1, 0, length)),
+                            np.zeros((1, 0, length)), zero, zero)
     mrp, interest = [], []
     for c, (life, method) in enumerate(zip(capital.life, capital.method)):
         borrowing = capital.spend[:, c, BORROWING]
@@ -98,7 +100,8 @@ def costs(capital: CapitalInputs | None, length: int) -> CapitalCosts:
             m = i = np.zeros((1, length))
         mrp.append(m)
         interest.append(i)
-    return CapitalCosts(mrp=_stack(mrp, length), interest=_stack(interest, length), existing=capital.existing,
+    return CapitalCosts(spend=capital.spend, mrp=_stack(mrp, length), interest=_stack(interest, length),
+                        existing=capital.existing,
                         contributions=capital.spend[:, :, REVENUE].sum(axis=1))
 
 

@@ -104,8 +104,7 @@ def project(inputs: Inputs) -> Results:
         net_gap=gap_after, incremental_gap=incremental_gap(gap_after), risk_adjusted_net_gap=risk_gap,
         reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum, status=status,
         balances=balances, sustainable=balances & (gap_after[:, -1] <= 0),
-        capital_spend=inputs.capital.spend if inputs.capital else np.zeros((1, 0, 4, length)),
-        capital_mrp=capital.mrp, capital_interest=capital.interest, existing_debt_charges=capital.existing,
+        capital_spend=capital.spend, capital_mrp=capital.mrp, capital_interest=capital.interest, existing_debt_charges=capital.existing,
         capital_financing=capital.financing, revenue_contributions=capital.contributions,
     ))
 
