@@ -1,4 +1,5 @@
-"""Monte Carlo benchmark: 100,000 draws of the Durham-style plan with its savings streams.
+"""Monte Carlo benchmark: 100,000 draws of the Durham-style plan with its savings streams and
+capital programme (the borrowing rate drawn, so MRP and interest are worked out for every draw).
 
 Prints
   (a) the wall time of ``mtfp montecarlo``'s simulation (sampling, chunked engine calls, keeping
@@ -77,7 +78,35 @@ def prebuilt(inputs, n: int) -> dict:
         "from_reserves": sum((s.implementation_cost for s in streams if s.funded_by == "reserves"), np.zeros((1, 1))),
         "delivery": full(inputs.delivery), "unit": inputs.unit, "opening": full(inputs.reserves_opening),
         "minimum": full(inputs.reserves_minimum),
+        "capital": prebuilt_capital(inputs.capital, full),
     }
+
+
+def prebuilt_capital(capital, full) -> dict:
+    """The capital programme's inputs: each scheme's borrowing, the borrowing rate by year (drawn),
+    the existing debt charges and revenue contributions, all at full size."""
+    return {"schemes": [(full(capital.spend[:, c, 0]), life, method)
+                        for c, (life, method) in enumerate(zip(capital.life, capital.method))],
+            "rate": full(capital.rate), "existing": full(capital.existing),
+            "revenue": full(capital.spend[:, :, 3].sum(axis=1))}
+
+
+def capital_cost(c: dict) -> np.ndarray:
+    """Existing debt charges + revenue contributions + each year's borrowing repaid from the year
+    after at that year's rate: annuity P*r/(1-(1+r)**-n) (rates here are above 0) or straight line
+    P/n + r*P*(1-(k-1)/n), k = 1..n."""
+    total = c["existing"] + c["revenue"]
+    horizon = total.shape[1] - 1
+    for borrowing, life, method in c["schemes"]:
+        for s in range(1, horizon):
+            k = np.arange(1, min(life, horizon - s) + 1)
+            principal, r = borrowing[:, s:s + 1], c["rate"][:, s:s + 1]
+            if method == "straight_line":
+                payment = principal / life + r * principal * (1 - (k - 1) / life)
+            else:
+                payment = principal * r / (1 - (1 + r) ** -life)
+            total[:, s + 1:s + 1 + k.size] += payment
+    return total
 
 
 def given_with_base(values: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -88,7 +117,7 @@ def given_with_base(values: np.ndarray, base: np.ndarray) -> np.ndarray:
 def kernel(a: dict) -> tuple[np.ndarray, np.ndarray]:
     """The plan's arithmetic and nothing else: net gap and closing reserves per draw."""
     cost = a["base"][:, :, None] * np.cumprod((1 + a["rate"]) * (1 + a["demand"]), axis=-1)
-    spend = cost.sum(axis=1) + a["pressure"]
+    spend = cost.sum(axis=1) + a["pressure"] + capital_cost(a["capital"])
     tax = a["tax_base"][:, None] * np.cumprod(1 + a["tb_growth"], -1) * a["band_d"][:, None] \
         * np.cumprod(1 + a["increase"], -1) / a["unit"] + a["fund"]
     grown = a["src_base"][:, :, None] * np.cumprod(1 + a["src_growth"], -1)

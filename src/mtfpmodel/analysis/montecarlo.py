@@ -33,7 +33,8 @@ def bytes_per_draw(scenario: Scenario) -> tuple[int, int]:
     years = scenario.years + 1
     components = sum(len(line.cost_mix) for line in scenario.expenditure)
     items = (4 * components + 3 * len(scenario.expenditure) + 2 * len(scenario.pressures)
-             + 3 * (len(scenario.funding.grants) + 1) + 8 * len(scenario.savings) + 40)
+             + 3 * (len(scenario.funding.grants) + 1) + 8 * len(scenario.savings)
+             + 8 * len(scenario.capital_programme) + 40)
     return 8 * years * items, 8 * years * (len(KEPT) + 3)
 
 

@@ -16,8 +16,10 @@ Order (within a group, items in NEW's order; removed items after those):
   4. council tax: tax base (and its growth), base-year Band D, increase, collection fund;
   5. business rates; 6. each grant: changed, new, removed;
   7. each savings stream: changed, new, removed;
-  8. expenditure lines removed (after the savings that referred to them);
-  9. "Other changes": anything else, e.g. a removed assumption or a changed source text.
+  8. capital: the borrowing rate, the existing debt charges, then each capital scheme (changed,
+     new, removed);
+  9. expenditure lines removed (after the savings that referred to them);
+  10. "Other changes": anything else, e.g. a removed assumption or a changed source text.
 A switch that would leave an intermediate file invalid (a stream naming a line that is only
 renamed later) is merged with the next switch, and the cause is labelled with both.
 
@@ -45,7 +47,7 @@ from mtfpmodel.scenario.units import money
 from mtfpmodel.scenario.yamlfile import Where
 
 CATEGORIES = ("assumption", "budget", "demand", "pressure", "council_tax", "business_rates", "grant",
-              "savings", "other")
+              "savings", "capital", "other")
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,8 @@ def plan(old: Loaded, new: Loaded) -> list[Step]:
     return (_assumption_steps(old, new) + _line_steps(a, b) + _named_steps(a, b, ("pressures",), "pressure", "Pressure")
             + _council_tax_steps(a, b) + _business_rates_steps(a, b)
             + _named_steps(a, b, ("funding", "grants"), "grant", "Grant")
-            + _named_steps(a, b, ("savings",), "savings", "Saving") + _removed_line_steps(a, b))
+            + _named_steps(a, b, ("savings",), "savings", "Saving") + _capital_financing_steps(a, b)
+            + _named_steps(a, b, ("capital_programme",), "capital", "Capital scheme") + _removed_line_steps(a, b))
 
 
 def _assumption_steps(old: Loaded, new: Loaded) -> list[Step]:
@@ -281,6 +284,25 @@ def _business_rates_steps(a: dict, b: dict) -> list[Step]:
         return []
     value = copy.deepcopy(new) if new is not None else _MISSING
     return [Step("Business rates", "business_rates", lambda d: _set(d["funding"], "business_rates", value))]
+
+
+_FINANCING_PARTS = (("borrowing_rate", "Capital financing: borrowing rate"),
+                    ("existing_debt_charges", "Capital financing: existing debt charges"))
+
+
+def _capital_financing_steps(a: dict, b: dict) -> list[Step]:
+    """The borrowing rate, then the existing debt charges (a block only one plan has is created or dropped)."""
+    old, new = a.get("capital_financing") or {}, b.get("capital_financing") or {}
+    steps = []
+    for key, label in _FINANCING_PARTS:
+        if old.get(key, _MISSING) != new.get(key, _MISSING):
+            def switch(d: dict, key: str = key) -> None:
+                block = d.setdefault("capital_financing", {})
+                _set(block, key, new.get(key, _MISSING))
+                if not block:
+                    del d["capital_financing"]
+            steps.append(Step(label, "capital", switch))
+    return steps
 
 
 # --- editing the data -------------------------------------------------------------------------

@@ -15,13 +15,16 @@ from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.]+|funding\.council_tax\.tax_base_growth"
-                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.demand)$")
+                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.demand"
+                      r"|capital_financing\.borrowing_rate)$")
 
 
 def one_way_paths(params: Mapping[str, Parameter]) -> list[str]:
     """Rate assumptions, council tax increase parts, tax base growth, grant and business rates
-    growth, and line demand: the inputs of the one-way sensitivity table, in file order."""
-    return [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)]
+    growth, line demand and the borrowing rate (when given as a rate, not an assumption name):
+    the inputs of the one-way sensitivity table, in file order."""
+    return [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)
+            and not (path.startswith("capital_financing.") and param.ref)]   # its assumption has the row
 
 
 def label(path: str) -> str:
@@ -30,6 +33,8 @@ def label(path: str) -> str:
     'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'."""
     if path.startswith("assumptions."):
         return path[len("assumptions."):]
+    if path.startswith("capital_financing."):
+        return path.rsplit(".", 1)[1].replace("_", " ")
     if path.startswith("funding.council_tax.increase."):
         return "council tax " + path.rsplit(".", 1)[1].replace("_", " ")
     if path.startswith("funding.council_tax."):

@@ -67,7 +67,7 @@ def main(args: argparse.Namespace) -> int:
 HEADINGS = {
     "assumption": "Inflation and other assumptions", "budget": "Budget lines", "demand": "Demand",
     "pressure": "Pressures", "council_tax": "Council tax", "business_rates": "Business rates",
-    "grant": "Grants", "savings": "Savings", "other": "Other",
+    "grant": "Grants", "savings": "Savings", "capital": "Capital programme", "other": "Other",
 }
 
 

@@ -24,6 +24,9 @@ Name the figure the way the output CSVs do, with the year in brackets:
   funding[council_tax].tax_base[YEAR], funding[council_tax].band_d[YEAR]
   savings[STREAM].gross_saving[YEAR]  (also net_saving, financing_cost,
                                 implementation_cost)
+  lines[Capital financing (MRP and interest)].cost[YEAR]   the plan's capital lines
+  capital[SCHEME].debt_charges[YEAR]  (also mrp, interest, revenue; SCHEME may be
+                                'Existing debt' for debt_charges)
 
 Quote the path in the shell. An unknown path is an error naming the closest one.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.outputs.csvfiles import write_csvs
 from mtfpmodel.outputs.outdir import staged_output
-from mtfpmodel.outputs.terminal import gap_table_text, mtfp_table, verdict
+from mtfpmodel.outputs.terminal import capital_table_text, gap_table_text, mtfp_table, verdict
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
 
@@ -24,11 +24,21 @@ planned use of reserves, savings still to find); then, unless turned off,
                one self-contained file that prints to A4
 --no-charts skips the charts (the report is then written without them);
 --no-report skips both documents for people, report.html and mtfp.xlsx.
+A plan with a capital programme also writes capital.csv (each scheme's spend by
+financing source, MRP, interest and capital financing requirement by year) and
+prints the programme by year.
+
+--real INDEX shows every money figure on screen at base-year prices, deflated by
+the assumption INDEX (e.g. prices or CPI): figure[t] / prod over s <= t of
+(1 + INDEX[s]), labelled "£000, 2024/25 prices"; the CSV files gain real-terms
+variants (summary_real.csv, lines_real.csv, ...). Charts, workbook and report stay
+in cash terms.
 Files are written atomically: if anything fails, the previous outputs are left as
 they were. A progress line for each file goes to stderr.
 
   mtfp run scenarios/example.yaml
   mtfp run scenarios/durham.yaml --out outputs/durham-pay4 --set assumptions.pay=4%
+  mtfp run scenarios/durham.yaml --real prices
 """
 
 
@@ -38,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override one value, e.g. assumptions.pay=3.5%% or "
                              "'expenditure[Children's social care].demand=6%%'; repeatable")
+    parser.add_argument("--real", metavar="INDEX",
+                        help="show figures at base-year prices, deflated by the assumption INDEX (e.g. prices), "
+                             "and write *_real.csv variants of the CSV files")
     parser.add_argument("--no-charts", action="store_true", help="do not draw the charts (faster)")
     parser.add_argument("--no-report", action="store_true",
                         help="do not write report.html or the workbook mtfp.xlsx (CSV files only, plus charts)")
@@ -46,21 +59,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     loaded = load(args.scenario, args.overrides)
     result = run(loaded)
+    shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(result.scenario.scenario)
     title = result.scenario.council or result.scenario.scenario
     print(f"{title}: {result.scenario.scenario} — MTFP {result.labels[1]} to {result.labels[-1]}")
     for override in args.overrides:
         print(f"  with --set {override}")
+    if shown.real:
+        print(f"  in real terms: {shown.unit_label}, deflated by {shown.real.index}")
     print()
-    print(mtfp_table(result))
+    print(mtfp_table(shown))
     print()
     print("Budget gap and how it is met (cumulative)")
-    print(gap_table_text(result))
+    print(gap_table_text(shown))
+    if shown.has_capital:
+        print()
+        print("Capital programme and its financing")
+        print(capital_table_text(shown))
     print()
-    print(verdict(result))
+    print(verdict(shown))
     with staged_output(out) as staging:
         written = write_csvs(result, staging)
+        if shown.real:
+            written += write_csvs(shown, staging, suffix="_real")
         progress(f"wrote {', '.join(written)}")
         write_documents(result, staging, charts=not args.no_charts, report=not args.no_report)
     print(f"\nOutputs written to {out}/")

@@ -1,38 +1,76 @@
-"""Financing invest-to-save capital: each year's spend is a tranche repaid over ``life`` years.
+"""Financing borrowing: each year's spend is a tranche repaid over ``life`` years after that year.
 
-For principal P, rate r, life n and year k = 1..n after the year of spend:
-annuity ``P*r/(1-(1+r)**-n)`` (P/n when r = 0); straight_line ``P/n + r*P*(1-(k-1)/n)``.
+One rule for every borrowing in the plan, savings-stream capital (invest to save) and the
+capital programme alike. For principal P, rate r, life n and year k = 1..n after the year of
+spend, the payment is MRP (the principal repaid) plus interest on the balance still owed at the
+start of year k (after the MRP of the years before):
+
+    annuity:       payment = P*r/(1-(1+r)**-n)                  (P/n when r = 0)
+                   mrp[k] = P*r*(1+r)**(k-1)/((1+r)**n - 1)     (P/n when r = 0)
+    straight_line: mrp[k] = P/n
+    interest[k] = r * (P - sum of mrp[j] for j < k)             (straight line: r*P*(1-(k-1)/n))
+
+so the annuity's level payment is exactly its MRP plus its built-in interest, and the MRP of a
+tranche over its life sums to P.
 """
 from __future__ import annotations
 
 import numpy as np
 
 
-def payment_factors(rate: np.ndarray, life: int, method: str) -> np.ndarray:
-    """Payment per unit of principal in years k = 1..life after spend, shape (D, life)."""
+def schedule_factors(rate: np.ndarray, life: int, method: str, years: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(MRP, interest) per unit of principal in years k = 1..years after spend, each (D, years).
+
+    ``years`` (default ``life``) may stop the schedule early, e.g. at the end of the plan.
+    """
+    years = life if years is None else min(years, life)
     rate = np.asarray(rate, dtype=float).reshape(-1, 1)
-    k = np.arange(1, life + 1, dtype=float)[None, :]
+    k = np.arange(1, years + 1, dtype=float)[None, :]
+    mrp, interest = _factors(rate, life, method, k)
+    return np.broadcast_to(mrp, interest.shape), interest
+
+
+def _factors(rate: np.ndarray, life: int, method: str, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MRP and interest per unit of principal in year k after spend (rate and k broadcast together)."""
     if method == "straight_line":
-        return 1.0 / life + rate * (1.0 - (k - 1.0) / life)
-    safe = np.where(rate > 0, rate, 1.0)
-    # 1 - (1+r)**-n written with expm1/log1p, so a tiny rate does not round it to zero
-    annuity = np.where(rate > 0, safe / -np.expm1(-life * np.log1p(safe)), 1.0 / life)
-    return np.broadcast_to(annuity, (rate.shape[0], life))
+        return np.full(np.broadcast_shapes(rate.shape, k.shape), 1.0 / life), rate * (1.0 - (k - 1.0) / life)
+    safe = np.where(rate != 0, rate, 1.0)
+    growth = np.log1p(safe)
+    # (1+r)**n - 1 written with expm1/log1p, so a tiny rate does not round it to zero
+    whole = np.expm1(life * growth)
+    mrp = np.where(rate != 0, safe * np.exp((k - 1.0) * growth) / whole, 1.0 / life)
+    interest = np.where(rate != 0, safe * (whole - np.expm1((k - 1.0) * growth)) / whole, 0.0)
+    return mrp, interest
+
+
+def payment_factors(rate: np.ndarray, life: int, method: str) -> np.ndarray:
+    """Payment (MRP plus interest) per unit of principal in years k = 1..life after spend, (D, life)."""
+    mrp, interest = schedule_factors(rate, life, method)
+    return mrp + interest
+
+
+def tranche_costs(amount: np.ndarray, rate: np.ndarray, life: int, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """(MRP, interest) [scenario unit] in each year of ``amount``'s axis, each (D, H+1).
+
+    ``amount`` (D, H+1) is the borrowing in each year (index 0 = base year); repayments start
+    the year after spend and stop after ``life`` years or at the end of the axis. ``rate`` is
+    (D,), one rate for every tranche, or (D, H+1), the rate each year's tranche is borrowed at
+    (fixed for its life). Every tranche and draw at once: the factor of tranche s in year t
+    (k = t - s) is laid out as a (D, s, t) array and weighted by the amounts.
+    """
+    amount = np.asarray(amount, dtype=float)
+    rate = np.asarray(rate, dtype=float)
+    years = np.arange(amount.shape[-1], dtype=float)
+    k = years[None, :] - years[:, None]                     # (s, t): years after spend
+    r = rate[:, :, None] if rate.ndim == 2 else rate[:, None, None]
+    mrp, interest = _factors(r, life, method, k)
+    charged = (k >= 1) & (k <= life)
+    weights = np.where(charged, 1.0, 0.0) * amount[:, :, None]
+    return (weights * mrp).sum(axis=1), (weights * interest).sum(axis=1)
 
 
 def financing_cost(amount: np.ndarray, rate: np.ndarray, life: int, method: str) -> np.ndarray:
-    """Financing cost [scenario unit] in each year of ``amount``'s axis, shape (D, H+1).
-
-    ``amount`` (D, H+1) is capital spent in each year (index 0 = base year); repayments start
-    the year after spend and stop after ``life`` years or at the end of the axis.
-    """
-    amount = np.asarray(amount, dtype=float)
-    factors = payment_factors(rate, life, method)
-    horizon = amount.shape[-1] - 1
-    draws = max(amount.shape[0], factors.shape[0])
-    cost = np.zeros((draws, horizon + 1))
-    for spend_year in range(1, horizon + 1):
-        first, last = spend_year + 1, min(spend_year + life, horizon)
-        if first <= last:
-            cost[:, first:last + 1] += amount[:, spend_year, None] * factors[:, : last - first + 1]
-    return cost
+    """Financing cost (MRP plus interest) [scenario unit] in each year, shape (D, H+1); see ``tranche_costs``."""
+    mrp, interest = tranche_costs(amount, rate, life, method)
+    return mrp + interest

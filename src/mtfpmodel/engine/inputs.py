@@ -12,6 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
+from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import parameters as P
 from mtfpmodel.engine.streams import KINDS
 from mtfpmodel.engine.streams.base import Layout
@@ -61,6 +62,7 @@ class Inputs:
     minimum_is_share: bool
     use_to_balance: bool
     delivery: np.ndarray | None = None   # (D, N, T+1) share of each stream's gross delivered
+    capital: capital_programme.CapitalInputs | None = None   # the capital programme and its financing
 
     @property
     def component_rate(self) -> np.ndarray:
@@ -121,6 +123,7 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
         reserves_minimum=values["reserves.minimum"],
         minimum_is_share=scenario.reserves.minimum_share is not None,
         use_to_balance=scenario.reserves.use_to_balance,
+        capital=capital_programme.compile(scenario, series, values),
     )
 
 

@@ -1,7 +1,8 @@
 """Every number in a scenario that an analysis may vary, addressed by its spec path.
 
 ``collect(scenario)`` lists them (``assumptions.pay``,
-``expenditure[Children's social care].demand``, ``savings[LED street lighting].reduction``...)
+``expenditure[Children's social care].demand``, ``savings[LED street lighting].reduction``,
+``capital_programme[LED street lighting].borrowing``, ``capital_financing.borrowing_rate``...)
 with their base values. ``resolve(params, overrides)`` gives each one an array with a leading
 draws axis, so sensitivity and Monte Carlo vary inputs in one batched engine call. A field that
 names an assumption follows that assumption unless it is overridden itself.
@@ -81,6 +82,12 @@ def collect(scenario: Scenario) -> dict[str, Parameter]:
         add(f"savings[{stream.name}].confidence", "scalar", scenario.confidence(stream))
         for field, (kind, value) in stream.parameters().items():
             add(f"savings[{stream.name}].{field}", kind, value)
+    if scenario.capital_financing is not None:
+        for field, (kind, value) in scenario.capital_financing.parameters().items():
+            add(f"capital_financing.{field}", kind, value)
+    for scheme in scenario.capital_programme:
+        for field, (kind, value) in scheme.parameters().items():
+            add(f"capital_programme[{scheme.name}].{field}", kind, value)
     return params
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine.financing import financing_cost
 from mtfpmodel.engine.inputs import Inputs, StreamInputs
 from mtfpmodel.engine.streams.base import Projection
@@ -48,6 +49,12 @@ class Results:
     status: np.ndarray              # (D, T+1) int index into STATUSES; base year marked balanced
     balances: np.ndarray            # (D,) bool
     sustainable: np.ndarray         # (D,) bool
+    capital_spend: np.ndarray       # (D, C, F, T+1) each scheme's spend by financing source (engine.capital)
+    capital_mrp: np.ndarray         # (D, C, T+1) MRP on each scheme's borrowing
+    capital_interest: np.ndarray    # (D, C, T+1) interest on each scheme's borrowing
+    existing_debt_charges: np.ndarray  # (D, T+1)
+    capital_financing: np.ndarray   # (D, T+1) the plan line: existing debt charges + MRP + interest
+    revenue_contributions: np.ndarray  # (D, T+1) the plan line: revenue contributions to capital
 
     @property
     def draws(self) -> int:
@@ -59,7 +66,8 @@ def project(inputs: Inputs) -> Results:
     components = component_cost(inputs)
     lines = line_cost(components, inputs)
     pressures = pressure_level(inputs)
-    expenditure = net_expenditure(lines, pressures)
+    capital = capital_programme.costs(inputs.capital, lines.shape[-1])
+    expenditure = net_expenditure(lines, pressures, capital.financing + capital.contributions)
     tax_base, band_d, council_tax = council_tax_income(inputs)
     sources = source_amounts(inputs)
     total_funding = council_tax + sources.sum(axis=1)
@@ -96,6 +104,8 @@ def project(inputs: Inputs) -> Results:
         net_gap=gap_after, incremental_gap=incremental_gap(gap_after), risk_adjusted_net_gap=risk_gap,
         reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum, status=status,
         balances=balances, sustainable=balances & (gap_after[:, -1] <= 0),
+        capital_spend=capital.spend, capital_mrp=capital.mrp, capital_interest=capital.interest, existing_debt_charges=capital.existing,
+        capital_financing=capital.financing, revenue_contributions=capital.contributions,
     ))
 
 
@@ -140,9 +150,10 @@ def pressure_level(inputs: Inputs) -> np.ndarray:
     return np.where(recurring, np.cumsum(amounts, axis=-1), amounts)
 
 
-def net_expenditure(lines: np.ndarray, pressures: np.ndarray) -> np.ndarray:
-    """net_expenditure[t] = sum of line_cost[L,t] + sum of pressure levels in t."""
-    return lines.sum(axis=1) + pressures.sum(axis=1)
+def net_expenditure(lines: np.ndarray, pressures: np.ndarray, capital: np.ndarray | float = 0.0) -> np.ndarray:
+    """net_expenditure[t] = sum of line_cost[L,t] + sum of pressure levels in t
+    + capital_financing[t] + revenue_contributions[t] (``capital``, from engine.capital)."""
+    return lines.sum(axis=1) + pressures.sum(axis=1) + capital
 
 
 def council_tax_income(inputs: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

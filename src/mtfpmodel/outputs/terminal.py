@@ -27,7 +27,8 @@ def mtfp_table(result: Result) -> str:
     decimals = 1 if unit == "£m" else 0
     label_width = max(len(label) for label, _ in ROWS) + 2
     widths = [max(15, len(y) + 2) for y in summary["year"]]
-    header = f"{'(' + unit + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths))
+    header = (f"{'(' + result.unit_label + ')':<{label_width}}"
+              + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths)))
     lines = [header, "-" * len(header)]
     for label, column in ROWS:
         cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))
@@ -67,7 +68,27 @@ def verdict(result: Result) -> str:
     below = [y for y, s in zip(summary["year"], summary["status"]) if s == "below minimum reserves"]
     if below:
         text += f" Reserves fall below the minimum in {', '.join(below)}."
+    if result.real:
+        text += f" (Figures at {result.real.label}, deflated by {result.real.index}.)"
     return text
+
+
+
+def capital_table_text(result: Result) -> str:
+    """The capital programme by year (results.capital.capital_summary) as fixed-width text."""
+    table = result.capital_summary
+    decimals = 1 if result.units == "£m" else 0
+    years = [c for c in table.columns if c not in ("item", "key")]
+    label_width = max(len(item) for item in table["item"]) + 2
+    widths = [max(12, len(y) + 2) for y in years]
+    header = f"{'(' + result.unit_label + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(years, widths))
+    lines = [header, "-" * len(header)]
+    for _, row in table.iterrows():
+        if row["key"] == "capital_financing":
+            lines.append(" " * label_width + "".join(f"{'-' * (w - 2):>{w}}" for w in widths))
+        cells = "".join(f"{figure(row[y], decimals):>{w}}" for y, w in zip(years, widths))
+        lines.append(f"{row['item']:<{label_width}}{cells}")
+    return "\n".join(lines)
 
 
 def gap_table_text(result: Result) -> str:
@@ -78,7 +99,7 @@ def gap_table_text(result: Result) -> str:
     years = [c for c in table.columns if c not in ("item", "key")]
     label_width = max(len(item) for item in table["item"]) + 2
     widths = [max(12, len(y) + 2) for y in years]
-    header = f"{'(' + unit + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(years, widths))
+    header = f"{'(' + result.unit_label + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(years, widths))
     lines = [header, "-" * len(header)]
     for _, row in table.iterrows():
         if row["key"] in SUBTOTALS:

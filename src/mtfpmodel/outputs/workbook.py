@@ -36,6 +36,7 @@ from mtfpmodel.outputs.workbookstyle import (
     title,
     write_block_heading,
 )
+from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.results.result import Result
 from mtfpmodel.results.tables import grant_name
 
@@ -101,6 +102,7 @@ def lines_sheet(ws: Worksheet, result: Result) -> int:
     r = result.results
     rows = [(line.name, ", ".join(f"{k} {v:.0%}" for k, v in line.cost_mix.items()), r.line_cost[0, i])
             for i, line in enumerate(result.scenario.expenditure)]
+    rows += [(name, "capital programme", values[0]) for name, values in plan_lines(r, result.scenario)]
     *_, total = _items(ws, result, "Net expenditure by budget line", "Budget line", rows, "cost mix")
     finish(ws, "C3", widths={"A": 42, "B": 34})
     return total

@@ -5,6 +5,7 @@ Every step is in the scenario unit and the steps add up exactly to the final net
     net_gap[T] = gross_gap[0]                                  (the base-year budget)
                + sum over assumptions a of inflation_a          (pay, prices, care_fees, ...)
                + demand + pressures
+               + capital financing + capital from revenue   (changes since the base year)
                - (council_tax[T] - council_tax[0]) - (business_rates...) - (grants...)
                - savings[T] + one_off_costs[T]
 
@@ -14,6 +15,11 @@ with every line's demand set to 0%; the final-year cost of that run, less the ba
 inflation of component c, credited to its assumption. What is left of the real change in cost
 is demand — measured at inflated prices, so demand also carries the small compound term
 ``inflation x demand``. Pressures are not inflated, so their step is the change in their level.
+
+In real terms (``result.real``) every final-year figure is at base-year prices, so each step is
+a real change: an assumption's step is its inflation above the deflating index (negative when it
+is below), and cost-mix parts with no inflation (``none``) show the real-terms fall of a budget
+held flat in cash. The steps still add up exactly.
 """
 from __future__ import annotations
 
@@ -48,6 +54,7 @@ def bridge(result: Result, year: int | None = None) -> list[Step]:
     steps = [Step(f"{labels[0]} gap", float(r.gross_gap[0, 0]), total=True)]
     steps += inflation_and_demand_steps(result, t)
     steps.append(Step("pressures", float(r.pressure_level[0, :, t].sum() - r.pressure_level[0, :, 0].sum())))
+    steps += capital_steps(result, t)
     steps += funding_steps(result, t)
     steps.append(Step("savings", -float(r.savings[0, t])))
     steps.append(Step("one-off costs", float(r.one_off_costs[0, t])))
@@ -61,13 +68,14 @@ def inflation_and_demand_steps(result: Result, t: int) -> list[Step]:
     actual = result.results.component_cost[0]
     no_demand = {f"expenditure[{line.name}].demand": 0.0 for line in scenario.expenditure}
     inputs = build_inputs(scenario, no_demand)
-    inflated = project(inputs).component_cost[0]
+    inflated = result.deflate(project(inputs).component_cost)[0]
     parts = [part for _, part in inputs.layout.components]
     steps = []
-    for name in scenario.assumptions:
+    for name in [*scenario.assumptions, "none"]:     # 'none' parts move only in real terms
         mask = np.array([p == name for p in parts], dtype=bool)
         if mask.any():
-            steps.append(Step(f"{name} inflation", float((inflated[mask, t] - inflated[mask, 0]).sum())))
+            label = f"{name} inflation" if name != "none" else "cash-flat parts of lines (real terms)"
+            steps.append(Step(label, float((inflated[mask, t] - inflated[mask, 0]).sum())))
     demand = float((actual[:, t] - inflated[:, t]).sum())
     steps.append(Step("demand", demand))
     return steps
@@ -85,3 +93,11 @@ def funding_steps(result: Result, t: int) -> list[Step]:
             change = r.source_amount[0, index, t].sum() - r.source_amount[0, index, 0].sum()
             steps.append(Step(label, -float(change)))
     return steps
+
+
+def capital_steps(result: Result, t: int) -> list[Step]:
+    """The change in the capital financing line (MRP and interest, with existing debt charges) and
+    in revenue contributions to capital ("capital from revenue"), from the base year to year t."""
+    r = result.results
+    return [Step(label, float(array[0, t] - array[0, 0])) for label, array in
+            (("capital financing", r.capital_financing), ("capital from revenue", r.revenue_contributions))]

@@ -38,15 +38,18 @@ def category(stream) -> str:
 
 
 def reserves_used(result: Result, draw: int = 0) -> np.ndarray:
-    """Reserves that can meet the net gap in each year t = 0..T, limited to what is left [unit]."""
-    r = result.results
+    """Reserves that can meet the net gap in each year t = 0..T, limited to what is left [unit].
+
+    It compares one year's closing balance with the next year's draw, so in real terms it is
+    worked out at cash prices and then deflated (results.real)."""
+    r = result.real.nominal if result.real else result.results
     drawn = r.reserves_drawn[draw]
     closing = r.closing_reserves[draw]
     reserve_funded = np.broadcast_to(r.reserve_funded_costs, r.net_gap.shape)[draw]
     available = np.maximum(np.concatenate([[0.0], closing[:-1]]) - reserve_funded, 0.0)
     used = np.minimum(drawn, available)
     used[0] = 0.0
-    return used
+    return result.deflate(used[None])[0] if result.real else used
 
 
 def gap_table(result: Result, draw: int = 0) -> pd.DataFrame:

@@ -6,17 +6,20 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
 from mtfpmodel.results import appraisal, tables
+from mtfpmodel.results import capital as capital_tables
+from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.loader import Loaded, load
@@ -26,17 +29,40 @@ from mtfpmodel.scenario.series import year_labels
 
 @dataclass
 class Result:
-    """A projected plan: the engine's arrays plus tables for draw 0 and the warnings."""
+    """A projected plan: the engine's arrays plus tables for draw 0 and the warnings.
+
+    ``real`` is set on a Result from :meth:`in_real_terms`: its arrays, and so every table built
+    from them, are at base-year prices; ``unit_label`` says so ("£000, 2024/25 prices").
+    """
 
     scenario: Scenario
     results: Results
     labels: tuple[str, ...]            # base year first, then the projection years
     warnings: list[Problem] = field(default_factory=list)
     loaded: Loaded | None = None
+    real: real_terms.RealTerms | None = None
 
     @property
     def units(self) -> str:
         return self.scenario.units
+
+    @property
+    def unit_label(self) -> str:
+        """The money unit as every output should print it: '£000', or '£000, 2024/25 prices' in real terms."""
+        return f"{self.units}, {self.real.label}" if self.real else self.units
+
+    def in_real_terms(self, index: str) -> "Result":
+        """This plan at base-year prices, deflated by the assumption ``index`` (results.real)."""
+        if self.real is not None:
+            raise ValueError("this result is already in real terms")
+        real_terms.check_index(self.scenario, index)
+        by = real_terms.deflator(collect(self.scenario), index)
+        terms = real_terms.RealTerms(index, self.labels[0], by, self.results)
+        return replace(self, results=real_terms.deflate(self.results, by), real=terms)
+
+    def deflate(self, array: np.ndarray) -> np.ndarray:
+        """A nominal array (D, ..., T+1) at this Result's prices: unchanged unless in real terms."""
+        return real_terms.deflate_array(array, self.real.deflator) if self.real else np.asarray(array)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -53,6 +79,20 @@ class Result:
     @cached_property
     def savings(self) -> pd.DataFrame:
         return tables.savings(self.results, self.scenario, self.labels)
+
+    @cached_property
+    def capital(self) -> pd.DataFrame:
+        """capital.csv: each scheme's spend by financing source, MRP, interest and CFR by year."""
+        return capital_tables.capital_table(self.results, self.scenario, self.labels, real=self.real)
+
+    @cached_property
+    def capital_summary(self) -> pd.DataFrame:
+        """The capital programme by year (item, key, one column per projection year)."""
+        return capital_tables.capital_summary(self.capital, self.results, self.labels)
+
+    @property
+    def has_capital(self) -> bool:
+        return capital_tables.has_capital(self.scenario)
 
     @cached_property
     def streams(self) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from mtfpmodel.engine.parameters import funding_sources
 from mtfpmodel.engine.projection import STATUSES, Results
+from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.scenario.schema import Scenario
 
 SUMMARY_COLUMNS = ("net_expenditure", "funding", "gross_gap", "savings", "one_off_costs", "net_gap",
@@ -23,9 +24,12 @@ def summary(results: Results, labels: tuple[str, ...], draw: int = 0) -> pd.Data
 
 
 def lines(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
-    """year, line, cost — base year included."""
+    """year, line, cost — base year included; the capital financing lines after the budget lines."""
     names = [line.name for line in scenario.expenditure]
-    return _long(results.line_cost, names, labels, draw, "line", "cost")
+    extra = plan_lines(results, scenario)
+    costs = np.vstack([_row(results.line_cost, draw)] + [_row(a, draw) for _, a in extra])
+    names += [name for name, _ in extra]
+    return _long(costs[None], names, labels, 0, "line", "cost")
 
 
 def funding(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:

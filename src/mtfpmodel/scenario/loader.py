@@ -99,7 +99,8 @@ def validation_context(data: dict) -> dict:
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             mix = item.get("cost_mix")
             lines[item["name"]] = set(mix) if isinstance(mix, dict) else {"none"}
-    return {"series": SeriesContext(labels, names), "assumptions": names, "lines": lines}
+    return {"series": SeriesContext(labels, names), "assumptions": names, "lines": lines,
+            "borrowing_rate": isinstance(data.get("capital_financing"), dict)}
 
 
 # --- translating pydantic errors ------------------------------------------------------------

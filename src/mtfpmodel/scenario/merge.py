@@ -13,7 +13,7 @@ from typing import Any
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.yamlfile import Where
 
-NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",)}
+NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("capital_programme",)}
 _YEAR_KEY = re.compile(r"^\d{4}/\d{2}$")
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from mtfpmodel.scenario.capital import CapitalFinancing, Scheme
 from mtfpmodel.scenario.fields import Amount, Fraction, Model, Number, Rate, Share
 from mtfpmodel.scenario.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.scenario.series import Series, check_year_label, parse_number, parse_rate
@@ -73,6 +74,7 @@ class Pressure(Model):
         level[P,t] = sum of amount[P,s] for s <= t      (recurring: true)
         level[P,t] = amount[P,t]                        (recurring: false)
         net_expenditure[t] = sum of line_cost[L,t] + sum of level[P,t]
+                             + capital_financing[t] + revenue_contributions[t]
     """
 
     name: str = Field(min_length=1, description="Pressure name, unique in the plan.")
@@ -221,6 +223,11 @@ class Scenario(Model):
     reserves: Reserves = Field(default_factory=Reserves, description="Usable reserves: opening balance, minimum, "
                                "and whether they meet any net gap.")
     savings: list[Stream] = Field(default_factory=list, description="Savings and transformation streams.")
+    capital_financing: CapitalFinancing | None = Field(
+        None, description="The borrowing rate and the debt charges on borrowing taken before the plan.")
+    capital_programme: list[Scheme] = Field(
+        default_factory=list, description="Capital schemes: spend by year and how it is financed (borrowing, "
+                                          "grants, capital receipts, revenue).")
     rag_confidence: dict[Literal["green", "amber", "red"], Share] = Field(
         default_factory=dict, description="Confidence for each RAG word (defaults green 95%, amber 70%, red 30%).")
     discount_rate: Fraction = Field(0.035, description="Discount rate for stream NPVs [% a year] (Green Book 3.5%).")
@@ -259,7 +266,7 @@ class Scenario(Model):
                 ref = value[ref].value.ref
         return value
 
-    @field_validator("expenditure", "pressures", "savings")
+    @field_validator("expenditure", "pressures", "savings", "capital_programme")
     @classmethod
     def _unique(cls, items: list, info: ValidationInfo) -> list:
         return unique_names(items, info.field_name)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from mtfpmodel.engine.inputs import Inputs
 from mtfpmodel.engine.parameters import funding_sources
+from mtfpmodel.results.capital import EXISTING, plan_lines
 from mtfpmodel.results.result import Result
 from mtfpmodel.results.tables import grant_name
 from mtfpmodel.scenario.units import figure
@@ -55,7 +56,9 @@ def item_names(result: Result, key: tuple[str, str]) -> list[str | None]:
     if table == "summary":
         return [None]
     if table == "lines":
-        return [line.name for line in scenario.expenditure]
+        return [line.name for line in scenario.expenditure] + [n for n, _ in plan_lines(result.results, scenario)]
+    if table == "capital":
+        return capital_item_names(scenario, name)
     if table == "pressures":
         return [p.name for p in scenario.pressures]
     if table == "savings":
@@ -63,6 +66,15 @@ def item_names(result: Result, key: tuple[str, str]) -> list[str | None]:
     if name in ("tax_base", "band_d"):
         return ["council_tax"]
     return ["council_tax"] + [source_name(prefix) for prefix, _ in funding_sources(scenario)]
+
+
+def capital_item_names(scenario, field: str) -> list[str]:
+    """Schemes that have figure ``field`` in capital.csv (and Existing debt for its debt charges)."""
+    names = [s.name for s in scenario.capital_programme]
+    financing = scenario.capital_financing
+    if field == "debt_charges" and financing is not None and financing.existing_debt_charges is not None:
+        names.append(EXISTING)
+    return names
 
 
 def source_name(prefix: str) -> str:

@@ -11,6 +11,7 @@ from mtfpmodel.analysis.explain.context import (
     item_names,
     sum_lines,
 )
+from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.scenario.units import percent
 
 # --- the summary ----------------------------------------------------------------------------
@@ -49,8 +50,12 @@ def _net_expenditure(ctx, t, path):
     parts += [(f"pressure: {p.name}", float(r.pressure_level[0, i, t])) for i, p in enumerate(scenario.pressures)]
     terms = [f"lines[{line.name}].cost[{ctx.year(t)}]" for line in scenario.expenditure]
     terms += [f"pressures[{p.name}].level[{ctx.year(t)}]" for p in scenario.pressures]
+    capital = plan_lines(r, scenario)
+    parts += [(name, float(values[0, t])) for name, values in capital]
+    terms += [f"lines[{name}].cost[{ctx.year(t)}]" for name, _ in capital]
     return Explanation(path, _s(ctx, "net_expenditure", t), ctx.result.units,
-                       "net_expenditure = sum of line costs + sum of pressure levels",
+                       "net_expenditure = sum of line costs + sum of pressure levels"
+                       + (" + capital financing" if capital else ""),
                        sum_lines(ctx, parts, _s(ctx, "net_expenditure", t)), tuple(terms))
 
 
