@@ -17,7 +17,7 @@ from scipy.optimize import brentq
 
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
@@ -128,3 +128,59 @@ def savings_needed(net_gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     level = np.maximum.accumulate(np.maximum(np.asarray(net_gap, dtype=float)[1:], 0.0))
     return np.diff(level, prepend=0.0), level
+
+
+ZIGZAG_RATE = 0.0025      # a move of more than 0.25 percentage points counts as a rise or a fall
+ZIGZAG_SHARE = 0.01       # ... or, for an amount, more than 1% of the largest value
+
+
+def zigzags(values: np.ndarray, kind: str) -> bool:
+    """True when year-by-year answers rise then fall (or fall then rise), each move a real one.
+
+    Solving year by year makes each year's value close that year given the years before, so a
+    value that overshoots one year is pulled back the next: 4.3%, 3.5%, 3.5%, 4.6% is a zigzag
+    (down 0.8pt, then up 1.1pt); 3%, 3.5%, 4% is not. Moves of ``ZIGZAG_RATE`` or less (rates) or
+    ``ZIGZAG_SHARE`` of the largest value or less (other inputs) are ignored.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size < 3:
+        return False
+    tolerance = ZIGZAG_RATE if kind == "rate" else ZIGZAG_SHARE * float(np.abs(values).max())
+    moves = np.diff(values)
+    signs = np.sign(moves[np.abs(moves) > tolerance])
+    return bool(np.any(signs[1:] != signs[:-1]))
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Years in which a council tax increase takes the total Band D rise above the referendum limit."""
+
+    years: tuple[str, ...]
+    own: float          # the solved part's increase
+    total: float        # every part together
+    limit: float
+
+    def sentence(self, part: str) -> str:
+        return (f"a {part} increase of {self.own:.2%} would be needed in {', '.join(self.years)} — a total Band D "
+                f"rise of {self.total:.2%}, above the {self.limit:.2%} referendum limit (it would need a local "
+                f"referendum)")
+
+
+def referendum_breaches(scenario: Scenario, params: Mapping[str, Parameter], path: str, series: np.ndarray,
+                        labels) -> list[Breach]:
+    """Where ``series`` for the council tax part ``path`` (with the other parts as planned) goes above
+    the scenario's ``referendum_limit``; empty for other paths or without a limit."""
+    tax = scenario.funding.council_tax
+    if not path.startswith("funding.council_tax.increase.") or tax.referendum_limit is None:
+        return []
+    T = scenario.years
+    others = sum((params[f"funding.council_tax.increase.{p}"].value for p in tax.increase
+                  if f"funding.council_tax.increase.{p}" != path), np.zeros(T))
+    limit = series_values(tax.referendum_limit, params, T)
+    total = np.broadcast_to(series, (T,)) + others
+    above: dict[tuple[float, float, float], list[str]] = {}
+    for t in range(T):
+        if total[t] > limit[t] + 1e-12:
+            key = (round(total[t] - others[t], 6), round(total[t], 6), round(limit[t], 6))
+            above.setdefault(key, []).append(labels[t + 1])
+    return [Breach(tuple(years), own, whole, cap) for (own, whole, cap), years in above.items()]

@@ -8,7 +8,10 @@ from mtfpmodel.analysis import montecarlo, sobol
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
+from mtfpmodel.outputs.chartstyle import scale_of
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError, UsageError
 from mtfpmodel.scenario.units import figure, rounded_money
 
@@ -94,12 +97,13 @@ def main(args: argparse.Namespace) -> int:
         indices = _sobol(prep, config, args.sobol_samples, sim.seed)
 
     with staged_output(prep.out) as staging:
-        table.to_csv(staging.path("montecarlo.csv"), index=False, float_format="%.17g")
-        _headline_frame(head, sim).to_csv(staging.path("montecarlo_headline.csv"), index=False, float_format="%.17g")
-        riskcharts.fan_chart(sim, labels, unit, staging.path("fan_chart"), f"{title}: range of outcomes")
+        write_csv(table, staging.path("montecarlo.csv"))
+        write_csv(_headline_frame(head, sim), staging.path("montecarlo_headline.csv"))
+        riskcharts.fan_chart(sim, labels, scale_of(run(prep.loaded)), staging.path("fan_chart"),
+                             f"{title}: range of outcomes")
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
         if indices is not None:
-            indices.table().to_csv(staging.path("sobol.csv"), index=False, float_format="%.17g")
+            write_csv(indices.table(), staging.path("sobol.csv"))
             riskcharts.sobol_chart(indices, staging.path("sobol"), f"{title}: what drives the {labels[-1]} net gap")
             written += ["sobol.csv", "sobol.png/.svg"]
         progress(f"wrote {', '.join(written)}")

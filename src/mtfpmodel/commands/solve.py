@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from mtfpmodel.commands._analysis import (
     show_value,
     value_arg,
 )
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
@@ -81,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
         tables["savings_needed.csv"] = _savings_needed(prep)
     with staged_output(prep.out) as staging:
         for name, frame in tables.items():
-            frame.to_csv(staging.path(name), index=False, float_format="%.17g")
+            write_csv(frame, staging.path(name))
         progress(f"wrote {', '.join(tables)}")
     print(f"\nOutputs written to {prep.out}/")
     return 0
@@ -114,6 +116,9 @@ def _solve(prep, args) -> pd.DataFrame:
         print(f"  (one value used in every year, so that the target is met in {labels[year]})")
     for message in _referendum(prep, path, solution):
         print(f"  {message}")
+    zigzag = _zigzag_warning(path, param, solution, labels)
+    if zigzag:
+        print(f"warning: {zigzag}", file=sys.stderr)
     return pd.DataFrame({"year": [labels[t] for t in solution.years], "path": path, "value": solution.values,
                          "metric": metric, "target": target, "achieved": [achieved[t] for t in solution.years]})
 
@@ -138,25 +143,19 @@ def _bracket(text: str) -> tuple[float, float]:
 
 def _referendum(prep, path: str, solution) -> list[str]:
     """Messages for years where the solved council tax increase takes the total above the limit."""
-    tax = prep.scenario.funding.council_tax
-    if not path.startswith("funding.council_tax.increase.") or tax.referendum_limit is None:
-        return []
-    params = prep.params
-    parts = [p for p in tax.increase if f"funding.council_tax.increase.{p}" != path]
-    others = sum((params[f"funding.council_tax.increase.{p}"].value for p in parts), np.zeros(prep.scenario.years))
-    limit_series = tax.referendum_limit
-    limit = (params[f"assumptions.{limit_series.ref}"].value if limit_series.ref and limit_series.ref != "none"
-             else np.resize(np.asarray(limit_series.values or (0.0,), dtype=float), prep.scenario.years))
-    total = np.broadcast_to(solution.series, (prep.scenario.years,)) + others
+    breaches = goalseek.referendum_breaches(prep.scenario, prep.params, path, solution.series, prep.labels)
     name = label(path).removeprefix("council tax ")
-    above: dict[tuple[float, float, float], list[str]] = {}
-    for t in range(prep.scenario.years):
-        if total[t] > limit[t] + 1e-12:
-            key = (round(total[t] - others[t], 6), round(total[t], 6), round(limit[t], 6))
-            above.setdefault(key, []).append(prep.labels[t + 1])
-    return [f"a {name} increase of {own:.2%} would be needed in {', '.join(years)} — a total Band D rise of "
-            f"{whole:.2%}, above the {cap:.2%} referendum limit (it would need a local referendum)"
-            for (own, whole, cap), years in above.items()]
+    return [breach.sentence(name) for breach in breaches]
+
+
+def _zigzag_warning(path: str, param, solution, labels) -> str | None:
+    """A warning when the year-by-year answer rises and falls, with what to try instead."""
+    if len(solution.years) < 3 or not goalseek.zigzags(solution.values, param.kind):
+        return None
+    values = ", ".join(show_value(v, param) for v in solution.values)
+    return (f"the answer rises and falls from year to year ({values}): each year's value closes that year "
+            f"given the years before, so a year that overshoots is pulled back the next; for one steady value "
+            f"use --year {labels[-1]} (or any year)")
 
 
 def _savings_needed(prep) -> pd.DataFrame:

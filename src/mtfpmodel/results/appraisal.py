@@ -6,6 +6,11 @@ level beyond the plan, less financing costs and implementation costs.
 ``NPV = sum_t flow[t] / (1 + discount_rate)**t``. The payback year is the first plan year in
 which the cumulative flow is at or above zero; "beyond the plan" when it is later.
 
+A stream with one-off implementation costs but no capital gets a payback year too, on the same
+measure (``cumsum(net_saving - implementation_cost) >= 0``): when the one-off costs have been
+repaid by the savings. ``net_saving_after_one_off_costs`` is the plan's total net saving less its
+implementation costs, however they are funded.
+
 Because borrowing is repaid from the year after each year's spend, a scheme saving from its
 first year "pays back" at once on that measure. ``capital_payback_year`` is the cash view an
 officer also asks for: the first year, within the asset's life, in which cumulative gross
@@ -86,6 +91,7 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
             "implementation_cost": float(implementation[1:].sum()),
             "funded_by": stream.funded_by,
             "net_saving": float(results.stream_net[0, n, 1:].sum()),
+            "net_saving_after_one_off_costs": float((results.stream_net[0, n, 1:] - implementation[1:]).sum()),
             "final_year_net_saving": float(results.stream_net[0, n, -1]),
             "payback_year": "", "capital_payback_year": "", "npv": np.nan,
         }
@@ -97,8 +103,11 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
                        capital_payback_year=capital_payback_year(gross, capital, stream.capital.life,
                                                                  implementation, scenario.base_year),
                        npv=npv(flows, scenario.discount_rate))
+        elif implementation[1:].any():
+            row["payback_year"] = payback_year(results.stream_net[0, n] - implementation, labels)
         rows.append(row)
     columns = ["stream", "kind", "rag", "confidence", "capital", "gross_saving", "financing_cost",
-               "implementation_cost", "funded_by", "net_saving", "final_year_net_saving", "payback_year",
+               "implementation_cost", "funded_by", "net_saving", "net_saving_after_one_off_costs",
+               "final_year_net_saving", "payback_year",
                "capital_payback_year", "npv"]
     return pd.DataFrame(rows, columns=columns)
