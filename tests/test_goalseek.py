@@ -131,3 +131,10 @@ def test_command_warns_when_the_answer_zigzags(tmp_path, capsys, write):
     assert code == 0
     assert "warning: the answer rises and falls from year to year" in captured.err
     assert "use --year 2027/28" in captured.err
+
+
+def test_opening_reserves_that_keep_reserves_at_the_minimum(loaded, params):
+    # Net gaps of 16 and 34.4 are drawn: reserves fall by 50.4 in all, so to end every year at or
+    # above the minimum of 10 the opening balance must be 10 + 50.4 = 60.4.
+    solution = _solve(loaded, params, "reserves.opening", "reserves_above_minimum", 0.0)
+    assert float(solution.series) == approx(60.4, abs=1e-9)

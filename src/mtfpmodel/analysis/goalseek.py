@@ -22,7 +22,9 @@ from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
 
-METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "closing_reserves")
+METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "closing_reserves",
+           "reserves_above_minimum")
+RESERVE_METRICS = ("closing_reserves", "reserves_above_minimum")   # the lowest year matters
 LADDER = 241
 RATE_RANGE = (-0.10, 0.50)
 
@@ -77,7 +79,14 @@ def default_bracket(param: Parameter, scenario: Scenario) -> tuple[float, float]
 
 def _worst(metric: str):
     """Reserves: the lowest year matters; gaps: the highest."""
-    return np.min if metric == "closing_reserves" else np.max
+    return np.min if metric in RESERVE_METRICS else np.max
+
+
+def metric_values(results, metric: str) -> np.ndarray:
+    """(D, T+1) values of ``metric``; ``reserves_above_minimum`` is closing less minimum reserves."""
+    if metric == "reserves_above_minimum":
+        return results.closing_reserves - results.minimum_reserves
+    return getattr(results, metric)
 
 
 def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -> float:
@@ -87,7 +96,7 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
 
     def excess(values: np.ndarray) -> np.ndarray:
         batch = Batch(params, values.size).set(path, make(values))
-        result = getattr(project_batch(scenario, params, batch.overrides()), metric)
+        result = metric_values(project_batch(scenario, params, batch.overrides()), metric)
         result = np.broadcast_to(result, (values.size, result.shape[1]))
         return worst(result[:, cols], axis=1) - target
 

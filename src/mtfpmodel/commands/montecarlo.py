@@ -98,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
 
     with staged_output(prep.out) as staging:
         write_csv(table, staging.path("montecarlo.csv"))
-        write_csv(_headline_frame(head, sim), staging.path("montecarlo_headline.csv"))
+        write_csv(montecarlo.headline_table(head, sim), staging.path("montecarlo_headline.csv"))
         riskcharts.fan_chart(sim, labels, scale_of(run(prep.loaded)), staging.path("fan_chart"),
                              f"{title}: range of outcomes")
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
@@ -156,21 +156,6 @@ def _headline_text(head, table, labels, unit: str) -> str:
         lines.append(f"  for {p:.0%} confidence: {money(head.needed_to_last[p])} never to run out, "
                      f"{money(head.needed_above_minimum[p])} to stay above the minimum")
     return "\n".join(lines)
-
-
-def _headline_frame(head, sim):
-    import pandas as pd
-
-    rows = [("draws", sim.draws, "count"), ("seed", sim.seed, "number"),
-            ("p_balances_every_year", head.p_balances, "probability"),
-            ("p_reserves_above_minimum_every_year", head.p_above_minimum, "probability"),
-            ("p_reserves_exhausted_by_final_year", head.p_exhausted_by_end, "probability"),
-            ("opening_reserves_planned", head.opening_reserves, "scenario unit")]
-    for p in montecarlo.CONFIDENCE:
-        rows.append((f"opening_reserves_needed_never_exhausted_p{round(p * 100)}", head.needed_to_last[p], "scenario unit"))
-        rows.append((f"opening_reserves_needed_above_minimum_p{round(p * 100)}", head.needed_above_minimum[p],
-                     "scenario unit"))
-    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
 
 
 def _sobol(prep, config, samples: int, seed: int):

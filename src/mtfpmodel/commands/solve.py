@@ -28,8 +28,8 @@ HELP = "goal seek: the council tax rise (or any input) that closes the gap; savi
 DESCRIPTION = """\
 Find the value of one input (--by, any numeric path) that brings a result to a
 target (--target METRIC=VALUE; METRIC one of net_gap, gross_gap,
-risk_adjusted_net_gap, incremental_gap, closing_reserves; VALUE in the scenario
-unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
+risk_adjusted_net_gap, incremental_gap, closing_reserves, reserves_above_minimum
+(closing less minimum reserves); VALUE in the scenario unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
 projected in one batched call to find where the result crosses the target, then
 Brent's method pins the value down; it is plugged back in and checked.
 
@@ -51,6 +51,7 @@ its increase: new[t] = max(level[t-1], net_gap[t], 0) - level[t-1].
   mtfp solve scenarios/durham.yaml --target net_gap=0 --by funding.council_tax.increase.core
   mtfp solve scenarios/durham.yaml --target net_gap=0 --by assumptions.pay --year 2028/29
   mtfp solve scenarios/durham.yaml --savings-needed
+  mtfp solve scenarios/durham.yaml --target reserves_above_minimum=0 --by reserves.opening
 
 Writes solve.csv and/or savings_needed.csv into --out (default outputs/<scenario name>/).
 """
@@ -104,7 +105,7 @@ def _solve(prep, args) -> pd.DataFrame:
 
     check = project_batch(prep.scenario, prep.params,
                           Batch(prep.params, 1).set(path, solution.series).overrides())
-    achieved = getattr(check, metric)[0]
+    achieved = goalseek.metric_values(check, metric)[0]
     unit, labels = prep.unit, prep.labels
     what = f"{metric} = {rounded_money(target, unit)}" if target else f"{metric} = 0"
     print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")

@@ -21,11 +21,15 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _no_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """-0.0 + 0.0 is 0.0 and every other value is unchanged; mixed columns keep their ints."""
     floats = frame.select_dtypes(include="float").columns
-    if len(floats) == 0:
+    mixed = [c for c in frame.columns if frame[c].dtype == object]
+    if len(floats) == 0 and len(mixed) == 0:
         return frame
     out = frame.copy()
-    out[floats] = out[floats] + 0.0          # -0.0 + 0.0 is 0.0; every other value unchanged
+    out[floats] = out[floats] + 0.0
+    for column in mixed:
+        out[column] = out[column].map(lambda v: v + 0.0 if isinstance(v, float) else v)
     return out
 
 

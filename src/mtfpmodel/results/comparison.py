@@ -44,3 +44,32 @@ def compare_table(results: Sequence[Result], labels: Sequence[str], unit: str) -
 def budgets(results: Sequence[Result], unit: str) -> list[float]:
     """Every plan's net expenditure in every year, in ``unit`` (what the charts' £m rule reads)."""
     return [float(v) * factor(r, unit) for r in results for v in r.results.net_expenditure[0]]
+
+
+def summaries(results: Sequence[Result], labels: Sequence[str], cases: Sequence[str], unit: str) -> pd.DataFrame:
+    """scenarios.csv: case, scenario, then every column of each plan's summary, money in ``unit``."""
+    frames = []
+    for result, label, case in zip(results, labels, cases):
+        k = factor(result, unit)
+        frame = result.summary.copy()
+        money = [c for c in frame.columns if c not in ("year", "status")]
+        frame[money] = frame[money] * k
+        frame.insert(0, "scenario", label)
+        frame.insert(0, "case", case)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def cases(final_gaps: Sequence[float], central: int = 0) -> list[str]:
+    """'central' for the plan itself; of the others, the lowest final-year net gap below the
+    central one's is 'best', the highest above it 'worst', any other a 'variant'."""
+    out = ["variant"] * len(final_gaps)
+    out[central] = "central"
+    others = [i for i in range(len(final_gaps)) if i != central]
+    below = [i for i in others if final_gaps[i] < final_gaps[central]]
+    above = [i for i in others if final_gaps[i] > final_gaps[central]]
+    if below:
+        out[min(below, key=lambda i: final_gaps[i])] = "best"
+    if above:
+        out[max(above, key=lambda i: final_gaps[i])] = "worst"
+    return out
