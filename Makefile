@@ -32,6 +32,7 @@ test-tools:
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/montecarlo.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) outputs/* build dist src/*.egg-info .pytest_cache .hypothesis

@@ -16,8 +16,8 @@ leave it out), so a new section is a new function in these lists.
 """
 from __future__ import annotations
 
-from mtfpmodel.analysis import montecarlo
-from mtfpmodel.analysis.cabinet import Cabinet, options_table
+from typing import TYPE_CHECKING
+
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import Staging
 from mtfpmodel.outputs.pack import options, plan, risk, scenarios, sensitivity
@@ -25,6 +25,9 @@ from mtfpmodel.outputs.pack.content import Pack
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.result import Result
 from mtfpmodel.version import __version__
+
+if TYPE_CHECKING:
+    from mtfpmodel.analysis.cabinet import Cabinet
 
 FILENAME = "report.html"
 WORD = "report.docx"
@@ -69,7 +72,7 @@ def write_report(result: Result, staging: Staging, charts: str | None = "charts"
     return [FILENAME]
 
 
-def write_pack(result: Result, cabinet: Cabinet, staging: Staging, announce=None) -> Pack:
+def write_pack(result: Result, cabinet: "Cabinet", staging: Staging, announce=None) -> Pack:
     """``mtfp report``: analysis CSVs and charts, then report.html and report.docx (the plan's
     CSVs and charts are written first by the caller, as ``mtfp run`` writes them)."""
     from mtfpmodel.outputs.pack import charts, html, word
@@ -90,6 +93,9 @@ def write_pack(result: Result, cabinet: Cabinet, staging: Staging, announce=None
 
 def write_analysis_csvs(ctx: Context, staging: Staging) -> list[str]:
     """The CSV behind each analysis table of the pack (money in the scenario unit, unrounded)."""
+    from mtfpmodel.analysis import montecarlo
+    from mtfpmodel.analysis.cabinet import options_table
+
     cabinet, labels = ctx.cabinet, ctx.result.labels
     tables = {"sensitivity.csv": cabinet.one_way.table(labels), "sensitivity_grid.csv": cabinet.ladder.table(labels),
               "tornado.csv": cabinet.tornado.table(), "options.csv": options_table(cabinet.options, labels)}

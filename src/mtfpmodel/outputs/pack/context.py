@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mtfpmodel.analysis.cabinet import Cabinet
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
+
+if TYPE_CHECKING:       # the analyses (and scipy) are loaded only by the commands that run them
+    from mtfpmodel.analysis.cabinet import Cabinet
 
 
 @dataclass(frozen=True)
 class Context:
     result: Result
     charts: dict[str, Path] = field(default_factory=dict)     # chart name → its PNG, if drawn
-    cabinet: Cabinet | None = None
+    cabinet: "Cabinet | None" = None
 
     @property
     def unit(self) -> str:

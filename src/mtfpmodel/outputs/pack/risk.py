@@ -7,7 +7,6 @@ and the Sobol indices, as written to montecarlo.csv, montecarlo_headline.csv and
 from __future__ import annotations
 
 from mtfpmodel.analysis.montecarlo import CONFIDENCE
-from mtfpmodel.analysis.sobol import OUTPUTS
 from mtfpmodel.outputs.pack.content import Figure, KeyFigures, Paragraph, Row, Section, Subheading, Table
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money
@@ -60,6 +59,8 @@ def section(ctx: Context) -> Section | None:
 
 
 def _sobol(ctx: Context, indices, last: str) -> list:
+    from mtfpmodel.analysis.sobol import OUTPUTS
+
     frame = indices.table().head(SOBOL_ROWS)
     rows = tuple(Row.of(row["factor"], [f"{row[f'first_order_{OUTPUTS[0]}']:.3f}",
                                         f"{row[f'total_order_{OUTPUTS[0]}']:.3f}"])
