@@ -1,6 +1,8 @@
 """Goal seek and savings needed (analysis/goalseek.py, mtfp solve)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -138,3 +140,13 @@ def test_opening_reserves_that_keep_reserves_at_the_minimum(loaded, params):
     # above the minimum of 10 the opening balance must be 10 + 50.4 = 60.4.
     solution = _solve(loaded, params, "reserves.opening", "reserves_above_minimum", 0.0)
     assert float(solution.series) == approx(60.4, abs=1e-9)
+
+
+def test_command_prints_a_share_as_a_percentage(tmp_path, capsys):
+    # Regression: a stream's reduction (a share, not a per-year rate) was printed as 0.4.
+    # streams.yaml has a surplus of 815 in 2025/26; a smaller LED reduction brings it to 700.
+    code = main(["solve", str(SCENARIOS / "streams.yaml"), "--out", str(tmp_path), "--by", "savings[LED].reduction",
+                 "--year", "2025/26", "--target", "net_gap=-700", "--range", "0%..100%"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"2025/26: [\d.]+% \(planned [\d.]+%\)", out), out

@@ -105,6 +105,14 @@ def test_the_pack_writes_both_documents_and_the_csv_behind_every_table(pack):
         assert (out / name).is_file(), name
 
 
+def test_every_chart_of_the_pack_is_in_millions(pack):
+    # One £m rule for every chart: a £600m budget is drawn in £m, risk charts included
+    # (before, the tornado and fan chart stayed in £000 whatever the budget).
+    out, _, _ = pack
+    for name in ("gap", "bridge", "reserves", "tornado", "fan_chart", "scenarios"):
+        assert "£m" in (out / "charts" / f"{name}.svg").read_text(encoding="utf-8"), name
+
+
 def test_the_page_is_self_contained(pack):
     _, html, parser = pack
     assert len(parser.images) == 8 and not parser.links

@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from mtfpmodel.analysis.batch import Batch, project_batch
-from mtfpmodel.analysis.paths import label
+from mtfpmodel.analysis.paths import in_percent, label
 from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
@@ -109,7 +109,7 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
     candidates = np.concatenate([exact.astype(float), crossings + 0.5])
     if candidates.size == 0:
         raise NoRoot(_no_root_message(path, metric, target, years, lo, hi, ladder, found, params[path], labels,
-                                      scenario.units))
+                                      scenario))
     nearest = candidates[np.argmin(np.abs(ladder[np.floor(candidates).astype(int)] - base))]
     if nearest == int(nearest):
         return float(ladder[int(nearest)])
@@ -117,8 +117,9 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
     return brentq(lambda x: float(excess(np.array([x]))[0]), ladder[i], ladder[i + 1], xtol=1e-14, rtol=1e-14)
 
 
-def _no_root_message(path, metric, target, years, lo, hi, ladder, found, param, labels, unit) -> str:
-    show = (lambda v: f"{v * 100:g}%") if param.kind == "rate" else (lambda v: f"{v:,.6g}")
+def _no_root_message(path, metric, target, years, lo, hi, ladder, found, param, labels, scenario) -> str:
+    unit = scenario.units
+    show = (lambda v: f"{v * 100:g}%") if in_percent(path, param, scenario) else (lambda v: f"{v:,.6g}")
     when = f"in {labels[years[0]]}" if len(years) == 1 and labels else "in every year"
     best = int(np.argmin(np.abs(found)))
     side = "above" if found[best] > 0 else "below"

@@ -67,6 +67,17 @@ def label(path: str) -> str:
     return path.removeprefix("funding.").replace(".", " ").replace("_", " ")
 
 
+SHARES = ("confidence", "reduction", "interest_rate")     # single numbers that are fractions: shown in %
+
+
+def in_percent(path: str, param: Parameter, scenario: Scenario) -> bool:
+    """Whether a value is shown as a percentage: every rate, and the single numbers that are
+    shares (a stream's confidence or reduction, an interest rate, a minimum given as a share)."""
+    field = path.rsplit(".", 1)[-1]
+    return (param.kind == "rate" or field in SHARES
+            or (path == "reserves.minimum" and scenario.reserves.minimum_share is not None))
+
+
 def heading(path: str) -> str:
     """:func:`label` as a table row's heading: 'pay' → 'Pay', 'council tax core' → 'Council tax core'."""
     text = label(path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
 import pandas as pd
 
 from mtfpmodel.analysis import goalseek
@@ -111,13 +110,14 @@ def _solve(prep, args) -> pd.DataFrame:
     print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
     for t, value in zip(solution.years, solution.values):
         as_planned = param.value[t - 1] if param.is_series else param.value
-        print(f"  {labels[t]}: {show_value(value, param)} (planned {show_value(float(as_planned), param)}); "
+        print(f"  {labels[t]}: {show_value(value, param, prep.scenario)} "
+              f"(planned {show_value(float(as_planned), param, prep.scenario)}); "
               f"{metric} then {rounded_money(achieved[t], unit)}")
     if year is not None and param.is_series:
         print(f"  (one value used in every year, so that the target is met in {labels[year]})")
     for message in _referendum(prep, path, solution):
         print(f"  {message}")
-    zigzag = _zigzag_warning(path, param, solution, labels)
+    zigzag = _zigzag_warning(prep, param, solution, labels)
     if zigzag:
         print(f"warning: {zigzag}", file=sys.stderr)
     return pd.DataFrame({"year": [labels[t] for t in solution.years], "path": path, "value": solution.values,
@@ -149,11 +149,11 @@ def _referendum(prep, path: str, solution) -> list[str]:
     return [breach.sentence(name) for breach in breaches]
 
 
-def _zigzag_warning(path: str, param, solution, labels) -> str | None:
+def _zigzag_warning(prep, param, solution, labels) -> str | None:
     """A warning when the year-by-year answer rises and falls, with what to try instead."""
     if len(solution.years) < 3 or not goalseek.zigzags(solution.values, param.kind):
         return None
-    values = ", ".join(show_value(v, param) for v in solution.values)
+    values = ", ".join(show_value(v, param, prep.scenario) for v in solution.values)
     return (f"the answer rises and falls from year to year ({values}): each year's value closes that year "
             f"given the years before, so a year that overshoots is pulled back the next; for one steady value "
             f"use --year {labels[-1]} (or any year)")

@@ -53,6 +53,10 @@ class Table:
     years: bool = True
     label_width: int = 34       # % of the width given to the label column
 
+    def text_column(self, c: int) -> bool:
+        """Whether column ``c`` (0 = the labels) holds text, aligned left, rather than figures."""
+        return c == 0 or bool(self.rows and c - 1 < len(self.rows[0].cells) and self.rows[0].cells[c - 1].left)
+
 
 @dataclass(frozen=True)
 class Paragraph:

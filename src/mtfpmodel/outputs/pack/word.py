@@ -94,7 +94,7 @@ def _table(document, block: Table) -> None:
     table.autofit = False
     size = 9 if columns < 7 else 8
     for c, text in enumerate(block.header):
-        _write(table.cell(0, c), text, bold=True, right=c > 0, size=size)
+        _write(table.cell(0, c), text, bold=True, right=not block.text_column(c), size=size)
     _repeat_header(table.rows[0])
     for r, row in enumerate(block.rows, start=1):
         cells = table.rows[r].cells
@@ -118,10 +118,10 @@ def _table(document, block: Table) -> None:
 
 def column_widths(block: Table) -> list[float]:
     """[mm] the label column ``label_width`` % of the text width; the rest shared, a text column
-    (such as a source) taking three shares to a figure's one."""
+    (such as a source) taking 2.2 shares to a figure's one."""
     label = TEXT_WIDTH_MM * block.label_width / 100
     first = block.rows[0].cells if block.rows else ()
-    weights = [3.0 if c.left else 1.0 for c in first] or [1.0] * (len(block.header) - 1)
+    weights = [2.2 if c.left else 1.0 for c in first] or [1.0] * (len(block.header) - 1)
     weights += [1.0] * (len(block.header) - 1 - len(weights))
     share = (TEXT_WIDTH_MM - label) / sum(weights)
     return [label] + [w * share for w in weights]
