@@ -27,13 +27,21 @@ def section(ctx: Context) -> Section | None:
                         note=f"planned {', '.join(pct(v) for v in tax.planned)}"),
                  Row.of("Band D increase, all parts (%)", [pct(v) for v in total], "sub"),
                  Row.of("Net gap with this increase", ctx.cells(tax.net_gap[1:]), "sub")]
-        check = ("; ".join(b.sentence(part) for b in tax.breaches) if tax.breaches
-                 else f"within the referendum limit of {', '.join(sorted({pct(v) for v in tax.limit}))}"
-                 if tax.limit is not None else "the scenario sets no referendum limit")
+        if tax.breaches:
+            check = "; ".join(f"with the other parts a Band D rise of {pct(b.total)} in {', '.join(b.years)}, above "
+                              f"the {pct(b.limit)} referendum limit (a local referendum would be needed)"
+                              for b in tax.breaches)
+        elif tax.limit is not None:
+            check = f"within the referendum limit of {', '.join(sorted({pct(v) for v in tax.limit}))}"
+        else:
+            check = "the scenario sets no referendum limit"
         sentences.append(f"Council tax alone: a {part} increase of {pct(value)} in every year closes the {last} "
                          f"gap — {check}.")
     elif tax is not None:
         sentences.append(f"Council tax alone cannot close the gap: {tax.failure}.")
+    else:
+        sentences.append("Council tax alone: the scenario has no council tax increase to vary "
+                         "(add funding.council_tax.increase).")
     rows += [Row.of("Savings alone: new recurring savings in the year", ctx.cells(options.new_savings)),
              Row.of("Recurring savings needed, cumulative", ctx.cells(options.savings_level), "sub")]
     sentences.append(f"Savings alone: {cabinet_money(float(options.savings_level[-1]), unit)} of recurring savings "
