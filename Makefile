@@ -32,6 +32,7 @@ test-tools:
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/montecarlo.py
+	$(BIN)/python benchmarks/report.py
 
 benchmark-cli: $(STAMP)
 	$(BIN)/python benchmarks/cli.py

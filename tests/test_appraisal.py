@@ -23,6 +23,7 @@ savings:
     implementation_cost: {2025/26: 100}
     funded_by: capital_receipts
   - {name: Fees, kind: fixed, saving: 5}
+  - {name: Restructure, kind: fixed, saving: {2025/26: 30}, implementation_cost: {2025/26: 50, 2026/27: 25}}
 """
 
 
@@ -80,3 +81,22 @@ def test_capital_payback_is_when_savings_cover_the_capital(run_text):
     # gross 10 a year: cumulative reaches -200 + 10 * 11 = -90 at the end of the 10-year life
     assert appraise(run_text, saving=10).loc["Boilers", "capital_payback_year"] == "not within its life"
     assert appraise(run_text).loc["Fees", "capital_payback_year"] == ""
+
+
+def test_one_off_costs_without_capital_get_a_payback_year(run_text):
+    # Restructure: saving 30 a year (recurring) against one-off costs 50 (2025/26) and 25 (2026/27),
+    # funded from revenue. Net of the costs: -20, +5, +30, +30 → cumulative -20, -15, 15: back in 2027/28.
+    row = appraise(run_text).loc["Restructure"]
+    assert row["payback_year"] == "2027/28"
+    assert row["net_saving_after_one_off_costs"] == approx(4 * 30 - 75)
+    assert row["net_saving"] == approx(120) and row["capital_payback_year"] == ""
+    assert appraise(run_text).loc["Boilers", "net_saving_after_one_off_costs"] == approx(40 * 4 - 30 - 100)
+
+
+def test_one_off_payback_counts_from_the_first_cost(run_text):
+    # Regression: a stream whose costs start in 2026/27 "paid back" in 2025/26, when nothing had
+    # happened yet (cumulative 0 >= 0). Costs 20 in 2026/27 against savings of 15 from 2027/28:
+    # from 2026/27 the cumulative is -20, -5, 10 → back in 2028/29.
+    text = SCENARIO % dict(saving=40, discount="3.5%") + \
+        "  - {name: Later, kind: fixed, saving: {2027/28: 15}, implementation_cost: {2026/27: 20}}\n"
+    assert run_text(text).streams.set_index("stream").loc["Later", "payback_year"] == "2028/29"

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mtfpmodel
-from mtfpmodel.outputs.charts import CHARTS, rag_of, scale_for, write_charts
+from mtfpmodel.outputs.charts import CHARTS, rag_of, write_charts
+from mtfpmodel.outputs.chartstyle import scale_for
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.bridge import bridge
 
@@ -88,12 +89,23 @@ def test_write_charts_draws_png_at_300_dpi_and_svg(tmp_path):
     assert "2026/27" in (tmp_path / "out" / "charts" / "gap.svg").read_text(encoding="utf-8")
 
 
-def test_scale_switches_to_millions_for_large_figures():
-    assert scale_for("£000", [99_999]).unit == "£000"
-    big = scale_for("£000", [100_000])
+def test_scale_switches_to_millions_from_a_50m_budget():
+    assert scale_for("£000", [49_999]).unit == "£000"
+    big = scale_for("£000", [50_000])
     assert (big.unit, big.factor, big.text(123_456)) == ("£m", 0.001, "123.5")
     assert scale_for("£", [50_000]).unit == "£"
+    assert scale_for("£", [50e6]).unit == "£m"
     assert scale_for("£m", [0.5]).unit == "£m"
+
+
+def test_every_chart_of_a_plan_uses_one_scale(tmp_path):
+    # Regression: run charts switched to £m at a £50m budget, the compare chart at £100m of gap
+    # or reserves and the risk charts never. A £70m budget is drawn in £m everywhere.
+    from mtfpmodel.outputs.chartstyle import scale_of
+
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
+    assert scale_of(result).unit == "£m"
+    assert scale_for(result.units, result.results.net_expenditure[0]) == scale_of(result)
 
 
 def test_rag_of_uses_the_word_or_the_band_of_a_share():
@@ -121,3 +133,18 @@ def test_a_plan_without_savings_streams_still_gets_every_chart(tmp_path):
         written = write_charts(result, staging)
     assert "charts/savings.png" in written
     assert "no savings streams" in (tmp_path / "out" / "charts" / "savings.svg").read_text(encoding="utf-8")
+
+
+def test_below_minimum_shading_starts_where_reserves_cross_the_minimum():
+    # Regression: the shading ran from the last year above the minimum, not from the crossing.
+    # Reserves 20 then 10 against a minimum of 15: the lines cross half way, at x = 1.5.
+    import numpy as np
+
+    from mtfpmodel.outputs.charts import shade_below_minimum
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    fig, ax = pyplot().subplots()
+    shaded = shade_below_minimum(ax, np.array([1.0, 2.0]), np.array([20.0, 10.0]), np.array([15.0, 15.0]))
+    xs = np.concatenate([path.vertices[:, 0] for path in shaded.get_paths()])
+    assert xs.min() == pytest.approx(1.5)
+    pyplot().close(fig)

@@ -15,7 +15,7 @@ COLUMNS = {
                     "incremental_gap", "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves",
                     "minimum_reserves", "status"],
     "lines.csv": ["year", "line", "cost"],
-    "funding.csv": ["year", "source", "amount"],
+    "funding.csv": ["year", "source", "amount", "label"],          # the spec's three, then a label for people
     "savings.csv": ["stream", "year", "gross_saving", "financing_cost", "implementation_cost", "net_saving"],
 }
 

@@ -12,7 +12,8 @@ def test_prints_each_stream(capsys):
     assert "LED  [share_of_line, red 30% confidence]" in out
     assert "Shared ICT  [share_of_line, 80% confidence]" in out
     assert "Asset sale  [fixed, amber 50% confidence]" in out
-    for row in ("gross saving", "financing cost", "implementation cost", "net saving", "total net saving"):
+    for row in ("gross saving", "financing cost", "implementation cost", "net saving", "net after one-off costs",
+                "total net saving"):
         assert row in out
     # LED: capital £100k in 2025/26 over 3 years at 5%; money shown with its unit
     # (before the fix: "capital 100 £000")

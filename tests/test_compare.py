@@ -80,3 +80,11 @@ def test_a_bad_scenario_writes_nothing(tmp_path, capsys):
     assert main(["compare", str(STRETCHED), str(tmp_path / "missing.yaml"), "--out", str(out)]) == 1
     assert "file not found" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_default_folder_is_named_after_the_files_compared(variant, tmp_path, monkeypatch, capsys):
+    # Regression: every comparison went to outputs/compare/, each run overwriting the last.
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", str(STRETCHED), str(variant)]) == 0
+    assert (tmp_path / "outputs" / "compare-stretched-pay5" / "compare.csv").is_file()
+    assert "outputs/compare-stretched-pay5/" in capsys.readouterr().out

@@ -1,6 +1,8 @@
 """Goal seek and savings needed (analysis/goalseek.py, mtfp solve)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,3 +113,40 @@ def test_command_no_root_exits_1(tmp_path, capsys):
 def test_command_usage_errors(tmp_path, capsys, argv, message):
     assert main(["solve", str(RISK), "--out", str(tmp_path), *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_zigzag_is_a_real_rise_then_fall():
+    assert goalseek.zigzags([0.0432, 0.0350, 0.0352, 0.0458], "rate")     # down 0.82pt, (flat), up 1.06pt
+    assert not goalseek.zigzags([0.03, 0.035, 0.04, 0.04], "rate")         # rises, then holds
+    assert not goalseek.zigzags([0.030, 0.031, 0.030], "rate")              # moves of 0.1pt are noise
+    assert not goalseek.zigzags([0.05, 0.01], "rate")                       # two years cannot zigzag
+    assert goalseek.zigzags([100.0, 50.0, 120.0], "scalar")
+
+
+def test_command_warns_when_the_answer_zigzags(tmp_path, capsys, write):
+    # Pay 6% in 2025/26 only: the core rise that closes 2025/26 (5.6%) is far too much for 2026/27,
+    # whose own gap needs the rise taken back (a Band D cut), then a third year needs it again.
+    text = (SCENARIOS / "risk.yaml").read_text().replace("years: 2", "years: 3").replace(
+        "saving: [4, 2]", "saving: [4, 2, 0]").replace("pay: 2%", "pay: [6%, 0%, 6%]")
+    code = main(["solve", str(write(text)), "--out", str(tmp_path), "--by", "funding.council_tax.increase.core"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "warning: the answer rises and falls from year to year" in captured.err
+    assert "use --year 2027/28" in captured.err
+
+
+def test_opening_reserves_that_keep_reserves_at_the_minimum(loaded, params):
+    # Net gaps of 16 and 34.4 are drawn: reserves fall by 50.4 in all, so to end every year at or
+    # above the minimum of 10 the opening balance must be 10 + 50.4 = 60.4.
+    solution = _solve(loaded, params, "reserves.opening", "reserves_above_minimum", 0.0)
+    assert float(solution.series) == approx(60.4, abs=1e-9)
+
+
+def test_command_prints_a_share_as_a_percentage(tmp_path, capsys):
+    # Regression: a stream's reduction (a share, not a per-year rate) was printed as 0.4.
+    # streams.yaml has a surplus of 815 in 2025/26; a smaller LED reduction brings it to 700.
+    code = main(["solve", str(SCENARIOS / "streams.yaml"), "--out", str(tmp_path), "--by", "savings[LED].reduction",
+                 "--year", "2025/26", "--target", "net_gap=-700", "--range", "0%..100%"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"2025/26: [\d.]+% \(planned [\d.]+%\)", out), out

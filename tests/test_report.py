@@ -105,7 +105,7 @@ def test_report_content_verdict_tables_rag_sources_warnings(outputs):
     assert sentence.startswith("The plan does not balance: reserves exhausted in 2028/29")
     assert sentence.replace("'", "&#39;") in html
     assert "Testshire County Council" in html and "Medium-Term Financial Plan 2025/26 to 2028/29" in html
-    assert '<span class="rag red">red</span>' in html and '<span class="rag amber">amber</span>' in html
+    assert '<span class="badge rag red">red</span>' in html and '<span class="badge rag amber">amber</span>' in html
     assert "National Living Wage uplift (assumed)" in html          # an assumption's source
     assert "referendum" in html                                     # the warning
     assert "(2,674)" in html                                        # closing reserves 2028/29 [£000]

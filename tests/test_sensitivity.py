@@ -16,12 +16,18 @@ from mtfpmodel.cli import main
 approx = pytest.approx
 
 
-def test_one_way_paths_are_the_rates_cabinet_asks_about(params):
+def test_one_way_paths_are_the_rates_cabinet_asks_about(loaded, params):
     assert one_way_paths(params) == [
         "assumptions.pay", "assumptions.prices", "assumptions.unused",
         "expenditure[Services].demand", "expenditure[Transport].demand",
         "funding.council_tax.tax_base_growth", "funding.council_tax.increase.core",
         "funding.business_rates.growth"]
+    # Only the rates the file sets: Services gives no demand and the tax base no growth (both 0%
+    # by default), so they are left out; Transport's `demand: 0%` is written, so it stays.
+    assert one_way_paths(params, loaded.scenario) == [
+        "assumptions.pay", "assumptions.prices", "assumptions.unused", "expenditure[Transport].demand",
+        "funding.council_tax.increase.core", "funding.business_rates.growth"]
+    assert one_way_paths(params, loaded.scenario, everything=True) == one_way_paths(params)
 
 
 def test_one_way_hand_worked(loaded, params):
@@ -31,9 +37,17 @@ def test_one_way_hand_worked(loaded, params):
     assert result.change_up[0] == approx([0, 10, 20.5])
     # Pay -1pt (1%): 1010, 1020.1 → -10, -20.3.
     assert result.change_down[0] == approx([0, -10, -20.3])
+    # first year +10; final year +20.5 (one year's figure); the two years added up +30.5
+    assert result.first_year_change == approx([10]) and result.final_year_change == approx([20.5])
+    assert result.sum_of_years_change == approx([30.5])
     table = result.table(("2024/25", "2025/26", "2026/27"))
-    cumulative = table[(table["year"] == "cumulative") & (table["shift"] > 0)]
-    assert cumulative["change"].iloc[0] == approx(20.5)
+    assert list(table.columns) == ["path", "label", "shift", "2025/26", "2026/27", "first_year_change",
+                                   "final_year_change", "sum_of_years_change"]
+    up, down = table.iloc[0], table.iloc[1]
+    assert (up["shift"], up["2025/26"], up["final_year_change"], up["sum_of_years_change"]) == approx((0.01, 10, 20.5, 30.5))
+    assert (down["shift"], down["2026/27"], down["sum_of_years_change"]) == approx((-0.01, -20.3, -30.3))
+    assert result.sentence(0, ("2024/25", "2025/26", "2026/27"), "£000") == \
+        "each +1% on pay: +£10k in 2025/26, +£20k a year by 2026/27"
 
 
 def test_prices_move_costs_and_the_business_rates_that_follow_them(loaded, params):
@@ -103,8 +117,34 @@ def test_batch_keeps_references_alive(params):
     assert overrides["funding.business_rates.growth"] == approx(np.array([[0.02, 0.02], [0.06, 0.06]]))
 
 
+def test_ladder_puts_each_driver_alone_at_whole_points(loaded, params):
+    # Pay 2% → rungs 0% … 5% (2% is the third, none below 0%). At pay 4% in both years:
+    # Services 1000 → 1040 → 1081.6; net gap 2026/27 = 1081.6 + 102.01 - 1000 - 102.01 - 6 = 75.6.
+    ladder = grids.ladder(loaded.scenario, params, ["assumptions.pay", "funding.council_tax.increase.core"])
+    assert ladder.values[0] == approx([0, 0.01, 0.02, 0.03, 0.04, 0.05])
+    assert ladder.net_gap[0, 4, -1] == approx(75.6)
+    planned = mtfpmodel.run(loaded).results.net_gap[0]
+    assert ladder.net_gap[0, 2] == approx(planned)                       # pay at 2%: the plan itself
+    run = mtfpmodel.run(loaded, {"funding.council_tax.increase.core": 0.03}).results.net_gap[0]
+    assert ladder.net_gap[1, 3] == approx(run)
+    frame = ladder.table(("2024/25", "2025/26", "2026/27"))
+    assert list(frame.columns) == ["path", "label", "value", "2025/26", "2026/27"] and len(frame) == 12
+
+
+def test_rungs_around_the_plan():
+    from mtfpmodel.engine.parameters import Parameter
+
+    def rungs(*values):
+        return list(grids.rungs(Parameter("x", "rate", np.array(values))))
+    assert rungs(0.032, 0.03, 0.025, 0.025) == approx([0.01, 0.02, 0.03, 0.04, 0.05, 0.06])
+    assert rungs(0.0299) == approx([0.01, 0.02, 0.03, 0.04, 0.05, 0.06])
+    assert rungs(0.006) == approx([0, 0.01, 0.02, 0.03, 0.04, 0.05])
+    assert rungs(-0.05, 0.0, 0.02, 0.02) == approx([-0.02, -0.01, 0, 0.01, 0.02, 0.03])
+
+
 def test_labels():
     assert label("assumptions.pay") == "pay"
+    assert label("assumptions.care_fees") == "care fees"
     assert label("funding.council_tax.increase.core") == "council tax core"
     assert label("expenditure[Adults].demand") == "Adults demand"
     assert label("funding.business_rates.growth") == "business rates growth"
@@ -115,12 +155,21 @@ def test_command_writes_table_tornado_and_grid(tmp_path, capsys):
                  "--grid", "assumptions.pay=1%..3%:1%", "funding.council_tax.increase.core=0%..2%:2%"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "each +1% on pay: +£10k in 2025/26, +£20k over two years" in out
+    # Regression: the final year's +£20k was called "+£20k over two years", which reads as a total.
+    assert "each +1% on pay: +£10k in 2025/26, +£20k a year by 2026/27" in out
+    assert "over two years" not in out
     for name in ("sensitivity.csv", "tornado.csv", "tornado.png", "tornado.svg", "grid.csv", "grid.png"):
         assert (tmp_path / name).is_file(), name
     table = pd.read_csv(tmp_path / "sensitivity.csv")
-    row = table[(table["path"] == "assumptions.pay") & (table["shift"] > 0) & (table["year"] == "2025/26")]
-    assert row["change"].iloc[0] == approx(10)
+    row = table[(table["path"] == "assumptions.pay") & (table["shift"] > 0)]
+    assert row["2025/26"].iloc[0] == approx(10) and row["sum_of_years_change"].iloc[0] == approx(30.5)
+    assert "expenditure[Services].demand" not in set(table["path"])     # not set in the file
+
+
+def test_command_all_adds_the_rates_left_at_their_default(tmp_path, capsys):
+    assert main(["sensitivity", str(RISK), "--out", str(tmp_path), "--all"]) == 0
+    table = pd.read_csv(tmp_path / "sensitivity.csv")
+    assert {"expenditure[Services].demand", "funding.council_tax.tax_base_growth"} <= set(table["path"])
 
 
 def test_command_rejects_a_bad_grid_path(tmp_path, capsys):

@@ -77,7 +77,7 @@ def expected_values(result, book: openpyxl.Workbook) -> dict[tuple[str, str], ob
                     value = float(stream_arrays[key][0, streams.index(name), t])
                 elif ws.title == "Savings" and key.endswith(" total"):
                     value = float(stream_arrays[key[:-len(" total")]][0, :, t].sum())
-                elif ws.title == "Funding" and name == "council_tax":
+                elif ws.title == "Funding" and name == "Council tax":
                     value = float(r.council_tax[0, t])
                 elif key == "total":
                     value = float(totals[ws.title][t])

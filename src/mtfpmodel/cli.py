@@ -26,6 +26,7 @@ COMMANDS = (
     "sensitivity",
     "solve",
     "montecarlo",
+    "report",
     "paths",
 )
 
@@ -38,6 +39,7 @@ examples:
   mtfp sensitivity scenarios/durham-risk.yaml     each +1% on pay..., tornado chart
   mtfp montecarlo scenarios/durham-risk.yaml      probability the plan holds
   mtfp diff scenarios/durham-draft.yaml scenarios/durham.yaml   what moved the gap
+  mtfp report scenarios/durham-risk.yaml --variants A.yaml B.yaml   the cabinet pack (HTML and Word)
 
 Amounts are in the scenario's unit (£000 unless it says otherwise); years are financial
 years such as 2025/26. Run 'mtfp COMMAND --help' for each command's options.

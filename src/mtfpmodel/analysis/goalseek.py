@@ -16,13 +16,15 @@ import numpy as np
 from scipy.optimize import brentq
 
 from mtfpmodel.analysis.batch import Batch, project_batch
-from mtfpmodel.analysis.paths import label
-from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.analysis.paths import in_percent, label
+from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
 
-METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "closing_reserves")
+METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "closing_reserves",
+           "reserves_above_minimum")
+RESERVE_METRICS = ("closing_reserves", "reserves_above_minimum")   # the lowest year matters
 LADDER = 241
 RATE_RANGE = (-0.10, 0.50)
 
@@ -77,7 +79,14 @@ def default_bracket(param: Parameter, scenario: Scenario) -> tuple[float, float]
 
 def _worst(metric: str):
     """Reserves: the lowest year matters; gaps: the highest."""
-    return np.min if metric == "closing_reserves" else np.max
+    return np.min if metric in RESERVE_METRICS else np.max
+
+
+def metric_values(results, metric: str) -> np.ndarray:
+    """(D, T+1) values of ``metric``; ``reserves_above_minimum`` is closing less minimum reserves."""
+    if metric == "reserves_above_minimum":
+        return results.closing_reserves - results.minimum_reserves
+    return getattr(results, metric)
 
 
 def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -> float:
@@ -87,7 +96,7 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
 
     def excess(values: np.ndarray) -> np.ndarray:
         batch = Batch(params, values.size).set(path, make(values))
-        result = getattr(project_batch(scenario, params, batch.overrides()), metric)
+        result = metric_values(project_batch(scenario, params, batch.overrides()), metric)
         result = np.broadcast_to(result, (values.size, result.shape[1]))
         return worst(result[:, cols], axis=1) - target
 
@@ -100,7 +109,7 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
     candidates = np.concatenate([exact.astype(float), crossings + 0.5])
     if candidates.size == 0:
         raise NoRoot(_no_root_message(path, metric, target, years, lo, hi, ladder, found, params[path], labels,
-                                      scenario.units))
+                                      scenario))
     nearest = candidates[np.argmin(np.abs(ladder[np.floor(candidates).astype(int)] - base))]
     if nearest == int(nearest):
         return float(ladder[int(nearest)])
@@ -108,8 +117,9 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
     return brentq(lambda x: float(excess(np.array([x]))[0]), ladder[i], ladder[i + 1], xtol=1e-14, rtol=1e-14)
 
 
-def _no_root_message(path, metric, target, years, lo, hi, ladder, found, param, labels, unit) -> str:
-    show = (lambda v: f"{v * 100:g}%") if param.kind == "rate" else (lambda v: f"{v:,.6g}")
+def _no_root_message(path, metric, target, years, lo, hi, ladder, found, param, labels, scenario) -> str:
+    unit = scenario.units
+    show = (lambda v: f"{v * 100:g}%") if in_percent(path, param, scenario) else (lambda v: f"{v:,.6g}")
     when = f"in {labels[years[0]]}" if len(years) == 1 and labels else "in every year"
     best = int(np.argmin(np.abs(found)))
     side = "above" if found[best] > 0 else "below"
@@ -128,3 +138,59 @@ def savings_needed(net_gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     level = np.maximum.accumulate(np.maximum(np.asarray(net_gap, dtype=float)[1:], 0.0))
     return np.diff(level, prepend=0.0), level
+
+
+ZIGZAG_RATE = 0.0025      # a move of more than 0.25 percentage points counts as a rise or a fall
+ZIGZAG_SHARE = 0.01       # ... or, for an amount, more than 1% of the largest value
+
+
+def zigzags(values: np.ndarray, kind: str) -> bool:
+    """True when year-by-year answers rise then fall (or fall then rise), each move a real one.
+
+    Solving year by year makes each year's value close that year given the years before, so a
+    value that overshoots one year is pulled back the next: 4.3%, 3.5%, 3.5%, 4.6% is a zigzag
+    (down 0.8pt, then up 1.1pt); 3%, 3.5%, 4% is not. Moves of ``ZIGZAG_RATE`` or less (rates) or
+    ``ZIGZAG_SHARE`` of the largest value or less (other inputs) are ignored.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size < 3:
+        return False
+    tolerance = ZIGZAG_RATE if kind == "rate" else ZIGZAG_SHARE * float(np.abs(values).max())
+    moves = np.diff(values)
+    signs = np.sign(moves[np.abs(moves) > tolerance])
+    return bool(np.any(signs[1:] != signs[:-1]))
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Years in which a council tax increase takes the total Band D rise above the referendum limit."""
+
+    years: tuple[str, ...]
+    own: float          # the solved part's increase
+    total: float        # every part together
+    limit: float
+
+    def sentence(self, part: str) -> str:
+        return (f"a {part} increase of {self.own:.2%} would be needed in {', '.join(self.years)} — a total Band D "
+                f"rise of {self.total:.2%}, above the {self.limit:.2%} referendum limit (it would need a local "
+                f"referendum)")
+
+
+def referendum_breaches(scenario: Scenario, params: Mapping[str, Parameter], path: str, series: np.ndarray,
+                        labels) -> list[Breach]:
+    """Where ``series`` for the council tax part ``path`` (with the other parts as planned) goes above
+    the scenario's ``referendum_limit``; empty for other paths or without a limit."""
+    tax = scenario.funding.council_tax
+    if not path.startswith("funding.council_tax.increase.") or tax.referendum_limit is None:
+        return []
+    T = scenario.years
+    others = sum((params[f"funding.council_tax.increase.{p}"].value for p in tax.increase
+                  if f"funding.council_tax.increase.{p}" != path), np.zeros(T))
+    limit = series_values(tax.referendum_limit, params, T)
+    total = np.broadcast_to(series, (T,)) + others
+    above: dict[tuple[float, float, float], list[str]] = {}
+    for t in range(T):
+        if total[t] > limit[t] + 1e-12:
+            key = (round(total[t] - others[t], 6), round(total[t], 6), round(limit[t], 6))
+            above.setdefault(key, []).append(labels[t + 1])
+    return [Breach(tuple(years), own, whole, cap) for (own, whole, cap), years in above.items()]

@@ -1,5 +1,7 @@
-"""Two-way grid: the net gap for every pair of values of two inputs (e.g. pay award × council
-tax increase), all pairs in one engine call. Each value is the input in every projection year.
+"""Grids of values: the net gap for every pair of values of two inputs (e.g. pay award × council
+tax increase), and the ladder of the cabinet pack's sensitivity page — each driver alone at a few
+whole-point values (pay 1% … 6%, council tax 1% … 6%), as councils print them. Each value is the
+input in every projection year; every grid is one engine call.
 """
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ import numpy as np
 import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_batch
+from mtfpmodel.analysis.paths import label
 from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.riskconfig import parse_value
 from mtfpmodel.scenario.schema import Scenario
 
 MAX_STEPS = 201
+RUNGS = 6          # values of each driver on the ladder
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,50 @@ def two_way(scenario: Scenario, params: Mapping[str, Parameter], path_a: str, va
 
 def _per_row(values: np.ndarray, param: Parameter) -> np.ndarray:
     return values[:, None] if param.is_series else values
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The net gap with each driver alone at each of its values (the others as planned)."""
+
+    paths: tuple[str, ...]
+    values: np.ndarray          # (P, V) each driver's values, each used in every year
+    net_gap: np.ndarray         # (P, V, T+1) [scenario unit]
+
+    @property
+    def final(self) -> np.ndarray:
+        """(P, V) final-year net gap."""
+        return self.net_gap[:, :, -1]
+
+    def table(self, labels: Sequence[str]) -> pd.DataFrame:
+        """sensitivity_grid.csv: path, label, value, then the net gap in each projection year."""
+        rows = [[path, label(path), float(self.values[p, v]), *map(float, self.net_gap[p, v, 1:])]
+                for p, path in enumerate(self.paths) for v in range(self.values.shape[1])]
+        return pd.DataFrame(rows, columns=["path", "label", "value", *labels[1:]])
+
+
+def rungs(param: Parameter, step: float = 0.01, count: int = RUNGS) -> np.ndarray:
+    """``count`` values ``step`` apart around the plan's average: the plan's value rounded to a
+    whole step is the third; a driver the plan never takes below zero starts at 0% at the lowest.
+    Pay at 3.2%, 3%, 2.5%, 2.5% → 1%, 2%, …, 6%; council tax at 2.99% → 1% … 6%; energy at
+    -5%, 0%, 2%, 2% → -2% … 3%."""
+    centre = round(float(np.mean(param.value)) / step) * step
+    start = centre - 2 * step
+    if np.all(param.value >= 0):
+        start = max(start, 0.0)
+    return np.round(start + step * np.arange(count), 12)
+
+
+def ladder(scenario: Scenario, params: Mapping[str, Parameter], paths: Sequence[str], step: float = 0.01) -> Ladder:
+    """Project every driver at each of its :func:`rungs`: draw p * V + v has driver p at value v."""
+    values = np.array([rungs(params[path], step) for path in paths]).reshape(len(paths), RUNGS)
+    batch = Batch(params, max(len(paths), 1) * RUNGS)
+    for p, path in enumerate(paths):
+        rows = slice(p * RUNGS, (p + 1) * RUNGS)
+        batch.set(path, _per_row(values[p], params[path]), rows=rows)
+    gap = project_batch(scenario, params, batch.overrides()).net_gap
+    gap = np.broadcast_to(gap, (batch.draws, gap.shape[1]))[:len(paths) * RUNGS]
+    return Ladder(tuple(paths), values, gap.reshape(len(paths), RUNGS, -1))
 
 
 def parse_range(text: str) -> tuple[str, np.ndarray]:

@@ -197,3 +197,18 @@ def headline(sim: Simulation) -> Headline:
         needed_to_last={p: float(np.quantile(to_last, p)) for p in CONFIDENCE},
         needed_above_minimum={p: float(np.quantile(to_minimum, p)) for p in CONFIDENCE},
     )
+
+
+def headline_table(head: Headline, sim: Simulation) -> pd.DataFrame:
+    """montecarlo_headline.csv: measure, value, unit — draws, seed, the probabilities and the
+    opening reserves needed for each confidence."""
+    rows = [("draws", sim.draws, "count"), ("seed", sim.seed, "number"),
+            ("p_balances_every_year", head.p_balances, "probability"),
+            ("p_reserves_above_minimum_every_year", head.p_above_minimum, "probability"),
+            ("p_reserves_exhausted_by_final_year", head.p_exhausted_by_end, "probability"),
+            ("opening_reserves_planned", head.opening_reserves, "scenario unit")]
+    for p in CONFIDENCE:
+        rows.append((f"opening_reserves_needed_never_exhausted_p{round(p * 100)}", head.needed_to_last[p], "scenario unit"))
+        rows.append((f"opening_reserves_needed_above_minimum_p{round(p * 100)}", head.needed_above_minimum[p],
+                     "scenario unit"))
+    return pd.DataFrame(rows, columns=["measure", "value", "unit"]).astype({"value": object})

@@ -19,20 +19,47 @@ _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.
                       r"|capital_financing\.borrowing_rate)$")
 
 
-def one_way_paths(params: Mapping[str, Parameter]) -> list[str]:
+def one_way_paths(params: Mapping[str, Parameter], scenario: Scenario | None = None,
+                  everything: bool = False) -> list[str]:
     """Rate assumptions, council tax increase parts, tax base growth, grant and business rates
     growth, line demand and the borrowing rate (when given as a rate, not an assumption name):
-    the inputs of the one-way sensitivity table, in file order."""
-    return [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)
-            and not (path.startswith("capital_financing.") and param.ref)]   # its assumption has the row
+    the inputs of the one-way sensitivity table, in file order.
+
+    With ``scenario`` (and not ``everything``), only the drivers the scenario sets: a line whose
+    file gives no ``demand`` (so 0%), or a grant with no ``growth``, is left out — moving a rate
+    nobody wrote down answers a question no one asked."""
+    paths = [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)
+             and not (path.startswith("capital_financing.") and param.ref)]   # its assumption has the row
+    if scenario is None or everything:
+        return paths
+    return [path for path in paths if is_set(scenario, path)]
+
+
+def is_set(scenario: Scenario, path: str) -> bool:
+    """Whether the scenario file (after ``extends:`` and ``--set``) gives the value at ``path``
+    itself, rather than leaving it at its default."""
+    match = re.match(r"^expenditure\[(.*)\]\.demand$", path)
+    if match:
+        line = next(x for x in scenario.expenditure if x.name == match.group(1))
+        return "demand" in line.model_fields_set
+    match = re.match(r"^funding\.grants\[(.*)\]\.growth$", path)
+    if match:
+        grant = next(g for g in scenario.funding.grants if g.name == match.group(1))
+        return grant.growth is not None
+    if path == "funding.business_rates.growth":
+        return scenario.funding.business_rates is not None and scenario.funding.business_rates.growth is not None
+    if path == "funding.council_tax.tax_base_growth":
+        return "tax_base_growth" in scenario.funding.council_tax.model_fields_set
+    return True
 
 
 def label(path: str) -> str:
-    """A short name for tables and charts: 'assumptions.pay' → 'pay',
+    """A short name for sentences, tables and charts: 'assumptions.pay' → 'pay', 'assumptions.care_fees'
+    → 'care fees',
     'funding.council_tax.increase.core' → 'council tax core', 'expenditure[Adults].demand' →
     'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'."""
     if path.startswith("assumptions."):
-        return path[len("assumptions."):]
+        return path[len("assumptions."):].replace("_", " ")
     if path.startswith("capital_financing."):
         return path.rsplit(".", 1)[1].replace("_", " ")
     if path.startswith("funding.council_tax.increase."):
@@ -43,6 +70,23 @@ def label(path: str) -> str:
     if match:
         return f"{match.group(1)} {match.group(2).replace('_', ' ')}"
     return path.removeprefix("funding.").replace(".", " ").replace("_", " ")
+
+
+SHARES = ("confidence", "reduction", "interest_rate")     # single numbers that are fractions: shown in %
+
+
+def in_percent(path: str, param: Parameter, scenario: Scenario) -> bool:
+    """Whether a value is shown as a percentage: every rate, and the single numbers that are
+    shares (a stream's confidence or reduction, an interest rate, a minimum given as a share)."""
+    field = path.rsplit(".", 1)[-1]
+    return (param.kind == "rate" or field in SHARES
+            or (path == "reserves.minimum" and scenario.reserves.minimum_share is not None))
+
+
+def heading(path: str) -> str:
+    """:func:`label` as a table row's heading: 'pay' → 'Pay', 'council tax core' → 'Council tax core'."""
+    text = label(path)
+    return text[:1].upper() + text[1:]
 
 
 def _unknown(path: str, params: Mapping[str, Parameter], file, line, field: str) -> Problem:

@@ -1,10 +1,16 @@
 """One-way sensitivity and the tornado: how far each input moves the net gap, one at a time.
 
 For each input path p and shift s (±step percentage points on every year of a rate):
-``change[p, s, t] = net_gap[t] with p shifted - net_gap[t] as planned`` [scenario unit], and
-the cumulative change over the plan ``change[p, s, T] - change[p, s, 0]`` (the sum of the
-in-year changes: what MTFPs call the cumulative gap). Every shifted plan is one draw of a
-single batched engine call.
+``change[p, s, t] = net_gap[t] with p shifted - net_gap[t] as planned`` [scenario unit]. Three
+figures sum it up, each named for what it is:
+
+    first_year_change   = change[p, s, 1]          (the council's usual "each 1% ≈ £Xm a year")
+    final_year_change   = change[p, s, T]          (how much higher the final year's gap is)
+    sum_of_years_change = sum over t = 1..T of change[p, s, t]   (the one-off money to meet them all)
+
+The first-year change is what one point on one year's rate costs, and it stays in the budget:
+a rate one point higher in every year builds up to about T times it by the final year. Every
+shifted plan is one draw of a single batched engine call.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.units import rounded_money
 
 
 @dataclass(frozen=True)
@@ -38,16 +45,44 @@ class OneWay:
     def change_down(self) -> np.ndarray:
         return self.down - self.base
 
+    @property
+    def first_year_change(self) -> np.ndarray:
+        """(P,) change in the first projection year's net gap, input up by step [scenario unit]."""
+        return self.change_up[:, 1]
+
+    @property
+    def final_year_change(self) -> np.ndarray:
+        """(P,) change in the final year's net gap, input up by step in every year [scenario unit]."""
+        return self.change_up[:, -1]
+
+    @property
+    def sum_of_years_change(self) -> np.ndarray:
+        """(P,) the changes in each projection year's net gap added up [scenario unit]."""
+        return self.change_up[:, 1:].sum(axis=1)
+
     def table(self, labels: Sequence[str]) -> pd.DataFrame:
-        """sensitivity.csv: path, label, shift, year, base_net_gap, net_gap, change (plus 'cumulative' rows)."""
+        """sensitivity.csv: one row per path and shift (up, then down): path, label, shift, the
+        change in each projection year's net gap (a column per year), then first_year_change,
+        final_year_change and sum_of_years_change [scenario unit]."""
         rows = []
         for p, path in enumerate(self.paths):
             for shift, gaps in ((self.step, self.up[p]), (-self.step, self.down[p])):
-                for t in range(1, len(labels)):
-                    rows.append((path, label(path), shift, labels[t], self.base[t], gaps[t], gaps[t] - self.base[t]))
-                base_cum, cum = self.base[-1] - self.base[0], gaps[-1] - gaps[0]
-                rows.append((path, label(path), shift, "cumulative", base_cum, cum, cum - base_cum))
-        return pd.DataFrame(rows, columns=["path", "label", "shift", "year", "base_net_gap", "net_gap", "change"])
+                change = gaps - self.base
+                rows.append([path, label(path), shift, *change[1:], change[1], change[-1], change[1:].sum()])
+        columns = ["path", "label", "shift", *labels[1:], "first_year_change", "final_year_change",
+                   "sum_of_years_change"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def sentence(self, p: int, labels: Sequence[str], unit: str) -> str:
+        """'each +1% on pay: +£0.6m in 2026/27, +£2.7m a year by 2029/30' — the first-year change and
+        the final year's (never called a total: it is one year's figure)."""
+        shift = f"{self.step * 100:g}%"
+        return (f"each +{shift} on {label(self.paths[p])}: {rounded_money(self.first_year_change[p], unit, True)} in "
+                f"{labels[1]}, {rounded_money(self.final_year_change[p], unit, True)} a year by {labels[-1]}")
+
+    def largest(self, top: int) -> list[int]:
+        """Indices of the ``top`` paths with the largest final-year change, largest first."""
+        return list(np.argsort(-np.abs(self.final_year_change), kind="stable")[:max(top, 0)])
 
 
 def one_way(scenario: Scenario, params: Mapping[str, Parameter], paths: Sequence[str], step: float) -> OneWay:

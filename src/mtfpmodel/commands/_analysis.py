@@ -5,7 +5,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from mtfpmodel.analysis.paths import check_scenario
+from mtfpmodel.analysis.paths import check_scenario, in_percent
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.engine.parameters import Parameter, check_paths, collect
 from mtfpmodel.results.result import labels_of
@@ -60,6 +60,8 @@ def value_arg(text: str, what: str) -> float:
         raise UsageError(f"{what}: {text!r} is not a number or a percentage such as 1%") from None
 
 
-def show_value(value: float, param: Parameter) -> str:
-    """An input's value as written in a scenario: rates as percentages, others as numbers."""
-    return f"{value * 100:.2f}%" if param.kind == "rate" else f"{value:,.6g}"
+def show_value(value: float, param: Parameter, scenario: Scenario | None = None) -> str:
+    """An input's value as written in a scenario: rates (and, given the scenario, shares such as
+    a reduction or a confidence) as percentages, others as numbers."""
+    percent = param.kind == "rate" or (scenario is not None and in_percent(param.path, param, scenario))
+    return f"{value * 100:.2f}%" if percent else f"{value:,.6g}"

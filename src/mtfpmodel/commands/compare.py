@@ -8,18 +8,21 @@ from pathlib import Path
 import pandas as pd
 
 from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands.run import safe_name
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
-from mtfpmodel.results.result import Result, run
+from mtfpmodel.results.comparison import budgets, compare_table, names
+from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import load
-from mtfpmodel.scenario.schema import UNITS
 from mtfpmodel.scenario.units import figure
 
 HELP = "compare scenarios: net gap and reserves of each on one chart"
 DESCRIPTION = """\
 Run two or more scenarios (for example a central case and its variants written with
 'extends:') and compare their net gap and closing reserves year by year. Prints one
-table per measure and writes, into --out (default outputs/compare/), atomically:
+table per measure and writes, into --out (default outputs/compare-<file>-<file>.../,
+named after the scenario files compared), atomically:
 
   compare.csv   scenario, year, net_gap, closing_reserves, status (one row per
                 scenario and projection year; figures unrounded, in the first
@@ -29,16 +32,16 @@ table per measure and writes, into --out (default outputs/compare/), atomically:
 Scenarios in other units are converted to the first one's unit. Each --set is
 applied to every scenario.
 
-  mtfp compare scenarios/example.yaml scenarios/example-pay4.yaml
+  mtfp compare scenarios/durham.yaml scenarios/durham-optimistic.yaml   (→ outputs/compare-durham-durham-optimistic/)
   mtfp compare scenarios/durham.yaml scenarios/darlington.yaml --out outputs/north-east
 """
-COLUMNS = ["scenario", "year", "net_gap", "closing_reserves", "status"]
+MAX_NAME = 80     # characters of the default folder name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="two or more scenario YAML files")
-    parser.add_argument("--out", metavar="DIR", default="outputs/compare",
-                        help="output folder (default outputs/compare/)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="output folder (default outputs/compare-<first>-<second>.../, from the file names)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override one value in every scenario, e.g. assumptions.pay=4%%; repeatable")
 
@@ -50,44 +53,37 @@ def main(args: argparse.Namespace) -> int:
     for result in results:
         print_warnings(result.warnings)
     unit = results[0].units
-    table = compare_table(results, names(results, args.scenarios), unit)
+    labels = names(results, args.scenarios)
+    for result, label in zip(results, labels):
+        if result.units != unit:
+            print(f"note: {label} is in {result.units}; shown in {unit}", file=sys.stderr)
+    table = compare_table(results, labels, unit)
     print(f"Scenario comparison ({unit}); --set {', '.join(args.overrides)}" if args.overrides
           else f"Scenario comparison ({unit})")
     for column, title in (("net_gap", "Net gap"), ("closing_reserves", "Closing reserves")):
         print(f"\n{title}")
         print(wide(table, column, unit))
     from mtfpmodel.outputs.charts import compare_chart
-    from mtfpmodel.outputs.chartstyle import save
+    from mtfpmodel.outputs.chartstyle import save, scale_for
 
-    with staged_output(args.out) as staging:
-        table.to_csv(staging.path("compare.csv"), index=False, float_format="%.17g")
+    out = Path(args.out) if args.out else default_out(args.scenarios)
+    scale = scale_for(unit, budgets(results, unit))
+    with staged_output(out) as staging:
+        write_csv(table, staging.path("compare.csv"))
         progress("wrote compare.csv")
-        save(compare_chart(table, unit), staging.path("compare.png").with_suffix(""))
+        save(compare_chart(table, scale), staging.path("compare.png").with_suffix(""))
         progress("wrote compare.png, compare.svg")
-    print(f"\nOutputs written to {args.out}/")
+    print(f"\nOutputs written to {out}/")
     return 0
 
 
-def names(results: list[Result], paths: list[str]) -> list[str]:
-    """Each scenario's name, or its file name where two scenarios share a name."""
-    plain = [r.scenario.scenario for r in results]
-    named = [name if plain.count(name) == 1 else Path(path).stem for name, path in zip(plain, paths)]
-    return [name if named.count(name) == 1 else f"{name} ({i + 1})" for i, name in enumerate(named)]
-
-
-def compare_table(results: list[Result], labels: list[str], unit: str) -> pd.DataFrame:
-    """One row per scenario and projection year; money converted to ``unit``."""
-    frames = []
-    for result, label in zip(results, labels):
-        factor = UNITS[result.units] / UNITS[unit]
-        if factor != 1:
-            print(f"note: {label} is in {result.units}; shown in {unit}", file=sys.stderr)
-        summary = result.summary
-        frames.append(pd.DataFrame({
-            "scenario": label, "year": summary["year"], "net_gap": summary["net_gap"] * factor,
-            "closing_reserves": summary["closing_reserves"] * factor, "status": summary["status"],
-        }))
-    return pd.concat(frames, ignore_index=True)[COLUMNS]
+def default_out(paths: list[str]) -> Path:
+    """outputs/compare-<stem>-<stem>...: the files compared, in order; past MAX_NAME characters,
+    outputs/compare-<first stem>-and-<n>-more."""
+    name = "compare-" + "-".join(safe_name(Path(p).stem) for p in paths)
+    if len(name) > MAX_NAME:
+        name = f"compare-{safe_name(Path(paths[0]).stem)}-and-{len(paths) - 1}-more"
+    return Path("outputs") / name
 
 
 def wide(table: pd.DataFrame, column: str, unit: str) -> str:

@@ -7,7 +7,9 @@ from pathlib import Path
 from mtfpmodel.analysis.movement import Movement, movement
 from mtfpmodel.commands import progress
 from mtfpmodel.commands.run import safe_name
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import load
 from mtfpmodel.scenario.units import figure
@@ -31,7 +33,7 @@ cause, years as columns plus the total) and movement_bridge.png/.svg (a bridge f
 gap at the last report to the gap now; --year picks one year, default the total).
 Both plans must have the same base year, number of years and units (exit 1 otherwise).
 
-  mtfp diff scenarios/example-draft.yaml scenarios/example.yaml
+  mtfp diff scenarios/durham-draft.yaml scenarios/durham.yaml
   mtfp diff old.yaml new.yaml --out outputs/cabinet-feb --year 2026/27
 """
 
@@ -54,11 +56,14 @@ def main(args: argparse.Namespace) -> int:
         print(f"Note: {note}")
     names = f"movement-{safe_name(result.old_name)}-to-{safe_name(result.new_name)}"
     out = Path(args.out) if args.out else Path("outputs") / names
+    from mtfpmodel.outputs.chartstyle import scale_for
     from mtfpmodel.outputs.movementchart import draw_bridge
 
+    scale = scale_for(result.units, [run(plan).results.net_expenditure[0] for plan in (old, new)])
+
     with staged_output(out) as staging:
-        result.frame().to_csv(staging.path("movement.csv"), index=False, float_format="%.17g")
-        draw_bridge(result, staging.path("movement_bridge"), args.year)
+        write_csv(result.frame(), staging.path("movement.csv"))
+        draw_bridge(result, staging.path("movement_bridge"), scale, args.year)
         progress("wrote movement.csv, movement_bridge.png, movement_bridge.svg")
     print(f"\nOutputs written to {out}/")
     return 0

@@ -8,7 +8,10 @@ from mtfpmodel.analysis import montecarlo, sobol
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
+from mtfpmodel.outputs.chartstyle import scale_of
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError, UsageError
 from mtfpmodel.scenario.units import figure, rounded_money
 
@@ -94,12 +97,13 @@ def main(args: argparse.Namespace) -> int:
         indices = _sobol(prep, config, args.sobol_samples, sim.seed)
 
     with staged_output(prep.out) as staging:
-        table.to_csv(staging.path("montecarlo.csv"), index=False, float_format="%.17g")
-        _headline_frame(head, sim).to_csv(staging.path("montecarlo_headline.csv"), index=False, float_format="%.17g")
-        riskcharts.fan_chart(sim, labels, unit, staging.path("fan_chart"), f"{title}: range of outcomes")
+        write_csv(table, staging.path("montecarlo.csv"))
+        write_csv(montecarlo.headline_table(head, sim), staging.path("montecarlo_headline.csv"))
+        riskcharts.fan_chart(sim, labels, scale_of(run(prep.loaded)), staging.path("fan_chart"),
+                             f"{title}: range of outcomes")
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
         if indices is not None:
-            indices.table().to_csv(staging.path("sobol.csv"), index=False, float_format="%.17g")
+            write_csv(indices.table(), staging.path("sobol.csv"))
             riskcharts.sobol_chart(indices, staging.path("sobol"), f"{title}: what drives the {labels[-1]} net gap")
             written += ["sobol.csv", "sobol.png/.svg"]
         progress(f"wrote {', '.join(written)}")
@@ -152,21 +156,6 @@ def _headline_text(head, table, labels, unit: str) -> str:
         lines.append(f"  for {p:.0%} confidence: {money(head.needed_to_last[p])} never to run out, "
                      f"{money(head.needed_above_minimum[p])} to stay above the minimum")
     return "\n".join(lines)
-
-
-def _headline_frame(head, sim):
-    import pandas as pd
-
-    rows = [("draws", sim.draws, "count"), ("seed", sim.seed, "number"),
-            ("p_balances_every_year", head.p_balances, "probability"),
-            ("p_reserves_above_minimum_every_year", head.p_above_minimum, "probability"),
-            ("p_reserves_exhausted_by_final_year", head.p_exhausted_by_end, "probability"),
-            ("opening_reserves_planned", head.opening_reserves, "scenario unit")]
-    for p in montecarlo.CONFIDENCE:
-        rows.append((f"opening_reserves_needed_never_exhausted_p{round(p * 100)}", head.needed_to_last[p], "scenario unit"))
-        rows.append((f"opening_reserves_needed_above_minimum_p{round(p * 100)}", head.needed_above_minimum[p],
-                     "scenario unit"))
-    return pd.DataFrame(rows, columns=["measure", "value", "unit"])
 
 
 def _sobol(prep, config, samples: int, seed: int):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 
+from mtfpmodel.analysis.paths import in_percent
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.results.result import labels_of
 from mtfpmodel.scenario.loader import load
@@ -21,7 +22,6 @@ A field that names an assumption shows it (→ assumptions.pay) and follows it.
 
 _POUNDS = ("band_d", "unit_cost_from", "unit_cost_to")
 _PLAIN = ("tax_base", "periods_per_year", "volume", "life")
-_SHARES = ("confidence", "reduction", "interest_rate")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,13 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     scenario = load(args.scenario).scenario
     labels = labels_of(scenario)[1:]
-    minimum_is_share = scenario.reserves.minimum_share is not None
     print(f"{'path':<60} {'kind':<7} value ({labels[0]} to {labels[-1]} for series)")
     for path, param in collect(scenario).items():
         if not fnmatch.fnmatchcase(path, args.pattern):
             continue
         field = path.rsplit(".", 1)[-1]
-        if param.kind == "rate" or field in _SHARES or (path == "reserves.minimum" and minimum_is_share):
+        if in_percent(path, param, scenario):
             show = lambda v: percent(v)  # noqa: E731
         elif field in _POUNDS:
             show = lambda v: f"£{figure(v, 2)}"  # noqa: E731

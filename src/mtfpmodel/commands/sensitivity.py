@@ -17,23 +17,30 @@ from mtfpmodel.commands._analysis import (
     value_arg,
 )
 from mtfpmodel.outputs import riskcharts
+from mtfpmodel.outputs.chartstyle import scale_of
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.riskconfig import SensitivityConfig
 from mtfpmodel.scenario.units import figure, rounded_money
 
 HELP = "how much each assumption moves the gap: one-way table, tornado and two-way grid"
 DESCRIPTION = """\
-One-way sensitivity: every rate assumption, council tax increase part, tax base
-growth, grant and business rates growth and line demand is moved by --step
-(default 1 percentage point, in every year), one at a time, and the change in
-each year's net gap and in the cumulative gap over the plan is reported:
+One-way sensitivity: every rate the scenario sets — assumptions, council tax
+increase parts, tax base growth, grant and business rates growth, line demand — is
+moved by --step (default 1 percentage point, in every year), one at a time, and the
+change in each year's net gap is reported, with three figures that sum it up:
 
-  each +1% on pay: +£1.7m in 2025/26, +£7.8m over four years
+  each +1% on pay: +£1.7m in 2025/26, +£7.8m a year by 2028/29
 
-The cumulative gap is the sum of the in-year gaps, i.e. the final year's net gap
-less the base year's, as MTFP reports quote it. All shifted plans are projected in
-one batched engine call.
+The first-year change is the council's usual "each 1% on pay is about £1.7m a
+year": one point on one year's rate costs that much in that year and every year
+after. With the rate a point higher in every year it builds up, so the final
+year's gap is higher by the final-year figure (a yearly figure, not a total); the
+"sum of years" column adds every year's change (the one-off money to meet them
+all). Rates the scenario leaves at their default (a line with no demand: 0%) are
+left out unless --all. All shifted plans are projected in one batched engine call.
 
 Tornado: the final-year net gap with each input at a low and a high value, widest
 swing first. The low/high values come from the scenario's `sensitivity.ranges`
@@ -44,13 +51,15 @@ Two-way grid (--grid): the final-year net gap for every pair of values of two
 inputs; each value is the input in every projection year:
 
   mtfp sensitivity scenarios/durham-risk.yaml
-  mtfp sensitivity scenarios/durham.yaml --step 0.5%
+  mtfp sensitivity scenarios/durham.yaml --step 0.5% --all
   mtfp sensitivity scenarios/durham.yaml --grid assumptions.pay=2%..5%:0.5% \\
       funding.council_tax.increase.core=1.99%..4.99%:1%
 
-Writes sensitivity.csv, tornado.csv, tornado.png/.svg and with --grid grid.csv,
-grid.png/.svg into --out (default outputs/<scenario name>/). Money in the
-scenario unit in CSV files (unrounded); rounded with its unit on screen.
+Writes sensitivity.csv (one row per input and shift: the change in each year's net
+gap, first_year_change, final_year_change, sum_of_years_change), tornado.csv,
+tornado.png/.svg and with --grid grid.csv, grid.png/.svg into --out (default
+outputs/<scenario name>/). Money in the scenario unit in CSV files (unrounded);
+rounded with its unit on screen.
 """
 
 
@@ -60,6 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: the scenario's sensitivity.step, else 1%%)")
     parser.add_argument("--grid", nargs=2, metavar=("PATH_A=LO..HI:STEP", "PATH_B=LO..HI:STEP"),
                         help="two inputs and their values for a two-way grid of the final-year net gap")
+    parser.add_argument("--all", dest="everything", action="store_true",
+                        help="also move the rates the scenario leaves at their default (e.g. a line with no demand)")
     parser.add_argument("--top", type=int, default=8, metavar="N",
                         help="how many inputs to describe in words (default 8); the table lists all")
 
@@ -73,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--step {step:.2%} must be above 0% and at most 50%")
     grid_specs = [_grid_arg(prep, text) for text in args.grid] if args.grid else None
 
-    paths = one_way_paths(params)
+    paths = one_way_paths(params, scenario, args.everything)
     one_way = sensitivity.one_way(scenario, params, paths, step)
     tornado = sensitivity.tornado(scenario, params, config.ranges, paths, step)
     grid = grids.two_way(scenario, params, *grid_specs[0], *grid_specs[1]) if grid_specs else None
@@ -92,16 +103,17 @@ def main(args: argparse.Namespace) -> int:
         print()
         print(_grid_text(grid, labels[-1], unit, params))
 
+    scale = scale_of(run(prep.loaded))
     with staged_output(prep.out) as staging:
         written = ["sensitivity.csv", "tornado.csv"]
-        one_way.table(labels).to_csv(staging.path("sensitivity.csv"), index=False, float_format="%.17g")
-        tornado.table().to_csv(staging.path("tornado.csv"), index=False, float_format="%.17g")
-        riskcharts.tornado_chart(tornado, unit, labels[-1], staging.path("tornado"),
+        write_csv(one_way.table(labels), staging.path("sensitivity.csv"))
+        write_csv(tornado.table(), staging.path("tornado.csv"))
+        riskcharts.tornado_chart(tornado, scale, labels[-1], staging.path("tornado"),
                                  f"{title}: what moves the {labels[-1]} net gap")
         written.append("tornado.png/.svg")
         if grid is not None:
-            grid.table(labels).to_csv(staging.path("grid.csv"), index=False, float_format="%.17g")
-            riskcharts.grid_heatmap(grid, unit, labels[-1], staging.path("grid"),
+            write_csv(grid.table(labels), staging.path("grid.csv"))
+            riskcharts.grid_heatmap(grid, scale, labels[-1], staging.path("grid"),
                                     f"{title}: {labels[-1]} net gap, {label(grid.path_a)} × {label(grid.path_b)}")
             written += ["grid.csv", "grid.png/.svg"]
         progress(f"wrote {', '.join(written)}")
@@ -120,34 +132,27 @@ def _grid_arg(prep, text: str) -> tuple[str, np.ndarray]:
 
 def _one_way_table(one_way, labels, unit: str) -> str:
     shift = f"{one_way.step * 100:g}pt"
-    years = list(labels[1:]) + ["cumulative"]
+    years = list(labels[1:]) + ["sum of years"]
     width = max(12, max(len(label(p)) for p in one_way.paths) + 2) if one_way.paths else 12
-    header = f"{'+' + shift + ' on (' + unit + ')':<{width}}" + "".join(f"{y:>12}" for y in years)
+    widths = [12] * (len(years) - 1) + [14]
+    header = f"{'+' + shift + ' on (' + unit + ')':<{width}}" + "".join(f"{y:>{w}}" for y, w in zip(years, widths))
     lines = [f"Change in the net gap when each input is {shift} higher in every year "
              f"(a cost rise adds to the gap; brackets: the gap falls)", header, "-" * len(header)]
     decimals = 1 if unit == "£m" else 0
     for p, path in enumerate(one_way.paths):
-        change = one_way.change_up[p]
-        cells = list(change[1:]) + [change[-1] - change[0]]
-        lines.append(f"{label(path):<{width}}" + "".join(f"{figure(v, decimals):>12}" for v in cells))
+        cells = list(one_way.change_up[p, 1:]) + [one_way.sum_of_years_change[p]]
+        lines.append(f"{label(path):<{width}}" + "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(cells, widths)))
+    if not one_way.paths:
+        lines.append("(the scenario sets no rate to move; --all moves the defaults too)")
     return "\n".join(lines)
 
 
 def _sentences(one_way, labels, unit: str, top: int) -> str:
-    change = one_way.change_up
-    cumulative = change[:, -1] - change[:, 0]
-    order = np.argsort(-np.abs(cumulative), kind="stable")[:max(top, 0)]
-    years = len(labels) - 1
     shift = f"{one_way.step * 100:g}%"
-    lines = [f"Largest effects (each input {shift} higher in every year):"]
-    for p in order:
-        lines.append(f"  each +{shift} on {label(one_way.paths[p])}: {rounded_money(change[p, 1], unit, True)} in "
-                     f"{labels[1]}, {rounded_money(cumulative[p], unit, True)} over {_words(years)} years")
+    lines = [f"Largest effects (each input {shift} higher in every year; the {labels[1]} figure is also "
+             f"about what {shift} on one year's rate costs every year):"]
+    lines += [f"  {one_way.sentence(p, labels, unit)}" for p in one_way.largest(top)]
     return "\n".join(lines)
-
-
-def _words(n: int) -> str:
-    return {2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
 def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-import numpy as np
 import pandas as pd
 
 from mtfpmodel.analysis import goalseek
@@ -17,6 +17,7 @@ from mtfpmodel.commands._analysis import (
     show_value,
     value_arg,
 )
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
@@ -26,8 +27,8 @@ HELP = "goal seek: the council tax rise (or any input) that closes the gap; savi
 DESCRIPTION = """\
 Find the value of one input (--by, any numeric path) that brings a result to a
 target (--target METRIC=VALUE; METRIC one of net_gap, gross_gap,
-risk_adjusted_net_gap, incremental_gap, closing_reserves; VALUE in the scenario
-unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
+risk_adjusted_net_gap, incremental_gap, closing_reserves, reserves_above_minimum
+(closing less minimum reserves); VALUE in the scenario unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
 projected in one batched call to find where the result crosses the target, then
 Brent's method pins the value down; it is plugged back in and checked.
 
@@ -49,6 +50,7 @@ its increase: new[t] = max(level[t-1], net_gap[t], 0) - level[t-1].
   mtfp solve scenarios/durham.yaml --target net_gap=0 --by funding.council_tax.increase.core
   mtfp solve scenarios/durham.yaml --target net_gap=0 --by assumptions.pay --year 2028/29
   mtfp solve scenarios/durham.yaml --savings-needed
+  mtfp solve scenarios/durham.yaml --target reserves_above_minimum=0 --by reserves.opening
 
 Writes solve.csv and/or savings_needed.csv into --out (default outputs/<scenario name>/).
 """
@@ -81,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
         tables["savings_needed.csv"] = _savings_needed(prep)
     with staged_output(prep.out) as staging:
         for name, frame in tables.items():
-            frame.to_csv(staging.path(name), index=False, float_format="%.17g")
+            write_csv(frame, staging.path(name))
         progress(f"wrote {', '.join(tables)}")
     print(f"\nOutputs written to {prep.out}/")
     return 0
@@ -102,18 +104,22 @@ def _solve(prep, args) -> pd.DataFrame:
 
     check = project_batch(prep.scenario, prep.params,
                           Batch(prep.params, 1).set(path, solution.series).overrides())
-    achieved = getattr(check, metric)[0]
+    achieved = goalseek.metric_values(check, metric)[0]
     unit, labels = prep.unit, prep.labels
     what = f"{metric} = {rounded_money(target, unit)}" if target else f"{metric} = 0"
     print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
     for t, value in zip(solution.years, solution.values):
         as_planned = param.value[t - 1] if param.is_series else param.value
-        print(f"  {labels[t]}: {show_value(value, param)} (planned {show_value(float(as_planned), param)}); "
+        print(f"  {labels[t]}: {show_value(value, param, prep.scenario)} "
+              f"(planned {show_value(float(as_planned), param, prep.scenario)}); "
               f"{metric} then {rounded_money(achieved[t], unit)}")
     if year is not None and param.is_series:
         print(f"  (one value used in every year, so that the target is met in {labels[year]})")
     for message in _referendum(prep, path, solution):
         print(f"  {message}")
+    zigzag = _zigzag_warning(prep, param, solution, labels)
+    if zigzag:
+        print(f"warning: {zigzag}", file=sys.stderr)
     return pd.DataFrame({"year": [labels[t] for t in solution.years], "path": path, "value": solution.values,
                          "metric": metric, "target": target, "achieved": [achieved[t] for t in solution.years]})
 
@@ -138,25 +144,19 @@ def _bracket(text: str) -> tuple[float, float]:
 
 def _referendum(prep, path: str, solution) -> list[str]:
     """Messages for years where the solved council tax increase takes the total above the limit."""
-    tax = prep.scenario.funding.council_tax
-    if not path.startswith("funding.council_tax.increase.") or tax.referendum_limit is None:
-        return []
-    params = prep.params
-    parts = [p for p in tax.increase if f"funding.council_tax.increase.{p}" != path]
-    others = sum((params[f"funding.council_tax.increase.{p}"].value for p in parts), np.zeros(prep.scenario.years))
-    limit_series = tax.referendum_limit
-    limit = (params[f"assumptions.{limit_series.ref}"].value if limit_series.ref and limit_series.ref != "none"
-             else np.resize(np.asarray(limit_series.values or (0.0,), dtype=float), prep.scenario.years))
-    total = np.broadcast_to(solution.series, (prep.scenario.years,)) + others
+    breaches = goalseek.referendum_breaches(prep.scenario, prep.params, path, solution.series, prep.labels)
     name = label(path).removeprefix("council tax ")
-    above: dict[tuple[float, float, float], list[str]] = {}
-    for t in range(prep.scenario.years):
-        if total[t] > limit[t] + 1e-12:
-            key = (round(total[t] - others[t], 6), round(total[t], 6), round(limit[t], 6))
-            above.setdefault(key, []).append(prep.labels[t + 1])
-    return [f"a {name} increase of {own:.2%} would be needed in {', '.join(years)} — a total Band D rise of "
-            f"{whole:.2%}, above the {cap:.2%} referendum limit (it would need a local referendum)"
-            for (own, whole, cap), years in above.items()]
+    return [breach.sentence(name) for breach in breaches]
+
+
+def _zigzag_warning(prep, param, solution, labels) -> str | None:
+    """A warning when the year-by-year answer rises and falls, with what to try instead."""
+    if len(solution.years) < 3 or not goalseek.zigzags(solution.values, param.kind):
+        return None
+    values = ", ".join(show_value(v, param, prep.scenario) for v in solution.values)
+    return (f"the answer rises and falls from year to year ({values}): each year's value closes that year "
+            f"given the years before, so a year that overshoots is pulled back the next; for one steady value "
+            f"use --year {labels[-1]} (or any year)")
 
 
 def _savings_needed(prep) -> pd.DataFrame:

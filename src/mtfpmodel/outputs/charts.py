@@ -23,7 +23,6 @@ from mtfpmodel.outputs.chartstyle import (
     new_axes,
     pyplot,
     save,
-    scale_for,
     scale_of,
     title_of,
 )
@@ -181,8 +180,7 @@ def reserves_chart(result: Result):
             label="Closing reserves")
     ax.plot(x[1:], shown_min[1:], linestyle="--", color=COLOURS["minimum_reserves"], linewidth=1.5,
             label="Minimum reserves")
-    ax.fill_between(x[1:], shown_min[1:], np.minimum(closing[1:] * scale.factor, shown_min[1:]),
-                    color=COLOURS["minimum_reserves"], alpha=0.12, linewidth=0)
+    shade_below_minimum(ax, x[1:], closing[1:] * scale.factor, shown_min[1:])
     for t in x:
         ax.annotate(scale.text(closing[t]), (t, closing[t] * scale.factor), xytext=(0, 7),
                     textcoords="offset points", ha="center", fontsize=7)
@@ -194,6 +192,13 @@ def reserves_chart(result: Result):
     ax.margins(y=0.18)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return fig
+
+
+def shade_below_minimum(ax, x: np.ndarray, closing: np.ndarray, minimum: np.ndarray):
+    """Shade between the minimum and closing reserves wherever reserves are below it, from the
+    point where the two lines cross (not from the year before)."""
+    return ax.fill_between(x, minimum, closing, where=closing < minimum, interpolate=True,
+                           color=COLOURS["minimum_reserves"], alpha=0.12, linewidth=0)
 
 
 def _mark_first(ax, labels, condition: np.ndarray, values: np.ndarray, text: str, colour: str) -> None:
@@ -215,10 +220,10 @@ def chart_paths(folder: Path) -> dict[str, Path]:
     return {name: folder / f"{name}.png" for name in CHARTS}
 
 
-def compare_chart(table, unit: str):
-    """Net gap and closing reserves [display unit] of each scenario in ``table`` (compare.csv's rows)."""
+def compare_chart(table, scale: Scale):
+    """Net gap and closing reserves [display unit] of each scenario in ``table`` (compare.csv's rows),
+    in ``scale`` (the £m rule applied to the plans' budgets)."""
     plt = pyplot()
-    scale = scale_for(unit, table[["net_gap", "closing_reserves"]].to_numpy())
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH + 1.5, HEIGHT), sharex=True)
     years = sorted(table["year"].unique())
     x = {year: i for i, year in enumerate(years)}

@@ -44,16 +44,23 @@ class Scale:
         return figure(value * self.factor, self.decimals)
 
 
+MILLIONS_FROM = 50e6     # pounds of net expenditure from which every chart is drawn in £m
+
+
 def scale_of(result: Result) -> Scale:
-    """One scale for every chart of a plan, set by the size of its budget (net expenditure)."""
-    return scale_for(result.units, result.results.net_expenditure[0], threshold=50e6)
+    """The scale of every chart of a plan: :func:`scale_for` its budget (net expenditure)."""
+    return scale_for(result.units, result.results.net_expenditure[0])
 
 
-def scale_for(unit: str, values, threshold: float = 100e6) -> Scale:
-    """Show £m once the largest figure reaches ``threshold`` pounds, else £000 or the scenario unit."""
+def scale_for(unit: str, budget) -> Scale:
+    """The one rule for every chart: £m once the budget (the largest net expenditure in
+    ``budget``, in ``unit``) reaches £50m; else £000 (from £100k, or when that is the unit); else £.
+
+    Charts comparing several plans pass every plan's net expenditure, converted to one unit.
+    """
     pounds = UNITS[unit]
-    largest = float(np.nanmax(np.abs(np.asarray(values, dtype=float)), initial=0.0)) * pounds
-    if unit == "£m" or largest >= threshold:
+    largest = float(np.nanmax(np.abs(np.asarray(budget, dtype=float)), initial=0.0)) * pounds
+    if unit == "£m" or largest >= MILLIONS_FROM:
         return Scale("£m", pounds / 1e6)
     if unit == "£000" or largest >= 100e3:
         return Scale("£000", pounds / 1e3)
@@ -85,8 +92,6 @@ def money_formatter(scale: Scale):
     return FuncFormatter(lambda y, _: figure(y, 0 if float(y).is_integer() else scale.decimals))
 
 
-
-
 def pyplot():
     """matplotlib.pyplot with the Agg backend and the house rcParams."""
     import matplotlib
@@ -101,11 +106,6 @@ def pyplot():
         "savefig.bbox": "tight", "svg.fonttype": "none",
     })
     return plt
-
-
-def money_axis_label(unit: str) -> str:
-    """Axis label naming the unit: '£000' or '£m'."""
-    return {"£": "£", "£000": "£000", "£m": "£m"}[unit]
 
 
 def save(figure, stem: Path) -> list[Path]:

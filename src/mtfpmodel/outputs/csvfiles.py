@@ -1,9 +1,36 @@
-"""CSV outputs of ``mtfp run``: full precision, no rounding."""
+"""CSV files: full precision, no rounding, every number at its shortest exact form.
+
+Every CSV the tool writes goes through :func:`write_csv`: a float is written as Python's
+``repr`` of it (the shortest text that reads back as exactly the same number: ``0.7``, not
+``0.69999999999999996``), negative zero as ``0.0`` and a missing value as an empty cell.
+"""
 from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
 
 from mtfpmodel.outputs.outdir import Staging
 from mtfpmodel.results.gaptable import gap_table
 from mtfpmodel.results.result import Result
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` without its index, floats at their shortest exact form."""
+    frame.pipe(_no_negative_zero).to_csv(path, index=False)
+
+
+def _no_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """-0.0 + 0.0 is 0.0 and every other value is unchanged; mixed columns keep their ints."""
+    floats = frame.select_dtypes(include="float").columns
+    mixed = [c for c in frame.columns if frame[c].dtype == object]
+    if len(floats) == 0 and len(mixed) == 0:
+        return frame
+    out = frame.copy()
+    out[floats] = out[floats] + 0.0
+    for column in mixed:
+        out[column] = out[column].map(lambda v: v + 0.0 if isinstance(v, float) else v)
+    return out
 
 
 def write_csvs(result: Result, staging: Staging, suffix: str = "") -> list[str]:
@@ -19,5 +46,5 @@ def write_csvs(result: Result, staging: Staging, suffix: str = "") -> list[str]:
     names = []
     for name, frame in tables.items():
         names.append(f"{name}{suffix}.csv")
-        frame.to_csv(staging.path(names[-1]), index=False, float_format="%.17g")
+        write_csv(frame, staging.path(names[-1]))
     return names

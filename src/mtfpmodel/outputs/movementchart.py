@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from mtfpmodel.analysis.movement import Movement
-from mtfpmodel.outputs.chartstyle import PALETTE, money_axis_label, pyplot, save
+from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save
 from mtfpmodel.scenario.units import figure
 
 MAX_BARS = 12   # causes beyond the largest MAX_BARS - 1 are drawn as one "other causes" bar
@@ -30,14 +30,16 @@ def bridge_values(movement: Movement, year: str | None = None) -> tuple[str, lis
     return what, steps, float(pick(movement.old_gap)), float(pick(movement.new_gap))
 
 
-def draw_bridge(movement: Movement, stem: Path, year: str | None = None) -> list[Path]:
-    """Save the bridge as ``stem``.png and .svg; return the paths."""
+def draw_bridge(movement: Movement, stem: Path, scale: Scale, year: str | None = None) -> list[Path]:
+    """Save the bridge as ``stem``.png and .svg in ``scale`` (the plans' £m rule); return the paths."""
     what, steps, start, end = bridge_values(movement, year)
+    steps = [(name, change * scale.factor) for name, change in steps]
+    start, end = start * scale.factor, end * scale.factor
     plt = pyplot()
     labels = [f"Last report\n({movement.old_name})"] + [_wrap(label) for label, _ in steps] + \
              [f"Now\n({movement.new_name})"]
     fig, ax = plt.subplots(figsize=(max(6.0, 1.0 + 0.9 * len(labels)), 4.8))
-    decimals = 1 if movement.units == "£m" else 0
+    decimals = scale.decimals
     level = start
     ax.bar(0, start, color=PALETTE["blue"])
     _label(ax, 0, start, start, decimals)
@@ -55,9 +57,9 @@ def draw_bridge(movement: Movement, stem: Path, year: str | None = None) -> list
     low, high = min(0.0, float(levels.min()), end), max(0.0, float(levels.max()), end)
     span = (high - low) or 1.0
     ax.set_ylim(low - 0.08 * span if low < 0 else 0, high + 0.1 * span)
-    ax.yaxis.set_major_formatter(lambda value, _: figure(value, 0))
+    ax.yaxis.set_major_formatter(money_formatter(scale))
     ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right", fontsize=7)
-    ax.set_ylabel(f"Net gap ({money_axis_label(movement.units)})")
+    ax.set_ylabel(f"Net gap ({scale.unit})")
     ax.set_title(f"What moved the {what}")
     ax.text(0, -0.32, "Red: increases the gap; green: reduces it. Causes switched one at a time in a fixed order "
                       "(see docs/user-guide.md).", transform=ax.transAxes, fontsize=7, color=PALETTE["grey"])

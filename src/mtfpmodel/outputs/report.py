@@ -1,163 +1,111 @@
-"""The cabinet report ``DIR/report.html``: one self-contained page that prints to A4.
+"""The cabinet report: ``mtfp run``'s report.html and ``mtfp report``'s whole pack.
 
-Rendered from ``templates/report.html.j2`` with jinja2 (autoescaped). Charts are embedded as
-base64 PNG, CSS is inline, and nothing is fetched from the network, so the file can be e-mailed
-or attached to a committee paper as it is. Figures are in the scenario unit, rounded only here.
+One content model (:mod:`mtfpmodel.outputs.pack.content`), built section by section from the run
+and rendered twice, to HTML (:mod:`.pack.html`, through ``templates/report.html.j2``) and to
+Word (:mod:`.pack.word`), so the two documents can never disagree.
+
+- ``mtfp run`` writes report.html with the plan's sections only (:data:`PLAN`, then
+  :data:`CLOSING`): verdict and headline figures, the MTFP and gap tables, the bridge, funding,
+  budget lines and pressures, the savings programme, reserves, assumptions and warnings.
+- ``mtfp report`` adds the analysis pages (:data:`ANALYSES`: sensitivity, scenarios, risk,
+  options to close the gap), writes the same pack as report.docx, and writes the CSV file
+  behind every analysis table.
+
+A section is a function of the :class:`~.pack.context.Context` returning a Section (or None to
+leave it out), so a new section is a new function in these lists.
 """
 from __future__ import annotations
 
-import base64
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mtfpmodel.engine import parameters
+from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import Staging
-from mtfpmodel.outputs.terminal import ROWS, cabinet_money, verdict
-from mtfpmodel.results.gaptable import SUBTOTALS
-from mtfpmodel.results.gaptable import gap_table as build_gap_table
+from mtfpmodel.outputs.pack import options, plan, risk, scenarios, sensitivity
+from mtfpmodel.outputs.pack.content import Pack
+from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.result import Result
-from mtfpmodel.scenario.units import figure, percent
 from mtfpmodel.version import __version__
 
+if TYPE_CHECKING:
+    from mtfpmodel.analysis.cabinet import Cabinet
+
 FILENAME = "report.html"
-CHART_CAPTIONS = {
-    "gap": "The gap each year before savings, the savings, and the net gap left after them.",
-    "bridge": ("What moves the gap from the base-year budget to the final year. Inflation is shown per "
-               "assumption with demand held flat; demand is the rest of the growth in cost."),
-    "savings": "Net saving of each stream by year, coloured and hatched by delivery confidence (RAG).",
-    "reserves": "Usable reserves at the end of each year against the minimum level.",
-}
-STATUS_CLASS = {"balanced": "ok", "balanced with reserves": "warn", "below minimum reserves": "bad",
-                "unbalanced": "bad", "reserves exhausted": "bad"}
+WORD = "report.docx"
+PLAN = (plan.summary, plan.mtfp, plan.gap, plan.bridge, plan.funding, plan.lines, plan.savings, plan.reserves)
+ANALYSES = (sensitivity.section, scenarios.section, risk.section, options.section)
+CLOSING = (plan.assumptions, plan.warnings)
+PLAN_CHARTS = ("gap", "bridge", "savings", "reserves")
 
 
-@dataclass(frozen=True)
-class Table:
-    """A table ready to print: a header row and body rows of (label, cells, css class)."""
+def build(ctx: Context) -> Pack:
+    """The pack's content: the plan's sections, the analyses when there are any, then the closing ones."""
+    makers = PLAN + (ANALYSES if ctx.cabinet is not None else ()) + CLOSING
+    sections = tuple(s for s in (make(ctx) for make in makers) if s is not None)
+    result, scenario = ctx.result, ctx.result.scenario
+    source = f" ({result.loaded.path})" if result.loaded else ""
+    meta = [f"Scenario {scenario.scenario}{source} · base year {scenario.base_year} · figures in {result.units} "
+            f"unless stated"]
+    if scenario.description:
+        meta.append(scenario.description)
+    meta += [f"With the change --set {o}" for o in (result.loaded.overrides if result.loaded else ())]
+    what = "cabinet pack" if ctx.cabinet is not None else "report"
+    footer = (f"Produced by mtfpmodel {__version__} from the scenario file{source}. Figures are rounded for "
+              f"display; the CSV files beside this {what} hold them at full precision.")
+    return Pack(scenario.council or "", f"Medium-Term Financial Plan {result.labels[1]} to {result.labels[-1]}",
+                tuple(meta), sections, footer, generator=f"mtfpmodel {__version__}")
 
-    header: list[str]
-    rows: list[tuple[str, list[str], str]]
+
+def plan_charts(staging: Staging, folder: str | None) -> dict:
+    """The plan's chart PNGs already drawn into ``folder`` of the staging area."""
+    if folder is None:
+        return {}
+    found = {name: staging.path(f"{folder}/{name}.png") for name in PLAN_CHARTS}
+    return {name: png for name, png in found.items() if png.exists()}
 
 
 def write_report(result: Result, staging: Staging, charts: str | None = "charts") -> list[str]:
-    """Render the report into the staging area, embedding the PNGs in ``charts`` if drawn."""
-    images = {}
-    if charts is not None:
-        for name in CHART_CAPTIONS:
-            png = staging.path(f"{charts}/{name}.png")
-            if png.exists():
-                images[name] = _data_uri(png)
-    staging.path(FILENAME).write_text(render(result, images), encoding="utf-8")
+    """``mtfp run``'s report.html: the plan's sections, embedding the PNGs in ``charts`` if drawn."""
+    from mtfpmodel.outputs.pack import html
+
+    pack = build(Context(result, plan_charts(staging, charts)))
+    staging.path(FILENAME).write_text(html.render(pack), encoding="utf-8")
     return [FILENAME]
 
 
-def _data_uri(png: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+def write_pack(result: Result, cabinet: "Cabinet", staging: Staging, announce=None) -> Pack:
+    """``mtfp report``: analysis CSVs and charts, then report.html and report.docx (the plan's
+    CSVs and charts are written first by the caller, as ``mtfp run`` writes them)."""
+    from mtfpmodel.outputs.pack import charts, html, word
+
+    ctx = Context(result, {}, cabinet)
+    written = write_analysis_csvs(ctx, staging)
+    if announce:
+        announce(written)
+    drawn = charts.draw(ctx, staging, announce=announce)
+    ctx = Context(result, {**plan_charts(staging, "charts"), **drawn}, cabinet)
+    pack = build(ctx)
+    staging.path(FILENAME).write_text(html.render(pack), encoding="utf-8")
+    word.write(pack, staging.path(WORD))
+    if announce:
+        announce([FILENAME, WORD])
+    return pack
 
 
-def render(result: Result, images: dict[str, str]) -> str:
-    """The report's HTML."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+def write_analysis_csvs(ctx: Context, staging: Staging) -> list[str]:
+    """The CSV behind each analysis table of the pack (money in the scenario unit, unrounded)."""
+    from mtfpmodel.analysis import montecarlo
+    from mtfpmodel.analysis.cabinet import options_table
 
-    env = Environment(loader=PackageLoader("mtfpmodel.outputs", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("report.html.j2").render(**context(result, images))
-
-
-def context(result: Result, images: dict[str, str]) -> dict:
-    s = result.scenario
-    unit = result.units
-    summary = result.summary
-    return {
-        "title": s.council or s.scenario, "scenario": s, "unit": unit, "version": __version__,
-        "period": f"{result.labels[1]} to {result.labels[-1]}", "verdict": verdict(result),
-        "balances": result.balances,
-        "overrides": list(result.loaded.overrides) if result.loaded else [],
-        "source_file": str(result.loaded.path) if result.loaded else None,
-        "headlines": headlines(result),
-        "mtfp": mtfp_table(result), "gap_table": gap_table(result), "savings": savings_table(result),
-        "reserves": reserves_table(result), "assumptions": assumptions_rows(result),
-        "warnings": [str(w) for w in result.warnings],
-        "charts": {name: {"src": src, "caption": CHART_CAPTIONS[name]} for name, src in images.items()},
-        "statuses": [(y, st, STATUS_CLASS[st]) for y, st in zip(summary["year"], summary["status"])],
-    }
-
-
-def _cells(values, unit: str) -> list[str]:
-    return [figure(v, 1 if unit == "£m" else 0) for v in values]
-
-
-def headlines(result: Result) -> list[tuple[str, str]]:
-    """Four key figures for the top of the page."""
-    summary, unit = result.summary, result.units
-    last = summary.iloc[-1]
-    return [
-        (f"Net gap {last['year']}", cabinet_money(float(last["net_gap"]), unit)),
-        (f"Savings planned by {last['year']}", cabinet_money(float(last["savings"]), unit)),
-        ("Reserves drawn over the plan", cabinet_money(float(summary["reserves_drawn"].sum()), unit)),
-        (f"Reserves at end of {last['year']}", cabinet_money(float(last["closing_reserves"]), unit)),
-    ]
-
-
-def mtfp_table(result: Result) -> Table:
-    summary, unit = result.summary, result.units
-    rows = [(label.strip(), _cells(summary[key], unit),
-             "total" if key in ("gross_gap", "net_gap", "closing_reserves") else "sub" if label.startswith(" ") else "")
-            for label, key in ROWS]
-    return Table([f"({unit})", *summary["year"]], rows)
-
-
-def gap_table(result: Result) -> Table:
-    """The council-shaped gap table of :mod:`mtfpmodel.results.gaptable`."""
-    table = build_gap_table(result)
-    years = list(result.labels[1:])
-    rows = [(row["item"], _cells([row[y] for y in years], result.units), "total" if row["key"] in SUBTOTALS else "")
-            for _, row in table.iterrows()]
-    return Table([f"({result.units})", *years], rows)
-
-
-def savings_table(result: Result) -> dict:
-    """Each stream's net saving by year with its RAG rating and confidence; a total row."""
-    from mtfpmodel.outputs.charts import rag_of
-
-    r, unit, s = result.results, result.units, result.scenario
-    years = list(result.labels[1:])
-    appraisal = result.streams.set_index("stream")
-    rows = []
-    for n, stream in enumerate(s.savings):
-        rows.append({"name": stream.name, "kind": stream.kind.replace("_", " "), "rag": rag_of(result, stream) or "none",
-                     "confidence": percent(s.confidence(stream), 0), "funded_by": stream.funded_by,
-                     "cells": _cells(r.stream_net[0, n, 1:], unit), "source": stream.source or "",
-                     "appraisal": _appraisal_note(appraisal.loc[stream.name], unit, s.discount_rate)})
-    total = _cells(r.savings[0, 1:], unit)
-    risk = _cells((r.stream_net[0, :, 1:] * [[s.confidence(x)] for x in s.savings]).sum(axis=0) if s.savings
-                  else r.savings[0, 1:], unit)
-    return {"header": years, "rows": rows, "total": total, "risk": risk}
-
-
-def _appraisal_note(row, unit: str, discount_rate: float) -> str:
-    """'capital £6.0m; savings cover it by 2031/32; NPV £9.9m at 3.5%' for invest-to-save streams."""
-    if not row["capital"]:
-        return ""
-    return (f"capital {cabinet_money(row['capital'], unit)}; savings cover it by {row['capital_payback_year']}; "
-            f"NPV {cabinet_money(row['npv'], unit)} at {percent(discount_rate, 1)}")
-
-
-def reserves_table(result: Result) -> Table:
-    r, unit = result.results, result.units
-    flows = [("Reserves drawn to balance", r.reserves_drawn[0]),
-             ("Implementation costs met from reserves", r.reserve_funded_costs[0])]
-    body = [(label, ["–", *_cells(values[1:], unit)], "") for label, values in flows]   # no flow in the base year
-    body += [("Closing reserves", _cells(r.closing_reserves[0], unit), "total"),
-             ("Minimum reserves", _cells(r.minimum_reserves[0], unit), "")]
-    return Table([f"({unit})", f"{result.labels[0]} (opening)", *result.labels[1:]], body)
-
-
-def assumptions_rows(result: Result) -> dict:
-    s = result.scenario
-    params = parameters.collect(s)
-    rows = [(name, [percent(v, 1) for v in params[f"assumptions.{name}"].value], a.source or "no source given")
-            for name, a in s.assumptions.items()]
-    demand = [(line.name, [percent(v, 1) for v in params[f"expenditure[{line.name}].demand"].value], line.source or "")
-              for line in s.expenditure]
-    return {"header": list(result.labels[1:]), "rows": rows, "demand": demand}
+    cabinet, labels = ctx.cabinet, ctx.result.labels
+    tables = {"sensitivity.csv": cabinet.one_way.table(labels), "sensitivity_grid.csv": cabinet.ladder.table(labels),
+              "tornado.csv": cabinet.tornado.table(), "options.csv": options_table(cabinet.options, labels)}
+    if cabinet.variants:
+        tables["scenarios.csv"] = scenarios.frame(ctx)
+    if cabinet.risk is not None:
+        tables["montecarlo.csv"] = cabinet.risk.by_year
+        tables["montecarlo_headline.csv"] = montecarlo.headline_table(cabinet.risk.headline, cabinet.risk.simulation)
+        if cabinet.risk.sobol is not None:
+            tables["sobol.csv"] = cabinet.risk.sobol.table()
+    for name, frame in tables.items():
+        write_csv(frame, staging.path(name))
+    return list(tables)

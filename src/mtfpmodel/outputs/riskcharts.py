@@ -1,5 +1,6 @@
 """Risk charts for the cabinet report: tornado, two-way grid heatmap, Monte Carlo fan chart and
-Sobol ranking. Each takes the analysis result, draws in the house style and saves PNG + SVG.
+Sobol ranking. Each takes the analysis result and the plan's :class:`~chartstyle.Scale` (the one
+£m rule of :func:`chartstyle.scale_for`), draws in the house style and saves PNG + SVG.
 """
 from __future__ import annotations
 
@@ -13,56 +14,56 @@ from mtfpmodel.analysis.montecarlo import Simulation
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.analysis.sensitivity import Tornado
 from mtfpmodel.analysis.sobol import OUTPUTS, SobolIndices
-from mtfpmodel.outputs.chartstyle import PALETTE, money_axis_label, pyplot, save
+from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save
 from mtfpmodel.scenario.units import figure
 
 
-def tornado_chart(result: Tornado, unit: str, year: str, stem: Path, title: str) -> list[Path]:
+def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
     """Bars from the planned final-year net gap to its value at each input's low and high; widest on top."""
     plt = pyplot()
     count = len(result.paths)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * count))
     rows = np.arange(count)[::-1]
-    decimals = 1 if unit == "£m" else 0
+    base = result.base * scale.factor
     for row, low, high, low_text, high_text in zip(rows, result.low, result.high, result.low_labels, result.high_labels):
         for value, text, colour in ((low, low_text, PALETTE["blue"]), (high, high_text, PALETTE["orange"])):
-            ax.barh(row, value - result.base, left=result.base, color=colour, height=0.6)
-            side = "left" if value < result.base else "right"
+            value = value * scale.factor
+            ax.barh(row, value - base, left=base, color=colour, height=0.6)
+            side = "left" if value < base else "right"
             ax.annotate(text, (value, row), xytext=(-4 if side == "left" else 4, 0), textcoords="offset points",
                         ha="right" if side == "left" else "left", va="center", fontsize=8)
-    ax.axvline(result.base, color=PALETTE["black"], linewidth=1)
-    ax.xaxis.set_major_formatter(lambda value, _: figure(value))
-    ax.annotate(f"plan: {figure(result.base, decimals)}", (result.base, count - 0.4), ha="center", fontsize=8)
+    ax.axvline(base, color=PALETTE["black"], linewidth=1)
+    ax.xaxis.set_major_formatter(money_formatter(scale))
+    ax.annotate(f"plan: {scale.text(result.base)}", (base, count - 0.4), ha="center", fontsize=8)
     ax.set_yticks(rows, [label(p) for p in result.paths])
-    ax.set_xlabel(f"net gap in {year} ({money_axis_label(unit)}); blue: input at its low value, orange: high")
+    ax.set_xlabel(f"net gap in {year} ({scale.unit}); blue: input at its low value, orange: high")
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.15)
     ax.set_title(title, pad=16)
     return save(fig, stem)
 
 
-def grid_heatmap(grid: Grid, unit: str, year: str, stem: Path, title: str) -> list[Path]:
+def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
     """The final-year net gap for each pair of values: red a gap, blue a surplus, figures in each cell."""
     plt = pyplot()
     from matplotlib.colors import TwoSlopeNorm
 
-    values = grid.final
+    values = grid.final * scale.factor
     low, high = float(values.min()), float(values.max())
     norm = TwoSlopeNorm(0.0, min(low, -1e-9), max(high, 1e-9)) if low < 0 < high else None
     fig, ax = plt.subplots(figsize=(1.6 + 0.9 * grid.values_b.size, 1.4 + 0.45 * grid.values_a.size))
     image = ax.imshow(values, cmap="RdBu_r", norm=norm, aspect="auto", origin="lower")
-    decimals = 1 if unit == "£m" else 0
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             shade = float(image.norm(values[i, j]))
-            ax.text(j, i, figure(values[i, j], decimals), ha="center", va="center", fontsize=7,
+            ax.text(j, i, figure(values[i, j], scale.decimals), ha="center", va="center", fontsize=7,
                     color="white" if abs(shade - 0.5) > 0.35 else "black")
     ax.set_xticks(range(grid.values_b.size), [_tick(v, grid.path_b) for v in grid.values_b])
     ax.set_yticks(range(grid.values_a.size), [_tick(v, grid.path_a) for v in grid.values_a])
     ax.set_xlabel(label(grid.path_b))
     ax.set_ylabel(label(grid.path_a))
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label=f"net gap in {year} ({money_axis_label(unit)})")
+    fig.colorbar(image, ax=ax, label=f"net gap in {year} ({scale.unit})")
     ax.set_title(title)
     return save(fig, stem)
 
@@ -71,7 +72,7 @@ def _tick(value: float, path: str) -> str:
     return f"{value * 100:.4g}%" if abs(value) <= 1 else f"{value:,.6g}"
 
 
-def fan_chart(sim: Simulation, labels: Sequence[str], unit: str, stem: Path, title: str) -> list[Path]:
+def fan_chart(sim: Simulation, labels: Sequence[str], scale: Scale, stem: Path, title: str) -> list[Path]:
     """P10-P90 band and median of the net gap and of closing reserves by year, with the minimum."""
     plt = pyplot()
     years = list(labels[1:])
@@ -79,18 +80,18 @@ def fan_chart(sim: Simulation, labels: Sequence[str], unit: str, stem: Path, tit
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4), gridspec_kw={"wspace": 0.35})
     panels = (("net_gap", "Net gap", PALETTE["vermillion"]), ("closing_reserves", "Closing reserves", PALETTE["blue"]))
     for ax, (name, heading, colour) in zip(axes, panels):
-        values = getattr(sim, name)[:, 1:]
+        values = getattr(sim, name)[:, 1:] * scale.factor
         p10, p25, p50, p75, p90 = np.quantile(values, (0.1, 0.25, 0.5, 0.75, 0.9), axis=0)
         ax.fill_between(x, p10, p90, color=colour, alpha=0.18, linewidth=0, label="P10 to P90")
         ax.fill_between(x, p25, p75, color=colour, alpha=0.3, linewidth=0, label="P25 to P75")
         ax.plot(x, p50, color=colour, linewidth=2, label="median (P50)")
         ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         if name == "closing_reserves":
-            ax.plot(x, np.median(sim.minimum_reserves[:, 1:], axis=0), color=PALETTE["grey"], linestyle="--",
+            ax.plot(x, np.median(sim.minimum_reserves[:, 1:], axis=0) * scale.factor, color=PALETTE["grey"], linestyle="--",
                     label="minimum reserves")
         ax.set_xticks(x, years)
-        ax.set_ylabel(money_axis_label(unit))
-        ax.yaxis.set_major_formatter(lambda value, _: figure(value))
+        ax.set_ylabel(scale.unit)
+        ax.yaxis.set_major_formatter(money_formatter(scale))
         ax.set_title(heading)
         ax.legend(loc="best", fontsize=8)
     fig.suptitle(f"{title} ({sim.draws:,} simulated plans)", fontweight="bold")

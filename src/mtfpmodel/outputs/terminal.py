@@ -1,6 +1,8 @@
 """The MTFP table printed by ``mtfp run``: years as columns, figures in the scenario unit."""
 from __future__ import annotations
 
+import textwrap
+
 from mtfpmodel.results.gaptable import SUBTOTALS, gap_table
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import UNITS, figure, money
@@ -33,10 +35,20 @@ def mtfp_table(result: Result) -> str:
     for label, column in ROWS:
         cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))
         lines.append(f"{label:<{label_width}}{cells}")
-    short = {"balanced": "balanced", "balanced with reserves": "with reserves", "below minimum reserves": "below min",
-             "unbalanced": "UNBALANCED", "reserves exhausted": "EXHAUSTED"}
-    lines.append(f"{'Status':<{label_width}}" + "".join(f"{short[s]:>{w}}" for s, w in zip(summary["status"], widths)))
+    lines += status_lines(list(summary["status"]), widths, label_width)
     return "\n".join(lines)
+
+
+def status_lines(statuses: list[str], widths: list[int], label_width: int) -> list[str]:
+    """The Status row in the spec's own words, each status wrapped onto as many lines as it needs."""
+    wrapped = [textwrap.wrap(status, w - 2) for status, w in zip(statuses, widths)]
+    depth = max((len(parts) for parts in wrapped), default=1)
+    rows = []
+    for k in range(depth):
+        label = "Status" if k == 0 else ""
+        cells = "".join(f"{(parts[k] if k < len(parts) else ''):>{w}}" for parts, w in zip(wrapped, widths))
+        rows.append(f"{label:<{label_width}}{cells}".rstrip())
+    return rows
 
 
 def cabinet_money(value: float, unit: str) -> str:

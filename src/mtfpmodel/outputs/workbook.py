@@ -38,7 +38,7 @@ from mtfpmodel.outputs.workbookstyle import (
 )
 from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.results.result import Result
-from mtfpmodel.results.tables import grant_name
+from mtfpmodel.results.tables import grant_name, source_label
 
 FILENAME = "mtfp.xlsx"
 
@@ -123,8 +123,9 @@ def funding_sheet(ws: Worksheet, result: Result) -> int:
     r = result.results
     names = [grant_name(p) if p.startswith("funding.grants[") else "business_rates"
              for p, _ in parameters.funding_sources(result.scenario)]
-    rows = [("council_tax", "tax base x Band D / unit + collection fund", r.council_tax[0])]
-    rows += [(name, "grant" if name != "business_rates" else "", r.source_amount[0, i]) for i, name in enumerate(names)]
+    rows = [(source_label("council_tax"), "tax base x Band D / unit + collection fund", r.council_tax[0])]
+    rows += [(source_label(name), "grant" if name != "business_rates" else "", r.source_amount[0, i])
+             for i, name in enumerate(names)]
     first, _, total = _items(ws, result, "Funding by source", "Source", rows)
     base = total + 2
     write_block_heading(ws, base, "Council tax build-up")

@@ -6,6 +6,11 @@ level beyond the plan, less financing costs and implementation costs.
 ``NPV = sum_t flow[t] / (1 + discount_rate)**t``. The payback year is the first plan year in
 which the cumulative flow is at or above zero; "beyond the plan" when it is later.
 
+A stream with one-off implementation costs but no capital gets a payback year too, on the same
+measure counted from the first year with a cost (``cumsum(net_saving - implementation_cost) >= 0``
+from then): when the one-off costs have been repaid by the savings. ``net_saving_after_one_off_costs`` is the plan's total net saving less its
+implementation costs, however they are funded.
+
 Because borrowing is repaid from the year after each year's spend, a scheme saving from its
 first year "pays back" at once on that measure. ``capital_payback_year`` is the cash view an
 officer also asks for: the first year, within the asset's life, in which cumulative gross
@@ -70,6 +75,15 @@ def payback_year(flows: np.ndarray, labels: tuple[str, ...]) -> str:
     return labels[hits[0] + 1] if hits.size else BEYOND
 
 
+def one_off_payback_year(net: np.ndarray, implementation: np.ndarray, labels: tuple[str, ...]) -> str:
+    """First plan year, from the first year with a one-off cost, whose cumulative net saving less
+    the one-off costs is >= 0 (years before the costs start do not count), or 'beyond the plan'."""
+    start = int(np.flatnonzero(implementation[1:])[0]) + 1
+    cumulative = np.cumsum((net - implementation)[start:len(labels)])
+    hits = np.flatnonzero(cumulative >= 0)
+    return labels[start + hits[0]] if hits.size else BEYOND
+
+
 def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...]) -> pd.DataFrame:
     """One row per stream: kind, confidence, totals over the plan, payback year and NPV."""
     rows = []
@@ -86,6 +100,7 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
             "implementation_cost": float(implementation[1:].sum()),
             "funded_by": stream.funded_by,
             "net_saving": float(results.stream_net[0, n, 1:].sum()),
+            "net_saving_after_one_off_costs": float((results.stream_net[0, n, 1:] - implementation[1:]).sum()),
             "final_year_net_saving": float(results.stream_net[0, n, -1]),
             "payback_year": "", "capital_payback_year": "", "npv": np.nan,
         }
@@ -97,8 +112,11 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
                        capital_payback_year=capital_payback_year(gross, capital, stream.capital.life,
                                                                  implementation, scenario.base_year),
                        npv=npv(flows, scenario.discount_rate))
+        elif implementation[1:].any():
+            row["payback_year"] = one_off_payback_year(results.stream_net[0, n], implementation, labels)
         rows.append(row)
     columns = ["stream", "kind", "rag", "confidence", "capital", "gross_saving", "financing_cost",
-               "implementation_cost", "funded_by", "net_saving", "final_year_net_saving", "payback_year",
+               "implementation_cost", "funded_by", "net_saving", "net_saving_after_one_off_costs",
+               "final_year_net_saving", "payback_year",
                "capital_payback_year", "npv"]
     return pd.DataFrame(rows, columns=columns)

@@ -32,12 +32,26 @@ def lines(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: i
     return _long(costs[None], names, labels, 0, "line", "cost")
 
 
+SOURCE_LABELS = {"council_tax": "Council tax", "business_rates": "Business rates"}
+
+
 def funding(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
-    """year, source, amount — base year included; council_tax, business_rates, each grant."""
+    """year, source, amount, label — base year included; council_tax, business_rates, each grant.
+
+    ``source`` is the contract's key (``council_tax``, ``business_rates`` or the grant's name);
+    ``label`` is the same source as a person reads it ("Council tax").
+    """
     names = ["council_tax"] + ["business_rates" if prefix == "funding.business_rates" else grant_name(prefix)
                                for prefix, _ in funding_sources(scenario)]
     stacked = np.concatenate([results.council_tax[:, None, :], results.source_amount], axis=1)
-    return _long(stacked, names, labels, draw, "source", "amount")
+    frame = _long(stacked, names, labels, draw, "source", "amount")
+    frame["label"] = frame["source"].map(source_label)
+    return frame
+
+
+def source_label(source: str) -> str:
+    """A funding source as a person reads it: 'council_tax' → 'Council tax'; a grant keeps its name."""
+    return SOURCE_LABELS.get(source, source)
 
 
 def grant_name(prefix: str) -> str:

@@ -1,0 +1,99 @@
+"""``mtfp report``: the whole cabinet pack in one go, as report.html and report.docx."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands.run import safe_name
+from mtfpmodel.scenario.errors import UsageError
+
+HELP = "the cabinet pack: plan, sensitivity, scenarios, risk and options, as report.html and report.docx"
+DESCRIPTION = """\
+Build the whole cabinet pack in one go, as one self-contained HTML page that prints
+to A4 (report.html) and the same pack as a Word document with native tables and
+headings (report.docx), plainly styled to drop into a committee report template:
+
+  the verdict and headline figures; the MTFP table; the gap table; the bridge;
+  funding by source; budget lines and pressures; the savings programme with RAG;
+  reserves; a sensitivity page (each driver the scenario sets: its planned value,
+  each +1 point in the first year and by the final year, the net gap at six
+  whole-point values of it, and the tornado); a scenarios page (the plan and each
+  --variants file side by side, named best, central and worst by the final year's
+  net gap); a risk page when the scenario has a monte_carlo: block (fan chart, the
+  chance the plan balances and of reserves falling below the minimum, the reserves
+  needed for 80% and 90% confidence, the Sobol drivers); options to close the gap
+  (council tax alone with its referendum check, savings alone, reserves alone);
+  assumptions and sources; warnings.
+
+Writes, into --out (default outputs/<scenario name>-pack/), atomically: the files
+of 'mtfp run' (summary.csv ... gap_table.csv and charts/), the CSV behind each
+analysis table (sensitivity.csv, sensitivity_grid.csv, tornado.csv, options.csv,
+scenarios.csv, montecarlo.csv, montecarlo_headline.csv, sobol.csv), the analysis
+charts in charts/, report.html and report.docx. Each --set applies to the plan and
+to every variant, as in 'mtfp compare'.
+
+Monte Carlo uses the scenario's monte_carlo.draws (or --draws) and its seed, so the
+pack is the same each time it is built; Sobol indices use --sobol-samples base
+points (default 512; 0 leaves them out).
+
+  mtfp report scenarios/durham-risk.yaml
+  mtfp report scenarios/durham-risk.yaml --variants scenarios/durham-optimistic.yaml \\
+      scenarios/durham-pessimistic.yaml --out outputs/cabinet-pack
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="scenario YAML file: the central plan")
+    parser.add_argument("--variants", nargs="+", default=[], metavar="FILE",
+                        help="variant scenario files for the scenarios page (e.g. optimistic and pessimistic cases)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default outputs/<scenario name>-pack/)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                        help="override one value in the plan and every variant, e.g. assumptions.pay=3.5%%; "
+                             "repeatable")
+    parser.add_argument("--draws", type=int, metavar="N",
+                        help="Monte Carlo draws for the risk page (default: the scenario's monte_carlo.draws)")
+    parser.add_argument("--sobol-samples", type=int, default=512, metavar="N",
+                        help="Sobol base sample, a power of 2, or 0 for none (default 512)")
+    parser.add_argument("--all", dest="everything", action="store_true",
+                        help="sensitivity page: also move the rates the scenario leaves at their default")
+
+
+def main(args: argparse.Namespace) -> int:
+    from mtfpmodel.analysis.cabinet import analyse
+    from mtfpmodel.analysis.paths import check_scenario
+    from mtfpmodel.engine.parameters import collect
+    from mtfpmodel.outputs.charts import write_charts
+    from mtfpmodel.outputs.csvfiles import write_csvs
+    from mtfpmodel.outputs.outdir import staged_output
+    from mtfpmodel.outputs.report import write_pack
+    from mtfpmodel.outputs.terminal import verdict
+    from mtfpmodel.results.result import run
+    from mtfpmodel.scenario.loader import load
+
+    samples = args.sobol_samples
+    if samples < 0 or (samples and samples & (samples - 1)) or samples == 1:
+        raise UsageError(f"--sobol-samples {samples} must be a power of 2 such as 512, or 0 for none")
+    loaded = load(args.scenario, args.overrides)
+    check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)
+    result = run(loaded)
+    print_warnings(result.warnings)
+    variants = [run(load(path, args.overrides)) for path in args.variants]
+    for variant in variants:
+        print_warnings(variant.warnings)
+    scenario = result.scenario
+    title = scenario.council or scenario.scenario
+    print(f"{title}: {scenario.scenario} — cabinet pack, MTFP {result.labels[1]} to {result.labels[-1]}")
+    for override in args.overrides:
+        print(f"  with --set {override}")
+    print(verdict(result))
+    cabinet = analyse(result, variants, args.draws, samples, args.everything)
+    out = Path(args.out) if args.out else Path("outputs") / f"{safe_name(scenario.scenario)}-pack"
+    announce = lambda names: progress(f"wrote {', '.join(names)}")  # noqa: E731
+    with staged_output(out) as staging:
+        announce(write_csvs(result, staging))
+        write_charts(result, staging, announce=announce)
+        pack = write_pack(result, cabinet, staging, announce)
+    print(f"Pages: {', '.join(s.heading for s in pack.sections if s.heading)}")
+    print(f"\nOutputs written to {out}/ (report.html, report.docx)")
+    return 0

@@ -1,0 +1,191 @@
+"""The pack as a Word document, ``report.docx``, from the same content as the HTML page.
+
+Plainly styled so it drops into a committee report template: the built-in Title, Heading 1,
+Heading 2, Normal, Caption and List Bullet styles and the "Table Grid" table style, nothing
+else, so pasting into (or attaching the styles of) a council's template restyles it all.
+Tables are native Word tables — header row repeated on each page, rows kept together — and
+charts are pictures at the text width. A4 portrait, 20 mm margins.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtfpmodel.outputs.pack.content import Block, Bullets, Figure, KeyFigures, Pack, Paragraph, Subheading, Table
+
+TEXT_WIDTH_MM = 170
+BADGE_FILLS = {"ok": "009E73", "green": "009E73", "warn": "E69F00", "amber": "E69F00", "bad": "D55E00",
+               "red": "D55E00", "none": "DFE6EE"}
+DARK_TEXT = {"warn", "amber", "none"}
+
+
+def write(pack: Pack, path: Path) -> None:
+    """Build the document and save it at ``path``."""
+    from docx import Document
+    from docx.shared import Mm
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20))
+    document.core_properties.title = f"{pack.council}: {pack.title}" if pack.council else pack.title
+    document.core_properties.author = pack.generator
+    if pack.council:
+        document.add_paragraph(pack.council, style="Subtitle")
+    document.add_heading(pack.title, level=0)
+    for line in pack.meta:
+        _small(document.add_paragraph(line))
+    for part in pack.sections:
+        if part.new_page:
+            document.add_page_break()
+        if part.heading:
+            document.add_heading(part.heading, level=1)
+        for block in part.blocks:
+            _block(document, block)
+    _small(document.add_paragraph(pack.footer))
+    document.save(path)
+
+
+def _block(document, block: Block) -> None:
+    from docx.shared import Mm
+
+    if isinstance(block, Paragraph):
+        paragraph = document.add_paragraph(block.text)
+        if block.style.startswith("verdict"):
+            for run in paragraph.runs:
+                run.bold = True
+        elif block.style in ("meta", "note"):
+            _small(paragraph)
+    elif isinstance(block, Subheading):
+        document.add_heading(block.text, level=2)
+    elif isinstance(block, Bullets):
+        for item in block.items:
+            document.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, KeyFigures):
+        _key_figures(document, block)
+    elif isinstance(block, Table):
+        _table(document, block)
+    elif isinstance(block, Figure):
+        document.add_picture(str(block.png), width=Mm(TEXT_WIDTH_MM))
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+        document.add_paragraph(block.caption, style="Caption")
+
+
+def _key_figures(document, block: KeyFigures) -> None:
+    """The headline cards as a one-row table: label above, figure below in bold."""
+    table = document.add_table(rows=1, cols=len(block.items))
+    table.style = "Table Grid"
+    for cell, (label, value) in zip(table.rows[0].cells, block.items):
+        cell.paragraphs[0].text = label
+        _small(cell.paragraphs[0])
+        run = cell.add_paragraph().add_run(value)
+        run.bold = True
+    document.add_paragraph()
+
+
+def _table(document, block: Table) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Mm
+
+    columns = len(block.header)
+    table = document.add_table(rows=1 + len(block.rows), cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    size = 9 if columns < 7 else 8
+    for c, text in enumerate(block.header):
+        _write(table.cell(0, c), text, bold=True, right=not block.text_column(c), size=size)
+    _repeat_header(table.rows[0])
+    for r, row in enumerate(block.rows, start=1):
+        cells = table.rows[r].cells
+        _write(cells[0], row.label, bold=row.kind == "total", note=row.note, size=size)
+        if row.kind == "sub":
+            cells[0].paragraphs[0].paragraph_format.left_indent = Mm(4)
+        for c, item in enumerate(row.cells, start=1):
+            _write(cells[c], item.text, bold=row.kind == "total", right=not (item.badge or item.left), note=item.note,
+                   size=size)
+            if item.badge:
+                _badge(cells[c], item.badge.split()[-1])
+    widths = column_widths(block)
+    for c, width in enumerate(widths):
+        table.columns[c].width = Mm(width)          # the grid, which LibreOffice reads
+    for r, row in enumerate(table.rows):
+        _keep_together(row, last=r == len(table.rows) - 1)
+        for c, width in enumerate(widths):
+            row.cells[c].width = Mm(width)          # each cell, which Word reads
+    document.add_paragraph()
+
+
+def column_widths(block: Table) -> list[float]:
+    """[mm] the label column ``label_width`` % of the text width; the rest shared, a text column
+    (such as a source) taking 2.2 shares to a figure's one."""
+    label = TEXT_WIDTH_MM * block.label_width / 100
+    first = block.rows[0].cells if block.rows else ()
+    weights = [2.2 if c.left else 1.0 for c in first] or [1.0] * (len(block.header) - 1)
+    weights += [1.0] * (len(block.header) - 1 - len(weights))
+    share = (TEXT_WIDTH_MM - label) / sum(weights)
+    return [label] + [w * share for w in weights]
+
+
+def _write(cell, text: str, bold: bool = False, right: bool = False, note: str = "", size: float = 9) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+    if note:
+        extra = cell.add_paragraph()
+        extra.alignment = paragraph.alignment
+        small = extra.add_run(note)
+        small.font.size = Pt(size - 1.5)
+
+
+def _small(paragraph) -> None:
+    from docx.shared import Pt, RGBColor
+
+    for run in paragraph.runs:
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = RGBColor(0x5F, 0x6B, 0x7A)
+
+
+def _badge(cell, name: str) -> None:
+    """Shade a RAG or status cell in its colour (white text on the dark fills)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), BADGE_FILLS.get(name, "DFE6EE"))
+    cell._tc.get_or_add_tcPr().append(shading)
+    if name not in DARK_TEXT:
+        for paragraph in cell.paragraphs:
+            for run in paragraph.runs:
+                run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
+
+
+def _keep_together(row, last: bool) -> None:
+    """Rows may not split across pages, and each keeps with the next, so a table stays whole."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    no_split = OxmlElement("w:cantSplit")
+    no_split.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(no_split)
+    if not last:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True

@@ -1,0 +1,314 @@
+"""`mtfp report`: the cabinet pack, as HTML (opened and printed in headless Chromium) and as Word
+(read with python-docx, converted by LibreOffice); every figure in it equals the CSV files.
+
+The pack is built once, for the Durham-style plan and its two variants (the issue's own
+command), with fewer draws and Sobol samples than the scenario asks for, to keep the suite quick.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_report import PROBE, headless
+
+from mtfpmodel.analysis.paths import heading
+from mtfpmodel.cli import main
+from mtfpmodel.scenario.units import figure
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+PLAN = SCENARIOS / "durham-risk.yaml"
+VARIANTS = [SCENARIOS / "durham-optimistic.yaml", SCENARIOS / "durham-pessimistic.yaml"]
+A4 = (595, 842)                         # points
+ANALYSIS_PAGES = ("sensitivity", "scenarios", "risk", "options")
+
+
+class Tables(HTMLParser):
+    """Every <table> of the page by id: rows of cell texts (a cell's small second line left out),
+    and every <img> src and any link to anything outside the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.images: list[str] = []
+        self.links: list[str] = []
+        self._table = None
+        self._row = None
+        self._cell = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("href", "src"):
+            if (attrs.get(key) or "") and not attrs[key].startswith(("data:", "#")):
+                self.links.append(attrs[key])
+        if tag == "img":
+            self.images.append(attrs.get("src") or "")
+        elif tag == "table":
+            self._table = self.tables.setdefault(attrs.get("id", f"table-{len(self.tables)}"), [])
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "span" and self._cell is not None and ({"sub", "cellnote"} & set((attrs.get("class") or "").split())
+                                                            or self._skip):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._skip:
+            self._skip -= 1
+        elif tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._table.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._skip:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pack") / "out"
+    code = main(["report", str(PLAN), "--variants", *map(str, VARIANTS), "--out", str(out),
+                 "--draws", "2000", "--sobol-samples", "64"])
+    assert code == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    parser = Tables()
+    parser.feed(html)
+    return out, html, parser
+
+
+def body(parser: Tables, table: str) -> dict[str, list[str]]:
+    """A table's body rows by label (the header row left out)."""
+    return {row[0]: row[1:] for row in parser.tables[table][1:]}
+
+
+def cells(values, decimals: int = 0) -> list[str]:
+    return [figure(float(v), decimals) for v in values]
+
+
+def test_the_pack_writes_both_documents_and_the_csv_behind_every_table(pack):
+    out, _, _ = pack
+    for name in ("report.html", "report.docx", "summary.csv", "gap_table.csv", "funding.csv", "sensitivity.csv",
+                 "sensitivity_grid.csv", "tornado.csv", "scenarios.csv", "montecarlo.csv",
+                 "montecarlo_headline.csv", "sobol.csv", "options.csv", "charts/tornado.png", "charts/fan_chart.png",
+                 "charts/sobol.png", "charts/scenarios.png", "charts/bridge.png"):
+        assert (out / name).is_file(), name
+
+
+def test_every_chart_of_the_pack_is_in_millions(pack):
+    # One £m rule for every chart: a £600m budget is drawn in £m, risk charts included
+    # (before, the tornado and fan chart stayed in £000 whatever the budget).
+    out, _, _ = pack
+    for name in ("gap", "bridge", "reserves", "tornado", "fan_chart", "scenarios"):
+        assert "£m" in (out / "charts" / f"{name}.svg").read_text(encoding="utf-8"), name
+
+
+def test_the_page_is_self_contained(pack):
+    _, html, parser = pack
+    assert len(parser.images) == 8 and not parser.links
+    assert all(src.startswith("data:image/png;base64,") for src in parser.images)
+    assert not re.search(r"url\(|@import|https?://", html)
+    for section in ("summary", "plan", "gap", "bridge", "funding", "lines", "savings", "reserves", *ANALYSIS_PAGES,
+                    "assumptions", "warnings"):
+        assert f'<section id="{section}"' in html, section
+
+
+def test_every_figure_of_the_plan_equals_the_csvs(pack):
+    out, _, parser = pack
+    summary = pd.read_csv(out / "summary.csv")
+    mtfp = body(parser, "mtfp-table")
+    for label, column in (("Net expenditure", "net_expenditure"), ("Funding", "funding"), ("Net gap", "net_gap"),
+                          ("Risk-adjusted net gap", "risk_adjusted_net_gap"), ("Closing reserves", "closing_reserves")):
+        assert mtfp[label] == cells(summary[column]), label
+    assert mtfp["Status"] == list(summary["status"])
+    gap = pd.read_csv(out / "gap_table.csv")
+    rows = body(parser, "gap-table")
+    for _, row in gap.iterrows():
+        assert rows[row["item"]] == cells(row[list(summary["year"])]), row["item"]
+    funding = pd.read_csv(out / "funding.csv")
+    rows = body(parser, "funding-table")
+    for label, part in funding.groupby("label", sort=False):
+        assert rows[label] == cells(part["amount"]), label
+
+
+def test_the_sensitivity_page_equals_sensitivity_csv(pack):
+    out, html, parser = pack
+    table = pd.read_csv(out / "sensitivity.csv")
+    up = table[table["shift"] > 0]
+    rows = body(parser, "sensitivity-table")
+    assert len(rows) == len(up)
+    for _, row in up.iterrows():
+        shown = rows[heading(row["path"])]
+        assert shown[1:] == cells([row["first_year_change"], row["final_year_change"], row["sum_of_years_change"]])
+    assert rows["Pay"][0] == "3.2%, 3%, 2.5%, 2.5%" and rows["Council tax core"][0] == "2.99% a year"
+    # Only the rates the scenario sets: four of Durham's lines give no demand.
+    assert "Resources and corporate services demand" not in rows
+    # The wording: a final-year figure is "a year by", never "over four years".
+    assert "each +1% on pay: +£1.7m in 2025/26, +£7.8m a year by 2028/29 (each 1% ≈ £1.7m a year)" in html
+    assert "over four years" not in html
+    grid = pd.read_csv(out / "sensitivity_grid.csv")
+    ladder = body(parser, "sensitivity-grid")
+    for path, part in grid.groupby("path", sort=False):
+        assert ladder[heading(path)][1:] == cells(part["2028/29"]), path
+    assert list(grid[grid["path"] == "assumptions.pay"]["value"]) == pytest.approx([0.01, 0.02, 0.03, 0.04, 0.05, 0.06])
+
+
+def test_the_scenarios_page_equals_scenarios_csv(pack):
+    out, _, parser = pack
+    table = pd.read_csv(out / "scenarios.csv")
+    header = parser.tables["scenarios-table"][0]
+    assert header[1:] == ["Best case: durham-optimistic", "Central case: durham-risk", "Worst case: durham-pessimistic"]
+    rows = body(parser, "scenarios-table")
+    order = ["durham-optimistic", "durham-risk", "durham-pessimistic"]
+    for year in ("2025/26", "2028/29"):
+        expected = [table[(table["scenario"] == s) & (table["year"] == year)]["net_gap"].item() for s in order]
+        assert rows[f"Net gap {year}"] == cells(expected)
+    drawn = [table[table["scenario"] == s]["reserves_drawn"].sum() for s in order]
+    assert rows["Reserves drawn over the plan"] == cells(drawn)
+    assert rows["Balances in every year"] == ["yes", "yes", "no"]
+    assert set(table["case"]) == {"best", "central", "worst"}
+
+
+def test_the_risk_page_equals_the_monte_carlo_csvs(pack):
+    out, _, parser = pack
+    by_year = pd.read_csv(out / "montecarlo.csv")
+    rows = body(parser, "risk-table")
+    assert rows["Net gap P50 (median)"] == cells(by_year["net_gap_p50"])
+    assert rows["Closing reserves P10 (1 in 10 lower)"] == cells(by_year["closing_reserves_p10"])
+    assert rows["Chance reserves are below the minimum"] == [f"{v * 100:.1f}%" for v in by_year["p_below_minimum"]]
+    head = pd.read_csv(out / "montecarlo_headline.csv").set_index("measure")["value"].astype(float)
+    assert head["draws"] == 2000
+    needed = body(parser, "reserves-needed-table")
+    for p in (80, 90):
+        assert needed[f"{p}% confidence"] == cells([head[f"opening_reserves_needed_never_exhausted_p{p}"],
+                                                    head[f"opening_reserves_needed_above_minimum_p{p}"]])
+    sobol = pd.read_csv(out / "sobol.csv").head(8)
+    shown = body(parser, "sobol-table")
+    for _, row in sobol.iterrows():
+        assert shown[row["factor"]] == [f"{row['first_order_final_year_net_gap']:.3f}",
+                                        f"{row['total_order_final_year_net_gap']:.3f}"]
+
+
+def test_the_options_page_equals_options_csv(pack):
+    out, html, parser = pack
+    options = pd.read_csv(out / "options.csv")
+    years = ["2025/26", "2026/27", "2027/28", "2028/29"]
+    rows = body(parser, "options-table")
+
+    def measure(name):
+        return options[options["measure"] == name][years].iloc[0]
+    assert rows["Council tax alone: core increase (%)"] == [f"{v * 100:.2f}%"
+                                                             for v in measure("funding.council_tax.increase.core (steady, every year)")]
+    assert rows["Net gap with this increase"][-1] in ("0", "(0)")          # it closes the final year's gap
+    assert rows["Savings alone: new recurring savings in the year"] == cells(measure("new_recurring_savings"))
+    assert rows["Reserves alone: drawn to meet the gap"] == cells(measure("reserves_drawn_to_meet_the_gap"))
+    assert "referendum limit of 4.99%" in html
+
+
+def test_the_pack_renders_in_chromium_and_prints_to_a4_without_a_table_cut(pack, tmp_path):
+    from pypdf import PdfReader
+
+    out, html, parser = pack
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = headless(page, tmp_path, "--dump-dom").stdout
+    widths = re.search(r'data-images="([^"]*)"', dom)
+    assert widths, "the page did not finish loading"
+    assert all(int(w) > 1000 for w in widths.group(1).split(",")), "an image failed to decode"
+    # Mark the first and the last cell of every table, print, and find each mark's page.
+    marked, count = _mark_tables(html)
+    printed = tmp_path / "marked.html"
+    printed.write_text(marked, encoding="utf-8")
+    pdf = tmp_path / "pack.pdf"
+    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    reader = PdfReader(pdf)
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {A4}
+    texts = ["".join(p.extract_text().split()) for p in reader.pages]
+    assert len(texts) >= 1 + len(ANALYSIS_PAGES) + 1          # each analysis page starts a new page
+    for i in range(count):
+        first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
+        last = [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t]
+        assert len(first) == 1 and first == last, f"table {i} ({list(parser.tables)[i]}) is cut across pages"
+    starts = {name: next(n for n, t in enumerate(texts) if t.startswith(heading_of(name)) or
+                         heading_of(name) in t[:200]) for name in ANALYSIS_PAGES}
+    assert len(set(starts.values())) == len(ANALYSIS_PAGES)
+
+
+def heading_of(section: str) -> str:
+    return {"sensitivity": "Sensitivity", "scenarios": "Scenarios", "risk": "Risk:howlikelytheplanistohold",
+            "options": "Optionstoclosethegap"}[section]
+
+
+def _mark_tables(html: str) -> tuple[str, int]:
+    """Put QQB<i>QQ in the first body cell and QQE<i>QQ in the last cell of table i."""
+    parts = re.split(r"(<table\b.*?</table>)", html, flags=re.S)
+    count = 0
+    for k, part in enumerate(parts):
+        if part.startswith("<table"):
+            part = re.sub(r"(<tbody>\s*<tr[^>]*><td[^>]*>)", rf"\g<1>QQB{count}QQ ", part, count=1)
+            head, sep, tail = part.rpartition("</td>")
+            parts[k] = f"{head} QQE{count}QQ{sep}{tail}"
+            count += 1
+    return "".join(parts), count
+
+
+def test_the_word_document_has_native_tables_headings_and_pictures(pack, tmp_path):
+    from docx import Document
+
+    out, _, parser = pack
+    document = Document(out / "report.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    for name in ("The plan at a glance", "Sensitivity", "Scenarios", "Risk: how likely the plan is to hold",
+                 "Options to close the gap", "Assumptions and their sources", "Warnings"):
+        assert name in headings, name
+    assert len(document.inline_shapes) == len(parser.images)
+    # The same tables as the page (plus the headline cards, laid out as tables), cell for cell.
+    tables = [t for t in document.tables if len(t.rows) > 1]
+    assert len(tables) == len(parser.tables)
+    for table, (name, rows) in zip(tables, parser.tables.items()):
+        words = [[cell.paragraphs[0].text for cell in row.cells] for row in table.rows]
+        assert words == rows, name
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_libreoffice_converts_the_word_document(pack, tmp_path):
+    from pypdf import PdfReader
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is needed to convert report.docx: run `make test-tools`")
+    out, _, _ = pack
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / "report.docx")],
+                   capture_output=True, timeout=240, check=True)
+    reader = PdfReader(tmp_path / "report.pdf")
+    assert len(reader.pages) >= 8
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {A4}
+    text = "".join(p.extract_text() for p in reader.pages)
+    final_gap = pd.read_csv(out / "summary.csv")["net_gap"].iloc[-1]
+    assert "Sensitivity" in text and "Options to close the gap" in text and f"{final_gap:,.0f}" in text
+
+
+def test_run_keeps_its_shorter_report(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(PLAN), "--out", str(out), "--no-charts"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<section id="plan"' in html and '<section id="funding"' in html
+    assert '<section id="sensitivity"' not in html and not (out / "report.docx").exists()
+
+
+def test_a_bad_sobol_sample_is_a_usage_error(tmp_path, capsys):
+    assert main(["report", str(PLAN), "--out", str(tmp_path / "x"), "--sobol-samples", "100"]) == 2
+    assert "power of 2" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
