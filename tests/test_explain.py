@@ -34,6 +34,11 @@ def run_figure(result, path: str) -> float:
     if table == "funding":
         frame = result.funding
         return float(frame[(frame.source == item) & (frame.year == year)].amount.iloc[0])
+    if table == "reserves":
+        if t == 0:      # reserves.csv has projection years only; the base year holds the opening balance
+            return float(getattr(result.results.reserve_flows, column)[0, 0, 0])
+        frame = result.reserves
+        return float(frame[(frame.reserve == item) & (frame.year == year)][column].iloc[0])
     frame = result.savings
     return float(frame[(frame.stream == item) & (frame.year == year)][column].iloc[0])
 

@@ -19,7 +19,9 @@ provisional settlement) and reconcile the change in each year's net gap, and in 
 total over all years, into named causes: each assumption that changed (pay, prices,
 care fees...), each budget line's base, cost mix and demand, pressures added, removed
 or changed, council tax (tax base, Band D increase, collection fund), business rates,
-each grant and each savings stream.
+each grant, each savings stream and each reserve. A reserve's planned use does not move
+the gap but the savings still to find (net gap less planned use of reserves): when it
+changed, a second table reconciles the savings still to find the same way.
 
 Inputs are switched from OLD to NEW one group at a time in a fixed order (assumptions,
 budget lines, pressures, council tax, business rates, grants, savings, removed lines,
@@ -67,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
 HEADINGS = {
     "assumption": "Inflation and other assumptions", "budget": "Budget lines", "demand": "Demand",
     "pressure": "Pressures", "council_tax": "Council tax", "business_rates": "Business rates",
-    "grant": "Grants", "savings": "Savings", "other": "Other",
+    "grant": "Grants", "savings": "Savings", "reserves": "Reserves (contributions are spending)", "other": "Other",
 }
 
 
@@ -109,4 +111,12 @@ def movement_table(result: Movement) -> str:
         out.append(f"({hidden} cause{'s' if hidden != 1 else ''} rounding to nothing not shown; all are in movement.csv)")
     if not result.causes:
         out.append("The two plans give the same net gap in every year: nothing moved.")
+    still = result.still_to_find_rows()
+    if still:
+        out += ["", "Movement in the savings still to find (net gap less planned use of reserves)", header,
+                "-" * len(header)]
+        for key, label, values in still:
+            if key == "still_to_find_end":
+                out.append(rule)
+            out.append(line(label if key.endswith(("start", "end")) else f"  {label}", list(values) + [values.sum()]))
     return "\n".join(out)

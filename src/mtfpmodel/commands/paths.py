@@ -32,13 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     scenario = load(args.scenario).scenario
     labels = labels_of(scenario)[1:]
-    minimum_is_share = scenario.reserves.minimum_share is not None
+    shares = {f"{prefix}.minimum" for prefix, r in scenario.reserve_list if r.minimum_share is not None}
     print(f"{'path':<60} {'kind':<7} value ({labels[0]} to {labels[-1]} for series)")
     for path, param in collect(scenario).items():
         if not fnmatch.fnmatchcase(path, args.pattern):
             continue
         field = path.rsplit(".", 1)[-1]
-        if param.kind == "rate" or field in _SHARES or (path == "reserves.minimum" and minimum_is_share):
+        if param.kind == "rate" or field in _SHARES or path in shares or field == "certainty":
             show = lambda v: percent(v)  # noqa: E731
         elif field in _POUNDS:
             show = lambda v: f"£{figure(v, 2)}"  # noqa: E731

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from mtfpmodel.engine import parameters
 from mtfpmodel.outputs.outdir import Staging
-from mtfpmodel.outputs.terminal import ROWS, cabinet_money, verdict
-from mtfpmodel.results.gaptable import SUBTOTALS
-from mtfpmodel.results.gaptable import gap_table as build_gap_table
+from mtfpmodel.outputs.statements import findings
+from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
+from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
+from mtfpmodel.results.reserves import PERCENT_ROWS
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure, percent
 from mtfpmodel.version import __version__
@@ -76,7 +77,8 @@ def context(result: Result, images: dict[str, str]) -> dict:
         "source_file": str(result.loaded.path) if result.loaded else None,
         "headlines": headlines(result),
         "mtfp": mtfp_table(result), "gap_table": gap_table(result), "savings": savings_table(result),
-        "reserves": reserves_table(result), "assumptions": assumptions_rows(result),
+        "reserves": reserves_table(result), "reserve_findings": findings(result),
+        "assumptions": assumptions_rows(result),
         "warnings": [str(w) for w in result.warnings],
         "charts": {name: {"src": src, "caption": CHART_CAPTIONS[name]} for name, src in images.items()},
         "statuses": [(y, st, STATUS_CLASS[st]) for y, st in zip(summary["year"], summary["status"])],
@@ -95,25 +97,28 @@ def headlines(result: Result) -> list[tuple[str, str]]:
         (f"Net gap {last['year']}", cabinet_money(float(last["net_gap"]), unit)),
         (f"Savings planned by {last['year']}", cabinet_money(float(last["savings"]), unit)),
         ("Reserves drawn over the plan", cabinet_money(float(summary["reserves_drawn"].sum()), unit)),
+        *([("Unfunded gap over the plan", cabinet_money(float(summary["unfunded_gap"].sum()), unit))]
+          if (summary["unfunded_gap"] > 0).any() else []),
         (f"Reserves at end of {last['year']}", cabinet_money(float(last["closing_reserves"]), unit)),
     ]
 
 
 def mtfp_table(result: Result) -> Table:
     summary, unit = result.summary, result.units
-    rows = [(label.strip(), _cells(summary[key], unit),
+    body = [(label.strip(), _cells(summary[key], unit),
              "total" if key in ("gross_gap", "net_gap", "closing_reserves") else "sub" if label.startswith(" ") else "")
-            for label, key in ROWS]
-    return Table([f"({unit})", *summary["year"]], rows)
+            for label, key in rows(result)]
+    return Table([f"({unit})", *summary["year"]], body)
 
 
 def gap_table(result: Result) -> Table:
     """The council-shaped gap table of :mod:`mtfpmodel.results.gaptable`."""
-    table = build_gap_table(result)
+    table = result.gap_table
     years = list(result.labels[1:])
-    rows = [(row["item"], _cells([row[y] for y in years], result.units), "total" if row["key"] in SUBTOTALS else "")
+    body = [(row["item"], _cells([row[y] for y in years], result.units),
+             "total" if row["key"] in SUBTOTALS else "sub" if row["key"] in MEMO else "")
             for _, row in table.iterrows()]
-    return Table([f"({result.units})", *years], rows)
+    return Table([f"({result.units})", *years], body)
 
 
 def savings_table(result: Result) -> dict:
@@ -144,12 +149,23 @@ def _appraisal_note(row, unit: str, discount_rate: float) -> str:
 
 
 def reserves_table(result: Result) -> Table:
-    r, unit = result.results, result.units
-    flows = [("Reserves drawn to balance", r.reserves_drawn[0]),
-             ("Implementation costs met from reserves", r.reserve_funded_costs[0])]
-    body = [(label, ["–", *_cells(values[1:], unit)], "") for label, values in flows]   # no flow in the base year
-    body += [("Closing reserves", _cells(r.closing_reserves[0], unit), "total"),
-             ("Minimum reserves", _cells(r.minimum_reserves[0], unit), "")]
+    """The reserves statement: the year's use of reserves, then each reserve's closing balance,
+    usable reserves against the minimum (figures of ``result.summary`` and ``reserves_statement``)."""
+    summary, unit = result.summary, result.units
+    flows = [("Planned use of reserves", "planned_reserves_use"), ("Unplanned use of reserves", "unplanned_reserves_use"),
+             ("Reserves drawn", "reserves_drawn")]
+    body = [(label, ["–", *_cells(summary[key], unit)], "") for label, key in flows]   # no flow in the base year
+    r = result.results
+    if (r.reserve_funded_costs[0, 1:] != 0).any():
+        body.append(("Implementation costs met from reserves",
+                     ["–", *_cells(r.reserve_flows.implementation_costs[0, :, 1:].sum(axis=0), unit)], ""))
+    table = result.reserves_statement.table
+    years = list(result.labels)
+    for _, row in table.iterrows():
+        values = [row[y] for y in years]
+        cells = [percent(v, 1) for v in values] if row["key"] in PERCENT_ROWS else _cells(values, unit)
+        body.append((row["item"], cells, "total" if row["key"] == "closing_reserves" else
+                     "sub" if row["key"].startswith("reserve:") else ""))
     return Table([f"({unit})", f"{result.labels[0]} (opening)", *result.labels[1:]], body)
 
 
