@@ -82,7 +82,9 @@ def movement_table(result: Movement) -> str:
     start = (f"Net gap at last report ({result.old_name})", list(result.old_gap) + [result.old_gap.sum()])
     end = (f"Net gap now ({result.new_name})", list(result.new_gap) + [result.new_gap.sum()])
     total = ("Total movement", list(result.total) + [result.total.sum()])
-    label_width = min(60, max(len(r[0]) for r in rows + [start, end]) + 2)
+    still = result.still_to_find_rows()
+    labels = [r[0] for r in rows + [start, end]] + [f"  {label}" for _, label, _ in still]
+    label_width = min(60, max(len(label) for label in labels) + 2)
     widths = [max(11, len(c) + 2) for c in columns]
 
     def line(label: str, values: list[float]) -> str:
@@ -97,8 +99,8 @@ def movement_table(result: Movement) -> str:
     category = None
     hidden = 0
     for label, values, cat, detail in rows:
-        if all(figure(v, decimals) in ("0", "0.0") for v in values):
-            hidden += 1
+        if cat != "reserves" and all(figure(v, decimals) in ("0", "0.0") for v in values):
+            hidden += 1           # a reserve change is shown even when it does not move the gap
             continue
         if cat != category:
             out.append(HEADINGS.get(cat, cat.title()))
@@ -111,7 +113,6 @@ def movement_table(result: Movement) -> str:
         out.append(f"({hidden} cause{'s' if hidden != 1 else ''} rounding to nothing not shown; all are in movement.csv)")
     if not result.causes:
         out.append("The two plans give the same net gap in every year: nothing moved.")
-    still = result.still_to_find_rows()
     if still:
         out += ["", "Movement in the savings still to find (net gap less planned use of reserves)", header,
                 "-" * len(header)]

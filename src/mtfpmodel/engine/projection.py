@@ -54,6 +54,7 @@ class Results:
     minimum_reserves: np.ndarray
     usable_reserves_pct: np.ndarray     # closing_reserves / net_expenditure, a fraction
     reserve_flows: ReserveFlows     # each reserve's year, (D, R, T+1)
+    reserve_minimum: np.ndarray     # (D, R, T+1) each reserve's own minimum
     status: np.ndarray              # (D, T+1) int index into STATUSES; base year marked balanced
     balances: np.ndarray            # (D,) bool
     sustainable: np.ndarray         # (D,) bool
@@ -97,7 +98,8 @@ def project(inputs: Inputs) -> Results:
     unplanned = flows.unplanned_use.sum(axis=1)
     drawn = planned + unplanned
     closing = reserve_plan.usable(inputs.reserves, flows.closing)
-    minimum = reserve_plan.minimum_reserves(inputs.reserves, expenditure)
+    minimums = reserve_plan.reserve_minimums(inputs.reserves, expenditure)
+    minimum = reserve_plan.usable(inputs.reserves, minimums)
     status = plan_status(unfunded, drawn, closing, minimum, bool(inputs.reserves.meets_gap.any()))
     balances = ~np.isin(status[:, 1:], (UNBALANCED, EXHAUSTED)).any(axis=1)
     return _same_draws(Results(
@@ -109,7 +111,7 @@ def project(inputs: Inputs) -> Results:
         net_gap=gap_after, incremental_gap=incremental_gap(gap_after), risk_adjusted_net_gap=risk_gap,
         planned_reserves_use=planned, savings_still_to_find=gap_after - planned, unplanned_reserves_use=unplanned,
         unfunded_gap=unfunded, reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum,
-        usable_reserves_pct=closing / expenditure, reserve_flows=flows, status=status,
+        usable_reserves_pct=closing / expenditure, reserve_flows=flows, reserve_minimum=minimums, status=status,
         balances=balances, sustainable=sustainable(balances, gap_after, planned),
     ))
 

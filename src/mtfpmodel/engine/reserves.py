@@ -155,9 +155,8 @@ def usable(reserves: ReserveInputs, per_reserve: np.ndarray) -> np.ndarray:
     return per_reserve[:, ~reserves.ring_fenced, :].sum(axis=1)
 
 
-def minimum_reserves(reserves: ReserveInputs, net_expenditure: np.ndarray) -> np.ndarray:
-    """minimum_reserves[t] = sum over usable reserves of the amount, or share * net_expenditure[t]."""
+def reserve_minimums(reserves: ReserveInputs, net_expenditure: np.ndarray) -> np.ndarray:
+    """(D, R, T+1) each reserve's minimum: its amount, or its share * net_expenditure[t]."""
     share = reserves.minimum_is_share[None, :, None]
-    per_reserve = np.where(share, reserves.minimum[:, :, None] * net_expenditure[:, None, :],
-                           reserves.minimum[:, :, None] + 0.0 * net_expenditure[:, None, :])
-    return usable(reserves, per_reserve)
+    return np.where(share, reserves.minimum[:, :, None] * net_expenditure[:, None, :],
+                    reserves.minimum[:, :, None] + 0.0 * net_expenditure[:, None, :])

@@ -90,14 +90,15 @@ def _cells(values, unit: str) -> list[str]:
 
 
 def headlines(result: Result) -> list[tuple[str, str]]:
-    """Four key figures for the top of the page."""
+    """The key figures for the top of the page (with the largest unfunded gap when there is one)."""
     summary, unit = result.summary, result.units
     last = summary.iloc[-1]
+    worst = summary.loc[summary["unfunded_gap"].idxmax()]
     return [
         (f"Net gap {last['year']}", cabinet_money(float(last["net_gap"]), unit)),
         (f"Savings planned by {last['year']}", cabinet_money(float(last["savings"]), unit)),
         ("Reserves drawn over the plan", cabinet_money(float(summary["reserves_drawn"].sum()), unit)),
-        *([("Unfunded gap over the plan", cabinet_money(float(summary["unfunded_gap"].sum()), unit))]
+        *([(f"Unfunded gap {worst['year']} (the largest)", cabinet_money(float(worst["unfunded_gap"]), unit))]
           if (summary["unfunded_gap"] > 0).any() else []),
         (f"Reserves at end of {last['year']}", cabinet_money(float(last["closing_reserves"]), unit)),
     ]

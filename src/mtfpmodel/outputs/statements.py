@@ -57,10 +57,32 @@ def findings(result: Result) -> list[str]:
         out.append(f"At the plan's average fall of {cabinet_money(s.average_fall, unit)} a year, the "
                    f"{cabinet_money(float(result.summary['closing_reserves'].iloc[-1]), unit)} left at the end "
                    f"of {last} would last {years}.")
+    for name, years in below_own_minimum(result).items():
+        out.append(f"{name} is below its own minimum in {_years(years)}.")
     if s.final_year_relies:
         out.append(f"WARNING: {last} still relies on {cabinet_money(s.final_year_drawn, unit)} of reserves: "
                    "a structural gap met from one-off money.")
     return out
+
+
+def below_own_minimum(result: Result) -> dict[str, list[str]]:
+    """Usable reserves whose own closing balance is below their own minimum, with the years (only
+    when the plan has several reserves: with one, the status already says it)."""
+    r = result.results
+    reserves = result.scenario.reserve_list
+    out = {}
+    for k, (_, reserve) in enumerate(reserves):
+        if reserve.ring_fenced or len(reserves) < 2:
+            continue
+        years = [result.labels[t] for t in range(1, len(result.labels))
+                 if r.reserve_flows.closing[0, k, t] < r.reserve_minimum[0, k, t]]
+        if years:
+            out[reserve.name] = years
+    return out
+
+
+def _years(years: list[str]) -> str:
+    return ", ".join(years[:-1]) + " and " + years[-1] if len(years) > 1 else years[0]
 
 
 def council_tax_text(result: Result) -> str:

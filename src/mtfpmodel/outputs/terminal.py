@@ -76,9 +76,9 @@ def verdict(result: Result) -> str:
         text += f", using {cabinet_money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
     else:
         bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]
-        unfunded = float(summary["unfunded_gap"].sum())
-        text = (f"The plan does not balance: {summary['status'][summary['year'] == bad[0]].iloc[0]} in {bad[0]}, "
-                f"with {cabinet_money(unfunded, unit)} of gaps left unfunded over the plan")
+        first = summary[summary["year"] == bad[0]].iloc[0]
+        text = (f"The plan does not balance: {first['status']} in {bad[0]}, with "
+                f"{cabinet_money(float(first['unfunded_gap']), unit)} of that year's gap unfunded")
     if final > 0:
         text += f"; a structural gap of {cabinet_money(final, unit)} remains in {last}"
         text += ", met from one-off reserves." if result.balances and summary["reserves_drawn"].iloc[-1] > 0 else "."
@@ -93,12 +93,12 @@ def verdict(result: Result) -> str:
 
 
 def grant_cliff_edges(result: Result) -> list[str]:
-    """'The Recovery Grant (£1.5m) ends after 2026/27 and the gap reopens in 2027/28.' — for each
-    grant that ends within the plan where the next year's net gap is a shortfall that grew."""
+    """'The Recovery Grant (£1.2m) ends after 2025/26 and the gap reopens in 2026/27.' — for the
+    grants that end within the plan where the next year's net gap is a shortfall that grew."""
     from mtfpmodel.engine.parameters import funding_sources
 
     r, labels, unit = result.results, result.labels, result.units
-    out = []
+    ending: dict[int, list[str]] = {}
     for i, (prefix, source) in enumerate(funding_sources(result.scenario)):
         end = getattr(source, "ends", None)
         if end is None or end not in labels[:-1]:
@@ -106,8 +106,12 @@ def grant_cliff_edges(result: Result) -> list[str]:
         t = labels.index(end)
         amount = float(r.source_amount[0, i, t])
         if amount > 0 and r.net_gap[0, t + 1] > 0 and r.incremental_gap[0, t + 1] > 0:
-            out.append(f"The {grant_name(prefix)} ({cabinet_money(amount, unit)} in {end}) ends after {end} "
-                       f"and the gap reopens in {labels[t + 1]}.")
+            ending.setdefault(t, []).append(f"the {grant_name(prefix)} ({cabinet_money(amount, unit)})")
+    out = []
+    for t, names in sorted(ending.items()):
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        verb = "ends" if len(names) == 1 else "end"
+        out.append(f"{who[0].upper()}{who[1:]} {verb} after {labels[t]} and the gap reopens in {labels[t + 1]}.")
     return out
 
 
