@@ -111,3 +111,23 @@ def test_command_no_root_exits_1(tmp_path, capsys):
 def test_command_usage_errors(tmp_path, capsys, argv, message):
     assert main(["solve", str(RISK), "--out", str(tmp_path), *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_planned_use_of_a_named_reserve_that_leaves_nothing_to_find(write):
+    # Gap 30 a year against a support reserve of 200: the planned use that leaves no savings
+    # still to find is 30 in every year (the year-by-year solve), and it is drawn in full.
+    loaded = mtfpmodel.load(write("""\
+        scenario: solve reserves
+        base_year: "2024/25"
+        expenditure: [{name: Services, base: 1000}]
+        pressures: [{name: Gap, amount: {2025/26: 30}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        reserves:
+          - {name: Support, kind: earmarked, opening: 200}
+          - {name: General, kind: general, opening: 50}
+        """))
+    params = mtfpmodel.engine.parameters.collect(loaded.scenario)
+    solution = _solve(loaded, params, "reserves[Support].planned_use", "savings_still_to_find", 0.0)
+    assert solution.values == approx([30, 30, 30, 30], abs=1e-9)
+    run = mtfpmodel.run(loaded, {"reserves[Support].planned_use": solution.series})
+    assert list(run.summary["planned_reserves_use"]) == approx([30] * 4)

@@ -83,6 +83,7 @@ def test_terminal_tables_agree(printed):
     assert row(gap_table, "Unplanned use of reserves") == ["(4,000)", "(6,000)", "(5,000)", "0"]
     assert row(gap_table, "Unfunded gap") == ["0", "0", "3,428", "11,131"]
     statement = printed.split("Reserves statement")[1]
+    assert row(statement, "Unplanned use of reserves") == ["–", "4,000", "6,000", "5,000", "0"]
     assert row(statement, "Total usable reserves") == ["15,000", "11,000", "5,000", "0", "0"]
     assert "Usable reserves run out in 2027/28" in statement
     assert "reserves exhausted in 2027/28, with £3.4m of that year's gap unfunded" in printed
@@ -111,7 +112,7 @@ def test_report_cards_and_tables_agree(run, printed):
     assert cells("mtfp-table", "Reserves drawn") == ["4,000", "6,000", "5,000", "0"]
     assert cells("mtfp-table", "Closing reserves") == ["11,000", "5,000", "0", "0"]
     assert cells("gap-table", "Unfunded gap") == ["0", "0", "3,428", "11,131"]
-    assert cells("reserves-table", "Reserves drawn") == ["–", "4,000", "6,000", "5,000", "0"]
+    assert cells("reserves-table", "Unplanned use of reserves") == ["–", "4,000", "6,000", "5,000", "0"]
     assert cells("reserves-table", "Total usable reserves") == ["15,000", "11,000", "5,000", "0", "0"]
     assert "(" not in "".join(cells("reserves-table", "Total usable reserves"))   # never negative
 

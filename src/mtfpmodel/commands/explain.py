@@ -17,19 +17,25 @@ Name the figure the way the output CSVs do, with the year in brackets:
 
   summary.<column>[YEAR]        net_gap, gross_gap, net_expenditure, funding, savings,
                                 one_off_costs, incremental_gap, risk_adjusted_net_gap,
-                                reserves_drawn, closing_reserves, minimum_reserves
+                                reserves_drawn, closing_reserves, minimum_reserves,
+                                reserve_contributions, planned_reserves_use,
+                                savings_still_to_find, unplanned_reserves_use,
+                                unfunded_gap, usable_reserves_pct
   lines[LINE].cost[YEAR]        a budget line (base year allowed)
   pressures[NAME].level[YEAR]   a pressure
   funding[SOURCE].amount[YEAR]  council_tax, business_rates or a grant by name
   funding[council_tax].tax_base[YEAR], funding[council_tax].band_d[YEAR]
   savings[STREAM].gross_saving[YEAR]  (also net_saving, financing_cost,
                                 implementation_cost)
+  reserves[RESERVE].closing[YEAR]  (also opening, contributions, planned_use,
+                                implementation_costs, unplanned_use, surplus_added)
 
 Quote the path in the shell. An unknown path is an error naming the closest one.
 
   mtfp explain scenarios/example.yaml 'summary.net_gap[2027/28]'
   mtfp explain scenarios/example.yaml "lines[Children's social care].cost[2026/27]" --depth 0
   mtfp explain scenarios/example.yaml 'funding[council_tax].amount[2025/26]'
+  mtfp explain scenarios/durham.yaml 'reserves[MTFP support reserve].closing[2025/26]'
 """
 
 

@@ -150,18 +150,12 @@ def _appraisal_note(row, unit: str, discount_rate: float) -> str:
 
 
 def reserves_table(result: Result) -> Table:
-    """The reserves statement: the year's use of reserves, then each reserve's closing balance,
-    usable reserves against the minimum (figures of ``result.summary`` and ``reserves_statement``)."""
-    summary, unit = result.summary, result.units
-    flows = [("Planned use of reserves", "planned_reserves_use"), ("Unplanned use of reserves", "unplanned_reserves_use"),
-             ("Reserves drawn", "reserves_drawn")]
-    body = [(label, ["–", *_cells(summary[key], unit)], "") for label, key in flows]   # no flow in the base year
-    r = result.results
-    if (r.reserve_funded_costs[0, 1:] != 0).any():
-        body.append(("Implementation costs met from reserves",
-                     ["–", *_cells(r.reserve_flows.implementation_costs[0, :, 1:].sum(axis=0), unit)], ""))
+    """The reserves statement (``result.reserves_statement``): the year's use of reserves, each
+    reserve's closing balance, usable reserves against the minimum."""
+    unit = result.units
     table = result.reserves_statement.table
     years = list(result.labels)
+    body = []
     for _, row in table.iterrows():
         values = [row[y] for y in years]
         cells = [percent(v, 1) for v in values] if row["key"] in PERCENT_ROWS else _cells(values, unit)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from mtfpmodel.outputs.terminal import cabinet_money
-from mtfpmodel.results.reserves import PERCENT_ROWS
+from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure, percent
 
@@ -18,26 +18,30 @@ def _grid(header: list[str], rows: list[tuple[str, list[str]]], width: int = 12)
     widths = [max(width, len(h) + 2) for h in header[1:]]
     top = f"{header[0]:<{label_width}}" + "".join(f"{h:>{w}}" for h, w in zip(header[1:], widths))
     lines = [top, "-" * len(top)]
-    lines += [f"{label:<{label_width}}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths)) for label, cells in rows]
+    lines += [(f"{label:<{label_width}}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths))).rstrip()
+              for label, cells in rows]
     return lines
 
 
 def reserves_statement_text(result: Result) -> str:
-    """Each reserve's closing balance by year (the base year column is the opening balance),
-    usable reserves against the minimum, and the findings of the statement."""
+    """The year's use of reserves, each reserve's closing balance by year (the base year column is
+    the opening balance), usable reserves against the minimum, and the statement's findings."""
     s = result.reserves_statement
     unit = result.units
     decimals = 1 if unit == "£m" else 0
     years = [c for c in s.table.columns if c not in ("item", "key")]
-    header = [f"({unit}, closing)", f"{years[0]} open", *years[1:]]
-    rows = []
+    rows: list[tuple[str, list[str]]] = []
     for _, row in s.table.iterrows():
+        if rows and row["key"] not in FLOW_ROWS and previous in FLOW_ROWS:
+            rows.append(("Closing balances", []))
         if row["key"] in PERCENT_ROWS:
             cells = [percent(row[y], 1) for y in years]
         else:
             cells = [figure(row[y], decimals) for y in years]
-        rows.append((row["item"], cells))
-    lines = _grid(header, rows)
+        indent = "  " if row["key"].startswith("reserve:") else ""
+        rows.append((indent + row["item"], cells))
+        previous = row["key"]
+    lines = _grid([f"({unit})", f"{years[0]} open", *years[1:]], rows)
     lines.append("")
     lines += [f"  {text}" for text in findings(result)]
     return "\n".join(lines)

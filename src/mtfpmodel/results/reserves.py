@@ -46,7 +46,7 @@ def reserves_table(scenario: Scenario, results: Results, labels: tuple[str, ...]
 class Statement:
     """The reserves statement: rows by year (base year = opening balance) and three findings."""
 
-    table: pd.DataFrame             # item, key, then one column per year t = 0..T
+    table: pd.DataFrame             # item, key, then one column per year t = 0..T (flows: none in t = 0)
     run_out: str | None             # first projection year 'reserves exhausted', if any
     years_last: float | None        # final closing / average yearly fall; None if they do not fall
     average_fall: float             # (closing_reserves[0] - closing_reserves[T]) / T [scenario unit]
@@ -58,6 +58,15 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
     """Each reserve's closing balance by year, usable reserves against the minimum, and findings."""
     flows = results.reserve_flows
     rows: list[tuple[str, str, np.ndarray]] = []
+    moves = (("Contributions to reserves", "reserve_contributions", flows.contributions, True),
+             ("Planned use of reserves", "planned_reserves_use", flows.planned_use, False),
+             ("Unplanned use of reserves", "unplanned_reserves_use", flows.unplanned_use, False),
+             ("Implementation costs met from reserves", "implementation_costs", flows.implementation_costs, True),
+             ("Surplus added to reserves", "surplus_added", flows.surplus_added, True))
+    for label, key, per_reserve, optional in moves:
+        total = per_reserve[draw].sum(axis=0)
+        if not optional or np.any(total[1:] != 0):
+            rows.append((label, key, np.concatenate([[np.nan], total[1:]])))   # no flow in the base year
     for r, (_, reserve) in enumerate(scenario.reserve_list):
         note = " (ring-fenced)" if reserve.ring_fenced else ""
         rows.append((f"{reserve.name}{note}", f"reserve:{reserve.name}", flows.closing[draw, r]))
@@ -80,6 +89,8 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
 
 
 PERCENT_ROWS = ("usable_reserves_pct", "minimum_pct")
+FLOW_ROWS = ("reserve_contributions", "planned_reserves_use", "unplanned_reserves_use", "implementation_costs",
+             "surplus_added")
 
 
 def reserve_warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],

@@ -179,7 +179,7 @@ class MonteCarloConfig(Model):
     slippage: Slippage = Field(default_factory=Slippage, description="What a slipped stream delivers.")
     grant_loss: bool = Field(False, description="Draw each indicative or assumed grant as received (probability = "
                                                 "its certainty share, grant_confidence) or lost: none in any "
-                                                "projection year. Confirmed grants are never lost.")
+                                                "projection year. A grant counted at 100% (confirmed, by default) is never lost.")
 
     @field_validator("correlation")
     @classmethod
