@@ -63,9 +63,12 @@ def findings(result: Result) -> list[str]:
                    f"of {last} would last {years}.")
     for name, years in below_own_minimum(result).items():
         out.append(f"{name} is below its own minimum in {_years(years)}.")
-    if s.final_year_relies:
+    if s.final_year_relies and result.summary["net_gap"].iloc[-1] > 0:
         out.append(f"WARNING: {last} still relies on {cabinet_money(s.final_year_drawn, unit)} of reserves: "
                    "a structural gap met from one-off money.")
+    elif s.final_year_relies:
+        out.append(f"WARNING: {last} still plans {cabinet_money(s.final_year_drawn, unit)} of one-off use of "
+                   "reserves, although the year has no gap.")
     return out
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from mtfpmodel.engine.projection import Results
+from mtfpmodel.scenario.reserves import first_gap_reserve
 from mtfpmodel.scenario.schema import Scenario
 
 KIND_CATEGORIES = {   # headings for streams without a category, by kind
@@ -71,7 +72,9 @@ def table(scenario: Scenario, r: Results, labels: tuple[str, ...], draw: int = 0
              ("Unplanned use of reserves", "unplanned_reserves_use", -row(r.unplanned_reserves_use))]
     surplus = np.maximum(-still, 0.0)
     if np.any(surplus[1:] > 0):
-        rows.append(("Surplus added to reserves", "surplus_to_reserves", surplus))
+        kept = first_gap_reserve([reserve for _, reserve in scenario.reserve_list]) is not None
+        rows.append(("Surplus added to reserves" if kept else "Surplus (no reserve to add it to)",
+                     "surplus_to_reserves", surplus))
     unmet = row(r.reserve_funded_costs) - r.reserve_flows.implementation_costs[draw].sum(axis=0)
     if np.any(unmet[1:] > 0):
         rows.append(("Implementation costs reserves cannot meet", "unfunded_implementation_costs", unmet))
