@@ -13,7 +13,10 @@ FAST = ["--no-charts", "--no-report"]          # CSV files only: what these test
 COLUMNS = {
     "summary.csv": ["year", "net_expenditure", "funding", "gross_gap", "savings", "one_off_costs", "net_gap",
                     "incremental_gap", "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves",
-                    "minimum_reserves", "status"],
+                    "minimum_reserves", "status", "reserve_contributions", "planned_reserves_use",
+                    "savings_still_to_find", "unplanned_reserves_use", "unfunded_gap", "usable_reserves_pct"],
+    "reserves.csv": ["reserve", "year", "opening", "contributions", "planned_use", "implementation_costs",
+                     "unplanned_use", "surplus_added", "closing"],
     "lines.csv": ["year", "line", "cost"],
     "funding.csv": ["year", "source", "amount", "label"],          # the spec's three, then a label for people
     "savings.csv": ["stream", "year", "gross_saving", "financing_cost", "implementation_cost", "net_saving"],

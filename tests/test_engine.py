@@ -119,13 +119,17 @@ def test_balanced(run_text):
 def test_every_status_in_one_plan(run_text):
     # a recurring pressure of 50 from 2025/26: gap 50 every year, until a saving of 100 in 2028/29
     # net gap: 50, 50, 50, 50 - 100 = -50. Opening reserves 120, minimum 30.
-    # closing: 120 - 50 = 70 (with reserves); 20 < 30 (below minimum); -30 (exhausted); -30 + 50 = 20 (below minimum)
+    # 2025/26: 120 - 50 = 70 (with reserves); 2026/27: 70 - 50 = 20 < 30 (below minimum);
+    # 2027/28: only 20 left for a gap of 50: 20 drawn, 30 unfunded, closing 0 (exhausted);
+    # 2028/29: the surplus of 50 goes back to the reserve: 0 + 50 = 50 >= 30, nothing drawn (balanced)
     result = flat(run_text, pressure="[50, 0, 0, 0]", reserves="{opening: 120, minimum: 30}",
                   saving="{2028/29: 100}")
-    assert list(result.summary["net_gap"]) == approx([50, 50, 50, -50])
-    assert list(result.summary["closing_reserves"]) == approx([70, 20, -30, 20])
-    assert result.statuses == ["balanced with reserves", "below minimum reserves", "reserves exhausted",
-                               "below minimum reserves"]
+    s = result.summary
+    assert list(s["net_gap"]) == approx([50, 50, 50, -50])
+    assert list(s["closing_reserves"]) == approx([70, 20, 0, 50])
+    assert list(s["reserves_drawn"]) == approx([50, 50, 20, 0])
+    assert list(s["unfunded_gap"]) == approx([0, 0, 30, 0])
+    assert result.statuses == ["balanced with reserves", "below minimum reserves", "reserves exhausted", "balanced"]
     assert not result.balances and not result.sustainable
 
 
@@ -153,21 +157,29 @@ def test_balances_but_not_sustainable(run_text):
     assert result.balances and result.sustainable
 
 
-def test_exhausted_outranks_unbalanced(run_text):
-    # not drawing reserves but paying a reserve-funded implementation cost out of a small balance
-    result = run_text("""\
-        scenario: s
-        base_year: "2024/25"
-        expenditure: [{name: Services, base: 1000}]
-        pressures: [{name: Gap, amount: {2025/26: 10}}]
-        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
-        reserves: {opening: 5, use_to_balance: false}
-        savings:
-          - {name: Project, kind: fixed, saving: 0, implementation_cost: {2025/26: 8}, funded_by: reserves}
-        """)
-    # closing 5 - 8 = -3 < 0 → exhausted, even though the year is also unbalanced
-    assert result.statuses[0] == "reserves exhausted"
-    assert STATUSES.index("reserves exhausted") == int(result.results.status[0, 1])
+COSTLY = """\
+scenario: s
+base_year: "2024/25"
+expenditure: [{name: Services, base: 1000}]
+pressures: [{name: Gap, amount: {2025/26: 10}}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+reserves: {opening: 5, use_to_balance: %s}
+savings:
+  - {name: Project, kind: fixed, saving: 0, implementation_cost: {2025/26: 8}, funded_by: reserves}
+"""
+
+
+@pytest.mark.parametrize("use, status", [(False, "unbalanced"), (True, "reserves exhausted")])
+def test_an_unfunded_gap_is_exhausted_when_a_reserve_meets_gaps_else_unbalanced(run_text, use, status):
+    # The reserve-funded cost of 8 comes from the general reserve even when it does not meet gaps:
+    # only 5 is there, so 3 is unfunded. The gap of 10 (recurring) then finds no reserve left (or
+    # none that meets gaps): unfunded 3 + 10 = 13 in 2025/26, 10 a year after.
+    result = run_text(COSTLY % str(use).lower())
+    s = result.summary
+    assert list(s["unfunded_gap"]) == approx([13, 10, 10, 10])
+    assert list(s["closing_reserves"]) == approx([0, 0, 0, 0])
+    assert result.statuses[0] == status
+    assert STATUSES.index(status) == int(result.results.status[0, 1])
 
 
 @pytest.mark.parametrize("units, base, band_d, tax_base, expected", [

@@ -27,24 +27,35 @@ reserves: {opening: 100}
 
 def test_reserves_meet_the_gap_only_while_they_last(run_text):
     table = gap_table(run_text(RUNS_OUT)).set_index("key")
-    # net gap 80 every year (the pressure recurs); reserves 100 at the start.
-    # 2025/26: use 80 (20 left); 2026/27: only 20 left, so 60 still to find; then nothing left.
+    # net gap 80 every year (the pressure recurs); reserves 100 at the start, no planned use, so
+    # all 80 is still to find each year. 2025/26: 80 met from reserves (20 left); 2026/27: only
+    # 20 left, so 60 unfunded; then nothing left: 80 unfunded a year.
     assert list(table.loc["net_gap", YEARS]) == pytest.approx([80, 80, 80, 80])
-    assert list(table.loc["reserves_used", YEARS]) == pytest.approx([-80, -20, 0, 0])
-    assert list(table.loc["still_to_find", YEARS]) == pytest.approx([0, 60, 80, 80])
-    assert list(table.loc["still_to_find_in_year", YEARS]) == pytest.approx([0, 60, 20, 0])
+    assert list(table.loc["planned_reserves_use", YEARS]) == pytest.approx([0, 0, 0, 0])
+    assert list(table.loc["savings_still_to_find", YEARS]) == pytest.approx([80, 80, 80, 80])
+    assert list(table.loc["savings_still_to_find_in_year", YEARS]) == pytest.approx([80, 0, 0, 0])
+    assert list(table.loc["unplanned_reserves_use", YEARS]) == pytest.approx([-80, -20, 0, 0])
+    assert list(table.loc["unfunded_gap", YEARS]) == pytest.approx([0, 60, 80, 80])
 
 
-def test_rows_add_down_to_each_subtotal():
-    result = mtfpmodel.run(SCENARIOS / "streams.yaml")
-    table = gap_table(result).set_index("key")
-    values = table[YEARS]
-    savings = values[values.index.str.startswith("savings:")].sum()
-    np.testing.assert_allclose(values.loc["gross_gap"] + values.loc["one_off_costs"] + savings,
+def _adds_down(result) -> None:
+    values = gap_table(result).set_index("key")[YEARS]
+    part = lambda prefix: values[values.index.str.startswith(prefix)].sum()  # noqa: E731
+    np.testing.assert_allclose(values.loc["gross_gap"] + values.loc["one_off_costs"] + part("savings:"),
                                values.loc["net_gap"], atol=1e-9)
-    np.testing.assert_allclose(values.loc["net_gap"] + values.loc["reserves_used"], values.loc["still_to_find"],
-                               atol=1e-9)
+    planned = part("planned_use:") + (values.loc["planned_reserves_use"] if "planned_reserves_use" in values.index else 0)
+    np.testing.assert_allclose(values.loc["net_gap"] + planned, values.loc["savings_still_to_find"], atol=1e-9)
+    rest = sum(values.loc[k] for k in ("unplanned_reserves_use", "surplus_to_reserves", "unfunded_implementation_costs")
+               if k in values.index)
+    np.testing.assert_allclose(values.loc["savings_still_to_find"] + rest, values.loc["unfunded_gap"], atol=1e-9)
     np.testing.assert_allclose(values.loc["net_gap"], result.summary["net_gap"], atol=1e-9)
+    np.testing.assert_allclose(values.loc["unfunded_gap"], result.summary["unfunded_gap"], atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["streams.yaml", "hand.yaml", "../../scenarios/example.yaml",
+                                  "../../scenarios/durham.yaml"])
+def test_rows_add_down_to_each_subtotal(name):
+    _adds_down(mtfpmodel.run(SCENARIOS / name))
 
 
 def test_streams_group_by_category_else_by_kind(run_text):

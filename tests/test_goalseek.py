@@ -150,3 +150,21 @@ def test_command_prints_a_share_as_a_percentage(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert re.search(r"2025/26: [\d.]+% \(planned [\d.]+%\)", out), out
+def test_planned_use_of_a_named_reserve_that_leaves_nothing_to_find(write):
+    # Gap 30 a year against a support reserve of 200: the planned use that leaves no savings
+    # still to find is 30 in every year (the year-by-year solve), and it is drawn in full.
+    loaded = mtfpmodel.load(write("""\
+        scenario: solve reserves
+        base_year: "2024/25"
+        expenditure: [{name: Services, base: 1000}]
+        pressures: [{name: Gap, amount: {2025/26: 30}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        reserves:
+          - {name: Support, kind: earmarked, opening: 200}
+          - {name: General, kind: general, opening: 50}
+        """))
+    params = mtfpmodel.engine.parameters.collect(loaded.scenario)
+    solution = _solve(loaded, params, "reserves[Support].planned_use", "savings_still_to_find", 0.0)
+    assert solution.values == approx([30, 30, 30, 30], abs=1e-9)
+    run = mtfpmodel.run(loaded, {"reserves[Support].planned_use": solution.series})
+    assert list(run.summary["planned_reserves_use"]) == approx([30] * 4)

@@ -132,3 +132,39 @@ def test_a_parent_file_is_named_as_the_user_would_write_it(monkeypatch):
     with pytest.raises(ScenarioError) as caught:
         mtfpmodel.load("bad/extends_broken_parent.yaml")
     assert caught.value.problems[0].file == "bad/parents/broken_parent.yaml"
+
+
+LISTED = MINIMAL_PARENT + """\
+reserves:
+  - {name: General fund balance, kind: general, opening: 100, minimum: 5%}
+  - {name: MTFP support reserve, kind: earmarked, opening: 50, planned_use: {2025/26: 20}}
+"""
+
+
+def test_reserves_merge_by_name(write):
+    write(LISTED, "parent.yaml")
+    child = mtfpmodel.load(write("""\
+        extends: parent.yaml
+        scenario: c
+        reserves:
+          - {name: MTFP support reserve, planned_use: [10, 10, 0, 0]}
+          - {name: General fund balance, remove: true}
+          - {name: Public health reserve, kind: earmarked, ring_fenced: true, opening: 4}
+        """, "child.yaml")).scenario
+    assert names(child.reserves) == ["MTFP support reserve", "Public health reserve"]
+    support = child.reserves[0]
+    assert support.opening == 50 and support.planned_use.values == (10.0, 10.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("parent, child, expected", [
+    (LISTED, "reserves: {opening: 70}", "mapping"),                    # the child's mapping replaces the list
+    (MINIMAL_PARENT + "reserves: {opening: 70, minimum: 5%}\n",
+     "reserves: [{name: G, kind: general, opening: 9}]", "list"),       # the child's list replaces the mapping
+])
+def test_a_mapping_and_a_list_of_reserves_do_not_merge(write, parent, child, expected):
+    write(parent, "parent.yaml")
+    scenario = mtfpmodel.load(write(f"extends: parent.yaml\nscenario: c\n{child}\n", "child.yaml")).scenario
+    if expected == "mapping":
+        assert scenario.reserves.opening == 70 and scenario.reserves.minimum == 0.0   # nothing kept from the list
+    else:
+        assert names(scenario.reserves) == ["G"]

@@ -181,3 +181,46 @@ def test_example_pair_in_scenarios_reconciles():
         m = movement(mtfpmodel.load(draft), mtfpmodel.load(final))
         assert m.causes, f"{draft.name} and {final.name} should differ"
         assert _sum(m) == pytest.approx(m.total, abs=1e-9)
+
+
+LISTED_RESERVES = """\
+reserves:
+  - {name: MTFP support reserve, kind: earmarked, opening: 200, planned_use: %(planned)s, contributions: %(c)s}
+  - {name: General fund balance, kind: general, opening: %(opening)s, minimum: 5%%}
+"""
+
+
+def _listed(write, name: str, planned: str, c: str, opening: str):
+    text = (HERE / "base.yaml").read_text(encoding="utf-8").replace("reserves: {opening: 300, minimum: 5%}\n", "")
+    text = text.replace("scenario: movement-base", f"scenario: {name}")
+    return load(write(text + LISTED_RESERVES % dict(planned=planned, c=c, opening=opening), f"{name}.yaml"))
+
+
+def test_reserve_plan_changes_are_causes(write):
+    old = _listed(write, "old", "{2025/26: 20}", "0", "100")
+    new = _listed(write, "new", "{2025/26: 50, 2026/27: 10}", "{2027/28: 5}", "100")
+    m = movement(old, new)
+    (cause,) = [c for c in m.causes if c.category == "reserves"]
+    # contributions are spending: +5 on the gap in 2027/28 only; planned use +30, +10 in the first years
+    assert list(cause.values) == pytest.approx([0, 0, 5, 0])
+    assert list(cause.planned) == pytest.approx([30, 10, 0, 0])
+    assert "planned_use changed" in cause.detail and "contributions changed" in cause.detail
+    # the savings still to find reconcile: old, the gap's movement, less the extra planned use, new
+    rows = m.still_to_find_rows()
+    start, *middle, end = (values for _, _, values in rows)
+    assert start + sum(middle) == pytest.approx(end, abs=1e-9)
+    assert list(end) == pytest.approx(list(m.new_gap - m.new_planned))
+    # a new opening balance of the general fund moves neither, but is listed with what changed
+    (opening,) = [c for c in movement(old, _listed(write, "o", "{2025/26: 20}", "0", "150")).causes]
+    assert opening.category == "reserves" and not opening.values.any() and "opening £100k → £150k" in opening.detail
+
+
+def test_diff_prints_the_still_to_find_reconciliation(write, capsys, tmp_path):
+    old = _listed(write, "old", "{2025/26: 20}", "0", "100")
+    new = _listed(write, "new", "{2025/26: 50}", "0", "100")
+    assert main(["diff", str(old.path), str(new.path), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "Movement in the savings still to find" in printed
+    assert "Reserve: MTFP support reserve: planned use of reserves" in printed
+    frame = pd.read_csv(tmp_path / "out" / "movement.csv")
+    assert "still_to_find_end" in set(frame["category"])

@@ -62,10 +62,14 @@ def test_identities(seed, draws):
     close(r.savings, r.stream_net.sum(axis=1))
     close(r.stream_net, r.stream_gross - r.stream_financing)
     close(r.incremental_gap[:, 1:], np.diff(r.net_gap, axis=1))
-    # closing reserves carry forward from year to year
-    change = -r.reserves_drawn + np.maximum(-r.net_gap, 0) - r.reserve_funded_costs
-    close(r.closing_reserves[:, 1:], r.closing_reserves[:, :-1] + change[:, 1:])
-    assert (r.reserves_drawn == np.maximum(r.net_gap, 0) * (np.arange(T + 1) > 0)).all()
+    # closing reserves carry forward from year to year and never go below zero (one pot here)
+    f = r.reserve_flows
+    change = f.contributions + f.surplus_added - f.planned_use - f.implementation_costs - f.unplanned_use
+    close(f.closing[:, :, 1:], f.opening[:, :, 1:] + change[:, :, 1:])
+    close(f.opening[:, :, 2:], f.closing[:, :, 1:-1])
+    assert (f.closing >= 0).all()
+    close(r.reserves_drawn, r.planned_reserves_use + r.unplanned_reserves_use)
+    close(r.savings_still_to_find, r.net_gap - r.planned_reserves_use)
 
 
 @FAST

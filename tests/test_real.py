@@ -12,7 +12,7 @@ import mtfpmodel
 from mtfpmodel.cli import main
 from mtfpmodel.engine.projection import Results
 from mtfpmodel.results.bridge import bridge
-from mtfpmodel.results.gaptable import gap_table, reserves_used
+from mtfpmodel.results.gaptable import gap_table
 from mtfpmodel.results.real import NOT_MONEY
 
 approx = pytest.approx
@@ -77,14 +77,16 @@ def test_the_real_bridge_adds_up(plan):
     assert by_label["council tax"] == approx(1000 - 891.265597)
 
 
-def test_reserves_used_are_worked_out_in_cash_then_deflated(plan):
-    # cash gaps 20, 122, 122, 122 against opening reserves 150: 20 drawn, then 122, then only 8 left
+def test_reserves_drawn_are_deflated_year_by_year(plan):
+    # cash gaps 20, 122, 122, 122 against opening reserves 150: 20 drawn, then 122, then only 8
+    # left (114 unfunded), then none; in real terms each year's figure is divided by its deflator
     real = plan.in_real_terms("prices")
-    cash = reserves_used(plan)
+    cash = plan.results.reserves_drawn[0]
     assert cash == approx([0, 20, 122, 8, 0])
-    assert reserves_used(real) == approx(cash / real.real.deflator[0])
+    assert real.results.reserves_drawn[0] == approx(cash / real.real.deflator[0])
+    assert real.results.reserve_flows.closing[0, 0] == approx(plan.results.reserve_flows.closing[0, 0] / real.real.deflator[0])
     table = gap_table(real).set_index("key")
-    assert table.loc["reserves_used", "2027/28"] == approx(-8 / 1.122)
+    assert table.loc["unplanned_reserves_use", "2027/28"] == approx(-8 / 1.122)
 
 
 def test_every_engine_field_is_classified():
@@ -95,7 +97,8 @@ def test_every_engine_field_is_classified():
              "stream_net", "savings", "one_off_costs", "reserve_funded_costs", "net_gap", "incremental_gap",
              "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves", "minimum_reserves", "capital_spend",
              "capital_mrp", "capital_interest", "existing_debt_charges", "capital_financing",
-             "revenue_contributions"}
+             "revenue_contributions", "reserve_contributions", "planned_reserves_use", "savings_still_to_find",
+             "unplanned_reserves_use", "unfunded_gap", "reserve_flows", "reserve_minimum"}
     assert {f.name for f in fields(Results)} == money | NOT_MONEY
 
 

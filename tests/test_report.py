@@ -17,8 +17,8 @@ from mtfpmodel.outputs.terminal import verdict
 STRETCHED = Path(__file__).parent / "reports" / "stretched.yaml"
 ARTEFACTS = ["charts/bridge.png", "charts/bridge.svg", "charts/gap.png", "charts/gap.svg",
              "charts/reserves.png", "charts/reserves.svg", "charts/savings.png", "charts/savings.svg",
-             "funding.csv", "gap_table.csv", "lines.csv", "mtfp.xlsx", "report.html", "savings.csv",
-             "streams.csv", "summary.csv"]
+             "council_tax.csv", "funding.csv", "gap_table.csv", "lines.csv", "mtfp.xlsx", "report.html",
+             "reserves.csv", "savings.csv", "streams.csv", "summary.csv"]
 # Marks, once the page has loaded, how wide each image decoded (0 = broken) for --dump-dom to show.
 PROBE = ("<script>window.addEventListener('load', () => document.body.setAttribute('data-images', "
          "Array.from(document.images).map(i => i.naturalWidth).join(',')));</script>")
@@ -74,8 +74,8 @@ def test_run_writes_every_artefact_with_a_progress_line_each(tmp_path, capsys):
 def test_no_charts_and_no_report_write_the_csv_files_only(tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(STRETCHED), "--out", str(out), "--no-charts", "--no-report"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["funding.csv", "gap_table.csv", "lines.csv",
-                                                     "savings.csv", "streams.csv", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["council_tax.csv", "funding.csv", "gap_table.csv", "lines.csv",
+                                                     "reserves.csv", "savings.csv", "streams.csv", "summary.csv"]
 
 
 def test_no_charts_still_writes_a_report_without_images(tmp_path):
@@ -101,14 +101,15 @@ def test_report_content_verdict_tables_rag_sources_warnings(outputs):
     result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
     html = (outputs / "report.html").read_text(encoding="utf-8")
     sentence = verdict(result)
-    # reserves run out in 2028/29 (closing (2,674)), below the minimum from 2025/26.
+    # reserves run out in 2028/29 (4,602 left against a gap of 7,276: 2,674 unfunded), below the
+    # minimum from 2025/26.
     assert sentence.startswith("The plan does not balance: reserves exhausted in 2028/29")
     assert sentence.replace("'", "&#39;") in html
     assert "Testshire County Council" in html and "Medium-Term Financial Plan 2025/26 to 2028/29" in html
     assert '<span class="badge rag red">red</span>' in html and '<span class="badge rag amber">amber</span>' in html
     assert "National Living Wage uplift (assumed)" in html          # an assumption's source
     assert "referendum" in html                                     # the warning
-    assert "(2,674)" in html                                        # closing reserves 2028/29 [£000]
+    assert "2,674" in html and "(2,674)" not in html                # unfunded gap 2028/29 [£000]; never negative
     led = result.streams.set_index("stream").loc["LED street lighting"]
     assert f"capital £8.0m; savings cover it by {led['capital_payback_year']}; NPV £" in html
 

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
 
@@ -116,9 +115,9 @@ def assert_to_the_penny(result, xlsx: Path, recalculated: Path) -> int:
 def test_every_formula_equals_the_engine_to_the_penny(stretched):
     result, xlsx, recalculated, _ = stretched
     count = assert_to_the_penny(result, xlsx, recalculated)
-    # Summary 13 rows x 5 years less 1 (no base-year status); Lines, Pressures, Funding totals and
-    # council tax 4 x 5; Savings 5 net rows + 4 totals, x 5 years.
-    assert count == 64 + 20 + 45
+    # Summary: 12 formula rows x 5 years (the reserves' own figures and status are values);
+    # Lines, Pressures, Funding totals and council tax 4 x 5; Savings 5 net rows + 4 totals, x 5 years.
+    assert count == 60 + 20 + 45
 
 
 def test_a_plan_in_pounds_without_streams_or_pressures(tmp_path, write):
@@ -126,24 +125,26 @@ def test_a_plan_in_pounds_without_streams_or_pressures(tmp_path, write):
     xlsx = build(result, tmp_path / "out")
     assert_to_the_penny(result, xlsx, recalculate(xlsx, tmp_path))
     # council tax 400 x 2400 = 960,000 less a 5,000 deficit; spend 1,000,000: gap 45,000 > reserves 1,000,
-    # and reserves do not balance the budget: unbalanced (the spec's second rule).
+    # and reserves do not balance the budget: unbalanced (the spec's second rule), all 45,000 unfunded.
     values = openpyxl.load_workbook(recalculate(xlsx, tmp_path / "again"), data_only=True)["Summary"]
-    assert values["D5"].value == pytest.approx(45_000)
-    assert values["D15"].value == "unbalanced"
+    rows = {values.cell(r, 2).value: r for r in range(3, 30)}
+    assert values.cell(rows["gross_gap"], 4).value == pytest.approx(45_000)
+    assert values.cell(rows["unfunded_gap"], 4).value == pytest.approx(45_000)
+    assert values.cell(rows["status"], 4).value == "unbalanced"
 
 
 def test_the_summary_is_live_changing_an_input_flows_through(stretched, tmp_path):
     result, xlsx, _, work = stretched
     book = openpyxl.load_workbook(xlsx)
-    ws = book["Summary"]
-    opening = next(row[2] for row in ws.iter_rows(min_row=3) if row[1].value == "reserves.opening")
-    opening.value = opening.value + 50_000
+    lines = book["Lines"]
+    lines.cell(3, FIRST_YEAR_COLUMN + 1).value += 500      # 500 more on the first line in 2025/26
     edited = tmp_path / "edited.xlsx"
     book.save(edited)
     values = openpyxl.load_workbook(recalculate(edited, tmp_path), data_only=True)["Summary"]
-    closing = np.array([values.cell(13, FIRST_YEAR_COLUMN + t).value for t in range(5)])
-    np.testing.assert_allclose(closing, result.results.closing_reserves[0] + 50_000, atol=1e-6)
-    assert [values.cell(15, FIRST_YEAR_COLUMN + t).value for t in range(1, 5)] == ["balanced with reserves"] * 4
+    rows = {values.cell(r, 2).value: r for r in range(3, 30)}
+    for key in ("net_expenditure", "gross_gap", "net_gap", "savings_still_to_find"):
+        got = values.cell(rows[key], FIRST_YEAR_COLUMN + 1).value
+        assert got == pytest.approx(float(getattr(result.results, key)[0, 1]) + 500, abs=1e-6), key
 
 
 def test_layout_sheets_years_formats_and_frozen_headers(stretched):
@@ -155,7 +156,8 @@ def test_layout_sheets_years_formats_and_frozen_headers(stretched):
     assert [c.value for c in summary[2]][2:] == ["2024/25", "2025/26", "2026/27", "2027/28", "2028/29"]
     assert summary["A2"].value == "(£000)" and summary.freeze_panes == "C3"
     assert summary["C3"].number_format == '#,##0;(#,##0);"–"'
-    assert summary["D3"].value == "=Lines!D8+Pressures!D5"   # lines on rows 3-7, total on 8; pressures 3-4, total 5
+    # lines on rows 3-7, total on 8; pressures 3-4, total 5; contributions to reserves on Summary row 12
+    assert summary["D3"].value == "=Lines!D8+Pressures!D5+D12"
     assert summary["D5"].value == "=D3-D4"
     assert book["Savings"].freeze_panes == "E3"
     lines = book["Lines"]

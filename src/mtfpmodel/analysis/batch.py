@@ -92,11 +92,14 @@ def _fit(values, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def project_batch(scenario: Scenario, params: Mapping[str, Parameter], overrides: Mapping[str, np.ndarray],
-                  delivery: np.ndarray | None = None) -> Results:
-    """One engine call for every draw in ``overrides`` (and the stream ``delivery`` multipliers)."""
+                  delivery: np.ndarray | None = None, received: np.ndarray | None = None) -> Results:
+    """One engine call for every draw in ``overrides`` (and the stream ``delivery`` multipliers,
+    and ``received``: 1 or 0 for each funding source, a grant drawn as lost)."""
     inputs = build_inputs(scenario, overrides, params)
     if delivery is not None:
         inputs = replace(inputs, delivery=delivery)
+    if received is not None:
+        inputs = replace(inputs, received=received)
     return project(inputs)
 
 

@@ -11,9 +11,10 @@ Options to close the gap, each on its own (money in the scenario unit):
                         that brings the final year's net gap to 0 (goal seek), with the years
                         it takes the Band D rise above the referendum limit
     savings alone       new recurring savings each year: goalseek.savings_needed(net_gap)
-    reserves alone      every year's positive net gap drawn from reserves (the engine's
-                        reserves_drawn rule), and the opening reserves that would keep reserves
-                        at or above the minimum in every year (goal seek on the opening balance)
+    reserves alone      every year's positive net gap drawn from reserves (planned and unplanned
+                        use together), and the opening balance of the first reserve that meets
+                        gaps that would keep usable reserves at or above the minimum in every
+                        year (goal seek on that opening balance)
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ from mtfpmodel.analysis import goalseek, grid, montecarlo, sensitivity
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import one_way_paths
 from mtfpmodel.engine.parameters import collect
-from mtfpmodel.engine.projection import reserves_drawn
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.riskconfig import SensitivityConfig
@@ -147,12 +147,13 @@ def council_tax_option(result: Result, params) -> CouncilTaxOption | None:
 def reserves_option(result: Result, params) -> ReservesOption:
     """Reserves drawn to meet every year's gap, and the opening balance that would keep them at
     or above the minimum in every year."""
-    gap = result.results.net_gap
-    drawn = reserves_drawn(gap.copy(), True)[0]
-    path = next((p for p in params if p == "reserves.opening" or (p.startswith("reserves[") and p.endswith(".opening"))),
-                None)
-    if path is None:
-        return ReservesOption(drawn, None, None, "the scenario has no reserves to draw on")
+    drawn = np.maximum(result.results.net_gap[0], 0.0)
+    drawn[0] = 0.0                                      # the base year is the approved budget
+    items = result.scenario.reserve_list
+    first = next((r for r, (_, reserve) in enumerate(items) if reserve.meets_gaps), None)
+    if first is None:
+        return ReservesOption(drawn, None, None, "the scenario has no reserve that meets gaps")
+    path = f"{items[first][0]}.opening"
     try:
         solution = goalseek.solve(result.scenario, params, path, "reserves_above_minimum", 0.0, None,
                                   labels=result.labels)

@@ -22,8 +22,8 @@ from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
 
-METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "closing_reserves",
-           "reserves_above_minimum")
+METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "savings_still_to_find",
+           "closing_reserves", "reserves_above_minimum")
 RESERVE_METRICS = ("closing_reserves", "reserves_above_minimum")   # the lowest year matters
 LADDER = 241
 RATE_RANGE = (-0.10, 0.50)

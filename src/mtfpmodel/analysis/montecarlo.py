@@ -3,9 +3,11 @@
 Each draw samples every uncertain input (through the Gaussian copula, see
 :mod:`.distributions`) and, when ``savings_delivery`` is on, whether each savings stream is
 delivered (probability = its confidence) or slips (it then delivers ``slippage.delivers`` of
-its saving, its delivery profile ``slippage.delay_years`` later). Draws are projected in chunks
-of a few tens of thousands, one engine call each; only the net gap, closing and minimum
-reserves of each draw are kept. All money in the scenario unit.
+its saving, its delivery profile ``slippage.delay_years`` later). With ``grant_loss`` on, each
+indicative or assumed grant is received with probability equal to its certainty share and is
+otherwise lost (0 in every projection year). Draws are projected in chunks of a few tens of
+thousands, one engine call each; only the net gap, closing and minimum reserves and the
+unfunded gap of each draw are kept. All money in the scenario unit.
 """
 from __future__ import annotations
 
@@ -18,14 +20,14 @@ import pandas as pd
 from mtfpmodel.analysis.batch import Batch, project_batch, spread
 from mtfpmodel.analysis.distributions import from_normal, normal_scores
 from mtfpmodel.analysis.paths import correlation_matrix
-from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.engine.parameters import Parameter, funding_sources
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.riskconfig import MAX_DRAWS, MonteCarloConfig
 from mtfpmodel.scenario.schema import Scenario
 
 PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}   # moved later when slipped
 CHUNK_BYTES = 50 * 2**20     # per engine call: ~5,000 draws of a large plan, fast and cache-friendly
-KEPT = ("net_gap", "closing_reserves", "minimum_reserves")
+KEPT = ("net_gap", "closing_reserves", "minimum_reserves", "unfunded_gap")
 
 
 def bytes_per_draw(scenario: Scenario) -> tuple[int, int]:
@@ -91,15 +93,31 @@ def delivery(scenario: Scenario, batch: Batch, config: MonteCarloConfig, u: np.n
     return overrides, np.where(slipped, config.slippage.delivers, 1.0)[:, :, None]
 
 
+def grant_loss(scenario: Scenario, batch: Batch, config: MonteCarloConfig, u: np.ndarray) -> np.ndarray | None:
+    """(n, S) 1 where a funding source is received, 0 where a grant is drawn as lost: lost when
+    u >= its certainty share (so a confirmed grant, share 100%, is never lost). None when off."""
+    if not config.grant_loss or not scenario.funding.grants:
+        return None
+    overrides = batch.overrides()
+    received = np.ones((u.shape[0], len(funding_sources(scenario))))
+    offset = 1 if scenario.funding.business_rates is not None else 0
+    for g, grant in enumerate(scenario.funding.grants):
+        path = f"funding.grants[{grant.name}].certainty"
+        share = np.broadcast_to(overrides.get(path, batch.params[path].value), (u.shape[0],))
+        received[:, offset + g] = u[:, g] < share
+    return received
+
+
 @dataclass(frozen=True)
 class Simulation:
-    """Every draw's net gap, closing and minimum reserves, (D, T+1) [scenario unit]."""
+    """Every draw's net gap, closing and minimum reserves and unfunded gap, (D, T+1) [scenario unit]."""
 
     seed: int
     net_gap: np.ndarray
     closing_reserves: np.ndarray
     minimum_reserves: np.ndarray
     balances: np.ndarray            # (D,) bool: no year unbalanced or with reserves exhausted
+    unfunded_gap: np.ndarray | None = None
 
     @property
     def draws(self) -> int:
@@ -107,15 +125,18 @@ class Simulation:
 
 
 def sample(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCarloConfig,
-           rng: np.random.Generator, draws: int) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
-    """Overrides and stream delivery multipliers for ``draws`` new draws from ``rng``."""
+           rng: np.random.Generator, draws: int) -> tuple[dict[str, np.ndarray], np.ndarray | None, np.ndarray | None]:
+    """Overrides, stream delivery multipliers and grants received for ``draws`` new draws from ``rng``."""
     paths = list(config.distributions)
     dists = [config.distributions[p] for p in paths]
     scores = normal_scores(rng, draws, scenario.years, correlation_matrix(config),
                            [d.shock == "by_year" for d in dists])
     batch = Batch(params, draws)
     apply_draws(batch, config, {p: from_normal(d, z) for p, d, z in zip(paths, dists, scores)})
-    return delivery(scenario, batch, config, rng.random((draws, len(scenario.savings))))
+    overrides, multiplier = delivery(scenario, batch, config, rng.random((draws, len(scenario.savings))))
+    received = grant_loss(scenario, batch, config, rng.random((draws, len(scenario.funding.grants)))) \
+        if config.grant_loss else None
+    return overrides, multiplier, received
 
 
 def simulate(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCarloConfig, draws: int,
@@ -131,14 +152,15 @@ def simulate(scenario: Scenario, params: Mapping[str, Parameter], config: MonteC
     size = chunk_size(scenario)
     for start in range(0, draws, size):
         n = min(size, draws - start)
-        overrides, multiplier = sample(scenario, params, config, rng, n)
-        results = project_batch(scenario, params, overrides, multiplier)
+        overrides, multiplier, received = sample(scenario, params, config, rng, n)
+        results = project_batch(scenario, params, overrides, multiplier, received)
         for name in KEPT:
             kept[name][start:start + n] = spread(getattr(results, name), n)
         balances[start:start + n] = spread(results.balances, n)
         if progress:
             progress(start + n, draws)
-    return Simulation(seed, kept["net_gap"], kept["closing_reserves"], kept["minimum_reserves"], balances)
+    return Simulation(seed, kept["net_gap"], kept["closing_reserves"], kept["minimum_reserves"], balances,
+                      kept["unfunded_gap"])
 
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -160,9 +182,27 @@ def by_year(sim: Simulation, labels) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def run_out(sim: Simulation) -> np.ndarray:
+    """(D, T) true where a year is left with an unfunded gap (reserves never go below zero)."""
+    if sim.unfunded_gap is None:
+        return sim.closing_reserves[:, 1:] < 0
+    return sim.unfunded_gap[:, 1:] > 0
+
+
 def exhausted_by_year(sim: Simulation) -> np.ndarray:
-    """(T,) share of draws whose reserves have gone below zero in or before each year."""
-    return np.logical_or.accumulate(sim.closing_reserves[:, 1:] < 0, axis=1).mean(axis=0)
+    """(T,) share of draws whose reserves have run out (a gap left unfunded) in or before each year."""
+    return np.logical_or.accumulate(run_out(sim), axis=1).mean(axis=0)
+
+
+def shadow_reserves(sim: Simulation) -> np.ndarray:
+    """(D, T+1) usable reserves as if they could go below zero: closing less the unfunded gaps so far.
+
+    For one pot of reserves this is exactly the balance that would have been left had the
+    unfunded gaps been drawn too; with several reserves it treats them as one pot.
+    """
+    if sim.unfunded_gap is None:
+        return sim.closing_reserves
+    return sim.closing_reserves - np.cumsum(sim.unfunded_gap, axis=1)
 
 
 @dataclass(frozen=True)
@@ -180,19 +220,20 @@ class Headline:
 def headline(sim: Simulation) -> Headline:
     """Headline probabilities and the reserves needed for 80% and 90% confidence.
 
-    Closing reserves are the opening balance plus a movement that does not depend on it, so the
-    opening balance a draw needs to stay at or above a floor is ``max_t(floor[t] - movement[t])``;
-    the level needed with confidence p is that requirement's p-quantile over draws.
+    Reserves as if they could go below zero (:func:`shadow_reserves`) are the opening balance
+    plus a movement that does not depend on it, so the opening balance a draw needs to stay at
+    or above a floor is ``max_t(floor[t] - movement[t])``; the level needed with confidence p is
+    that requirement's p-quantile over draws.
     """
     closing, minimum = sim.closing_reserves[:, 1:], sim.minimum_reserves[:, 1:]
     opening = sim.closing_reserves[:, :1]
-    movement = closing - opening
+    movement = shadow_reserves(sim)[:, 1:] - opening
     to_last = np.maximum((-movement).max(axis=1), 0.0)
     to_minimum = np.maximum((minimum - movement).max(axis=1), 0.0)
     return Headline(
         p_balances=float(sim.balances.mean()),
         p_above_minimum=float(np.mean((closing >= minimum).all(axis=1))),
-        p_exhausted_by_end=float((closing < 0).any(axis=1).mean()),
+        p_exhausted_by_end=float(run_out(sim).any(axis=1).mean()),
         opening_reserves=float(np.median(opening)),
         needed_to_last={p: float(np.quantile(to_last, p)) for p in CONFIDENCE},
         needed_above_minimum={p: float(np.quantile(to_minimum, p)) for p in CONFIDENCE},

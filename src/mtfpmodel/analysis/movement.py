@@ -18,14 +18,20 @@ Order (within a group, items in NEW's order; removed items after those):
   7. each savings stream: changed, new, removed;
   8. capital: the borrowing rate, the existing debt charges, then each capital scheme (changed,
      new, removed);
-  9. expenditure lines removed (after the savings that referred to them);
-  10. "Other changes": anything else, e.g. a removed assumption or a changed source text.
+  9. each reserve: changed, new, removed (the whole section at once when one file uses the
+     mapping form and the other the list);
+  10. expenditure lines removed (after the savings that referred to them);
+  11. "Other changes": anything else, e.g. a removed assumption or a changed source text.
 A switch that would leave an intermediate file invalid (a stream naming a line that is only
 renamed later) is merged with the next switch, and the cause is labelled with both.
 
 Order matters when causes interact (a higher pay award on a line whose demand also rose): the
-interaction goes to the later cause. Reserves do not change the gap (only how it is met);
-a change to them is reported as a note. Money in the scenario unit.
+interaction goes to the later cause. A reserve's contributions are spending, so they move the
+net gap; its planned use does not move the gap but the savings still to find
+(``net_gap - planned_reserves_use``), so every cause also carries its change in planned use
+and a second reconciliation, of the savings still to find, telescopes the same way. A reserve
+change that moves neither (a new opening balance) is still listed, at zero, with what
+changed. Money in the scenario unit.
 """
 from __future__ import annotations
 
@@ -47,7 +53,7 @@ from mtfpmodel.scenario.units import money
 from mtfpmodel.scenario.yamlfile import Where
 
 CATEGORIES = ("assumption", "budget", "demand", "pressure", "council_tax", "business_rates", "grant",
-              "savings", "capital", "other")
+              "savings", "capital", "reserves", "other")
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,9 @@ class Cause:
 
     label: str
     category: str                 # one of CATEGORIES
-    values: np.ndarray            # (T,)
+    values: np.ndarray            # (T,) change in the net gap
     detail: str = ""
+    planned: np.ndarray | None = None     # (T,) change in planned use of reserves (None: none)
 
     @property
     def total(self) -> float:
@@ -76,17 +83,39 @@ class Movement:
     new_gap: np.ndarray           # (T,) net_gap of NEW
     causes: tuple[Cause, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    old_planned: np.ndarray | None = None    # (T,) planned_reserves_use of OLD
+    new_planned: np.ndarray | None = None    # (T,) planned_reserves_use of NEW
 
     @property
     def total(self) -> np.ndarray:
         """Total movement in each year: new_gap - old_gap = sum of the causes."""
         return self.new_gap - self.old_gap
 
+    @property
+    def planned_causes(self) -> tuple[Cause, ...]:
+        """Causes that changed the planned use of reserves (and so the savings still to find)."""
+        return tuple(c for c in self.causes if c.planned is not None and np.any(c.planned != 0.0))
+
+    def still_to_find_rows(self) -> list[tuple[str, str, np.ndarray]]:
+        """The savings still to find at OLD, the net gap's movement, each change in planned use of
+        reserves (shown as its effect, minus the change in use), and the savings still to find at
+        NEW: rows that add up exactly. Empty when planned use did not change."""
+        if not self.planned_causes:
+            return []
+        rows = [("still_to_find_start", f"Savings still to find: {self.old_name}", self.old_gap - self.old_planned),
+                ("still_to_find_gap", "Movement in the net gap (above)", self.total)]
+        rows += [("still_to_find_reserves", f"{c.label}: planned use of reserves", -c.planned)
+                 for c in self.planned_causes]
+        rows.append(("still_to_find_end", f"Savings still to find: {self.new_name}", self.new_gap - self.new_planned))
+        return rows
+
     def frame(self) -> pd.DataFrame:
-        """movement.csv: gap at OLD, one row per cause, gap at NEW; years then ``total`` (sum of years)."""
+        """movement.csv: gap at OLD, one row per cause, gap at NEW; years then ``total`` (sum of years).
+        When planned use of reserves changed, the savings still to find follow the same way."""
         rows = [("start", f"Net gap: {self.old_name}", "", self.old_gap)]
         rows += [(c.category, c.label, c.detail, c.values) for c in self.causes]
         rows.append(("end", f"Net gap: {self.new_name}", "", self.new_gap))
+        rows += [(category, label, "", values) for category, label, values in self.still_to_find_rows()]
         data: dict[str, list] = {"category": [r[0] for r in rows], "cause": [r[1] for r in rows],
                                  "detail": [r[2] for r in rows]}
         for t, year in enumerate(self.years):
@@ -109,7 +138,7 @@ def movement(old: Loaded, new: Loaded) -> Movement:
     """Reconcile the change in net gap from ``old`` to ``new`` into causes (module docstring)."""
     check_comparable(old.scenario, new.scenario, old.path, new.path)
     state = copy.deepcopy(old.data)
-    gap = net_gap(old.scenario)
+    gap, planned = gap_and_planned(old.scenario)
     causes: list[Cause] = []
     pending: list[Step] = []
     for step in plan(old, new) + [Step("Other changes", "other", lambda d: _replace_all(d, new.data))]:
@@ -119,19 +148,26 @@ def movement(old: Loaded, new: Loaded) -> Movement:
             scenario = validate(copy.deepcopy(state), Where("<movement>", 0), new.path).scenario
         except ScenarioError:
             continue     # not a valid plan yet: carry this switch into the next one
-        after = net_gap(scenario)
-        causes.append(_combine(pending, after - gap))
-        gap, pending = after, []
-    final = net_gap(new.scenario)
-    kept = tuple(c for c in causes if np.any(c.values != 0.0))
+        after, after_planned = gap_and_planned(scenario)
+        causes.append(_combine(pending, after - gap, after_planned - planned))
+        gap, planned, pending = after, after_planned, []
+    final, final_planned = gap_and_planned(new.scenario)
+    kept = tuple(c for c in causes if np.any(c.values != 0.0) or np.any(c.planned != 0.0) or c.category == "reserves")
+    start, start_planned = gap_and_planned(old.scenario)
     return Movement(year_labels(new.scenario.base_year, new.scenario.years), new.scenario.units,
-                    old.scenario.scenario, new.scenario.scenario, net_gap(old.scenario), final, kept,
-                    tuple(notes(old.scenario, new.scenario)))
+                    old.scenario.scenario, new.scenario.scenario, start, final, kept,
+                    tuple(notes(old.scenario, new.scenario)), start_planned, final_planned)
 
 
 def net_gap(scenario: Scenario) -> np.ndarray:
     """net_gap[t] for the projection years t = 1..T [scenario unit]."""
-    return project(build_inputs(scenario)).net_gap[0, 1:]
+    return gap_and_planned(scenario)[0]
+
+
+def gap_and_planned(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """(net_gap[t], planned_reserves_use[t]) for the projection years t = 1..T [scenario unit]."""
+    results = project(build_inputs(scenario))
+    return results.net_gap[0, 1:], results.planned_reserves_use[0, 1:]
 
 
 def check_comparable(old: Scenario, new: Scenario, old_path: Path, new_path: Path) -> None:
@@ -150,25 +186,23 @@ def check_comparable(old: Scenario, new: Scenario, old_path: Path, new_path: Pat
 
 def notes(old: Scenario, new: Scenario) -> list[str]:
     """Changes that do not move the gap but a reader should know of."""
-    out = []
-    a, b = old.reserves, new.reserves
-    unit = new.units
-    if a.opening != b.opening:
-        out.append(f"Opening reserves changed from {money(a.opening, unit)} to {money(b.opening, unit)}: "
-                   "this changes how the gap is met, not its size.")
-    if a.minimum != b.minimum or a.use_to_balance != b.use_to_balance:
-        out.append("The reserves policy (minimum or use_to_balance) changed: this changes how the gap is met, "
-                   "not its size.")
-    return out
+    a = {r.name: r for _, r in old.reserve_list}
+    b = {r.name: r for _, r in new.reserve_list}
+    policy = [name for name in b if name in a and (a[name].minimum, a[name].meets_gaps, a[name].ring_fenced)
+              != (b[name].minimum, b[name].meets_gaps, b[name].ring_fenced)]
+    if policy:
+        return [f"The reserves policy (minimum, meets_gap or ring_fenced) changed for {', '.join(policy)}: this "
+                "changes how the gap is met and the minimum it is judged against, not its size."]
+    return []
 
 
-def _combine(steps: list[Step], values: np.ndarray) -> Cause:
+def _combine(steps: list[Step], values: np.ndarray, planned: np.ndarray) -> Cause:
     if len(steps) == 1:
-        return Cause(steps[0].label, steps[0].category, values, steps[0].detail)
+        return Cause(steps[0].label, steps[0].category, values, steps[0].detail, planned)
     labels = [s.label for s in steps]
     categories = {s.category for s in steps}
     return Cause(" + ".join(labels), categories.pop() if len(categories) == 1 else "other", values,
-                 "changed together: the file is not valid with only some of these changes")
+                 "changed together: the file is not valid with only some of these changes", planned)
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -180,7 +214,8 @@ def plan(old: Loaded, new: Loaded) -> list[Step]:
             + _council_tax_steps(a, b) + _business_rates_steps(a, b)
             + _named_steps(a, b, ("funding", "grants"), "grant", "Grant")
             + _named_steps(a, b, ("savings",), "savings", "Saving") + _capital_financing_steps(a, b)
-            + _named_steps(a, b, ("capital_programme",), "capital", "Capital scheme") + _removed_line_steps(a, b))
+            + _named_steps(a, b, ("capital_programme",), "capital", "Capital scheme") + _reserve_steps(old, new)
+            + _removed_line_steps(a, b))
 
 
 def _assumption_steps(old: Loaded, new: Loaded) -> list[Step]:
@@ -303,6 +338,34 @@ def _capital_financing_steps(a: dict, b: dict) -> list[Step]:
                     del d["capital_financing"]
             steps.append(Step(label, "capital", switch))
     return steps
+def _reserve_steps(old: Loaded, new: Loaded) -> list[Step]:
+    """Each reserve changed, new or removed; the whole section when the two files' forms differ."""
+    a, b = old.data.get("reserves"), new.data.get("reserves")
+    if a == b:
+        return []
+    if not (isinstance(a, list) and isinstance(b, list)):
+        value = copy.deepcopy(b) if b is not None else _MISSING
+        return [Step("Reserves", "reserves", lambda d: _set(d, "reserves", value), "the reserves section replaced")]
+    steps = _named_steps(old.data, new.data, ("reserves",), "reserves", "Reserve")
+    olds = {r.name: r for _, r in old.scenario.reserve_list}
+    news = {r.name: r for _, r in new.scenario.reserve_list}
+    return [Step(s.label, s.category, s.apply, _reserve_detail(olds, news, s.label, new.scenario.units)) for s in steps]
+
+
+_RESERVE_KEYS = ("opening", "minimum", "contributions", "planned_use", "ring_fenced", "meets_gap", "kind")
+
+
+def _reserve_detail(olds: dict, news: dict, label: str, unit: str) -> str:
+    """'opening £26,700k → £20,000k; planned_use changed' for a changed reserve."""
+    name = label.split(": ", 1)[-1]
+    if name not in olds or name not in news:
+        return ""
+    parts = []
+    for key in _RESERVE_KEYS:
+        x, y = getattr(olds[name], key), getattr(news[name], key)
+        if x != y:
+            parts.append(f"{key} {money(x, unit)} → {money(y, unit)}" if key == "opening" else f"{key} changed")
+    return "; ".join(parts)
 
 
 # --- editing the data -------------------------------------------------------------------------

@@ -77,10 +77,13 @@ SHARES = ("confidence", "reduction", "interest_rate")     # single numbers that 
 
 def in_percent(path: str, param: Parameter, scenario: Scenario) -> bool:
     """Whether a value is shown as a percentage: every rate, and the single numbers that are
-    shares (a stream's confidence or reduction, an interest rate, a minimum given as a share)."""
+    shares (a stream's confidence or reduction, an interest rate, a grant's certainty share, a reserve's
+    minimum given as a share)."""
     field = path.rsplit(".", 1)[-1]
-    return (param.kind == "rate" or field in SHARES
-            or (path == "reserves.minimum" and scenario.reserves.minimum_share is not None))
+    if param.kind == "rate" or field in SHARES or field == "certainty":
+        return True
+    return field == "minimum" and any(f"{prefix}.minimum" == path and reserve.minimum_share is not None
+                                      for prefix, reserve in scenario.reserve_list)
 
 
 def heading(path: str) -> str:

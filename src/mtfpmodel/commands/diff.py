@@ -21,7 +21,9 @@ provisional settlement) and reconcile the change in each year's net gap, and in 
 total over all years, into named causes: each assumption that changed (pay, prices,
 care fees...), each budget line's base, cost mix and demand, pressures added, removed
 or changed, council tax (tax base, Band D increase, collection fund), business rates,
-each grant and each savings stream.
+each grant, each savings stream and each reserve. A reserve's planned use does not move
+the gap but the savings still to find (net gap less planned use of reserves): when it
+changed, a second table reconciles the savings still to find the same way.
 
 Inputs are switched from OLD to NEW one group at a time in a fixed order (assumptions,
 budget lines, pressures, council tax, business rates, grants, savings, removed lines,
@@ -72,7 +74,8 @@ def main(args: argparse.Namespace) -> int:
 HEADINGS = {
     "assumption": "Inflation and other assumptions", "budget": "Budget lines", "demand": "Demand",
     "pressure": "Pressures", "council_tax": "Council tax", "business_rates": "Business rates",
-    "grant": "Grants", "savings": "Savings", "capital": "Capital programme", "other": "Other",
+    "grant": "Grants", "savings": "Savings", "capital": "Capital programme",
+    "reserves": "Reserves (contributions are spending)", "other": "Other",
 }
 
 
@@ -85,7 +88,9 @@ def movement_table(result: Movement) -> str:
     start = (f"Net gap at last report ({result.old_name})", list(result.old_gap) + [result.old_gap.sum()])
     end = (f"Net gap now ({result.new_name})", list(result.new_gap) + [result.new_gap.sum()])
     total = ("Total movement", list(result.total) + [result.total.sum()])
-    label_width = min(60, max(len(r[0]) for r in rows + [start, end]) + 2)
+    still = result.still_to_find_rows()
+    labels = [r[0] for r in rows + [start, end]] + [f"  {label}" for _, label, _ in still]
+    label_width = min(60, max(len(label) for label in labels) + 2)
     widths = [max(11, len(c) + 2) for c in columns]
 
     def line(label: str, values: list[float]) -> str:
@@ -100,8 +105,8 @@ def movement_table(result: Movement) -> str:
     category = None
     hidden = 0
     for label, values, cat, detail in rows:
-        if all(figure(v, decimals) in ("0", "0.0") for v in values):
-            hidden += 1
+        if cat != "reserves" and all(figure(v, decimals) in ("0", "0.0") for v in values):
+            hidden += 1           # a reserve change is shown even when it does not move the gap
             continue
         if cat != category:
             out.append(HEADINGS.get(cat, cat.title()))
@@ -114,4 +119,11 @@ def movement_table(result: Movement) -> str:
         out.append(f"({hidden} cause{'s' if hidden != 1 else ''} rounding to nothing not shown; all are in movement.csv)")
     if not result.causes:
         out.append("The two plans give the same net gap in every year: nothing moved.")
+    if still:
+        out += ["", "Movement in the savings still to find (net gap less planned use of reserves)", header,
+                "-" * len(header)]
+        for key, label, values in still:
+            if key == "still_to_find_end":
+                out.append(rule)
+            out.append(line(label if key.endswith(("start", "end")) else f"  {label}", list(values) + [values.sum()]))
     return "\n".join(out)

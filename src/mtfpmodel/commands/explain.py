@@ -17,7 +17,10 @@ Name the figure the way the output CSVs do, with the year in brackets:
 
   summary.<column>[YEAR]        net_gap, gross_gap, net_expenditure, funding, savings,
                                 one_off_costs, incremental_gap, risk_adjusted_net_gap,
-                                reserves_drawn, closing_reserves, minimum_reserves
+                                reserves_drawn, closing_reserves, minimum_reserves,
+                                reserve_contributions, planned_reserves_use,
+                                savings_still_to_find, unplanned_reserves_use,
+                                unfunded_gap, usable_reserves_pct
   lines[LINE].cost[YEAR]        a budget line (base year allowed)
   pressures[NAME].level[YEAR]   a pressure
   funding[SOURCE].amount[YEAR]  council_tax, business_rates or a grant by name
@@ -27,12 +30,15 @@ Name the figure the way the output CSVs do, with the year in brackets:
   lines[Capital financing (MRP and interest)].cost[YEAR]   the plan's capital lines
   capital[SCHEME].debt_charges[YEAR]  (also mrp, interest, revenue; SCHEME may be
                                 'Existing debt' for debt_charges)
+  reserves[RESERVE].closing[YEAR]  (also opening, contributions, planned_use,
+                                implementation_costs, unplanned_use, surplus_added)
 
 Quote the path in the shell. An unknown path is an error naming the closest one.
 
   mtfp explain scenarios/example.yaml 'summary.net_gap[2027/28]'
   mtfp explain scenarios/example.yaml "lines[Children's social care].cost[2026/27]" --depth 0
   mtfp explain scenarios/example.yaml 'funding[council_tax].amount[2025/26]'
+  mtfp explain scenarios/durham.yaml 'reserves[MTFP support reserve].closing[2025/26]'
 """
 
 

@@ -38,12 +38,14 @@ for a rate). `shock: persistent` (default) draws once for the whole plan;
 must be consistent (a positive semi-definite matrix). Each savings stream is
 delivered with probability equal to its confidence, else it slips: it delivers
 `slippage.delivers` (default 50%) of its saving, `delay_years` later (default 0).
+With `grant_loss: true`, each indicative or assumed grant is lost (in every year)
+with probability 1 - its certainty share (grant_confidence: 90% and 70%).
 
 Prints and writes (montecarlo.csv) the P10, P50 and P90 of the net gap and of
 closing reserves by year; the probability that the plan balances in every year,
-that reserves stay above the minimum, and that reserves have run out by each
-year; and the opening reserves needed for 80% and 90% confidence. The same seed
-gives exactly the same results. With --sobol: first and total order Sobol indices
+that reserves stay above the minimum, and that reserves have run out (a gap left
+unfunded) by each year; and the opening reserves needed for 80% and 90%
+confidence. The same seed gives exactly the same results. With --sobol: first and total order Sobol indices
 of the final-year net gap and of the sum of net gaps (sobol.csv, sobol.png).
 
   mtfp montecarlo scenarios/durham-risk.yaml

@@ -7,17 +7,23 @@ from pathlib import Path
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.outputs.csvfiles import write_csvs
 from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.outputs.statements import council_tax_text, reserves_statement_text
 from mtfpmodel.outputs.terminal import capital_table_text, gap_table_text, mtfp_table, verdict
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
 
 HELP = "project a scenario and write its outputs"
 DESCRIPTION = """\
-Project the plan over its years, print the MTFP table and write, into --out
-(default outputs/<scenario name>/): summary.csv, lines.csv, funding.csv,
-savings.csv, streams.csv and gap_table.csv (the gap table in the shape
-cabinet papers print it: gap before savings, savings identified by category,
-planned use of reserves, savings still to find); then, unless turned off,
+Project the plan over its years, print the MTFP table, the gap table and the
+reserves statement (with --detail also the council tax table), and write, into
+--out (default outputs/<scenario name>/): summary.csv, lines.csv, funding.csv,
+savings.csv, streams.csv, gap_table.csv (the gap table in the shape cabinet
+papers print it: gap before savings, savings identified by category, planned
+use of each reserve, savings still to find, unplanned use, unfunded gap),
+reserves.csv (each reserve's opening, contributions, planned and unplanned use,
+implementation costs, surplus and closing balance by year) and council_tax.csv
+(tax base, Band D by part, the rise a year and a week, yield, Bands A to H);
+then, unless turned off,
   charts/      gap, bridge, savings and reserves charts, each as PNG (300 dpi) and SVG
   mtfp.xlsx    the workbook: detail sheets and a Summary of live formulas over them
   report.html  the cabinet report: verdict, tables, charts, assumptions, warnings;
@@ -37,7 +43,9 @@ Files are written atomically: if anything fails, the previous outputs are left a
 they were. A progress line for each file goes to stderr.
 
   mtfp run scenarios/example.yaml
+  mtfp run scenarios/durham.yaml --detail
   mtfp run scenarios/durham.yaml --out outputs/durham-pay4 --set assumptions.pay=4%
+  mtfp run scenarios/durham.yaml --set "reserves[MTFP support reserve].planned_use=[5000, 0, 0, 0]"
   mtfp run scenarios/durham.yaml --real prices
 """
 
@@ -51,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--real", metavar="INDEX",
                         help="show figures at base-year prices, deflated by the assumption INDEX (e.g. prices), "
                              "and write *_real.csv variants of the CSV files")
+    parser.add_argument("--detail", action="store_true",
+                        help="also print the council tax table (tax base, Band D by part, Bands A to H)")
     parser.add_argument("--no-charts", action="store_true", help="do not draw the charts (faster)")
     parser.add_argument("--no-report", action="store_true",
                         help="do not write report.html or the workbook mtfp.xlsx (CSV files only, plus charts)")
@@ -77,6 +87,13 @@ def main(args: argparse.Namespace) -> int:
         print()
         print("Capital programme and its financing")
         print(capital_table_text(shown))
+    print()
+    print("Reserves statement")
+    print(reserves_statement_text(shown))
+    if args.detail:
+        print()
+        print("Council tax")
+        print(council_tax_text(shown))
     print()
     print(verdict(shown))
     with staged_output(out) as staging:

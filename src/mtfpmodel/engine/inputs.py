@@ -14,6 +14,7 @@ import numpy as np
 
 from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import parameters as P
+from mtfpmodel.engine.reserves import ReserveInputs, compile_reserves
 from mtfpmodel.engine.streams import KINDS
 from mtfpmodel.engine.streams.base import Layout
 from mtfpmodel.scenario.schema import Scenario
@@ -56,13 +57,13 @@ class Inputs:
     source_growth: np.ndarray         # (D, S, T+1)
     source_values: np.ndarray         # (D, S, T+1) values as given (used where source_given)
     source_given: np.ndarray          # (S,) bool: values given year by year
+    source_active: np.ndarray         # (S, T+1) bool: received that year (false after a grant ends)
+    source_certainty: np.ndarray      # (D, S) share counted in the risk-adjusted gap (1 for business rates)
     streams: tuple[StreamInputs, ...]
-    reserves_opening: np.ndarray      # (D,)
-    reserves_minimum: np.ndarray      # (D,) amount, or share of net expenditure
-    minimum_is_share: bool
-    use_to_balance: bool
+    reserves: ReserveInputs
     delivery: np.ndarray | None = None   # (D, N, T+1) share of each stream's gross delivered
     capital: capital_programme.CapitalInputs | None = None   # the capital programme and its financing
+    received: np.ndarray | None = None   # (D, S) 1 or 0: each source received in the projection years
 
     @property
     def component_rate(self) -> np.ndarray:
@@ -118,13 +119,22 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
         source_values=_stack([series(f"{prefix}.values") if g else np.zeros((1, T + 1))
                               for (prefix, _), g in zip(sources, given)], T),
         source_given=given,
+        source_active=_active(scenario, sources),
+        source_certainty=_stack([values[f"{prefix}.certainty"] if f"{prefix}.certainty" in values else np.ones(1)
+                                 for prefix, _ in sources], T, scalar=True),
         streams=tuple(_stream_inputs(scenario, stream, values, layout) for stream in scenario.savings),
-        reserves_opening=values["reserves.opening"],
-        reserves_minimum=values["reserves.minimum"],
-        minimum_is_share=scenario.reserves.minimum_share is not None,
-        use_to_balance=scenario.reserves.use_to_balance,
+        reserves=compile_reserves(scenario, values, series),
         capital=capital_programme.compile(scenario, series, values),
     )
+
+
+def _active(scenario: Scenario, sources) -> np.ndarray:
+    """(S, T+1): true in the years a source is received (a grant's ``ends`` is its last year)."""
+    start = int(scenario.base_year[:4])
+    years = start + np.arange(scenario.years + 1)
+    ends = [getattr(source, "ends", None) for _, source in sources]
+    return np.array([years <= int(end[:4]) if end else np.ones(years.shape, dtype=bool) for end in ends],
+                    dtype=bool).reshape(len(sources), scenario.years + 1)
 
 
 def _stream_inputs(scenario: Scenario, stream, values: dict, layout: Layout) -> StreamInputs:

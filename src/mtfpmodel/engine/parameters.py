@@ -2,8 +2,11 @@
 
 ``collect(scenario)`` lists them (``assumptions.pay``,
 ``expenditure[Children's social care].demand``, ``savings[LED street lighting].reduction``,
-``capital_programme[LED street lighting].borrowing``, ``capital_financing.borrowing_rate``...)
-with their base values. ``resolve(params, overrides)`` gives each one an array with a leading
+``capital_programme[LED street lighting].borrowing``, ``capital_financing.borrowing_rate``,
+``funding.grants[Recovery Grant].certainty`` (the share counted in the risk-adjusted gap),
+``reserves[MTFP support reserve].planned_use``...) with their base values. A reserve in the
+older mapping form keeps the paths ``reserves.opening`` and ``reserves.minimum``.
+``resolve(params, overrides)`` gives each one an array with a leading
 draws axis, so sensitivity and Monte Carlo vary inputs in one batched engine call. A field that
 names an assumption follows that assumption unless it is overridden itself.
 """
@@ -16,7 +19,7 @@ from typing import Literal, Mapping
 import numpy as np
 
 from mtfpmodel.scenario.errors import UsageError
-from mtfpmodel.scenario.schema import Scenario, Source
+from mtfpmodel.scenario.schema import Grant, Scenario, Source
 from mtfpmodel.scenario.series import Series
 
 Kind = Literal["rate", "amount", "volume", "scalar"]
@@ -75,9 +78,15 @@ def collect(scenario: Scenario) -> dict[str, Parameter]:
             add(f"{prefix}.values", "amount", source.values)
         else:
             add(f"{prefix}.growth", "rate", source.growth or Series(values=(0.0,)))
-    add("reserves.opening", "scalar", scenario.reserves.opening)
-    share = scenario.reserves.minimum_share
-    add("reserves.minimum", "scalar", share if share is not None else scenario.reserves.minimum)
+        if isinstance(source, Grant):
+            add(f"{prefix}.certainty", "scalar", scenario.grant_share(source))
+    for prefix, reserve in scenario.reserve_list:
+        add(f"{prefix}.opening", "scalar", reserve.opening)
+        share = reserve.minimum_share
+        add(f"{prefix}.minimum", "scalar", share if share is not None else reserve.minimum)
+        if prefix != "reserves":                 # the mapping form has no contributions or planned use
+            add(f"{prefix}.contributions", "amount", reserve.contributions)
+            add(f"{prefix}.planned_use", "amount", reserve.planned_use)
     for stream in scenario.savings:
         add(f"savings[{stream.name}].confidence", "scalar", scenario.confidence(stream))
         for field, (kind, value) in stream.parameters().items():

@@ -11,8 +11,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from mtfpmodel.engine import capital as capital_programme
+from mtfpmodel.engine import reserves as reserve_plan
 from mtfpmodel.engine.financing import financing_cost
 from mtfpmodel.engine.inputs import Inputs, StreamInputs
+from mtfpmodel.engine.reserves import ReserveFlows
 from mtfpmodel.engine.streams.base import Projection
 
 STATUSES = ("balanced", "balanced with reserves", "below minimum reserves", "unbalanced", "reserves exhausted")
@@ -26,6 +28,7 @@ class Results:
     component_cost: np.ndarray      # (D, K, T+1)
     line_cost: np.ndarray           # (D, L, T+1)
     pressure_level: np.ndarray      # (D, P, T+1)
+    reserve_contributions: np.ndarray   # budgeted contributions to reserves: spending
     net_expenditure: np.ndarray
     tax_base: np.ndarray            # [Band D equivalents]
     band_d: np.ndarray              # [£]
@@ -43,9 +46,16 @@ class Results:
     net_gap: np.ndarray
     incremental_gap: np.ndarray
     risk_adjusted_net_gap: np.ndarray
+    planned_reserves_use: np.ndarray
+    savings_still_to_find: np.ndarray
+    unplanned_reserves_use: np.ndarray
+    unfunded_gap: np.ndarray
     reserves_drawn: np.ndarray
-    closing_reserves: np.ndarray
+    closing_reserves: np.ndarray    # usable reserves (not ring-fenced); t = 0: the opening balance
     minimum_reserves: np.ndarray
+    usable_reserves_pct: np.ndarray     # closing_reserves / net_expenditure, a fraction
+    reserve_flows: ReserveFlows     # each reserve's year, (D, R, T+1)
+    reserve_minimum: np.ndarray     # (D, R, T+1) each reserve's own minimum
     status: np.ndarray              # (D, T+1) int index into STATUSES; base year marked balanced
     balances: np.ndarray            # (D,) bool
     sustainable: np.ndarray         # (D,) bool
@@ -67,7 +77,8 @@ def project(inputs: Inputs) -> Results:
     lines = line_cost(components, inputs)
     pressures = pressure_level(inputs)
     capital = capital_programme.costs(inputs.capital, lines.shape[-1])
-    expenditure = net_expenditure(lines, pressures, capital.financing + capital.contributions)
+    contributions = reserve_plan.reserve_contributions(inputs.reserves)
+    expenditure = net_expenditure(lines, pressures, capital.financing + capital.contributions + contributions)
     tax_base, band_d, council_tax = council_tax_income(inputs)
     sources = source_amounts(inputs)
     total_funding = council_tax + sources.sum(axis=1)
@@ -89,21 +100,27 @@ def project(inputs: Inputs) -> Results:
     from_reserves = implementation[:, funded == "reserves"].sum(axis=1)
 
     gap_after = net_gap(gap, total_savings, one_off)
-    risk_gap = net_gap(gap, (net * confidence[:, :, None]).sum(axis=1), one_off)
-    drawn = reserves_drawn(gap_after, inputs.use_to_balance)
-    closing = closing_reserves(inputs.reserves_opening, gap_after, drawn, from_reserves)
-    minimum = minimum_reserves(inputs, expenditure)
-    status = plan_status(gap_after, closing, minimum, inputs.use_to_balance)
+    risk_gap = net_gap(gap, (net * confidence[:, :, None]).sum(axis=1), one_off) + uncertain_grants(inputs, sources)
+    flows, unfunded = reserve_plan.run_reserves(inputs.reserves, gap_after, from_reserves)
+    planned = flows.planned_use.sum(axis=1)
+    unplanned = flows.unplanned_use.sum(axis=1)
+    drawn = planned + unplanned
+    closing = reserve_plan.usable(inputs.reserves, flows.closing)
+    minimums = reserve_plan.reserve_minimums(inputs.reserves, expenditure)
+    minimum = reserve_plan.usable(inputs.reserves, minimums)
+    status = plan_status(unfunded, drawn, closing, minimum, bool(inputs.reserves.meets_gap.any()))
     balances = ~np.isin(status[:, 1:], (UNBALANCED, EXHAUSTED)).any(axis=1)
     return _same_draws(Results(
-        component_cost=components, line_cost=lines, pressure_level=pressures,
+        component_cost=components, line_cost=lines, pressure_level=pressures, reserve_contributions=contributions,
         net_expenditure=expenditure, tax_base=tax_base, band_d=band_d, council_tax=council_tax,
         source_amount=sources, funding=total_funding, gross_gap=gap,
         stream_gross=gross, stream_financing=financing, stream_implementation=implementation,
         stream_net=net, savings=total_savings, one_off_costs=one_off, reserve_funded_costs=from_reserves,
         net_gap=gap_after, incremental_gap=incremental_gap(gap_after), risk_adjusted_net_gap=risk_gap,
-        reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum, status=status,
-        balances=balances, sustainable=balances & (gap_after[:, -1] <= 0),
+        planned_reserves_use=planned, savings_still_to_find=gap_after - planned, unplanned_reserves_use=unplanned,
+        unfunded_gap=unfunded, reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum,
+        usable_reserves_pct=closing / expenditure, reserve_flows=flows, reserve_minimum=minimums, status=status,
+        balances=balances, sustainable=sustainable(balances, gap_after, planned),
         capital_spend=capital.spend, capital_mrp=capital.mrp, capital_interest=capital.interest, existing_debt_charges=capital.existing,
         capital_financing=capital.financing, revenue_contributions=capital.contributions,
     ))
@@ -115,9 +132,10 @@ def _same_draws(results: Results) -> Results:
     An input varied on its own (say reserves.opening) gives D draws of closing reserves but one
     of the net gap; without this, ``results.draws`` and ``net_gap[d]`` would miss the draws.
     """
-    arrays = {f.name: getattr(results, f.name) for f in fields(results)}
+    arrays = {f.name: getattr(results, f.name) for f in fields(results) if f.name != "reserve_flows"}
     draws = max(a.shape[0] for a in arrays.values())
-    return Results(**{name: a if a.shape[0] == draws else np.broadcast_to(a, (draws,) + a.shape[1:])
+    return Results(reserve_flows=results.reserve_flows.with_draws(draws),
+                   **{name: a if a.shape[0] == draws else np.broadcast_to(a, (draws,) + a.shape[1:])
                       for name, a in arrays.items()})
 
 
@@ -150,10 +168,10 @@ def pressure_level(inputs: Inputs) -> np.ndarray:
     return np.where(recurring, np.cumsum(amounts, axis=-1), amounts)
 
 
-def net_expenditure(lines: np.ndarray, pressures: np.ndarray, capital: np.ndarray | float = 0.0) -> np.ndarray:
+def net_expenditure(lines: np.ndarray, pressures: np.ndarray, other: np.ndarray | float = 0.0) -> np.ndarray:
     """net_expenditure[t] = sum of line_cost[L,t] + sum of pressure levels in t
-    + capital_financing[t] + revenue_contributions[t] (``capital``, from engine.capital)."""
-    return lines.sum(axis=1) + pressures.sum(axis=1) + capital
+    + capital_financing[t] + revenue_contributions[t] (from engine.capital) + reserve_contributions[t]."""
+    return lines.sum(axis=1) + pressures.sum(axis=1) + other
 
 
 def council_tax_income(inputs: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,13 +182,24 @@ def council_tax_income(inputs: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def source_amounts(inputs: Inputs) -> np.ndarray:
-    """Business rates and grants: x[t] = x[t-1] * (1 + growth[t]), or the values given (base in t = 0)."""
+    """Business rates and grants: x[t] = x[t-1] * (1 + growth[t]), or the values given (base in t = 0);
+    0 after a grant's last year (``ends``) and, in a draw where it is lost, in every projection year."""
     grown = inputs.source_base[:, :, None] * np.cumprod(1.0 + inputs.source_growth, axis=-1)
     given = inputs.source_values.copy() if inputs.source_values.size else inputs.source_values
     if given.size:
         given = np.broadcast_to(given, np.broadcast_shapes(given.shape, grown.shape)).copy()
         given[:, :, 0] = np.broadcast_to(inputs.source_base, given[:, :, 0].shape)
-    return np.where(inputs.source_given[None, :, None], given, grown)
+    amounts = np.where(inputs.source_given[None, :, None], given, grown) * inputs.source_active[None, :, :]
+    if inputs.received is not None:
+        kept = np.concatenate([np.ones(inputs.received.shape + (1,)),
+                               np.repeat(inputs.received[:, :, None], amounts.shape[-1] - 1, axis=-1)], axis=-1)
+        amounts = amounts * kept
+    return amounts
+
+
+def uncertain_grants(inputs: Inputs, sources: np.ndarray) -> np.ndarray:
+    """sum over grants of (1 - certainty share) * grant[t]: what the risk-adjusted gap adds back."""
+    return ((1.0 - inputs.source_certainty[:, :, None]) * sources).sum(axis=1)
 
 
 def stream_financing(stream: StreamInputs, length: int) -> np.ndarray:
@@ -190,39 +219,23 @@ def incremental_gap(gap: np.ndarray) -> np.ndarray:
     return np.diff(gap, axis=-1, prepend=gap[:, :1])
 
 
-def reserves_drawn(gap: np.ndarray, use_to_balance: bool) -> np.ndarray:
-    """reserves_drawn[t] = max(net_gap[t], 0) when reserves balance the budget, else 0; 0 in the base year."""
-    drawn = np.maximum(gap, 0.0) if use_to_balance else np.zeros_like(gap)
-    drawn[:, 0] = 0.0
-    return drawn
-
-
-def closing_reserves(opening: np.ndarray, gap: np.ndarray, drawn: np.ndarray,
-                     reserve_funded: np.ndarray) -> np.ndarray:
-    """closing[t] = closing[t-1] - drawn[t] + max(-net_gap[t], 0) - reserve-funded costs[t]; closing[0] = opening."""
-    change = -drawn + np.maximum(-gap, 0.0) - reserve_funded
-    change[:, 0] = 0.0
-    return opening[:, None] + np.cumsum(change, axis=-1)
-
-
-def minimum_reserves(inputs: Inputs, expenditure: np.ndarray) -> np.ndarray:
-    """The minimum amount, or the minimum share times net_expenditure[t]."""
-    if inputs.minimum_is_share:
-        return inputs.reserves_minimum[:, None] * expenditure
-    return np.broadcast_to(inputs.reserves_minimum[:, None], expenditure.shape).copy()
-
-
-def plan_status(gap: np.ndarray, closing: np.ndarray, minimum: np.ndarray, use_to_balance: bool) -> np.ndarray:
-    """First that applies: reserves exhausted, unbalanced, below minimum, balanced with reserves, balanced."""
-    gap, closing, minimum = np.broadcast_arrays(gap, closing, minimum)
-    status = np.full(gap.shape, BALANCED, dtype=np.int8)
-    status[gap > 0] = WITH_RESERVES
+def plan_status(unfunded: np.ndarray, drawn: np.ndarray, closing: np.ndarray, minimum: np.ndarray,
+                some_meet_gaps: bool) -> np.ndarray:
+    """First that applies: reserves exhausted (an unfunded gap, and some reserve meets gaps),
+    unbalanced (an unfunded gap, and none does), below minimum reserves, balanced with reserves
+    (reserves drawn), balanced. Comparisons are exact."""
+    unfunded, drawn, closing, minimum = np.broadcast_arrays(unfunded, drawn, closing, minimum)
+    status = np.full(unfunded.shape, BALANCED, dtype=np.int8)
+    status[drawn > 0] = WITH_RESERVES
     status[closing < minimum] = BELOW_MINIMUM
-    if not use_to_balance:
-        status[gap > 0] = UNBALANCED
-    status[closing < 0] = EXHAUSTED
+    status[unfunded > 0] = EXHAUSTED if some_meet_gaps else UNBALANCED
     status[:, 0] = BALANCED
     return status
+
+
+def sustainable(balances: np.ndarray, gap: np.ndarray, planned: np.ndarray) -> np.ndarray:
+    """The plan balances, the final year has no net gap and relies on no planned use of reserves."""
+    return balances & (gap[:, -1] <= 0) & (planned[:, -1] == 0)
 
 
 def _stack_streams(arrays: list[np.ndarray], length: int) -> np.ndarray:

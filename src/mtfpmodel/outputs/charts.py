@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mtfpmodel.engine.projection import EXHAUSTED
 from mtfpmodel.outputs.bridgechart import bridge_chart
 from mtfpmodel.outputs.chartstyle import (
     HEIGHT,
@@ -166,7 +167,9 @@ def _rag_legend(ax, present: set[str]) -> None:
 
 
 def reserves_chart(result: Result):
-    """Closing reserves [display unit] from the opening balance, against the minimum level."""
+    """Closing usable reserves [display unit] from the opening balance, against the minimum level
+    (summary.csv's closing_reserves and minimum_reserves); marks the first year below the minimum
+    and the first year they run out (status ``reserves exhausted``)."""
     r = result.results
     closing, minimum = r.closing_reserves[0], r.minimum_reserves[0]
     labels = list(result.labels)
@@ -184,7 +187,8 @@ def reserves_chart(result: Result):
     for t in x:
         ax.annotate(scale.text(closing[t]), (t, closing[t] * scale.factor), xytext=(0, 7),
                     textcoords="offset points", ha="center", fontsize=7)
-    below, empty = closing < minimum, closing < 0
+    empty = r.status[0] == EXHAUSTED          # reserves that meet gaps used up, a gap left unfunded
+    below = closing < minimum
     _mark_first(ax, labels, below & ~empty, closing * scale.factor, "below the minimum", PALETTE["orange"])
     _mark_first(ax, labels, empty, closing * scale.factor, "reserves run out", PALETTE["vermillion"])
     ax.set_xticks(x, labels)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import textwrap
 
-from mtfpmodel.results.gaptable import SUBTOTALS, gap_table
+from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
 from mtfpmodel.results.result import Result
+from mtfpmodel.results.tables import grant_name
 from mtfpmodel.scenario.units import UNITS, figure, money
 
 ROWS = (
     ("Net expenditure", "net_expenditure"),
+    ("  of which contributions to reserves", "reserve_contributions"),
     ("Funding", "funding"),
     ("Gross gap (before savings)", "gross_gap"),
     ("Savings", "savings"),
@@ -16,10 +18,21 @@ ROWS = (
     ("Net gap", "net_gap"),
     ("  in-year change", "incremental_gap"),
     ("Risk-adjusted net gap", "risk_adjusted_net_gap"),
+    ("Planned use of reserves", "planned_reserves_use"),
+    ("Savings still to find", "savings_still_to_find"),
+    ("Unplanned use of reserves", "unplanned_reserves_use"),
+    ("Unfunded gap", "unfunded_gap"),
     ("Reserves drawn", "reserves_drawn"),
     ("Closing reserves", "closing_reserves"),
     ("Minimum reserves", "minimum_reserves"),
 )
+OPTIONAL = ("reserve_contributions",)     # rows shown only when the plan has any
+
+
+def rows(result: Result) -> list[tuple[str, str]]:
+    """The MTFP table's rows for this plan (contributions only when there are any)."""
+    summary = result.summary
+    return [(label, key) for label, key in ROWS if key not in OPTIONAL or bool((summary[key] != 0).any())]
 
 
 def mtfp_table(result: Result) -> str:
@@ -27,12 +40,13 @@ def mtfp_table(result: Result) -> str:
     summary = result.summary
     unit = result.units
     decimals = 1 if unit == "£m" else 0
-    label_width = max(len(label) for label, _ in ROWS) + 2
+    shown = rows(result)
+    label_width = max(len(label) for label, _ in shown) + 2
     widths = [max(15, len(y) + 2) for y in summary["year"]]
     header = (f"{'(' + result.unit_label + ')':<{label_width}}"
               + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths)))
     lines = [header, "-" * len(header)]
-    for label, column in ROWS:
+    for label, column in shown:
         cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))
         lines.append(f"{label:<{label_width}}{cells}")
     lines += status_lines(list(summary["status"]), widths, label_width)
@@ -60,7 +74,11 @@ def cabinet_money(value: float, unit: str) -> str:
 
 
 def verdict(result: Result) -> str:
-    """One sentence for cabinet: does the plan balance, with what reserves, what gap remains."""
+    """One sentence for cabinet: does the plan balance, with what reserves, what gap remains.
+
+    Reserves drawn are planned plus unplanned use (summary.csv's ``reserves_drawn``); a grant
+    whose end reopens the gap is named.
+    """
     summary = result.summary
     unit = result.units
     drawn = float(summary["reserves_drawn"].sum())
@@ -71,12 +89,16 @@ def verdict(result: Result) -> str:
         text += f", using {cabinet_money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
     else:
         bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]
-        text = f"The plan does not balance: {summary['status'][summary['year'] == bad[0]].iloc[0]} in {bad[0]}"
+        first = summary[summary["year"] == bad[0]].iloc[0]
+        text = (f"The plan does not balance: {first['status']} in {bad[0]}, with "
+                f"{cabinet_money(float(first['unfunded_gap']), unit)} of that year's gap unfunded")
     if final > 0:
-        text += f"; a structural gap of {cabinet_money(final, unit)} remains in {last}."
+        text += f"; a structural gap of {cabinet_money(final, unit)} remains in {last}"
+        text += ", met from one-off reserves." if result.balances and summary["reserves_drawn"].iloc[-1] > 0 else "."
     else:
-        text += f"; it is sustainable, with a surplus of {cabinet_money(-final, unit)} in {last}." if result.balances \
+        text += f"; it is sustainable, with a surplus of {cabinet_money(-final, unit)} in {last}." if result.sustainable \
             else f"; the {last} position is a surplus of {cabinet_money(-final, unit)}."
+    text += "".join(f" {sentence}" for sentence in grant_cliff_edges(result))
     below = [y for y, s in zip(summary["year"], summary["status"]) if s == "below minimum reserves"]
     if below:
         text += f" Reserves fall below the minimum in {', '.join(below)}."
@@ -101,15 +123,36 @@ def capital_table_text(result: Result) -> str:
         cells = "".join(f"{figure(row[y], decimals):>{w}}" for y, w in zip(years, widths))
         lines.append(f"{row['item']:<{label_width}}{cells}")
     return "\n".join(lines)
+def grant_cliff_edges(result: Result) -> list[str]:
+    """'The Recovery Grant (£1.2m) ends after 2025/26 and the gap reopens in 2026/27.' — for the
+    grants that end within the plan where the next year's net gap is a shortfall that grew."""
+    from mtfpmodel.engine.parameters import funding_sources
+
+    r, labels, unit = result.results, result.labels, result.units
+    ending: dict[int, list[str]] = {}
+    for i, (prefix, source) in enumerate(funding_sources(result.scenario)):
+        end = getattr(source, "ends", None)
+        if end is None or end not in labels[:-1]:
+            continue
+        t = labels.index(end)
+        amount = float(r.source_amount[0, i, t])
+        if amount > 0 and r.net_gap[0, t + 1] > 0 and r.incremental_gap[0, t + 1] > 0:
+            ending.setdefault(t, []).append(f"the {grant_name(prefix)} ({cabinet_money(amount, unit)})")
+    out = []
+    for t, names in sorted(ending.items()):
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        verb = "ends" if len(names) == 1 else "end"
+        out.append(f"{who[0].upper()}{who[1:]} {verb} after {labels[t]} and the gap reopens in {labels[t + 1]}.")
+    return out
 
 
 def gap_table_text(result: Result) -> str:
     """The gap table as fixed-width text with the unit in the header (printed by ``mtfp run``)."""
-    table = gap_table(result)
+    table = result.gap_table
     unit = result.units
     decimals = 1 if unit == "£m" else 0
     years = [c for c in table.columns if c not in ("item", "key")]
-    label_width = max(len(item) for item in table["item"]) + 2
+    label_width = max(len(item) + (2 if key in MEMO else 0) for item, key in zip(table["item"], table["key"])) + 2
     widths = [max(12, len(y) + 2) for y in years]
     header = f"{'(' + result.unit_label + ')':<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(years, widths))
     lines = [header, "-" * len(header)]
@@ -117,5 +160,6 @@ def gap_table_text(result: Result) -> str:
         if row["key"] in SUBTOTALS:
             lines.append(" " * label_width + "".join(f"{'-' * (w - 2):>{w}}" for w in widths))
         cells = "".join(f"{figure(row[y], decimals):>{w}}" for y, w in zip(years, widths))
-        lines.append(f"{row['item']:<{label_width}}{cells}")
+        label = f"  {row['item']}" if row["key"] in MEMO else row["item"]
+        lines.append(f"{label:<{label_width}}{cells}")
     return "\n".join(lines)

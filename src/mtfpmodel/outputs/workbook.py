@@ -9,10 +9,14 @@ audit each total and change an input to see it flow through:
     gross_gap       = net_expenditure - funding             savings = Savings net_saving total
     one_off_costs   = SUMIF(funded by "revenue", implementation costs)
     net_gap         = gross_gap - savings + one_off_costs   incremental_gap = net_gap - previous
-    risk_adjusted_net_gap = gross_gap - SUMPRODUCT(confidence, net_saving) + one_off_costs
-    reserves_drawn  = IF(use to balance, MAX(net_gap, 0), 0)
-    closing_reserves = previous - reserves_drawn + MAX(-net_gap, 0) - reserve-funded costs
-    minimum_reserves = share x net_expenditure, or the amount;  status = the spec's first rule that applies
+    risk_adjusted_net_gap = gross_gap - SUMPRODUCT(confidence, net_saving) + one_off_costs + grants at risk
+    savings_still_to_find = net_gap - planned_reserves_use
+    reserves_drawn  = planned_reserves_use + unplanned_reserves_use
+    usable_reserves_pct = closing_reserves / net_expenditure
+
+The reserves' own figures (contributions, planned and unplanned use, unfunded gap, closing and
+minimum reserves, status) follow each named reserve's year steps and are values from the engine
+(see :mod:`mtfpmodel.outputs.summaryformulas`); net expenditure adds the contributions.
 
 On the Funding sheet council tax is itself a formula: tax base x Band D / unit + collection fund.
 Column B of every formula row holds the spec's name for the figure (as in summary.csv).
@@ -195,7 +199,7 @@ def savings_sheet(ws: Worksheet, result: Result) -> dict[str, object]:
 
 
 def summary_sheet(ws: Worksheet, result: Result, refs: dict) -> None:
-    """The MTFP table as formulas over the detail sheets, with the reserves settings below."""
+    """The MTFP table as formulas over the detail sheets, the reserves' figures as values."""
 
     title(ws, _sheet_title(result, "Medium-Term Financial Plan"))
     header(ws, 2, ["", "summary.csv column"], result.labels, result.units)
@@ -205,9 +209,9 @@ def summary_sheet(ws: Worksheet, result: Result, refs: dict) -> None:
 
 def gap_table_sheet(ws: Worksheet, result: Result) -> None:
     """The gap table in the shape cabinet papers print it (figures, from mtfpmodel.results.gaptable)."""
-    from mtfpmodel.results.gaptable import gap_table
+    from mtfpmodel.results.gaptable import SUBTOTALS
 
-    table = gap_table(result)
+    table = result.gap_table
     years = list(result.labels[1:])
     title(ws, _sheet_title(result, "Budget gap and how it is met (cumulative)"))
     header(ws, 2, ["", "key"], years, result.units, first_year_column=3)
@@ -216,7 +220,7 @@ def gap_table_sheet(ws: Worksheet, result: Result) -> None:
         ws.cell(i, 2, row.key)
         for t, year in enumerate(years):
             ws.cell(i, 3 + t, float(table.loc[i - 3, year]))
-        style_row(ws, i, len(years), result.units, total=row.key in ("net_gap", "still_to_find"))
+        style_row(ws, i, len(years), result.units, total=row.key in SUBTOTALS)
     finish(ws, "C3", widths={"A": 46, "B": 28})
 
 

@@ -4,10 +4,15 @@ Every step is in the scenario unit and the steps add up exactly to the final net
 
     net_gap[T] = gross_gap[0]                                  (the base-year budget)
                + sum over assumptions a of inflation_a          (pay, prices, care_fees, ...)
-               + demand + pressures
+               + demand + pressures + reserve_contributions[T]
                + capital financing + capital from revenue   (changes since the base year)
                - (council_tax[T] - council_tax[0]) - (business_rates...) - (grants...)
+               + sum over grants g that have ended by T of grant_g[last year received]
                - savings[T] + one_off_costs[T]
+
+A grant that ends is its own step ("Recovery Grant ends"): the amount it was worth in its last
+year; the grants step then holds every other change in grants, including that grant's change
+from the base year to its last year.
 
 How the change in line costs is split. Each cost component (line L, cost-mix part c) grows as
 ``cost[t] = cost[t-1] * (1 + rate[c,t]) * (1 + demand[L,t])``. The engine is run a second time
@@ -55,6 +60,7 @@ def bridge(result: Result, year: int | None = None) -> list[Step]:
     steps += inflation_and_demand_steps(result, t)
     steps.append(Step("pressures", float(r.pressure_level[0, :, t].sum() - r.pressure_level[0, :, 0].sum())))
     steps += capital_steps(result, t)
+    steps.append(Step("contributions to reserves", float(r.reserve_contributions[0, t] - r.reserve_contributions[0, 0])))
     steps += funding_steps(result, t)
     steps.append(Step("savings", -float(r.savings[0, t])))
     steps.append(Step("one-off costs", float(r.one_off_costs[0, t])))
@@ -82,17 +88,25 @@ def inflation_and_demand_steps(result: Result, t: int) -> list[Step]:
 
 
 def funding_steps(result: Result, t: int) -> list[Step]:
-    """Minus the change in council tax, business rates and grants: more funding closes the gap."""
+    """Minus the change in council tax, business rates and grants: more funding closes the gap.
+    Each grant that has ended by year t is a step of its own, worth its last year's amount."""
     r = result.results
     steps = [Step("council tax", -float(r.council_tax[0, t] - r.council_tax[0, 0]))]
     sources = funding_sources(result.scenario)
     rates = [i for i, (prefix, _) in enumerate(sources) if prefix == "funding.business_rates"]
     grants = [i for i, (prefix, _) in enumerate(sources) if prefix != "funding.business_rates"]
+    ended = []
+    for i in grants:
+        end = getattr(sources[i][1], "ends", None)
+        if end in result.labels and result.labels.index(end) < t:
+            ended.append(Step(f"{sources[i][1].name} ends", float(r.source_amount[0, i, result.labels.index(end)])))
     for label, index in (("business rates", rates), ("grants", grants)):
         if index:
             change = r.source_amount[0, index, t].sum() - r.source_amount[0, index, 0].sum()
+            if label == "grants":
+                change += sum(step.value for step in ended)     # the ends are shown on their own
             steps.append(Step(label, -float(change)))
-    return steps
+    return steps + ended
 
 
 def capital_steps(result: Result, t: int) -> list[Step]:

@@ -26,7 +26,7 @@ from mtfpmodel.engine.projection import Results
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.schema import Scenario
 
-NOT_MONEY = frozenset({"tax_base", "status", "balances", "sustainable"})   # every other field is money
+NOT_MONEY = frozenset({"tax_base", "status", "balances", "sustainable", "usable_reserves_pct"})   # every other field is money
 DIFFERENCES = {"incremental_gap": "net_gap"}    # recomputed from the deflated figure they difference
 
 
@@ -76,10 +76,15 @@ def deflate(results: Results, by: np.ndarray) -> Results:
     out = {}
     for field in fields(results):
         value = getattr(results, field.name)
+        if field.name == "reserve_flows":      # each reserve's year: every flow and balance is money
+            continue
         out[field.name] = value if field.name in NOT_MONEY else deflate_array(value, by)
     for name, of in DIFFERENCES.items():
         level = out[of]
         out[name] = np.diff(level, axis=-1, prepend=level[..., :1])
     draws = max(a.shape[0] for a in out.values())
-    return Results(**{k: v if v.shape[0] == draws else np.broadcast_to(v, (draws,) + v.shape[1:])
+    flows = results.reserve_flows
+    deflated = type(flows)(**{f.name: deflate_array(getattr(flows, f.name), by) for f in fields(flows)})
+    return Results(reserve_flows=deflated.with_draws(draws),
+                   **{k: v if v.shape[0] == draws else np.broadcast_to(v, (draws,) + v.shape[1:])
                       for k, v in out.items()})

@@ -17,7 +17,7 @@ import pandas as pd
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
-from mtfpmodel.results import appraisal, tables
+from mtfpmodel.results import appraisal, counciltax, gaptable, reserves, tables
 from mtfpmodel.results import capital as capital_tables
 from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
@@ -97,6 +97,26 @@ class Result:
     @cached_property
     def streams(self) -> pd.DataFrame:
         return appraisal.streams_table(self.scenario, self.results, self.labels)
+
+    @cached_property
+    def reserves(self) -> pd.DataFrame:
+        """reserves.csv: each reserve's opening, flows and closing balance in each projection year."""
+        return reserves.reserves_table(self.scenario, self.results, self.labels)
+
+    @cached_property
+    def reserves_statement(self) -> reserves.Statement:
+        """Each reserve by year, usable reserves against the minimum, when they run out."""
+        return reserves.statement(self.scenario, self.results, self.labels)
+
+    @cached_property
+    def gap_table(self) -> pd.DataFrame:
+        """The gap and how it is met, in the shape cabinet papers print it (gap_table.csv)."""
+        return gaptable.table(self.scenario, self.results, self.labels)
+
+    @cached_property
+    def council_tax(self) -> pd.DataFrame:
+        """council_tax.csv: tax base, Band D by part, yield and the bill for each band."""
+        return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario))
 
     @property
     def balances(self) -> bool:

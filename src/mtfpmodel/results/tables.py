@@ -12,6 +12,8 @@ from mtfpmodel.scenario.schema import Scenario
 SUMMARY_COLUMNS = ("net_expenditure", "funding", "gross_gap", "savings", "one_off_costs", "net_gap",
                    "incremental_gap", "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves",
                    "minimum_reserves")
+RESERVE_COLUMNS = ("reserve_contributions", "planned_reserves_use", "savings_still_to_find",
+                   "unplanned_reserves_use", "unfunded_gap", "usable_reserves_pct")   # after status
 
 
 def summary(results: Results, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
@@ -20,6 +22,8 @@ def summary(results: Results, labels: tuple[str, ...], draw: int = 0) -> pd.Data
     for column in SUMMARY_COLUMNS:
         data[column] = _row(getattr(results, column), draw)[1:]
     data["status"] = [STATUSES[s] for s in _row(results.status, draw)[1:]]
+    for column in RESERVE_COLUMNS:
+        data[column] = _row(getattr(results, column), draw)[1:]
     return pd.DataFrame(data)
 
 

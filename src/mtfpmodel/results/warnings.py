@@ -7,6 +7,7 @@ import numpy as np
 
 from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.engine.projection import Results
+from mtfpmodel.results.reserves import reserve_warnings
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
@@ -17,9 +18,11 @@ BASE_YEAR_TOLERANCE = 0.005   # share of net expenditure
 
 def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
              params: Mapping[str, Parameter], where: Where | None = None) -> list[Problem]:
-    """Referendum limit exceeded; base year not balanced. Uses draw 0."""
+    """Referendum limit exceeded; base year not balanced; reserves (planned use beyond a balance, a
+    minimum that looks like a share). Uses draw 0."""
     return (referendum_warnings(scenario, labels, params, where)
-            + base_year_warnings(scenario, results, labels, where))
+            + base_year_warnings(scenario, results, labels, where)
+            + reserve_warnings(scenario, results, labels, where))
 
 
 def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Mapping[str, Parameter],

@@ -184,6 +184,8 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
         close = difflib.get_close_matches(str(name), sorted(_field_names()), n=1)
         return (f"unknown key '{name}'",
                 f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
+    if kind == "missing" and name == "kind" and "reserves" in steps[:1]:
+        return "a reserve needs 'kind:'", "add 'kind: general' or 'kind: earmarked'"
     if kind == "missing":
         return "required key is missing", f"add '{name}:'"
     if kind == "union_tag_invalid":

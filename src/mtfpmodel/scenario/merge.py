@@ -2,7 +2,8 @@
 
 Sections merge key by key; lists of named items merge by ``name`` (``remove: true`` deletes
 one; an empty list empties it); values — per-year series, a cost mix, an assumption — are
-replaced whole. Data and its line marks (:class:`Where`) are merged together so an error in
+replaced whole. ``reserves`` given as a mapping in one file and a list in the other: the
+child's replaces the parent's whole. Data and its line marks (:class:`Where`) are merged together so an error in
 the result still points at the file and line the value came from.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.yamlfile import Where
 
-NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("capital_programme",)}
+NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("reserves",), ("capital_programme",)}
 _YEAR_KEY = re.compile(r"^\d{4}/\d{2}$")
 
 

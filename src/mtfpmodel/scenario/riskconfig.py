@@ -164,7 +164,7 @@ class SensitivityConfig(Model):
 
 
 class MonteCarloConfig(Model):
-    """Monte Carlo settings: draws, seed, a distribution per path, correlation, savings delivery."""
+    """Monte Carlo settings: draws, seed, a distribution per path, correlation, savings delivery, grant loss."""
 
     draws: int = Field(10_000, gt=0, description=f"Number of simulated plans (1 to {MAX_DRAWS:,}).")
     seed: int | None = Field(None, description="Random seed: the same seed gives exactly the same results.")
@@ -177,6 +177,9 @@ class MonteCarloConfig(Model):
     savings_delivery: bool = Field(True, description="Draw each savings stream as delivered (probability = "
                                                      "its confidence) or slipped.")
     slippage: Slippage = Field(default_factory=Slippage, description="What a slipped stream delivers.")
+    grant_loss: bool = Field(False, description="Draw each indicative or assumed grant as received (probability = "
+                                                "its certainty share, grant_confidence) or lost: none in any "
+                                                "projection year. A grant counted at 100% (confirmed, by default) is never lost.")
 
     @field_validator("correlation")
     @classmethod

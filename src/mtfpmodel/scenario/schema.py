@@ -13,13 +13,15 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mtfpmodel.scenario.capital import CapitalFinancing, Scheme
-from mtfpmodel.scenario.fields import Amount, Fraction, Model, Number, Rate, Share
+from mtfpmodel.scenario.fields import Amount, Fraction, Model, Number, Rate, Share, series_context
+from mtfpmodel.scenario.reserves import Reserve, ReservesField, ReservesMapping, reserve_items
 from mtfpmodel.scenario.riskconfig import MonteCarloConfig, SensitivityConfig
-from mtfpmodel.scenario.series import Series, check_year_label, parse_number, parse_rate
+from mtfpmodel.scenario.series import Series, check_year_label
 from mtfpmodel.scenario.streams import Stream
 from mtfpmodel.scenario.units import UNITS
 
 DEFAULT_RAG = {"green": 0.95, "amber": 0.70, "red": 0.30}
+DEFAULT_GRANT_CONFIDENCE = {"confirmed": 1.0, "indicative": 0.90, "assumed": 0.70}
 ZERO_RATE = Series(values=(0.0,))
 ZERO_AMOUNT = Series(values=(0.0,))
 
@@ -105,7 +107,34 @@ class Source(Model):
 
 
 class Grant(Source):
+    """A government grant, grown from a base or given year by year, with how certain it is.
+
+    A grant is 0 in every year after ``ends``, whatever ``values`` or ``growth`` say. The
+    risk-adjusted net gap counts each grant at its certainty share (``grant_confidence``):
+
+        grant[t] = 0                                   (t after ends)
+        risk_adjusted_net_gap[t] += (1 - share[certainty]) * grant[t]
+    """
+
     name: str = Field(min_length=1, description="Grant name, unique in the plan.")
+    certainty: Literal["confirmed", "indicative", "assumed"] = Field(
+        "confirmed", description="How sure the grant is: confirmed (in the settlement), indicative (announced, "
+                                 "not final) or assumed (the council's own assumption).")
+    ends: str | None = Field(None, description="The last year the grant is received, e.g. '2027/28' (0 in every "
+                                               "later year); the base year or later.")
+
+    @field_validator("ends", mode="before")
+    @classmethod
+    def _ends(cls, value: Any, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        label = check_year_label(value)
+        first = series_context(info).labels[0]
+        if first[:1].isdigit() and int(label[:4]) < int(first[:4]) - 1:
+            base = f"{int(first[:4]) - 1}/{first[2:4]}"
+            raise ValueError(f"ends {label} is before the base year {base} (give the last year the grant is "
+                             "received, the base year or later)")
+        return label
 
 
 class CouncilTax(Model):
@@ -126,6 +155,9 @@ class CouncilTax(Model):
         default_factory=dict, description="Band D increase by part, e.g. {core: 2.99%, adult_social_care: 2%} [% a year].")
     referendum_limit: Rate | None = Field(None, description="Warn when the total increase exceeds this [% a year].")
     collection_fund: Amount = Field(ZERO_AMOUNT, description="Collection fund surplus (+) or deficit (-) [scenario unit].")
+    parish_precepts: Source | None = Field(
+        None, description="Parish and town council precepts collected with council tax [scenario unit]: shown in "
+                          "the council tax table for information, not counted as the council's funding.")
 
     @field_validator("increase", mode="before")
     @classmethod
@@ -156,44 +188,6 @@ class Funding(Model):
         return unique_names(items, "grants")
 
 
-class Reserves(Model):
-    """Usable reserves and the minimum the Section 151 officer advises.
-
-    With use_to_balance, reserves meet any net gap; a surplus adds to them; reserve-funded
-    implementation costs are drawn from them:
-
-        reserves_drawn[t] = max(net_gap[t], 0)
-        closing_reserves[t] = closing_reserves[t-1] - reserves_drawn[t] + max(-net_gap[t], 0)
-                              - reserve-funded implementation costs[t]
-        minimum_reserves[t] = minimum, or minimum share * net_expenditure[t]
-    """
-
-    opening: Number = Field(0.0, description="Reserves at the start of the first projection year [scenario unit].")
-    minimum: float | str = Field(
-        0.0, description="Minimum level: an amount [scenario unit] or a share of net expenditure such as '5%'.",
-        json_schema_extra={"anyOf": [{"type": "number", "minimum": 0},
-                                     {"type": "string", "pattern": r"^\s*[0-9.]+\s*%\s*$"}]})
-    use_to_balance: bool = Field(True, description="Draw on reserves to meet any net gap.")
-
-    @field_validator("minimum", mode="before")
-    @classmethod
-    def _minimum(cls, value: Any) -> float | str:
-        if isinstance(value, str) and value.strip().endswith("%"):
-            share = parse_rate(value)
-            if not 0 <= share <= 1:
-                raise ValueError(f"minimum {value} is outside 0% to 100% of net expenditure")
-            return value.strip()
-        amount = parse_number(value)
-        if amount < 0:
-            raise ValueError("minimum reserves cannot be negative")
-        return amount
-
-    @property
-    def minimum_share(self) -> float | None:
-        """The minimum as a share of net expenditure, or None when it is an amount."""
-        return parse_rate(self.minimum) if isinstance(self.minimum, str) else None
-
-
 class Scenario(Model):
     """A whole MTFP scenario.
 
@@ -203,11 +197,14 @@ class Scenario(Model):
         gross_gap[t] = net_expenditure[t] - funding[t]
         net_gap[t] = gross_gap[t] - savings[t] + one_off_costs[t]
         incremental_gap[t] = net_gap[t] - net_gap[t-1]          (net_gap[0] = gross_gap[0])
-        risk_adjusted_net_gap[t] = net_gap[t] with each stream's net saving times its confidence
+        risk_adjusted_net_gap[t] = net_gap[t] with each stream's net saving times its confidence,
+                                   + sum over grants of (1 - certainty share) * grant[t]
 
-    Each year's status is the first that applies: reserves exhausted (reserves go below zero),
-    unbalanced (a net gap and reserves do not meet gaps), below minimum reserves, balanced with
-    reserves (reserves drawn), balanced.
+    Each year's status is the first that applies: reserves exhausted (an unfunded gap, and some
+    reserve meets gaps), unbalanced (an unfunded gap, and no reserve meets gaps), below minimum
+    reserves (closing_reserves < minimum_reserves), balanced with reserves (reserves drawn),
+    balanced. The plan balances when no year is reserves exhausted or unbalanced, and is
+    sustainable when it balances, net_gap[T] <= 0 and planned_reserves_use[T] = 0.
     """
 
     scenario: str = Field(min_length=1, description="Scenario name; also the default output folder name.")
@@ -220,8 +217,10 @@ class Scenario(Model):
     expenditure: list[Line] = Field(min_length=1, description="Budget lines.")
     pressures: list[Pressure] = Field(default_factory=list, description="Named cost pressures.")
     funding: Funding = Field(description="Council tax, business rates and grants.")
-    reserves: Reserves = Field(default_factory=Reserves, description="Usable reserves: opening balance, minimum, "
-                               "and whether they meet any net gap.")
+    reserves: ReservesField = Field(
+        default_factory=ReservesMapping, description="Named reserves (a list), each with its opening balance, "
+        "minimum, contributions and planned use; or the older mapping {opening, minimum, use_to_balance}: one "
+        "general reserve.")
     savings: list[Stream] = Field(default_factory=list, description="Savings and transformation streams.")
     capital_financing: CapitalFinancing | None = Field(
         None, description="The borrowing rate and the debt charges on borrowing taken before the plan.")
@@ -230,6 +229,9 @@ class Scenario(Model):
                                           "grants, capital receipts, revenue).")
     rag_confidence: dict[Literal["green", "amber", "red"], Share] = Field(
         default_factory=dict, description="Confidence for each RAG word (defaults green 95%, amber 70%, red 30%).")
+    grant_confidence: dict[Literal["confirmed", "indicative", "assumed"], Share] = Field(
+        default_factory=dict, description="Share of each grant counted in the risk-adjusted gap, by certainty "
+                                          "(defaults confirmed 100%, indicative 90%, assumed 70%).")
     discount_rate: Fraction = Field(0.035, description="Discount rate for stream NPVs [% a year] (Green Book 3.5%).")
     sensitivity: SensitivityConfig | None = Field(
         None, description="Optional settings for `mtfp sensitivity`: the step and low/high ranges for the tornado.")
@@ -271,6 +273,11 @@ class Scenario(Model):
     def _unique(cls, items: list, info: ValidationInfo) -> list:
         return unique_names(items, info.field_name)
 
+    @field_validator("reserves")
+    @classmethod
+    def _unique_reserves(cls, value: Any) -> Any:
+        return unique_names(value, "reserves") if isinstance(value, list) else value
+
     @property
     def unit(self) -> float:
         """Pounds in one scenario unit."""
@@ -279,6 +286,19 @@ class Scenario(Model):
     @property
     def rag(self) -> dict[str, float]:
         return {**DEFAULT_RAG, **self.rag_confidence}
+
+    @property
+    def grant_shares(self) -> dict[str, float]:
+        return {**DEFAULT_GRANT_CONFIDENCE, **self.grant_confidence}
+
+    def grant_share(self, grant: Grant) -> float:
+        """The share of ``grant`` counted in the risk-adjusted gap, from its certainty."""
+        return self.grant_shares[grant.certainty]
+
+    @property
+    def reserve_list(self) -> list[tuple[str, Reserve]]:
+        """(path prefix, reserve) for every reserve, in the order listed (the mapping form: one)."""
+        return reserve_items(self.reserves)
 
     def confidence(self, stream) -> float:
         """A stream's confidence as a share, mapping RAG words through ``rag_confidence``."""

@@ -206,6 +206,8 @@ def _model_refs(prop: dict) -> list[tuple[str, str]]:
     for option in prop.get("anyOf", []) + prop.get("oneOf", []):
         if "$ref" in option:
             out.append((option["$ref"], ""))
+        elif "$ref" in option.get("items", {}):          # e.g. reserves: a list of Reserve, or a mapping
+            out.append((option["items"]["$ref"], "[]"))
     items = prop.get("items", {})
     for option in [items] + items.get("oneOf", []):
         if "$ref" in option:

@@ -63,6 +63,8 @@ def item_names(result: Result, key: tuple[str, str]) -> list[str | None]:
         return [p.name for p in scenario.pressures]
     if table == "savings":
         return [s.name for s in scenario.savings]
+    if table == "reserves":
+        return [r.name for _, r in scenario.reserve_list]
     if name in ("tax_base", "band_d"):
         return ["council_tax"]
     return ["council_tax"] + [source_name(prefix) for prefix, _ in funding_sources(scenario)]

@@ -11,6 +11,7 @@ from mtfpmodel.analysis.explain.context import (
     item_names,
     sum_lines,
 )
+from mtfpmodel.analysis.explain.reserves import SUMMARY as RESERVE_SUMMARY
 from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.scenario.units import percent
 
@@ -53,9 +54,13 @@ def _net_expenditure(ctx, t, path):
     capital = plan_lines(r, scenario)
     parts += [(name, float(values[0, t])) for name, values in capital]
     terms += [f"lines[{name}].cost[{ctx.year(t)}]" for name, _ in capital]
+    contributions = _s(ctx, "reserve_contributions", t)
+    if contributions:
+        parts.append(("contributions to reserves", contributions))
+        terms.append(_spath("reserve_contributions", ctx, t))
     return Explanation(path, _s(ctx, "net_expenditure", t), ctx.result.units,
                        "net_expenditure = sum of line costs + sum of pressure levels"
-                       + (" + capital financing" if capital else ""),
+                       + (" + capital financing" if capital else "") + " + reserve contributions",
                        sum_lines(ctx, parts, _s(ctx, "net_expenditure", t)), tuple(terms))
 
 
@@ -106,46 +111,12 @@ def _risk_adjusted(ctx, t, path):
                        (_spath("gross_gap", ctx, t), _spath("one_off_costs", ctx, t)))
 
 
-def _reserves_drawn(ctx, t, path):
-    use = ctx.result.scenario.reserves.use_to_balance
-    gap = _s(ctx, "net_gap", t)
-    working = (f"= max({ctx.money(gap)}, 0) = {ctx.money(max(gap, 0.0))}",) if use else \
-        ("= 0 (use_to_balance is false: reserves are not drawn to meet the gap)",)
-    return Explanation(path, _s(ctx, "reserves_drawn", t), ctx.result.units,
-                       "reserves_drawn = max(net_gap, 0) when reserves meet the gap", working, (_spath("net_gap", ctx, t),))
-
-
-def _closing(ctx, t, path):
-    before = _s(ctx, "closing_reserves", t - 1) if t > 1 else float(ctx.inputs.reserves_opening[0])
-    drawn, gap = _s(ctx, "reserves_drawn", t), _s(ctx, "net_gap", t)
-    funded = float(np.broadcast_to(ctx.r.reserve_funded_costs, ctx.r.net_gap.shape)[0, t])
-    v = _s(ctx, "closing_reserves", t)
-    source = f"closing_reserves[{ctx.year(t - 1)}]" if t > 1 else "reserves.opening"
-    return Explanation(path, v, ctx.result.units,
-                       f"closing_reserves = {source} − reserves_drawn + max(−net_gap, 0) − reserve-funded costs",
-                       (f"= {ctx.money(before)} − {ctx.money(drawn)} + {ctx.money(max(-gap, 0.0))} − "
-                        f"{ctx.money(funded)} = {ctx.money(v)}",),
-                       ((_spath("closing_reserves", ctx, t - 1),) if t > 1 else ()) + (_spath("reserves_drawn", ctx, t),))
-
-
-def _minimum(ctx, t, path):
-    share = ctx.result.scenario.reserves.minimum_share
-    v = _s(ctx, "minimum_reserves", t)
-    if share is None:
-        return Explanation(path, v, ctx.result.units, "minimum_reserves = reserves.minimum (an amount)",
-                           (f"= {ctx.money(v)}",))
-    e = _s(ctx, "net_expenditure", t)
-    return Explanation(path, v, ctx.result.units, "minimum_reserves = minimum share × net_expenditure",
-                       (f"= {percent(share)} × {ctx.money(e)} = {ctx.money(v)}",), (_spath("net_expenditure", ctx, t),))
-
-
 _SUMMARY = {
     "net_gap": _net_gap, "gross_gap": _gross_gap, "net_expenditure": _net_expenditure, "funding": _funding,
     "savings": _stream_sum("savings", "stream_net", "savings = sum of each stream's net saving"),
     "one_off_costs": _stream_sum("one_off_costs", "stream_implementation",
                                  "one_off_costs = sum of implementation costs of streams funded_by revenue", "revenue"),
-    "incremental_gap": _incremental, "risk_adjusted_net_gap": _risk_adjusted, "reserves_drawn": _reserves_drawn,
-    "closing_reserves": _closing, "minimum_reserves": _minimum,
+    "incremental_gap": _incremental, "risk_adjusted_net_gap": _risk_adjusted, **RESERVE_SUMMARY,
 }
 
 SUMMARY_HANDLERS: dict[tuple[str, str], Callable] = {("summary", c): _summary(c) for c in _SUMMARY}

@@ -7,8 +7,10 @@ from __future__ import annotations
 from mtfpmodel.engine import parameters
 from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.outputs.terminal import ROWS, cabinet_money, verdict
-from mtfpmodel.results.gaptable import SUBTOTALS, gap_table
+from mtfpmodel.outputs.statements import findings
+from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
+from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
+from mtfpmodel.results.reserves import PERCENT_ROWS
 from mtfpmodel.scenario.units import percent
 
 STATUS_BADGE = {"balanced": "ok", "balanced with reserves": "warn", "below minimum reserves": "bad",
@@ -31,14 +33,18 @@ def figure_of(ctx: Context, name: str) -> list[Figure]:
 
 
 def summary(ctx: Context) -> Section:
-    """The verdict and four headline figures."""
+    """The verdict and the headline figures (with the largest unfunded gap when there is one)."""
     result = ctx.result
-    last = result.summary.iloc[-1]
+    summary = result.summary
+    last = summary.iloc[-1]
     unit = ctx.unit
+    worst = summary.loc[summary["unfunded_gap"].idxmax()]
     cards = (
         (f"Net gap {last['year']}", cabinet_money(float(last["net_gap"]), unit)),
         (f"Savings planned by {last['year']}", cabinet_money(float(last["savings"]), unit)),
-        ("Reserves drawn over the plan", cabinet_money(float(result.summary["reserves_drawn"].sum()), unit)),
+        ("Reserves drawn over the plan", cabinet_money(float(summary["reserves_drawn"].sum()), unit)),
+        *([(f"Unfunded gap {worst['year']} (the largest)", cabinet_money(float(worst["unfunded_gap"]), unit))]
+          if (summary["unfunded_gap"] > 0).any() else []),
         (f"Reserves at end of {last['year']}", cabinet_money(float(last["closing_reserves"]), unit)),
     )
     style = "verdict" if result.balances else "verdict bad"
@@ -48,18 +54,19 @@ def summary(ctx: Context) -> Section:
 def mtfp(ctx: Context) -> Section:
     """The MTFP table with each year's status."""
     summary = ctx.result.summary
-    rows = [Row.of(label.strip(), ctx.cells(summary[key]),
+    body = [Row.of(label.strip(), ctx.cells(summary[key]),
                    "total" if key in ("gross_gap", "net_gap", "closing_reserves") else "sub" if label.startswith(" ")
-                   else "") for label, key in ROWS]
-    rows.append(Row.of("Status", [Cell(s, badge=f"status {STATUS_BADGE[s]}") for s in summary["status"]]))
-    table = Table("mtfp-table", (f"({ctx.unit})", *ctx.years), tuple(rows))
+                   else "") for label, key in rows(ctx.result)]
+    body.append(Row.of("Status", [Cell(s, badge=f"status {STATUS_BADGE[s]}") for s in summary["status"]]))
+    table = Table("mtfp-table", (f"({ctx.unit})", *ctx.years), tuple(body))
     return Section("plan", "The plan at a glance", (table, *figure_of(ctx, "gap")))
 
 
 def gap(ctx: Context) -> Section:
     """The council-shaped gap table of :mod:`mtfpmodel.results.gaptable`."""
-    table = gap_table(ctx.result)
-    rows = tuple(Row.of(row["item"], ctx.cells(row[y] for y in ctx.years), "total" if row["key"] in SUBTOTALS else "")
+    table = ctx.result.gap_table
+    rows = tuple(Row.of(row["item"], ctx.cells(row[y] for y in ctx.years),
+                        "total" if row["key"] in SUBTOTALS else "sub" if row["key"] in MEMO else "")
                  for _, row in table.iterrows())
     note = Paragraph("Cumulative figures: savings and reserves are shown negative, so each subtotal is the sum of "
                      "the rows above it.", "note")
@@ -152,15 +159,18 @@ def _appraisal_note(row, unit: str, discount_rate: float) -> str:
 
 
 def reserves(ctx: Context) -> Section:
-    """Reserves drawn, implementation costs met from reserves, closing and minimum reserves."""
-    r, labels = ctx.result.results, ctx.result.labels
-    flows = [("Reserves drawn to balance", r.reserves_drawn[0]),
-             ("Implementation costs met from reserves", r.reserve_funded_costs[0])]
-    rows = [Row.of(label, ["–", *ctx.cells(values[1:])]) for label, values in flows]   # no flow in the base year
-    rows += [Row.of("Closing reserves", ctx.cells(r.closing_reserves[0]), "total"),
-             Row.of("Minimum reserves", ctx.cells(r.minimum_reserves[0]))]
+    """The reserves statement (``result.reserves_statement``): the year's use of reserves, each
+    reserve's closing balance, usable reserves against the minimum, and its findings."""
+    result, labels = ctx.result, ctx.result.labels
+    rows = []
+    for _, row in result.reserves_statement.table.iterrows():
+        values = [row[y] for y in labels]
+        cells = [percent(v, 1) for v in values] if row["key"] in PERCENT_ROWS else ctx.cells(values)
+        rows.append(Row.of(row["item"], cells, "total" if row["key"] == "closing_reserves" else
+                           "sub" if row["key"].startswith("reserve:") else ""))
     table = Table("reserves-table", (f"({ctx.unit})", f"{labels[0]} (opening)", *labels[1:]), tuple(rows))
-    return Section("reserves", "Reserves", (table, *figure_of(ctx, "reserves")))
+    return Section("reserves", "Reserves", (table, Bullets(tuple(findings(result)), id="reserve-findings"),
+                                            *figure_of(ctx, "reserves")))
 
 
 def assumptions(ctx: Context) -> Section:

@@ -1,0 +1,139 @@
+"""Two more tables ``mtfp run`` prints: the reserves statement and (with ``--detail``) council tax.
+
+Both read the figures of :class:`~mtfpmodel.results.result.Result` (``reserves_statement`` and
+``council_tax``), so the terminal shows the numbers the CSV files and the report hold.
+"""
+from __future__ import annotations
+
+import math
+
+from mtfpmodel.outputs.terminal import cabinet_money
+from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS
+from mtfpmodel.results.result import Result
+from mtfpmodel.scenario.units import figure, percent
+
+
+def _grid(header: list[str], rows: list[tuple[str, list[str]]], width: int = 12) -> list[str]:
+    label_width = max(len(label) for label, _ in rows) + 2
+    widths = [max(width, len(h) + 2) for h in header[1:]]
+    top = f"{header[0]:<{label_width}}" + "".join(f"{h:>{w}}" for h, w in zip(header[1:], widths))
+    lines = [top, "-" * len(top)]
+    lines += [(f"{label:<{label_width}}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths))).rstrip()
+              for label, cells in rows]
+    return lines
+
+
+def reserves_statement_text(result: Result) -> str:
+    """The year's use of reserves, each reserve's closing balance by year (the base year column is
+    the opening balance), usable reserves against the minimum, and the statement's findings."""
+    s = result.reserves_statement
+    unit = result.units
+    decimals = 1 if unit == "£m" else 0
+    years = [c for c in s.table.columns if c not in ("item", "key")]
+    rows: list[tuple[str, list[str]]] = []
+    for _, row in s.table.iterrows():
+        if rows and row["key"] not in FLOW_ROWS and previous in FLOW_ROWS:
+            rows.append(("Closing balances", []))
+        if row["key"] in PERCENT_ROWS:
+            cells = [percent(row[y], 1) for y in years]
+        else:
+            cells = [figure(row[y], decimals) for y in years]
+        indent = "  " if row["key"].startswith("reserve:") else ""
+        rows.append((indent + row["item"], cells))
+        previous = row["key"]
+    lines = _grid([f"({unit})", f"{years[0]} open", *years[1:]], rows)
+    lines.append("")
+    lines += [f"  {text}" for text in findings(result)]
+    return "\n".join(lines)
+
+
+def findings(result: Result) -> list[str]:
+    """The statement's findings as sentences: run-out year, how long they last, final-year reliance."""
+    s = result.reserves_statement
+    unit = result.units
+    last = result.labels[-1]
+    out = [f"Usable reserves run out in {s.run_out}: the gap left then is unfunded." if s.run_out
+           else "Usable reserves do not run out over the plan."]
+    if s.years_last is None:
+        out.append("Usable reserves do not fall over the plan (contributions and surpluses at least match their use).")
+    else:
+        years = "less than a year" if s.years_last < 1 else f"about {math.floor(s.years_last * 10) / 10:g} years"
+        out.append(f"At the plan's average fall of {cabinet_money(s.average_fall, unit)} a year, the "
+                   f"{cabinet_money(float(result.summary['closing_reserves'].iloc[-1]), unit)} left at the end "
+                   f"of {last} would last {years}.")
+    for name, years in below_own_minimum(result).items():
+        out.append(f"{name} is below its own minimum in {_years(years)}.")
+    if s.final_year_relies and result.summary["net_gap"].iloc[-1] > 0:
+        out.append(f"WARNING: {last} still relies on {cabinet_money(s.final_year_drawn, unit)} of reserves: "
+                   "a structural gap met from one-off money.")
+    elif s.final_year_relies:
+        out.append(f"WARNING: {last} still plans {cabinet_money(s.final_year_drawn, unit)} of one-off use of "
+                   "reserves, although the year has no gap.")
+    return out
+
+
+def below_own_minimum(result: Result) -> dict[str, list[str]]:
+    """Usable reserves whose own closing balance is below their own minimum, with the years (only
+    when the plan has several reserves: with one, the status already says it)."""
+    r = result.results
+    reserves = result.scenario.reserve_list
+    out = {}
+    for k, (_, reserve) in enumerate(reserves):
+        if reserve.ring_fenced or len(reserves) < 2:
+            continue
+        years = [result.labels[t] for t in range(1, len(result.labels))
+                 if r.reserve_flows.closing[0, k, t] < r.reserve_minimum[0, k, t]]
+        if years:
+            out[reserve.name] = years
+    return out
+
+
+def _years(years: list[str]) -> str:
+    return ", ".join(years[:-1]) + " and " + years[-1] if len(years) > 1 else years[0]
+
+
+def council_tax_text(result: Result) -> str:
+    """The council tax table: tax base, Band D by part, the rise a year and a week, yield, bands."""
+    table = result.council_tax
+    unit = result.units
+    decimals = 1 if unit == "£m" else 0
+    parts = [c[len("increase_"):-len("_pct")] for c in table.columns if c.startswith("increase_") and c.endswith("_pct")]
+    years = list(table["year"])
+
+    def cells(column: str, kind: str) -> list[str]:
+        out = []
+        for value in table[column]:
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                out.append("–")
+            elif kind == "pct":
+                out.append(percent(value, 2))
+            elif kind == "£":
+                out.append(f"£{value:,.2f}")
+            elif kind == "base":
+                out.append(f"{value:,.1f}")
+            else:
+                out.append(figure(value, decimals))
+        return out
+
+    rows = [("Tax base (Band D equivalents)", cells("tax_base", "base")),
+            ("Band D brought forward", cells("band_d_brought_forward", "£"))]
+    for part in parts:
+        name = part.replace("_", " ")
+        rows += [(f"  + {name} (%)", cells(f"increase_{part}_pct", "pct")),
+                 (f"  + {name} (£)", cells(f"increase_{part}", "£"))]
+    rows += [("Band D", cells("band_d", "£")),
+             ("Increase (%)", cells("band_d_increase_pct", "pct")),
+             ("Increase, £ a year", cells("band_d_increase", "£")),
+             ("Increase, £ a week (Band D)", cells("band_d_increase_per_week", "£")),
+             ("Increase, £ a week (Band A)", cells("band_a_increase_per_week", "£"))]
+    if "referendum_limit" in table:
+        rows.append(("Referendum limit (%)", cells("referendum_limit", "pct")))
+    rows += [(f"Yield, tax base x Band D ({unit})", cells("yield", "money")),
+             (f"Collection fund ({unit})", cells("collection_fund", "money")),
+             (f"Council tax income ({unit})", cells("council_tax", "money"))]
+    for band in "ABCDEFGH":
+        rows.append((f"Band {band}", cells(f"band_{band.lower()}", "£")))
+    if "parish_precepts" in table:
+        rows += [(f"Parish precepts ({unit}, for information)", cells("parish_precepts", "money")),
+                 ("  average parish Band D", cells("parish_band_d", "£"))]
+    return "\n".join(_grid(["(£ unless stated)", *years], rows))

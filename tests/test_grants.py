@@ -1,0 +1,68 @@
+"""Grants: certainty (counted in the risk-adjusted gap at its share) and ``ends`` (the cliff edge)."""
+from __future__ import annotations
+
+import pytest
+
+from mtfpmodel.engine.parameters import collect
+from mtfpmodel.results.bridge import bridge
+
+approx = pytest.approx
+
+GRANTS = """\
+scenario: grants
+base_year: "2024/25"
+expenditure: [{name: Services, base: 1300}]
+funding:
+  council_tax: {tax_base: 1000, band_d: 1000}
+  grants:
+    - {name: Revenue Support Grant, base: 100, growth: 0%}
+    - {name: Recovery Grant, base: 100, values: 100, ends: "2026/27", certainty: indicative}
+    - {name: Extra support, base: 100, values: [100, 100, 100, 100], certainty: assumed}
+EXTRA
+reserves: {opening: 1000}
+"""
+
+
+def test_a_grant_is_nothing_after_its_last_year(run_text):
+    # Recovery Grant: 100 in 2024/25 to 2026/27, then 0 whatever its values say.
+    result = run_text(GRANTS.replace("EXTRA", ""))
+    frame = result.funding
+    recovery = list(frame[frame.source == "Recovery Grant"].amount)
+    assert recovery == approx([100, 100, 100, 0, 0])
+    # spending 1,300 against 1,000 + 100 + 100 + 100 = 1,300: balanced until the grant ends, then a gap of 100
+    assert list(result.summary["net_gap"]) == approx([0, 0, 100, 100])
+
+
+def test_risk_adjusted_gap_counts_each_grant_at_its_certainty(run_text):
+    # indicative 90%: 10% of the Recovery Grant's 100 is at risk; assumed 70%: 30% of Extra support's 100.
+    # 2025/26: 0 + 10 + 30 = 40; 2027/28 (Recovery Grant ended): 100 + 0 + 30 = 130.
+    result = run_text(GRANTS.replace("EXTRA", ""))
+    assert list(result.summary["risk_adjusted_net_gap"]) == approx([40, 40, 130, 130])
+    # grant_confidence overrides only the words it names: assumed 50% → 50 at risk
+    partial = run_text(GRANTS.replace("EXTRA", "grant_confidence: {assumed: 50%}"))
+    assert list(partial.summary["risk_adjusted_net_gap"]) == approx([60, 60, 150, 150])
+
+
+def test_a_grant_ending_is_its_own_bridge_step(run_text):
+    result = run_text(GRANTS.replace("EXTRA", ""))
+    steps = {s.label: s.value for s in bridge(result)}
+    # the grant's 100 in its last year returns to the gap; the other grants did not change
+    assert steps["Recovery Grant ends"] == approx(100)
+    assert "grants" not in steps            # a zero step is left out
+    total = sum(s.value for s in bridge(result)[1:-1])
+    assert bridge(result)[0].value + total == approx(result.summary["net_gap"].iloc[-1])
+    before = {s.label for s in bridge(result, year=2)}                  # 2026/27: not ended yet
+    assert "Recovery Grant ends" not in before
+
+
+def test_the_verdict_names_the_grant_whose_end_reopens_the_gap(run_text):
+    from mtfpmodel.outputs.terminal import verdict
+
+    text = verdict(run_text(GRANTS.replace("EXTRA", "")))
+    assert "The Recovery Grant (£100k) ends after 2026/27 and the gap reopens in 2027/28." in text
+
+
+def test_certainty_is_a_path(run_text):
+    result = run_text(GRANTS.replace("EXTRA", ""), overrides={"funding.grants[Extra support].certainty": 1.0})
+    assert list(result.summary["risk_adjusted_net_gap"]) == approx([10, 10, 100, 100])
+    assert "funding.grants[Recovery Grant].certainty" in collect(result.scenario)

@@ -1,0 +1,322 @@
+"""Named reserves: the year's steps worked by hand (arithmetic in comments), and properties.
+
+Every plan here spends 1,000 against council tax of 1,000 (1,000 Band D equivalents at £1,000,
+in £000), so the gap is the pressure alone.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mtfpmodel.engine.reserves import ReserveInputs, run_reserves
+
+approx = pytest.approx
+
+PLAN = """\
+scenario: reserves
+base_year: "2024/25"
+expenditure: [{name: Services, base: 1000}]
+pressures: [{name: Gap, amount: %(pressure)s}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+%(savings)s
+reserves:
+%(reserves)s
+"""
+
+
+def plan(run_text, reserves: str, pressure: str = "0", savings: str = ""):
+    return run_text(PLAN % dict(pressure=pressure, reserves=textwrap.indent(textwrap.dedent(reserves), "  "),
+                                savings=savings))
+
+
+def closing(result, name: str) -> list[float]:
+    frame = result.reserves
+    return list(frame[frame.reserve == name]["closing"])
+
+
+def column(result, name: str, what: str) -> list[float]:
+    frame = result.reserves
+    return list(frame[frame.reserve == name][what])
+
+
+def test_step_1_contributions_are_spending_and_add_to_the_reserve(run_text):
+    # B (earmarked, does not meet gaps) receives 10 a year: spending 1,000 + 10 = 1,010 against
+    # 1,000, a gap of 10 a year, met from the general reserve A: A 100 → 90 → 80 → 70 → 60; B 10 → 40.
+    result = plan(run_text, """\
+        - {name: A, kind: general, opening: 100}
+        - {name: B, kind: earmarked, contributions: 10}
+        """)
+    s = result.summary
+    assert list(s["net_expenditure"]) == approx([1010] * 4)
+    assert list(s["reserve_contributions"]) == approx([10] * 4)
+    assert list(s["gross_gap"]) == approx([10] * 4)
+    assert closing(result, "A") == approx([90, 80, 70, 60])
+    assert closing(result, "B") == approx([10, 20, 30, 40])
+    assert list(s["closing_reserves"]) == approx([100] * 4)          # 90 + 10, 80 + 20, ...
+    assert list(s["reserves_drawn"]) == approx([10] * 4)
+
+
+def test_step_2_planned_use_is_capped_at_the_balance_and_the_rest_is_still_to_find(run_text):
+    # Gap 30 a year. S plans 30 a year from 50; G (general) has 20.
+    # 2025/26: S 50 - 30 = 20; still to find 30 - 30 = 0.
+    # 2026/27: S gives only 20 (10 short: a warning); still to find 10, from G: G 20 - 10 = 10.
+    # 2027/28: S gives 0 (30 short); still to find 30: G gives 10, 20 unfunded → exhausted.
+    # 2028/29: nothing left: 30 unfunded.
+    result = plan(run_text, """\
+        - {name: S, kind: earmarked, opening: 50, planned_use: 30}
+        - {name: G, kind: general, opening: 20}
+        """, pressure="[30, 0, 0, 0]")
+    s = result.summary
+    assert list(s["planned_reserves_use"]) == approx([30, 20, 0, 0])
+    assert list(s["savings_still_to_find"]) == approx([0, 10, 30, 30])
+    assert list(s["unplanned_reserves_use"]) == approx([0, 10, 10, 0])
+    assert list(s["unfunded_gap"]) == approx([0, 0, 20, 30])
+    assert closing(result, "S") == approx([20, 0, 0, 0]) and closing(result, "G") == approx([20, 10, 0, 0])
+    assert column(result, "S", "planned_use") == approx([30, 20, 0, 0])     # the amount actually drawn
+    assert result.statuses == ["balanced with reserves", "balanced with reserves", "reserves exhausted",
+                               "reserves exhausted"]
+    short = [w for w in result.warnings if w.path == "reserves[S].planned_use"]
+    assert [w.message.split(" in ")[1].split(" ")[0] for w in short] == ["2026/27", "2027/28", "2028/29"]
+    assert "from S in 2026/27 is more than its balance of £20k; the £10k not drawn" in short[0].message
+    assert short[0].line is not None
+
+
+def test_step_3_implementation_costs_come_from_the_first_reserve_that_meets_gaps(run_text):
+    # E does not meet gaps; T is the first listed that does. A reserve-funded cost of 30 in 2025/26:
+    # T has 20, so 20 is taken and 10 is unfunded (exhausted); G's 100 is not touched by it.
+    result = plan(run_text, """\
+        - {name: E, kind: earmarked, opening: 5}
+        - {name: T, kind: earmarked, opening: 20, meets_gap: true}
+        - {name: G, kind: general, opening: 100}
+        """, savings="savings: [{name: Project, kind: fixed, saving: 0, implementation_cost: {2025/26: 30}, "
+                     "funded_by: reserves}]")
+    assert column(result, "T", "implementation_costs") == approx([20, 0, 0, 0])
+    assert closing(result, "T") == approx([0] * 4) and closing(result, "G") == approx([100] * 4)
+    assert closing(result, "E") == approx([5] * 4)
+    assert list(result.summary["unfunded_gap"]) == approx([10, 0, 0, 0])
+    assert list(result.summary["net_gap"]) == approx([0] * 4)        # the costs do not change the gap
+    assert result.statuses[0] == "reserves exhausted"
+
+
+def test_step_3_without_a_reserve_that_meets_gaps_the_first_general_reserve_pays(run_text):
+    # Nothing meets gaps (E earmarked; G general with meets_gap false): the cost of 8 comes from G.
+    result = plan(run_text, """\
+        - {name: E, kind: earmarked, opening: 50}
+        - {name: G, kind: general, opening: 30, meets_gap: false}
+        """, savings="savings: [{name: Project, kind: fixed, saving: 0, implementation_cost: {2025/26: 8}, "
+                     "funded_by: reserves}]")
+    assert closing(result, "G") == approx([22] * 4) and closing(result, "E") == approx([50] * 4)
+
+
+def test_step_5_reserves_meet_the_gap_in_order_and_a_surplus_goes_to_the_first(run_text):
+    # B (listed first, meets gaps) 50 and A (general) 30. Gap 40, 40, then a surplus of 20 twice.
+    # 2025/26: B gives 40 → B 10. 2026/27: B gives 10, A 30 → both 0, nothing unfunded (exactly).
+    # 2027/28 and 2028/29: the surplus of 20 goes to B, the first that meets gaps: 20, 40.
+    result = plan(run_text, """\
+        - {name: B, kind: earmarked, opening: 50, meets_gap: true}
+        - {name: A, kind: general, opening: 30}
+        """, pressure="[40, 0, -60, 0]")
+    assert column(result, "B", "unplanned_use") == approx([40, 10, 0, 0])
+    assert column(result, "A", "unplanned_use") == approx([0, 30, 0, 0])
+    assert column(result, "B", "surplus_added") == approx([0, 0, 20, 20])
+    assert closing(result, "B") == approx([10, 0, 20, 40]) and closing(result, "A") == approx([30, 0, 0, 0])
+    assert list(result.summary["unfunded_gap"]) == [0, 0, 0, 0]
+    assert result.statuses == ["balanced with reserves", "balanced with reserves", "balanced", "balanced"]
+
+
+def test_a_ring_fenced_reserve_pays_its_planned_use_but_never_meets_a_gap(run_text):
+    # Public health (ring-fenced) 10, planned 4 a year against a gap of 4; G (general) empty.
+    # 2025/26: PH 10 - 4 = 6, nothing to find; usable reserves (G) 0. 2026/27: PH 2.
+    # 2027/28: PH gives 2 (2 short), 2 to find, G has nothing: 2 unfunded → exhausted (G meets gaps).
+    result = plan(run_text, """\
+        - {name: PH, kind: earmarked, ring_fenced: true, opening: 10, planned_use: 4}
+        - {name: G, kind: general}
+        """, pressure="[4, 0, 0, 0]")
+    s = result.summary
+    assert closing(result, "PH") == approx([6, 2, 0, 0])
+    assert list(s["planned_reserves_use"]) == approx([4, 4, 2, 0])
+    assert list(s["closing_reserves"]) == approx([0, 0, 0, 0])       # ring-fenced is not usable
+    assert list(s["unfunded_gap"]) == approx([0, 0, 2, 4])
+    assert column(result, "PH", "unplanned_use") == approx([0] * 4)
+    assert result.statuses[:3] == ["balanced with reserves", "balanced with reserves", "reserves exhausted"]
+
+
+def test_planned_use_in_a_surplus_year_is_drawn_and_the_surplus_goes_back(run_text):
+    # No gap; S draws its planned 5 all the same, so there is a surplus of 5 for A (general).
+    result = plan(run_text, """\
+        - {name: A, kind: general, opening: 10}
+        - {name: S, kind: earmarked, opening: 10, planned_use: {2025/26: 5}}
+        """)
+    assert closing(result, "A") == approx([15] * 4) and closing(result, "S") == approx([5] * 4)
+    assert list(result.summary["savings_still_to_find"]) == approx([-5, 0, 0, 0])
+
+
+def test_no_reserves_key_is_one_empty_general_reserve_and_an_empty_list_is_none(run_text):
+    text = """\
+        scenario: r
+        base_year: "2024/25"
+        expenditure: [{name: Services, base: 1000}]
+        pressures: [{name: Gap, amount: {2025/26: 5}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        """
+    missing = run_text(text)
+    assert list(missing.reserves["reserve"].unique()) == ["Usable reserves"]
+    assert missing.statuses == ["reserves exhausted"] * 4
+    none = run_text(text + "reserves: []\n")
+    assert none.reserves.empty and none.statuses == ["unbalanced"] * 4
+    assert list(none.summary["unfunded_gap"]) == approx([5] * 4)
+
+
+def test_sustainable_needs_no_planned_use_in_the_final_year(run_text):
+    # No gap at all, but 3 of planned use in 2028/29 (it goes back to A as a surplus): the plan
+    # balances, yet leans on one-off money in its final year, so it is not sustainable.
+    result = plan(run_text, """\
+        - {name: A, kind: general, opening: 10}
+        - {name: S, kind: earmarked, opening: 10, planned_use: {2028/29: 3}}
+        """)
+    assert result.balances and not result.sustainable
+    assert result.reserves_statement.final_year_relies
+
+
+def test_usable_reserves_pct_and_the_minimum_of_each_reserve(run_text):
+    # A: minimum 5% of net expenditure 1,000 = 50; B: minimum 20 (an amount); PH is ring-fenced.
+    result = plan(run_text, """\
+        - {name: A, kind: general, opening: 60, minimum: 5%}
+        - {name: B, kind: earmarked, opening: 40, minimum: 20}
+        - {name: PH, kind: earmarked, ring_fenced: true, opening: 500, minimum: 100}
+        """)
+    s = result.summary
+    assert list(s["minimum_reserves"]) == approx([70] * 4)          # 50 + 20; PH left out
+    assert list(s["usable_reserves_pct"]) == approx([0.1] * 4)      # (60 + 40) / 1,000
+    statement = result.reserves_statement
+    assert statement.run_out is None and statement.years_last is None   # they do not fall
+
+
+def test_statement_run_out_year_and_years_they_would_last(run_text):
+    # Gap 30 a year from 100: 70, 40, 10, then 10 drawn and 20 unfunded in 2028/29 (exhausted).
+    # Average fall (100 - 0) / 4 = 25 a year; 0 left at the end: it would last 0 years.
+    result = plan(run_text, "- {name: G, kind: general, opening: 100}", pressure="[30, 0, 0, 0]")
+    statement = result.reserves_statement
+    assert statement.run_out == "2028/29"
+    assert statement.average_fall == approx(25) and statement.years_last == approx(0)
+    # Gap 10 a year from 100: 60 left after four years; average fall 10: 6 more years.
+    result = plan(run_text, "- {name: G, kind: general, opening: 100}", pressure="[10, 0, 0, 0]")
+    assert result.reserves_statement.years_last == approx(6)
+
+
+def test_a_minimum_between_0_and_1_is_a_warning(run_text):
+    result = plan(run_text, "- {name: G, kind: general, opening: 100, minimum: 0.05}")
+    (warning,) = [w for w in result.warnings if w.path == "reserves[G].minimum"]
+    assert "did you mean 5%?" in warning.hint and warning.line == 8
+    mapping = run_text(PLAN.split("reserves:")[0] % dict(pressure="0", savings="")
+                       + "reserves: {opening: 100, minimum: 0.05}\n")
+    assert [w.path for w in mapping.warnings] == ["reserves.minimum"]
+
+
+def test_paths_of_each_reserve_reach_set_and_overrides(run_text):
+    text = """\
+        - {name: MTFP support reserve, kind: earmarked, opening: 50, planned_use: [10, 0, 0, 0]}
+        - {name: G, kind: general, opening: 20}
+        """
+    result = plan(run_text, text, pressure="[10, 0, 0, 0]")
+    assert list(result.summary["planned_reserves_use"]) == approx([10, 0, 0, 0])
+    file = PLAN % dict(pressure="[10, 0, 0, 0]", savings="", reserves=textwrap.indent(textwrap.dedent(text), "  "))
+    bigger = run_text(file, set_=["reserves[MTFP support reserve].planned_use=[10, 10, 10, 10]"])
+    assert list(bigger.summary["planned_reserves_use"]) == approx([10, 10, 10, 10])
+    # G opens at 5 instead of 20: 2025/26's gap is met by the planned 10; 2026/27's 10 takes G's 5
+    overridden = run_text(file, overrides={"reserves[G].opening": 5.0})
+    assert closing(overridden, "G") == approx([5, 0, 0, 0])
+    assert list(overridden.summary["unfunded_gap"]) == approx([0, 5, 10, 10])
+
+
+# --- properties of the year's steps, on random reserves and gaps -------------------------------
+
+T = 5
+
+
+@st.composite
+def reserve_plans(draw):
+    """Random reserves (0 to 4), draws D = 1 to 3, net gaps and reserve-funded costs."""
+    R = draw(st.integers(0, 4))
+    D = draw(st.integers(1, 3))
+    money = st.floats(0, 100, allow_nan=False)
+    gap = st.floats(-60, 120, allow_nan=False)
+    ring = np.array(draw(st.lists(st.booleans(), min_size=R, max_size=R)), dtype=bool)
+    meets = np.array(draw(st.lists(st.booleans(), min_size=R, max_size=R)), dtype=bool) & ~ring
+    general = np.array(draw(st.lists(st.booleans(), min_size=R, max_size=R)), dtype=bool)
+    first = next((r for r in range(R) if meets[r]), next((r for r in range(R) if general[r] and not ring[r]), None))
+
+    def array(shape, values):
+        return np.array(draw(st.lists(values, min_size=int(np.prod(shape)), max_size=int(np.prod(shape))))).reshape(shape)
+
+    flows = np.zeros((D, R, T + 1))
+    contributions, planned = flows.copy(), flows.copy()
+    contributions[:, :, 1:] = array((D, R, T), money) * array((D, R, T), st.sampled_from([0.0, 1.0]))
+    planned[:, :, 1:] = array((D, R, T), money) * array((D, R, T), st.sampled_from([0.0, 1.0]))
+    reserves = ReserveInputs(names=tuple(f"R{r}" for r in range(R)), opening=array((D, R), money),
+                             minimum=np.zeros((1, R)), minimum_is_share=np.zeros(R, dtype=bool),
+                             contributions=contributions, planned_use=planned, ring_fenced=ring, meets_gap=meets,
+                             first=first)
+    net_gap = np.zeros((D, T + 1))
+    net_gap[:, 1:] = array((D, T), gap)
+    costs = np.zeros((D, T + 1))
+    costs[:, 1:] = array((D, T), money) * array((D, T), st.sampled_from([0.0, 1.0]))
+    return reserves, net_gap, costs
+
+
+@settings(max_examples=150, deadline=None)
+@given(reserve_plans())
+def test_the_years_steps_keep_their_identities(case):
+    reserves, net_gap, costs = case
+    f, unfunded = run_reserves(reserves, net_gap, costs)
+    close = lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-9)  # noqa: E731
+    # closing never negative
+    assert (f.closing >= 0).all() and (unfunded >= 0).all()
+    # for every reserve: closing - opening = contributions + surplus - planned - costs - unplanned
+    close(f.closing - f.opening, f.contributions + f.surplus_added - f.planned_use - f.implementation_costs
+          - f.unplanned_use)
+    close(f.opening[:, :, 2:], f.closing[:, :, 1:-1])
+    # planned use never more than planned; costs only from the first reserve; ring-fenced never meets a gap
+    assert (f.planned_use <= reserves.planned_use + 1e-12).all()
+    assert (f.unplanned_use[:, reserves.ring_fenced | ~reserves.meets_gap] == 0).all()
+    # savings still to find = net gap - planned use; what reserves do not meet is unfunded
+    still = net_gap - f.planned_use.sum(axis=1)
+    met = f.unplanned_use.sum(axis=1)
+    short = costs - f.implementation_costs.sum(axis=1)
+    close(unfunded, short + np.maximum(still, 0) - met)
+    close(f.surplus_added.sum(axis=1), np.maximum(-still, 0) * (reserves.first is not None))
+    # unfunded gap = 0 whenever the reserves that meet gaps all stay above zero through the year
+    # (their balance before any surplus is added back: the spec's order takes a cost the first
+    # reserve cannot meet as unfunded even if a surplus refills it later in the same year)
+    stays_above = (f.closing - f.surplus_added)[:, reserves.meets_gap, :]
+    if reserves.meets_gap.any():
+        stays = (stays_above > 0).all(axis=1)
+        assert (unfunded[stays] == 0).all()
+    # each draw is the same as its own single run
+    for d in range(net_gap.shape[0]):
+        one = ReserveInputs(**{**reserves.__dict__, "opening": reserves.opening[d:d + 1],
+                               "contributions": reserves.contributions[d:d + 1],
+                               "planned_use": reserves.planned_use[d:d + 1]})
+        single, single_unfunded = run_reserves(one, net_gap[d:d + 1], costs[d:d + 1])
+        np.testing.assert_array_equal(single.closing[0], f.closing[d])
+        np.testing.assert_array_equal(single_unfunded[0], unfunded[d])
+
+
+@settings(max_examples=60, deadline=None)
+@given(opening=st.floats(0, 200), gaps=st.lists(st.floats(-50, 100), min_size=T, max_size=T))
+def test_one_general_reserve_unfunded_only_when_it_is_empty(opening, gaps):
+    """The spec's property for a plan whose usable reserves all meet gaps: no unfunded gap while
+    usable reserves stay above zero."""
+    reserves = ReserveInputs(names=("G",), opening=np.array([[opening]]), minimum=np.zeros((1, 1)),
+                             minimum_is_share=np.zeros(1, dtype=bool), contributions=np.zeros((1, 1, T + 1)),
+                             planned_use=np.zeros((1, 1, T + 1)), ring_fenced=np.zeros(1, dtype=bool),
+                             meets_gap=np.ones(1, dtype=bool), first=0)
+    net_gap = np.concatenate([[0.0], gaps])[None, :]
+    f, unfunded = run_reserves(reserves, net_gap, np.zeros((1, T + 1)))
+    usable = f.closing[0, 0]
+    assert (unfunded[0][usable > 0] == 0).all()
+    assert (usable >= 0).all()
