@@ -14,7 +14,8 @@ COLUMNS = {
     "summary.csv": ["year", "net_expenditure", "funding", "gross_gap", "savings", "one_off_costs", "net_gap",
                     "incremental_gap", "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves",
                     "minimum_reserves", "status"],
-    "lines.csv": ["year", "line", "cost"],
+    "lines.csv": ["year", "line", "cost", "group", "volume", "unit_cost", "workforce", "contracts",
+                  "contractual_inflation"],      # the spec's three first, then the cost drivers
     "funding.csv": ["year", "source", "amount"],
     "savings.csv": ["stream", "year", "gross_saving", "financing_cost", "implementation_cost", "net_saving"],
 }

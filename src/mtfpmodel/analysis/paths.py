@@ -15,12 +15,16 @@ from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.]+|funding\.council_tax\.tax_base_growth"
-                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.demand)$")
+                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.(demand|volume\.growth)"
+                      r"|workforce\.groups\[.*\]\.pay_award|workforce\.employer_(ni|pension)\.rate"
+                      r"|contracts\[.*\]\.index)$")
+_NAMES = {"workforce.employer_ni.rate": "employer NI rate", "workforce.employer_pension.rate": "employer pension rate"}
 
 
 def one_way_paths(params: Mapping[str, Parameter]) -> list[str]:
     """Rate assumptions, council tax increase parts, tax base growth, grant and business rates
-    growth, and line demand: the inputs of the one-way sensitivity table, in file order."""
+    growth, line demand and volume growth, pay awards, employer NI and pension rates and contract
+    indices: the inputs of the one-way sensitivity table, in file order."""
     return [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)]
 
 
@@ -30,13 +34,15 @@ def label(path: str) -> str:
     'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'."""
     if path.startswith("assumptions."):
         return path[len("assumptions."):]
+    if path in _NAMES:
+        return _NAMES[path]
     if path.startswith("funding.council_tax.increase."):
         return "council tax " + path.rsplit(".", 1)[1].replace("_", " ")
     if path.startswith("funding.council_tax."):
         return path.rsplit(".", 1)[1].replace("_", " ")
     match = re.match(r"^[a-z_.]*\[(.*)\]\.(.*)$", path)
     if match:
-        return f"{match.group(1)} {match.group(2).replace('_', ' ')}"
+        return f"{match.group(1)} {match.group(2).replace('_', ' ').replace('.', ' ')}"
     return path.removeprefix("funding.").replace(".", " ").replace("_", " ")
 
 

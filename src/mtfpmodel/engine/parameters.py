@@ -1,7 +1,8 @@
 """Every number in a scenario that an analysis may vary, addressed by its spec path.
 
 ``collect(scenario)`` lists them (``assumptions.pay``,
-``expenditure[Children's social care].demand``, ``savings[LED street lighting].reduction``...)
+``expenditure[Children's social care].demand``, ``workforce.groups[NJC local pay].fte``,
+``contracts[Waste disposal].cap``, ``savings[LED street lighting].reduction``...)
 with their base values. ``resolve(params, overrides)`` gives each one an array with a leading
 draws axis, so sensitivity and Monte Carlo vary inputs in one batched engine call. A field that
 names an assumption follows that assumption unless it is overridden itself.
@@ -57,8 +58,13 @@ def collect(scenario: Scenario) -> dict[str, Parameter]:
         add(f"assumptions.{name}", "rate", assumption.value)
         assumed[name] = params[f"assumptions.{name}"].value
     for line in scenario.expenditure:
-        add(f"expenditure[{line.name}].base", "scalar", line.base)
-        add(f"expenditure[{line.name}].demand", "rate", line.demand)
+        for field, (kind, value) in line.parameters().items():
+            add(f"expenditure[{line.name}].{field}", kind, value)
+    for path, (kind, value) in (scenario.workforce.parameters() if scenario.workforce else {}).items():
+        add(path, kind, value)
+    for contract in scenario.contracts:
+        for field, (kind, value) in contract.parameters().items():
+            add(f"contracts[{contract.name}].{field}", kind, value)
     for pressure in scenario.pressures:
         add(f"pressures[{pressure.name}].amount", "amount", pressure.amount)
     tax = scenario.funding.council_tax
