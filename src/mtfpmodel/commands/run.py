@@ -6,8 +6,10 @@ from pathlib import Path
 
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.outputs.csvfiles import write_csvs
+from mtfpmodel.outputs.drivertext import line_table_text, workforce_text
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.outputs.terminal import gap_table_text, mtfp_table, verdict
+from mtfpmodel.results.linetable import uses_drivers
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
 
@@ -17,7 +19,10 @@ Project the plan over its years, print the MTFP table and write, into --out
 (default outputs/<scenario name>/): summary.csv, lines.csv, funding.csv,
 savings.csv, streams.csv and gap_table.csv (the gap table in the shape
 cabinet papers print it: gap before savings, savings identified by category,
-planned use of reserves, savings still to find); then, unless turned off,
+planned use of reserves, savings still to find), and workforce.csv and
+contracts.csv when the scenario has a workforce: block or contracts:; a plan
+built from cost drivers (groups, volumes, workforce, contracts) also prints its
+budget lines by group and its workforce table; then, unless turned off,
   charts/      gap, bridge, savings and reserves charts, each as PNG (300 dpi) and SVG
   mtfp.xlsx    the workbook: detail sheets and a Summary of live formulas over them
   report.html  the cabinet report: verdict, tables, charts, assumptions, warnings;
@@ -58,6 +63,7 @@ def main(args: argparse.Namespace) -> int:
     print("Budget gap and how it is met (cumulative)")
     print(gap_table_text(result))
     print()
+    print_drivers(result)
     print(verdict(result))
     with staged_output(out) as staging:
         written = write_csvs(result, staging)
@@ -65,6 +71,16 @@ def main(args: argparse.Namespace) -> int:
         write_documents(result, staging, charts=not args.no_charts, report=not args.no_report)
     print(f"\nOutputs written to {out}/")
     return 0
+
+
+def print_drivers(result) -> None:
+    """The budget lines by group and the workforce table, for plans built from cost drivers."""
+    if uses_drivers(result):
+        print(line_table_text(result))
+        print()
+    if result.scenario.workforce is not None:
+        print(workforce_text(result))
+        print()
 
 
 def write_documents(result, staging, charts: bool, report: bool) -> None:
