@@ -1,4 +1,5 @@
-"""Monte Carlo benchmark: 100,000 draws of the Durham-style plan with its savings streams.
+"""Monte Carlo benchmark: 100,000 draws of the Durham-style plan with its savings streams and cost
+drivers (volume-driven lines, the workforce with its on-costs, indexed contracts).
 
 Prints
   (a) the wall time of ``mtfp montecarlo``'s simulation (sampling, chunked engine calls, keeping
@@ -60,9 +61,20 @@ def prebuilt(inputs, n: int) -> dict:
         return np.ascontiguousarray(np.broadcast_to(array, (n,) + array.shape[1:]))
     streams = inputs.streams
     kinds = [s.kind.__name__.rsplit(".", 1)[1] for s in streams]
+    v, w, c = inputs.volumes, inputs.workforce, inputs.contracts
     return {
-        "base": full(inputs.component_base), "rate": full(inputs.component_rate),
-        "demand": full(inputs.line_demand[:, inputs.component_line, :]), "line_of": inputs.component_line,
+        "share": inputs.component_share, "rate": full(inputs.assumption_rate),
+        "assumption": inputs.component_assumption, "line_of": inputs.component_line,
+        "scale": full(v.scale), "vol_base": full(v.base), "vol_growth": full(v.growth),
+        "vol_values": full(v.values), "vol_given": v.given, "periods": full(v.periods),
+        "workforce": None if w is None else {
+            "fte": full(w.fte), "headcount": full(w.headcount), "salary": full(w.salary), "award": full(w.award),
+            "drift": full(w.drift), "vacancy": full(w.vacancy), "ni_rate": full(w.ni_rate),
+            "ni_threshold": full(w.ni_threshold), "pension": full(w.pension_rate), "levy": full(w.levy_rate),
+            "allowance": full(w.levy_allowance), "share": w.share},
+        "contracts": None if c is None else {
+            "value": full(c.value), "index": full(c.index), "lag": c.lag, "cap": full(c.cap),
+            "collar": full(c.collar), "in_term": c.in_term, "line": c.line},
         "pressure": full(np.where(inputs.pressure_recurring[None, :, None], np.cumsum(inputs.pressure_amount, -1),
                                   inputs.pressure_amount)).sum(axis=1),
         "tax_base": full(inputs.tax_base), "tb_growth": full(inputs.tax_base_growth), "band_d": full(inputs.band_d),
@@ -85,10 +97,57 @@ def given_with_base(values: np.ndarray, base: np.ndarray) -> np.ndarray:
     return values
 
 
+def workforce_kernel(w: dict, unit: float) -> np.ndarray:
+    """Whole cost of each pay group, (n, G, T+1): pay bill, employer NI, pension and levy."""
+    salary = w["salary"][:, :, None] * np.cumprod(1 + w["award"], -1)
+    pay = (w["fte"] * (1 + w["drift"]) * (1 - w["vacancy"]))[:, :, None] * salary / unit
+    each = (w["fte"] * (1 + w["drift"]) / w["headcount"])[:, :, None] * salary
+    heads = (w["headcount"] * (1 - w["vacancy"]))[:, :, None]
+    ni = w["ni_rate"][:, None] * np.maximum(each - w["ni_threshold"][:, None], 0) * heads / unit
+    total_pay = pay.sum(1, keepdims=True)
+    levy = w["levy"][:, None, None] * np.maximum(total_pay - w["allowance"][:, None, None], 0) * pay / total_pay
+    return pay * (1 + w["pension"][:, None]) + ni + levy
+
+
+def contracts_kernel(c: dict, price: dict) -> np.ndarray:
+    """Each contract's cost, (n, C, T+1): lagged index within cap and collar in its term, else its line's prices."""
+    years = c["index"].shape[-1]
+    uplift = np.empty_like(c["index"])
+    for j, (lag, line) in enumerate(zip(c["lag"], c["line"])):
+        lagged = c["index"][:, j, np.maximum(np.arange(years) - lag, 0)]
+        clause = np.clip(lagged, c["collar"][:, j, None], c["cap"][:, j, None])
+        p = price.get(line)
+        other = np.zeros_like(clause) if p is None else np.concatenate([np.zeros_like(p[:, :1]), p[:, 1:] / p[:, :-1] - 1], 1)
+        uplift[:, j] = np.where(c["in_term"][j], clause, other)
+    uplift[:, :, 0] = 0
+    return c["value"][:, :, None] * np.cumprod(1 + uplift, -1)
+
+
 def kernel(a: dict) -> tuple[np.ndarray, np.ndarray]:
     """The plan's arithmetic and nothing else: net gap and closing reserves per draw."""
-    cost = a["base"][:, :, None] * np.cumprod((1 + a["rate"]) * (1 + a["demand"]), axis=-1)
-    spend = cost.sum(axis=1) + a["pressure"]
+    inflation = np.cumprod(1 + a["rate"], -1)
+    volume = a["vol_base"][:, :, None] * np.cumprod(1 + a["vol_growth"], -1)
+    volume = np.where(a["vol_given"][None, :, None], a["vol_values"], volume)
+    lines = a["scale"].shape[1]
+    price = {}
+    needed = {int(s["moves_from"]) for kind, s in a["streams"] if kind == "unit_cost" and s["moves_from"] is not None}
+    needed |= set() if a["contracts"] is None else {int(x) for x in a["contracts"]["line"]}
+    for line in needed:
+        ks = np.flatnonzero(a["line_of"] == line)
+        price[line] = sum(a["share"][k] * inflation[:, a["assumption"][k]] for k in ks)
+    carved = np.zeros((a["scale"].shape[0], lines))
+    extra = 0.0
+    if a["workforce"] is not None:
+        staff = np.einsum("lg,ngt->nlt", a["workforce"]["share"], workforce_kernel(a["workforce"], a["unit"]))
+        carved += staff[:, :, 0]
+        extra = staff.sum(axis=1)
+    if a["contracts"] is not None:
+        contracts = contracts_kernel(a["contracts"], price)
+        np.add.at(carved, (slice(None), a["contracts"]["line"]), contracts[:, :, 0])
+        extra = extra + contracts.sum(axis=1)
+    base = (a["scale"] - carved)[:, a["line_of"]] * a["share"]
+    cost = base[:, :, None] * inflation[:, a["assumption"]] * volume[:, a["line_of"]]
+    spend = cost.sum(axis=1) + extra + a["pressure"]
     tax = a["tax_base"][:, None] * np.cumprod(1 + a["tb_growth"], -1) * a["band_d"][:, None] \
         * np.cumprod(1 + a["increase"], -1) / a["unit"] + a["fund"]
     grown = a["src_base"][:, :, None] * np.cumprod(1 + a["src_growth"], -1)
@@ -100,6 +159,11 @@ def kernel(a: dict) -> tuple[np.ndarray, np.ndarray]:
         elif kind == "share_of_line":
             on = cost[:, s["component"]] if s["component"] is not None else cost[:, a["line_of"] == s["line"]].sum(1)
             gross.append(on * s["reduction"][:, None] * s["phasing"])
+        elif s["moves_from"] is not None:
+            line = int(s["moves_from"])
+            moved = np.minimum(s["volume"], volume[:, line])
+            cheaper = s["cost_to"][:, None] * np.cumprod(1 + s["growth"], -1) * s["periods"][:, None] / s["unit"]
+            gross.append(moved * (a["scale"][:, line, None] * price[line] - cheaper))
         else:
             gross.append(s["volume"] * ((s["cost_from"] - s["cost_to"]) * s["periods"] / s["unit"])[:, None]
                          * np.cumprod(1 + s["growth"], -1))
@@ -124,7 +188,11 @@ def main() -> None:
     params = collect(scenario)
     config = scenario.monte_carlo
     draws, seed = args.draws, 1
-    print(f"scenario {scenario.scenario}: {len(scenario.expenditure)} lines, {len(scenario.savings)} savings streams, "
+    drivers = (f"{sum(line.volume is not None for line in scenario.expenditure)} volume-driven, "
+               f"{len(scenario.workforce.groups) if scenario.workforce else 0} pay groups, "
+               f"{len(scenario.contracts)} contracts")
+    print(f"scenario {scenario.scenario}: {len(scenario.expenditure)} lines ({drivers}), "
+          f"{len(scenario.savings)} savings streams, "
           f"{len(config.distributions)} uncertain inputs, {draws:,} draws, chunks of {montecarlo.chunk_size(scenario):,}")
 
     montecarlo.simulate(scenario, params, config, 2_000, seed)           # warm up imports and caches

@@ -106,4 +106,4 @@ def workforce_costs(w: WorkforceInputs) -> WorkforceCosts:
 
 def line_workforce(costs: WorkforceCosts, w: WorkforceInputs) -> np.ndarray:
     """workforce_cost[L,t] = sum over g of pay_from[L,g] * total_cost[g,t]; (D, L, T+1)."""
-    return np.einsum("lg,dgt->dlt", w.share, costs.total)
+    return np.matmul(w.share, costs.total)           # (L, G) @ (D, G, T+1)

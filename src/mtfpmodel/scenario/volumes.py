@@ -20,6 +20,9 @@ NO_GROWTH = Series(values=(0.0,))
 class LineVolume(Model):
     """How many units a volume-driven line buys: a base-year level grown by a rate, or levels by year.
 
+    The line's base-year cost follows from its base-year volume; ``growth`` may name an assumption
+    shared by several lines (children looked after in four kinds of placement):
+
         volume[L,0] = base
         volume[L,t] = volume[L,t-1] * (1 + growth[t])      (growth, default 0%)
         volume[L,t] = values[t]                            (values given year by year)

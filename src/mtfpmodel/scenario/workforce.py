@@ -15,7 +15,7 @@ from mtfpmodel.scenario.fields import Fraction, Model, Number, Rate, Share, Volu
 from mtfpmodel.scenario.names import unique_names
 
 LEVY_RATE = 0.005            # apprenticeship levy: 0.5% of the pay bill...
-LEVY_ALLOWANCE = 3_000_000.0  # ...above £3m a year (an allowance of £15,000 of levy)
+LEVY_ALLOWANCE = 3_000_000    # ...above £3m a year (an allowance of £15,000 of levy)
 
 
 class EmployerNI(Model):
@@ -41,6 +41,8 @@ class EmployerNI(Model):
 
 class EmployerPension(Model):
     """Employer pension contributions: a rate on the pay bill, set by each actuarial valuation.
+
+    The base year has its own rate, so a new valuation's rate shows as a change:
 
         employer_pension[g,t] = rate[t] * pay_bill[g,t]          (rate[0] = base_rate)
     """
