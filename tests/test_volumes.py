@@ -83,11 +83,12 @@ def test_bridge_has_the_drivers_steps_and_adds_up_exactly():
     assert values["demand"] == approx(745.29)
     assert values["care_fees inflation"] == approx(319.8)
     assert values["contractual inflation"] == approx(104.16)               # 1,304.16 − 1,200
-    assert values["workforce: employer NI"] == approx(80.481 - 57.684)
+    assert values["employer NI"] == approx(80.481 - 57.684)
+    assert values["staff pay awards"] == approx(636.54 - 600)
     assert sum(s.value for s in steps[:-1]) == approx(steps[-1].value, abs=1e-9)
 
 
-def test_set_reaches_volume_paths(run_text):
+def test_set_reaches_volume_paths():
     result = mtfpmodel.run(mtfpmodel.load(SCENARIOS / "drivers.yaml",
                                           ["expenditure[External placements].volume.growth=0%"]))
     assert list(_line(result, "External placements").cost) == approx([2600, 2730, 2866.5])

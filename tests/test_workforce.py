@@ -122,7 +122,7 @@ def test_a_group_no_line_carries_is_a_warning(run_text):
     assert "no budget line carries" in result.warnings[0].message
 
 
-def test_workforce_paths_reach_set_and_overrides(run_text):
+def test_workforce_paths_reach_set_and_overrides():
     result = mtfpmodel.run(mtfpmodel.load(SCENARIOS / "drivers.yaml", ["workforce.groups[Social workers].fte=25"]))
     assert result.workforce.pay_bill.iloc[0] == approx(750)               # 25 × 30,000 / 1,000
     result = mtfpmodel.run(SCENARIOS / "drivers.yaml", {"workforce.employer_ni.rate": 0.138})

@@ -10,6 +10,8 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from mtfpmodel.engine import parameters
 from mtfpmodel.outputs.outdir import Staging
 from mtfpmodel.outputs.terminal import ROWS, cabinet_money, verdict
@@ -158,6 +160,9 @@ def assumptions_rows(result: Result) -> dict:
     params = parameters.collect(s)
     rows = [(name, [percent(v, 1) for v in params[f"assumptions.{name}"].value], a.source or "no source given")
             for name, a in s.assumptions.items()]
-    demand = [(line.name, [percent(v, 1) for v in params[f"expenditure[{line.name}].demand"].value], line.source or "")
-              for line in s.expenditure]
+    volume = result.results.line_volume[0]          # demand index, or the units of a volume-driven line
+    growth = np.divide(volume[:, 1:], volume[:, :-1], out=np.full(volume[:, 1:].shape, np.nan),
+                       where=volume[:, :-1] != 0) - 1.0
+    demand = [(line.name, [percent(v, 1) if np.isfinite(v) else "–" for v in growth[i]], line.source or "")
+              for i, line in enumerate(s.expenditure)]
     return {"header": list(result.labels[1:]), "rows": rows, "demand": demand}

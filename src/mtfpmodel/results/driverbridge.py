@@ -5,8 +5,8 @@ The change in a line's cost from the base year to year t is split four ways, exa
     change in line costs = inflation of the cost-mix parts (by assumption) + demand (volumes)
                            + workforce steps + contractual inflation
 
-Workforce steps are the change in the part of each pay group the lines carry (``pay_from``),
-measure by measure: ``sum over g of carried[g] * (x[g,t] - x[g,0])`` for x = pay bill, employer
+Workforce steps ("staff pay awards", "employer NI", "employer pension", "apprenticeship levy")
+are the change in the part of each pay group the lines carry (``pay_from``), measure by measure: ``sum over g of carried[g] * (x[g,t] - x[g,0])`` for x = pay bill, employer
 NI, employer pension and apprenticeship levy. Contractual inflation is ``sum over contracts of
 contract[C,t] - contract[C,0]``. Inflation and demand of the cost-mix parts come from a second
 run with every line's volume held at its base-year level (``frozen_volumes``).
@@ -18,8 +18,8 @@ from mtfpmodel.results.result import Result
 from mtfpmodel.results.workforce import carried_share
 from mtfpmodel.scenario.schema import Scenario
 
-LABELS = {"pay_bill": "workforce: pay", "employer_ni": "workforce: employer NI",
-          "employer_pension": "workforce: employer pension", "apprenticeship_levy": "workforce: apprenticeship levy"}
+LABELS = {"pay_bill": "staff pay awards", "employer_ni": "employer NI", "employer_pension": "employer pension",
+          "apprenticeship_levy": "apprenticeship levy"}
 CONTRACTUAL = "contractual inflation"
 
 

@@ -134,6 +134,16 @@ def _share_of_line(ctx, stream, a, t):
 
 def _unit_cost(ctx, stream, a, t):
     index = float(np.cumprod(1.0 + a.growth[0])[t])
+    if a.moves_from is not None:
+        line = a.moves_from
+        volume, moved = float(ctx.r.line_volume[0, line, t]), float(a.volume[0, t])
+        unit = float(ctx.r.line_unit_cost[0, line, t])
+        periods = float(ctx.inputs.volumes.periods[0, line])
+        low = float(a.cost_to[0]) * index
+        return (f"gross_saving = moved volume × ({stream.moves_from} unit cost × its periods − unit_cost_to, "
+                "grown, × periods_per_year) / unit",
+                (f"= {min(moved, volume):g} × (£{unit:,.2f} × {periods:g} − £{low:,.2f} × {float(a.periods[0]):g})"
+                 f" / {a.unit:,.0f}",))
     high, low = float(a.cost_from[0]) * index, float(a.cost_to[0]) * index
     return ("gross_saving = volume × (unit_cost_from − unit_cost_to, grown) × periods_per_year / unit",
             (f"= {float(a.volume[0, t]):g} × (£{high:,.2f} − £{low:,.2f}) × {float(a.periods[0]):g} / {a.unit:,.0f}",))

@@ -67,9 +67,8 @@ def line_cost(ctx: Context, name: str, t: int, path: str) -> Explanation:
         equation = f"cost = sum over cost-mix parts of cost[{ctx.year(t - 1)}] × (1 + inflation) × (1 + demand)"
     if len(parts) > len(np.flatnonzero(inputs.component_line == line)):
         equation += ", plus the workforce share and contracts"
-    total = " + ".join(ctx.money(p) for p in parts)
-    return Explanation(path, value, ctx.result.units, equation, tuple(rows) + (f"= {total} = {ctx.money(value)}",),
-                       tuple(terms))
+    total = (f"= {' + '.join(ctx.money(p) for p in parts)} = {ctx.money(value)}",) if len(parts) > 1 else ()
+    return Explanation(path, value, ctx.result.units, equation, tuple(rows) + total, tuple(terms))
 
 
 def workforce_figure(figure: str):
