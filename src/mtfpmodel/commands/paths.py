@@ -12,16 +12,18 @@ from mtfpmodel.scenario.units import figure, percent
 HELP = "list the paths of every value that --set, sensitivity and Monte Carlo can vary"
 DESCRIPTION = """\
 List every addressable value of a scenario with its kind and
-planned value: rates in %, amounts in the scenario unit, Band D and unit costs in £.
+planned value: rates in %, amounts in the scenario unit, Band D, unit costs, salaries
+and the NI threshold in £, volumes and FTE as plain numbers.
 A field that names an assumption shows it (→ assumptions.pay) and follows it.
 
   mtfp paths scenarios/example.yaml
   mtfp paths scenarios/example.yaml 'savings[*'      only the savings streams' paths
 """
 
-_POUNDS = ("band_d", "unit_cost_from", "unit_cost_to")
-_PLAIN = ("tax_base", "periods_per_year", "volume", "life")
-_SHARES = ("confidence", "reduction", "interest_rate")
+_POUNDS = ("band_d", "unit_cost_from", "unit_cost_to", "unit_cost", "average_salary", "base_threshold", "threshold",
+           "allowance")
+_PLAIN = ("tax_base", "periods_per_year", "volume", "life", "fte", "headcount")
+_SHARES = ("confidence", "reduction", "interest_rate", "drift", "vacancy", "base_rate", "base_index", "cap", "collar")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +39,8 @@ def main(args: argparse.Namespace) -> int:
     for path, param in collect(scenario).items():
         if not fnmatch.fnmatchcase(path, args.pattern):
             continue
-        field = path.rsplit(".", 1)[-1]
-        if param.kind == "rate" or field in _SHARES or (path == "reserves.minimum" and minimum_is_share):
+        field = "volume" if ".volume." in path else path.rsplit(".", 1)[-1]
+        if param.kind == "rate" or field in _SHARES + ("rate",) or (path == "reserves.minimum" and minimum_is_share):
             show = lambda v: percent(v)  # noqa: E731
         elif field in _POUNDS:
             show = lambda v: f"£{figure(v, 2)}"  # noqa: E731

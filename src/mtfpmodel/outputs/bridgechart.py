@@ -29,7 +29,9 @@ def bridge_chart(result: Result):
     labels = result.labels
     scale = scale_of(result)
     subtitle = f"{title_of(result)} · red adds to the gap, green closes it"
-    width = max(WIDTH, 0.68 * len(steps) + 1.5)   # room for every label when there are many steps
+    longest = max(len(row) for s in steps for row in tick_label(s.label).split("\n"))
+    per_step = 0.55 if longest <= 10 else 0.68      # inches: room for every label when there are many steps
+    width = max(WIDTH, per_step * len(steps) + 1.5)
     fig, ax = new_axes(f"Budget bridge, {labels[0]} to {labels[-1]}", subtitle, scale, size=(width, HEIGHT))
     waterfall(ax, steps, scale)
     return fig
