@@ -47,7 +47,10 @@ def budget_lines(inputs: Inputs) -> BudgetLines:
     staff = line_workforce(workforce, inputs.workforce) if workforce is not None else None
     contracts, uplift = _contracts(inputs, price, years)
     in_lines = line_contracts(contracts, inputs.contracts, lines) if inputs.contracts is not None else None
-    carved = sum(part[:, :, 0] for part in (staff, in_lines) if part is not None)
+    carved = np.zeros((1, lines))
+    for part in (staff, in_lines):
+        if part is not None:
+            carved = carved + part[:, :, 0]
     components = component_cost(inputs, inflation, volume, carved)
     cost = line_cost(components, inputs)
     for part in (staff, in_lines):
@@ -64,14 +67,13 @@ def budget_lines(inputs: Inputs) -> BudgetLines:
         contract_cost=contracts, contract_uplift=uplift, workforce=workforce)
 
 
-def component_cost(inputs: Inputs, inflation: np.ndarray, volume: np.ndarray, carved) -> np.ndarray:
+def component_cost(inputs: Inputs, inflation: np.ndarray, volume: np.ndarray, carved: np.ndarray) -> np.ndarray:
     """cost[L,c,t] = (scale[L] - carved[L]) * w[c] * prod_{s<=t}(1 + rate[c,s]) * volume[L,t].
 
     The running products are taken over the few assumptions and lines, then indexed out to
-    components; ``carved`` (D, L) is each line's workforce share and contracts in the base year (0 if none).
+    components; ``carved`` (D, L) is each line's workforce share and contracts in the base year.
     """
-    rest = inputs.volumes.scale - carved if not np.isscalar(carved) else inputs.volumes.scale
-    base = np.take(rest, inputs.component_line, axis=1) * inputs.component_share
+    base = np.take(inputs.volumes.scale - carved, inputs.component_line, axis=1) * inputs.component_share
     factors = (np.take(inflation, inputs.component_assumption, axis=1),
                np.take(volume, inputs.component_line, axis=1), base[:, :, None])
     cost = np.empty(np.broadcast_shapes(*(f.shape for f in factors)))

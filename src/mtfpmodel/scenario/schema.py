@@ -121,8 +121,9 @@ class Line(Model):
     @field_validator("pay_from")
     @classmethod
     def _pay_from(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
-        check_not_volume(value, info, "pay_from", "buys units at a unit cost (put the staff on a line with a "
-                                                  "base budget)")
+        if value:
+            check_not_volume(value, info, "pay_from", "buys units at a unit cost (put the staff on a line with a "
+                                                      "base budget)")
         return check_pay_from(value, info)
 
     @model_validator(mode="after")
