@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import mtfpmodel
 from mtfpmodel.engine.inputs import build_inputs
+from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import project
 
 approx = pytest.approx
@@ -122,6 +123,14 @@ def test_a_group_no_line_carries_is_a_warning(run_text):
     assert "no budget line carries" in result.warnings[0].message
 
 
+def test_without_a_headcount_employees_follow_the_fte_in_every_draw():
+    # 25 FTE at £30,000 with no headcount: 25 employees on £30,000 each. 2025/26 NI:
+    # 15% × (30,900 − 5,000) × 25 / 1,000 = 97.125 (a headcount fixed at 20 would give £38,625 each)
+    r = mtfpmodel.run(SCENARIOS / "drivers.yaml", {"workforce.groups[Social workers].fte": np.array([20.0, 25.0])})
+    assert r.results.employer_ni[1, 0, 1] == approx(97.125)
+    assert "workforce.groups[Social workers].headcount" not in collect(r.scenario)
+
+
 def test_workforce_paths_reach_set_and_overrides():
     result = mtfpmodel.run(mtfpmodel.load(SCENARIOS / "drivers.yaml", ["workforce.groups[Social workers].fte=25"]))
     assert result.workforce.pay_bill.iloc[0] == approx(750)               # 25 × 30,000 / 1,000
@@ -129,12 +138,15 @@ def test_workforce_paths_reach_set_and_overrides():
     assert result.workforce.employer_ni.iloc[1] == approx(0.138 * (30_900 - 5_000) * 20 / 1000)
 
 
+PART_TIME = mtfpmodel.load(SCENARIOS / "drivers.yaml", ["workforce.groups[Social workers].headcount=20"]).scenario
+
+
 @settings(max_examples=30, deadline=None)
 @given(fte=st.floats(1, 5000), salary=st.floats(5000, 150000), drift=st.floats(0, 0.1), vacancy=st.floats(0, 0.5),
        part_time=st.floats(1, 2), award=st.floats(-0.05, 0.1))
 def test_workforce_identities(fte, salary, drift, vacancy, part_time, award):
     group = "workforce.groups[Social workers]"
-    r = project(build_inputs(DRIVERS.scenario, {
+    r = project(build_inputs(PART_TIME, {
         f"{group}.fte": fte, f"{group}.headcount": fte * part_time, f"{group}.average_salary": salary,
         f"{group}.drift": drift, f"{group}.vacancy": vacancy, f"{group}.pay_award": award}))
     years = np.arange(3)

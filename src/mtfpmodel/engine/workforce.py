@@ -61,6 +61,10 @@ def compile_workforce(scenario: Scenario, values: Mapping[str, np.ndarray],
     def each(field: str) -> np.ndarray:
         return stack([values[f"{g}.{field}"] for g in groups], T, scalar=True)
 
+    # without a headcount the posts are full-time: employees follow the FTE, in every draw
+    headcount = stack([values[f"{path}.headcount"] if group.headcount is not None else values[f"{path}.fte"]
+                       for path, group in zip(groups, workforce.groups)], T, scalar=True)
+
     def by_year(prefix: str) -> np.ndarray:
         return with_base(series(f"{prefix}.rate"), values[f"{prefix}.base_rate"])
 
@@ -70,7 +74,7 @@ def compile_workforce(scenario: Scenario, values: Mapping[str, np.ndarray],
         for group, part in line.pay_from.items():
             share[i, names.index(group)] = part
     return WorkforceInputs(
-        fte=each("fte"), headcount=each("headcount"), salary=each("average_salary"),
+        fte=each("fte"), headcount=headcount, salary=each("average_salary"),
         award=stack([series(f"{g}.pay_award") for g in groups], T), drift=each("drift"), vacancy=each("vacancy"),
         ni_rate=by_year("workforce.employer_ni"),
         ni_threshold=with_base(series("workforce.employer_ni.threshold"), values["workforce.employer_ni.base_threshold"]),

@@ -109,7 +109,8 @@ class PayGroup(Model):
         return name
 
     def parameters(self) -> dict[str, tuple[str, object]]:
-        return {"fte": ("scalar", self.fte), "headcount": ("scalar", self.headcount or self.fte),
+        headcount = {} if self.headcount is None else {"headcount": ("scalar", self.headcount)}
+        return {"fte": ("scalar", self.fte), **headcount,
                 "average_salary": ("scalar", self.average_salary), "pay_award": ("rate", self.pay_award),
                 "drift": ("scalar", self.drift), "vacancy": ("scalar", self.vacancy)}
 
