@@ -17,7 +17,8 @@ COLUMNS = {
                     "savings_still_to_find", "unplanned_reserves_use", "unfunded_gap", "usable_reserves_pct"],
     "reserves.csv": ["reserve", "year", "opening", "contributions", "planned_use", "implementation_costs",
                      "unplanned_use", "surplus_added", "closing"],
-    "lines.csv": ["year", "line", "cost"],
+    "lines.csv": ["year", "line", "cost", "group", "volume", "unit_cost", "workforce", "contracts",
+                  "contractual_inflation"],      # the spec's three first, then the cost drivers
     "funding.csv": ["year", "source", "amount", "label"],          # the spec's three, then a label for people
     "savings.csv": ["stream", "year", "gross_saving", "financing_cost", "implementation_cost", "net_saving"],
 }
@@ -146,3 +147,21 @@ def test_a_reader_that_stops_early_does_not_stop_the_outputs(tmp_path):
     assert process.wait() == 0, stderr
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     assert (out / "summary.csv").is_file()
+
+
+def test_a_plan_built_from_cost_drivers_prints_and_writes_them(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "drivers.yaml"), "--out", str(tmp_path / "plain"), "--no-charts",
+                 "--no-report"]) == 0
+    assert "Workforce (£000)" not in capsys.readouterr().out          # the detail tables only with --detail
+    assert main(["run", str(SCENARIOS / "drivers.yaml"), "--out", str(out), "--no-charts", "--detail"]) == 0
+    text = capsys.readouterr().out
+    for row in ("Budget lines (£000)", "Total Children's social care", "contractual inflation", "Workforce (£000)",
+                "Social workers (20 FTE)", "employer NI", "Carried by budget lines (pay_from)"):
+        assert row in text, row
+    assert list(pd.read_csv(out / "workforce.csv").columns) == [
+        "year", "group", "fte", "average_salary", "pay_bill", "employer_ni", "employer_pension",
+        "apprenticeship_levy", "total_cost", "in_budget_lines"]
+    assert list(pd.read_csv(out / "contracts.csv").columns) == [
+        "year", "contract", "line", "uplift", "cost", "contractual_inflation"]
+    assert (out / "report.html").is_file() and (out / "mtfp.xlsx").is_file()

@@ -15,6 +15,7 @@ SCENARIOS = Path(__file__).parent / "scenarios"
 HAND = mtfpmodel.run(SCENARIOS / "hand.yaml")
 STREAMS = mtfpmodel.run(SCENARIOS / "streams.yaml")
 EXAMPLE = mtfpmodel.run(Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml")   # named reserves
+DRIVERS = mtfpmodel.run(SCENARIOS / "drivers.yaml")
 _PATH = re.compile(r"^(\w+)(?:\[(.+)\])?\.(\w+)\[(.+)\]$")
 
 
@@ -41,11 +42,17 @@ def run_figure(result, path: str) -> float:
             return float(getattr(result.results.reserve_flows, column)[0, r, 0])
         frame = result.reserves
         return float(frame[(frame.reserve == item) & (frame.year == year)][column].iloc[0])
+    if table == "workforce":
+        frame = result.workforce
+        return float(frame[(frame.group == item) & (frame.year == year)][column].iloc[0])
+    if table == "contracts":
+        frame = result.contracts
+        return float(frame[(frame.contract == item) & (frame.year == year)][column].iloc[0])
     frame = result.savings
     return float(frame[(frame.stream == item) & (frame.year == year)][column].iloc[0])
 
 
-@pytest.mark.parametrize("result", [HAND, STREAMS, EXAMPLE], ids=["hand", "streams", "example"])
+@pytest.mark.parametrize("result", [HAND, STREAMS, EXAMPLE, DRIVERS], ids=["hand", "streams", "example", "drivers"])
 def test_every_explained_figure_equals_the_run(result):
     paths = all_paths(result)
     assert len(paths) > 50
@@ -99,3 +106,20 @@ def test_cli(capsys):
     assert out.startswith("summary.gross_gap[2026/27] = ") and "£000" in out
     assert main(["explain", str(SCENARIOS / "hand.yaml"), "summary.net_gapp[2026/27]"]) == 1
     assert "did you mean 'summary.net_gap[2026/27]'" in capsys.readouterr().err
+
+
+def test_volume_line_contract_and_ni_worked_by_hand():
+    # External placements 2025/26: 11 placements × £5,250 a week × 52 / 1,000 = 3,003
+    item = explain(DRIVERS, "lines[External placements].cost[2025/26]")
+    assert item.value == pytest.approx(3003)
+    assert "volume 11.0 × £5,250.00 a period × 52 periods / 1,000 = 3,003" in item.working[0]
+    # the contract: 1,254 × (1 + 4.00%) = 1,304.16
+    item = explain(DRIVERS, "contracts[Waste contract].cost[2026/27]")
+    assert item.working[-1] == "= 1,254 × (1 + 4.00%) = 1,304"
+    assert "index 1 year(s) before (4.00%)" in item.working[0]
+    # NI 2025/26: 15% × (30,900 − 5,000) × 20 / 1,000 = 77.7
+    item = explain(DRIVERS, "workforce[Social workers].employer_ni[2025/26]")
+    assert item.value == pytest.approx(77.7)
+    assert item.working == ("= 15.00% × max(£30,900.00 − £5,000, 0) × 20.0 / 1,000 = 78",)
+    line = explain(DRIVERS, "lines[Social work].cost[2025/26]")
+    assert "workforce[Social workers].total_cost[2025/26]" in line.terms

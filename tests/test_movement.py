@@ -224,3 +224,23 @@ def test_diff_prints_the_still_to_find_reconciliation(write, capsys, tmp_path):
     assert "Reserve: MTFP support reserve: planned use of reserves" in printed
     frame = pd.read_csv(tmp_path / "out" / "movement.csv")
     assert "still_to_find_end" in set(frame["category"])
+DRIVERS = load(Path(__file__).parent / "scenarios" / "drivers.yaml")
+
+
+def test_cost_drivers_are_causes_of_their_own_and_reconcile_exactly():
+    data = copy.deepcopy(DRIVERS.data)
+    data["workforce"]["employer_ni"]["rate"] = "13.8%"
+    data["workforce"]["groups"][0]["fte"] = 22
+    data["contracts"][0]["cap"] = "3%"
+    data["expenditure"][0]["volume"]["growth"] = "12%"
+    new = validate(data, Where("new", 0), DRIVERS.path)
+    m = movement(DRIVERS, new)
+    assert [(c.label, c.category) for c in m.causes] == [
+        ("External placements: volume", "demand"), ("Workforce: employer NI", "workforce"),
+        ("Pay group: Social workers", "workforce"), ("Contract: Waste contract", "contracts")]
+    # the NI rate back at 13.8% in 2025/26: (15% − 13.8%) × (30,900 − 5,000) × 20 / 1,000 = 6.216 less
+    assert m.causes[1].values[0] == pytest.approx(-6.216)
+    # the contract capped at 3% instead of 4.5%: 1,200 × (1.03 − 1.045) = −18 in 2025/26
+    assert m.causes[3].values[0] == pytest.approx(-18)
+    np.testing.assert_allclose(_sum(m), m.total, atol=1e-9)
+    np.testing.assert_array_equal(m.new_gap, net_gap(new.scenario))

@@ -18,7 +18,8 @@ from test_report import PROBE, headless
 
 from mtfpmodel.analysis.paths import heading
 from mtfpmodel.cli import main
-from mtfpmodel.scenario.units import figure
+from mtfpmodel.outputs.pack.sensitivity import GRID_DRIVERS
+from mtfpmodel.scenario.units import figure, rounded_money
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 PLAN = SCENARIOS / "durham-risk.yaml"
@@ -154,11 +155,16 @@ def test_the_sensitivity_page_equals_sensitivity_csv(pack):
     # Only the rates the scenario sets: four of Durham's lines give no demand.
     assert "Resources and corporate services demand" not in rows
     # The wording: a final-year figure is "a year by", never "over four years".
-    assert "each +1% on pay: +£1.7m in 2025/26, +£7.8m a year by 2028/29 (each 1% ≈ £1.7m a year)" in html
+    pay = up.set_index("path").loc["assumptions.pay"]
+    first, final = (rounded_money(pay[c], "£000", sign=True) for c in ("first_year_change", "final_year_change"))
+    assert f"each +1% on pay: {first} in 2025/26, {final} a year by 2028/29 (each 1% ≈ {first[1:]} a year)" in html
     assert "over four years" not in html
     grid = pd.read_csv(out / "sensitivity_grid.csv")
     ladder = body(parser, "sensitivity-grid")
-    for path, part in grid.groupby("path", sort=False):
+    shown = [path for path in grid["path"].unique() if heading(path) in ladder]
+    assert 0 < len(shown) <= GRID_DRIVERS and len(ladder) == len(shown)
+    assert "assumptions.pay" in shown and "funding.council_tax.increase.core" in shown   # the largest effects
+    for path, part in grid[grid["path"].isin(shown)].groupby("path", sort=False):
         assert ladder[heading(path)][1:] == cells(part["2028/29"]), path
     assert list(grid[grid["path"] == "assumptions.pay"]["value"]) == pytest.approx([0.01, 0.02, 0.03, 0.04, 0.05, 0.06])
 

@@ -98,7 +98,9 @@ def test_every_engine_field_is_classified():
              "risk_adjusted_net_gap", "reserves_drawn", "closing_reserves", "minimum_reserves", "capital_spend",
              "capital_mrp", "capital_interest", "existing_debt_charges", "capital_financing",
              "revenue_contributions", "reserve_contributions", "planned_reserves_use", "savings_still_to_find",
-             "unplanned_reserves_use", "unfunded_gap", "reserve_flows", "reserve_minimum"}
+             "unplanned_reserves_use", "unfunded_gap", "reserve_flows", "reserve_minimum", "line_unit_cost",
+             "line_workforce", "line_contracts", "contract_cost", "pay_bill", "employer_ni", "employer_pension",
+             "apprenticeship_levy", "average_salary"}
     assert {f.name for f in fields(Results)} == money | NOT_MONEY
 
 

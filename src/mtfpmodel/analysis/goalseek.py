@@ -17,7 +17,7 @@ from scipy.optimize import brentq
 
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import in_percent, label
-from mtfpmodel.engine.parameters import Parameter, series_values
+from mtfpmodel.engine.parameters import Parameter, collect, series_values
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
@@ -72,7 +72,7 @@ def default_bracket(param: Parameter, scenario: Scenario) -> tuple[float, float]
     if param.kind == "rate":
         return RATE_RANGE
     size = float(np.abs(param.value).max()) if param.value.size else 0.0
-    budget = abs(sum(line.base for line in scenario.expenditure))
+    budget = abs(float(project_batch(scenario, collect(scenario), {}).net_expenditure[0, 0]))
     reach = 10 * size + budget
     return (-reach, reach) if param.kind in ("scalar", "amount") else (0.0, reach)
 

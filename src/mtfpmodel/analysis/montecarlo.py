@@ -34,9 +34,10 @@ def bytes_per_draw(scenario: Scenario) -> tuple[int, int]:
     """(bytes the engine uses per draw while projecting, bytes kept per draw) — rough, for sizing."""
     years = scenario.years + 1
     components = sum(len(line.cost_mix) for line in scenario.expenditure)
-    items = (4 * components + 3 * len(scenario.expenditure) + 2 * len(scenario.pressures)
-             + 3 * (len(scenario.funding.grants) + 1) + 8 * len(scenario.savings)
-             + 8 * len(scenario.capital_programme) + 40)
+    groups = len(scenario.workforce.groups) if scenario.workforce else 0
+    items = (4 * components + 8 * len(scenario.expenditure) + 2 * len(scenario.pressures)
+             + 3 * (len(scenario.funding.grants) + 1) + 8 * len(scenario.savings) + 12 * groups
+             + 6 * len(scenario.contracts) + 8 * len(scenario.capital_programme) + 40)
     return 8 * years * items, 8 * years * (len(KEPT) + 3)
 
 

@@ -10,8 +10,10 @@ about 1e-12 of the figures).
 Order (within a group, items in NEW's order; removed items after those):
   1. assumptions: new ones, then each changed assumption (inflation flows to every line, grant
      and saving that names it);
-  2. expenditure lines: each line's base budget and cost mix, and new lines; then each
-     line's demand;
+  2. expenditure lines: each line's base budget, cost mix, unit cost and workforce share
+     (pay_from), and new lines; then each line's demand and volume;
+  2a. the workforce: each on-cost (employer NI, pension, apprenticeship levy), then each pay
+      group: changed, new, removed; 2b. each contract: changed, new, removed;
   3. pressures: changed, new, removed;
   4. council tax: tax base (and its growth), base-year Band D, increase, collection fund;
   5. business rates; 6. each grant: changed, new, removed;
@@ -52,8 +54,8 @@ from mtfpmodel.scenario.series import Series, year_labels
 from mtfpmodel.scenario.units import money
 from mtfpmodel.scenario.yamlfile import Where
 
-CATEGORIES = ("assumption", "budget", "demand", "pressure", "council_tax", "business_rates", "grant",
-              "savings", "capital", "reserves", "other")
+CATEGORIES = ("assumption", "budget", "demand", "workforce", "contracts", "pressure", "council_tax",
+              "business_rates", "grant", "savings", "capital", "reserves", "other")
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,9 @@ def _combine(steps: list[Step], values: np.ndarray, planned: np.ndarray) -> Caus
 def plan(old: Loaded, new: Loaded) -> list[Step]:
     """The switches from OLD to NEW, in the documented order."""
     a, b = old.data, new.data
-    return (_assumption_steps(old, new) + _line_steps(a, b) + _named_steps(a, b, ("pressures",), "pressure", "Pressure")
+    return (_assumption_steps(old, new) + _line_steps(a, b) + _workforce_steps(a, b)
+            + _named_steps(a, b, ("contracts",), "contracts", "Contract")
+            + _named_steps(a, b, ("pressures",), "pressure", "Pressure")
             + _council_tax_steps(a, b) + _business_rates_steps(a, b)
             + _named_steps(a, b, ("funding", "grants"), "grant", "Grant")
             + _named_steps(a, b, ("savings",), "savings", "Saving") + _capital_financing_steps(a, b)
@@ -255,7 +259,10 @@ def _describe(a: Series, b: Series, labels: tuple[str, ...]) -> str:
     return "[" + ", ".join(map(rate, a.values)) + "] → [" + ", ".join(map(rate, b.values)) + "]"
 
 
-_LINE_PARTS = (("base", "base budget", "budget"), ("cost_mix", "cost mix", "budget"), ("demand", "demand", "demand"))
+_LINE_PARTS = (("base", "base budget", "budget"), ("cost_mix", "cost mix", "budget"),
+               ("unit_cost", "unit cost", "budget"), ("periods_per_year", "periods a year", "budget"),
+               ("pay_from", "workforce share", "budget"), ("demand", "demand", "demand"),
+               ("volume", "volume", "demand"))
 
 
 def _line_steps(a: dict, b: dict) -> list[Step]:
@@ -273,6 +280,22 @@ def _line_steps(a: dict, b: dict) -> list[Step]:
                     _set(_by_name(d["expenditure"])[name], key, value)
                 (demand if category == "demand" else budget).append(Step(f"{name}: {what}", category, switch))
     return budget + demand
+
+
+_ON_COSTS = (("employer_ni", "employer NI"), ("employer_pension", "employer pension"),
+             ("apprenticeship_levy", "apprenticeship levy"))
+
+
+def _workforce_steps(a: dict, b: dict) -> list[Step]:
+    """Each on-cost that changed, then each pay group: changed, new, removed."""
+    old, new = a.get("workforce") or {}, b.get("workforce") or {}
+    steps = []
+    for key, what in _ON_COSTS:
+        if old.get(key, _MISSING) != new.get(key, _MISSING):
+            def switch(d: dict, key: str = key) -> None:
+                _set(d.setdefault("workforce", {}), key, new.get(key, _MISSING))
+            steps.append(Step(f"Workforce: {what}", "workforce", switch))
+    return steps + _named_steps(a, b, ("workforce", "groups"), "workforce", "Pay group")
 
 
 def _removed_line_steps(a: dict, b: dict) -> list[Step]:

@@ -15,21 +15,24 @@ from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.]+|funding\.council_tax\.tax_base_growth"
-                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.demand"
-                      r"|capital_financing\.borrowing_rate)$")
+                      r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.(demand|volume\.growth)"
+                      r"|workforce\.groups\[.*\]\.pay_award|workforce\.employer_(ni|pension)\.rate"
+                      r"|contracts\[.*\]\.index|capital_financing\.borrowing_rate)$")
+_NAMES = {"workforce.employer_ni.rate": "employer NI rate", "workforce.employer_pension.rate": "employer pension rate"}
 
 
 def one_way_paths(params: Mapping[str, Parameter], scenario: Scenario | None = None,
                   everything: bool = False) -> list[str]:
     """Rate assumptions, council tax increase parts, tax base growth, grant and business rates
-    growth, line demand and the borrowing rate (when given as a rate, not an assumption name):
-    the inputs of the one-way sensitivity table, in file order.
+    growth, line demand and volume growth, pay awards, employer NI and pension rates, contract
+    indices and the borrowing rate — each when given as a rate, not as an assumption's name (the
+    assumption's own row moves it): the inputs of the one-way sensitivity table, in file order.
 
     With ``scenario`` (and not ``everything``), only the drivers the scenario sets: a line whose
     file gives no ``demand`` (so 0%), or a grant with no ``growth``, is left out — moving a rate
     nobody wrote down answers a question no one asked."""
     paths = [path for path, param in params.items() if param.kind == "rate" and _ONE_WAY.match(path)
-             and not (path.startswith("capital_financing.") and param.ref)]   # its assumption has the row
+             and param.ref is None]   # a rate that names an assumption moves with it: the assumption has the row
     if scenario is None or everything:
         return paths
     return [path for path in paths if is_set(scenario, path)]
@@ -60,6 +63,8 @@ def label(path: str) -> str:
     'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'."""
     if path.startswith("assumptions."):
         return path[len("assumptions."):].replace("_", " ")
+    if path in _NAMES:
+        return _NAMES[path]
     if path.startswith("capital_financing."):
         return path.rsplit(".", 1)[1].replace("_", " ")
     if path.startswith("funding.council_tax.increase."):
@@ -68,11 +73,12 @@ def label(path: str) -> str:
         return path.rsplit(".", 1)[1].replace("_", " ")
     match = re.match(r"^[a-z_.]*\[(.*)\]\.(.*)$", path)
     if match:
-        return f"{match.group(1)} {match.group(2).replace('_', ' ')}"
+        return f"{match.group(1)} {match.group(2).replace('_', ' ').replace('.', ' ')}"
     return path.removeprefix("funding.").replace(".", " ").replace("_", " ")
 
 
-SHARES = ("confidence", "reduction", "interest_rate")     # single numbers that are fractions: shown in %
+SHARES = ("confidence", "reduction", "interest_rate", "drift", "vacancy", "base_rate", "base_index", "cap", "collar",
+          "rate")     # single numbers that are fractions: shown in %
 
 
 def in_percent(path: str, param: Parameter, scenario: Scenario) -> bool:

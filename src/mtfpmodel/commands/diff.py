@@ -19,14 +19,15 @@ DESCRIPTION = """\
 Compare two versions of a plan (e.g. the draft budget and the version after the
 provisional settlement) and reconcile the change in each year's net gap, and in the
 total over all years, into named causes: each assumption that changed (pay, prices,
-care fees...), each budget line's base, cost mix and demand, pressures added, removed
+care fees...), each budget line's base, cost mix, unit cost, volume and demand, the
+workforce (on-costs and each pay group), each indexed contract, pressures added, removed
 or changed, council tax (tax base, Band D increase, collection fund), business rates,
 each grant, each savings stream and each reserve. A reserve's planned use does not move
 the gap but the savings still to find (net gap less planned use of reserves): when it
 changed, a second table reconciles the savings still to find the same way.
 
 Inputs are switched from OLD to NEW one group at a time in a fixed order (assumptions,
-budget lines, pressures, council tax, business rates, grants, savings, removed lines,
+budget lines, workforce, contracts, pressures, council tax, business rates, grants, savings, removed lines,
 anything else) and each cause is the change in the gap that its switch makes, so the
 causes add up exactly to the total movement. Positive figures increase the gap.
 
@@ -73,6 +74,7 @@ def main(args: argparse.Namespace) -> int:
 
 HEADINGS = {
     "assumption": "Inflation and other assumptions", "budget": "Budget lines", "demand": "Demand",
+    "workforce": "Workforce", "contracts": "Contracts",
     "pressure": "Pressures", "council_tax": "Council tax", "business_rates": "Business rates",
     "grant": "Grants", "savings": "Savings", "capital": "Capital programme",
     "reserves": "Reserves (contributions are spending)", "other": "Other",

@@ -13,15 +13,17 @@ from mtfpmodel.scenario.units import figure, percent
 HELP = "list the paths of every value that --set, sensitivity and Monte Carlo can vary"
 DESCRIPTION = """\
 List every addressable value of a scenario with its kind and
-planned value: rates in %, amounts in the scenario unit, Band D and unit costs in £.
+planned value: rates in %, amounts in the scenario unit, Band D, unit costs, salaries
+and the NI threshold in £, volumes and FTE as plain numbers.
 A field that names an assumption shows it (→ assumptions.pay) and follows it.
 
   mtfp paths scenarios/example.yaml
   mtfp paths scenarios/example.yaml 'savings[*'      only the savings streams' paths
 """
 
-_POUNDS = ("band_d", "unit_cost_from", "unit_cost_to")
-_PLAIN = ("tax_base", "periods_per_year", "volume", "life")
+_POUNDS = ("band_d", "unit_cost_from", "unit_cost_to", "unit_cost", "average_salary", "base_threshold", "threshold",
+           "allowance")
+_PLAIN = ("tax_base", "periods_per_year", "volume", "life", "fte", "headcount")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +38,7 @@ def main(args: argparse.Namespace) -> int:
     for path, param in collect(scenario).items():
         if not fnmatch.fnmatchcase(path, args.pattern):
             continue
-        field = path.rsplit(".", 1)[-1]
+        field = "volume" if ".volume." in path else path.rsplit(".", 1)[-1]
         if in_percent(path, param, scenario):
             show = lambda v: percent(v)  # noqa: E731
         elif field in _POUNDS:

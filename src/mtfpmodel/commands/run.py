@@ -6,24 +6,29 @@ from pathlib import Path
 
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.outputs.csvfiles import write_csvs
+from mtfpmodel.outputs.drivertext import line_table_text, workforce_text
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.outputs.statements import council_tax_text, reserves_statement_text
 from mtfpmodel.outputs.terminal import capital_table_text, gap_table_text, mtfp_table, verdict
+from mtfpmodel.results.linetable import uses_drivers
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
 
 HELP = "project a scenario and write its outputs"
 DESCRIPTION = """\
 Project the plan over its years, print the MTFP table, the gap table and the
-reserves statement (with --detail also the council tax table), and write, into
---out (default outputs/<scenario name>/): summary.csv, lines.csv, funding.csv,
-savings.csv, streams.csv, gap_table.csv (the gap table in the shape cabinet
-papers print it: gap before savings, savings identified by category, planned
-use of each reserve, savings still to find, unplanned use, unfunded gap),
-reserves.csv (each reserve's opening, contributions, planned and unplanned use,
-implementation costs, surplus and closing balance by year) and council_tax.csv
-(tax base, Band D by part, the rise a year and a week, yield, Bands A to H);
-then, unless turned off,
+reserves statement, and write, into --out (default outputs/<scenario name>/):
+summary.csv, lines.csv, funding.csv, savings.csv, streams.csv, gap_table.csv
+(the gap table in the shape cabinet papers print it: gap before savings,
+savings identified by category, planned use of each reserve, savings still to
+find, unplanned use, unfunded gap), reserves.csv (each reserve's opening,
+contributions, planned and unplanned use, implementation costs, surplus and
+closing balance by year) and council_tax.csv (tax base, Band D by part, the
+rise a year and a week, yield, Bands A to H); workforce.csv, contracts.csv and
+capital.csv when the scenario has a workforce:, contracts: or capital programme.
+--detail also prints the council tax table, the budget lines by group (for a
+plan built from cost drivers), the workforce table and the capital programme.
+Then, unless turned off,
   charts/      gap, bridge, savings and reserves charts, each as PNG (300 dpi) and SVG
   mtfp.xlsx    the workbook: detail sheets and a Summary of live formulas over them
   report.html  the cabinet report: verdict, tables, charts, assumptions, warnings;
@@ -60,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show figures at base-year prices, deflated by the assumption INDEX (e.g. prices), "
                              "and write *_real.csv variants of the CSV files")
     parser.add_argument("--detail", action="store_true",
-                        help="also print the council tax table (tax base, Band D by part, Bands A to H)")
+                        help="also print the council tax table (tax base, Band D by part, Bands A to H), the "
+                             "budget lines by group, the workforce table and the capital programme")
     parser.add_argument("--no-charts", action="store_true", help="do not draw the charts (faster)")
     parser.add_argument("--no-report", action="store_true",
                         help="do not write report.html or the workbook mtfp.xlsx (CSV files only, plus charts)")
@@ -83,18 +89,12 @@ def main(args: argparse.Namespace) -> int:
     print()
     print("Budget gap and how it is met (cumulative)")
     print(gap_table_text(shown))
-    if shown.has_capital:
-        print()
-        print("Capital programme and its financing")
-        print(capital_table_text(shown))
     print()
     print("Reserves statement")
     print(reserves_statement_text(shown))
-    if args.detail:
-        print()
-        print("Council tax")
-        print(council_tax_text(shown))
     print()
+    if args.detail:
+        print_detail(shown)
     print(verdict(shown))
     with staged_output(out) as staging:
         written = write_csvs(result, staging)
@@ -104,6 +104,24 @@ def main(args: argparse.Namespace) -> int:
         write_documents(result, staging, charts=not args.no_charts, report=not args.no_report)
     print(f"\nOutputs written to {out}/")
     return 0
+
+
+def print_detail(result) -> None:
+    """``--detail``: the council tax table, the budget lines by group and the workforce table (for a
+    plan built from cost drivers) and the capital programme (when it has one)."""
+    print("Council tax")
+    print(council_tax_text(result))
+    print()
+    if uses_drivers(result):
+        print(line_table_text(result))
+        print()
+    if result.scenario.workforce is not None:
+        print(workforce_text(result))
+        print()
+    if result.has_capital:
+        print("Capital programme and its financing")
+        print(capital_table_text(result))
+        print()
 
 
 def write_documents(result, staging, charts: bool, report: bool) -> None:

@@ -14,10 +14,15 @@ import numpy as np
 
 from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import parameters as P
+from mtfpmodel.engine.arrays import pad, stack
+from mtfpmodel.engine.contracts import ContractInputs, compile_contracts
 from mtfpmodel.engine.reserves import ReserveInputs, compile_reserves
 from mtfpmodel.engine.streams import KINDS
 from mtfpmodel.engine.streams.base import Layout
+from mtfpmodel.engine.volumes import VolumeInputs, compile_volumes
+from mtfpmodel.engine.workforce import WorkforceInputs, compile_workforce
 from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.series import year_labels
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,11 @@ class Inputs:
     years: int
     unit: float                       # pounds in one scenario unit
     layout: Layout
-    component_base: np.ndarray        # (D, K) base-year cost of each (line, cost-mix part)
+    component_share: np.ndarray       # (K,) cost-mix share w of each (line, cost-mix part)
     assumption_rate: np.ndarray       # (D, A, T+1) each assumption used in a cost mix
     component_assumption: np.ndarray  # (K,) index into assumption_rate of each component
     component_line: np.ndarray        # (K,) line index of each component (grouped by line)
-    line_demand: np.ndarray           # (D, L, T+1)
+    volumes: VolumeInputs             # each line's scale (base budget or unit cost) and volume
     pressure_amount: np.ndarray       # (D, P, T+1) new cost arising each year
     pressure_recurring: np.ndarray    # (P,) bool
     tax_base: np.ndarray              # (D,) Band D equivalents, base year
@@ -61,6 +66,8 @@ class Inputs:
     source_certainty: np.ndarray      # (D, S) share counted in the risk-adjusted gap (1 for business rates)
     streams: tuple[StreamInputs, ...]
     reserves: ReserveInputs
+    workforce: WorkforceInputs | None = None   # pay groups and on-costs, when the scenario has them
+    contracts: ContractInputs | None = None    # indexed contracts, when the scenario has them
     delivery: np.ndarray | None = None   # (D, N, T+1) share of each stream's gross delivered
     capital: capital_programme.CapitalInputs | None = None   # the capital programme and its financing
     received: np.ndarray | None = None   # (D, S) 1 or 0: each source received in the projection years
@@ -80,7 +87,7 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
     unit = scenario.unit
 
     def series(path: str) -> np.ndarray:
-        return _pad(values[path])
+        return pad(values[path])
 
     rates = {name: series(f"assumptions.{name}") for name in scenario.assumptions}
     rates["none"] = np.zeros((1, T + 1))
@@ -89,7 +96,6 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
     layout = Layout(tuple(line.name for line in scenario.expenditure), tuple(components), unit)
     line_of = {name: i for i, name in enumerate(layout.lines)}
     mix = {line.name: line.cost_mix for line in scenario.expenditure}
-    base = {line.name: values[f"expenditure[{line.name}].base"] for line in scenario.expenditure}
 
     sources = P.funding_sources(scenario)
     tax = scenario.funding.council_tax
@@ -100,12 +106,15 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
     given = np.array([s.values is not None for _, s in sources], dtype=bool)
     return Inputs(
         years=T, unit=unit, layout=layout,
-        component_base=_stack([base[l] * mix[l][c] for l, c in components], T, scalar=True),
-        assumption_rate=_stack([rates[name] for name in used], T),
+        component_share=np.array([mix[l][c] for l, c in components], dtype=float),
+        assumption_rate=stack([rates[name] for name in used], T),
         component_assumption=np.array([used.index(c) for _, c in components], dtype=int),
         component_line=np.array([line_of[l] for l, _ in components], dtype=int),
-        line_demand=_stack([series(f"expenditure[{n}].demand") for n in layout.lines], T),
-        pressure_amount=_stack([series(f"pressures[{p.name}].amount") for p in scenario.pressures], T),
+        volumes=compile_volumes(scenario, values, series, unit),
+        workforce=compile_workforce(scenario, values, series, unit),
+        contracts=compile_contracts(scenario, values, series, (scenario.base_year,) + year_labels(
+            scenario.base_year, T), layout.lines),
+        pressure_amount=stack([series(f"pressures[{p.name}].amount") for p in scenario.pressures], T),
         pressure_recurring=np.array([p.recurring for p in scenario.pressures], dtype=bool),
         tax_base=values["funding.council_tax.tax_base"],
         tax_base_growth=series("funding.council_tax.tax_base_growth"),
@@ -113,14 +122,14 @@ def build_inputs(scenario: Scenario, overrides: Mapping[str, object] | None = No
         band_d_increase=sum((series(f"funding.council_tax.increase.{part}") for part in tax.increase),
                             np.zeros((1, T + 1))),
         collection_fund=series("funding.council_tax.collection_fund"),
-        source_base=_stack([values[f"{prefix}.base"] for prefix, _ in sources], T, scalar=True),
-        source_growth=_stack([np.zeros((1, T + 1)) if g else series(f"{prefix}.growth")
+        source_base=stack([values[f"{prefix}.base"] for prefix, _ in sources], T, scalar=True),
+        source_growth=stack([np.zeros((1, T + 1)) if g else series(f"{prefix}.growth")
                               for (prefix, _), g in zip(sources, given)], T),
-        source_values=_stack([series(f"{prefix}.values") if g else np.zeros((1, T + 1))
+        source_values=stack([series(f"{prefix}.values") if g else np.zeros((1, T + 1))
                               for (prefix, _), g in zip(sources, given)], T),
         source_given=given,
         source_active=_active(scenario, sources),
-        source_certainty=_stack([values[f"{prefix}.certainty"] if f"{prefix}.certainty" in values else np.ones(1)
+        source_certainty=stack([values[f"{prefix}.certainty"] if f"{prefix}.certainty" in values else np.ones(1)
                                  for prefix, _ in sources], T, scalar=True),
         streams=tuple(_stream_inputs(scenario, stream, values, layout) for stream in scenario.savings),
         reserves=compile_reserves(scenario, values, series),
@@ -142,7 +151,7 @@ def _stream_inputs(scenario: Scenario, stream, values: dict, layout: Layout) -> 
 
     def get(field: str) -> np.ndarray:
         array = values[f"{prefix}.{field}"]
-        return _pad(array) if array.ndim == 2 else array
+        return pad(array) if array.ndim == 2 else array
 
     kind = KINDS[stream.kind]
     capital = stream.capital
@@ -156,15 +165,3 @@ def _stream_inputs(scenario: Scenario, stream, values: dict, layout: Layout) -> 
         implementation_cost=get("implementation_cost"),
         funded_by=stream.funded_by,
     )
-
-
-def _pad(series: np.ndarray) -> np.ndarray:
-    """(D, T) projection-year values → (D, T+1) with 0 in the base year."""
-    return np.concatenate([np.zeros((series.shape[0], 1)), series], axis=1)
-
-
-def _stack(arrays: list[np.ndarray], T: int, scalar: bool = False) -> np.ndarray:
-    """Stack per-item arrays on axis 1, broadcasting their draws axes; empty gives D = 1."""
-    if not arrays:
-        return np.zeros((1, 0)) if scalar else np.zeros((1, 0, T + 1))
-    return np.stack(np.broadcast_arrays(*arrays), axis=1)

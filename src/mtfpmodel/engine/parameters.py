@@ -1,7 +1,8 @@
 """Every number in a scenario that an analysis may vary, addressed by its spec path.
 
 ``collect(scenario)`` lists them (``assumptions.pay``,
-``expenditure[Children's social care].demand``, ``savings[LED street lighting].reduction``,
+``expenditure[Children's social care].demand``, ``workforce.groups[NJC local pay].fte``,
+``contracts[Waste disposal].cap``, ``savings[LED street lighting].reduction``,
 ``capital_programme[LED street lighting].borrowing``, ``capital_financing.borrowing_rate``,
 ``funding.grants[Recovery Grant].certainty`` (the share counted in the risk-adjusted gap),
 ``reserves[MTFP support reserve].planned_use``...) with their base values. A reserve in the
@@ -61,8 +62,13 @@ def collect(scenario: Scenario) -> dict[str, Parameter]:
         add(f"assumptions.{name}", "rate", assumption.value)
         assumed[name] = params[f"assumptions.{name}"].value
     for line in scenario.expenditure:
-        add(f"expenditure[{line.name}].base", "scalar", line.base)
-        add(f"expenditure[{line.name}].demand", "rate", line.demand)
+        for field, (kind, value) in line.parameters().items():
+            add(f"expenditure[{line.name}].{field}", kind, value)
+    for path, (kind, value) in (scenario.workforce.parameters() if scenario.workforce else {}).items():
+        add(path, kind, value)
+    for contract in scenario.contracts:
+        for field, (kind, value) in contract.parameters().items():
+            add(f"contracts[{contract.name}].{field}", kind, value)
     for pressure in scenario.pressures:
         add(f"pressures[{pressure.name}].amount", "amount", pressure.amount)
     tax = scenario.funding.council_tax

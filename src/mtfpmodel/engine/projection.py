@@ -12,10 +12,12 @@ import numpy as np
 
 from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import reserves as reserve_plan
+from mtfpmodel.engine.budgetlines import budget_lines
 from mtfpmodel.engine.financing import financing_cost
 from mtfpmodel.engine.inputs import Inputs, StreamInputs
 from mtfpmodel.engine.reserves import ReserveFlows
 from mtfpmodel.engine.streams.base import Projection
+from mtfpmodel.engine.workforce import MEASURES, WorkforceCosts
 
 STATUSES = ("balanced", "balanced with reserves", "below minimum reserves", "unbalanced", "reserves exhausted")
 BALANCED, WITH_RESERVES, BELOW_MINIMUM, UNBALANCED, EXHAUSTED = range(5)
@@ -25,8 +27,19 @@ BALANCED, WITH_RESERVES, BELOW_MINIMUM, UNBALANCED, EXHAUSTED = range(5)
 class Results:
     """Every quantity of the plan, shape (D, ..., T+1) [scenario unit] unless stated."""
 
-    component_cost: np.ndarray      # (D, K, T+1)
-    line_cost: np.ndarray           # (D, L, T+1)
+    component_cost: np.ndarray      # (D, K, T+1) cost-mix parts of each line
+    line_cost: np.ndarray           # (D, L, T+1) whole lines
+    line_volume: np.ndarray         # (D, L, T+1) units bought (demand index for lines with a base budget)
+    line_unit_cost: np.ndarray      # (D, L, T+1) [£ per period] of volume-driven lines (NaN for the others)
+    line_workforce: np.ndarray      # (D, L, T+1) each line's share of the workforce groups
+    line_contracts: np.ndarray      # (D, L, T+1) each line's contracts
+    contract_cost: np.ndarray       # (D, C, T+1)
+    contract_uplift: np.ndarray     # (D, C, T+1) share
+    pay_bill: np.ndarray            # (D, G, T+1) by pay group
+    employer_ni: np.ndarray         # (D, G, T+1)
+    employer_pension: np.ndarray    # (D, G, T+1)
+    apprenticeship_levy: np.ndarray  # (D, G, T+1)
+    average_salary: np.ndarray      # (D, G, T+1) [£ a year per FTE], with pay awards
     pressure_level: np.ndarray      # (D, P, T+1)
     reserve_contributions: np.ndarray   # budgeted contributions to reserves: spending
     net_expenditure: np.ndarray
@@ -73,8 +86,8 @@ class Results:
 
 def project(inputs: Inputs) -> Results:
     """Project the whole plan for every draw at once."""
-    components = component_cost(inputs)
-    lines = line_cost(components, inputs)
+    budget = budget_lines(inputs)
+    components, lines = budget.component_cost, budget.line_cost
     pressures = pressure_level(inputs)
     capital = capital_programme.costs(inputs.capital, lines.shape[-1])
     contributions = reserve_plan.reserve_contributions(inputs.reserves)
@@ -85,7 +98,8 @@ def project(inputs: Inputs) -> Results:
     gap = expenditure - total_funding
 
     streams = inputs.streams
-    projection = Projection(component_cost=components, line_cost=lines)
+    projection = Projection(component_cost=components, line_cost=lines, line_volume=budget.line_volume,
+                            annual_unit_cost=budget.annual_unit_cost)
     length = gap.shape[1]
     gross = _stack_streams([s.kind.gross(s.arrays, projection) for s in streams], length)
     financing = _stack_streams([stream_financing(s, length) for s in streams], length)
@@ -111,7 +125,11 @@ def project(inputs: Inputs) -> Results:
     status = plan_status(unfunded, drawn, closing, minimum, bool(inputs.reserves.meets_gap.any()))
     balances = ~np.isin(status[:, 1:], (UNBALANCED, EXHAUSTED)).any(axis=1)
     return _same_draws(Results(
-        component_cost=components, line_cost=lines, pressure_level=pressures, reserve_contributions=contributions,
+        component_cost=components, line_cost=lines, line_volume=budget.line_volume,
+        line_unit_cost=budget.line_unit_cost, line_workforce=budget.line_workforce,
+        line_contracts=budget.line_contracts, contract_cost=budget.contract_cost,
+        contract_uplift=budget.contract_uplift, **workforce_fields(budget.workforce, lines.shape[-1]),
+        pressure_level=pressures, reserve_contributions=contributions,
         net_expenditure=expenditure, tax_base=tax_base, band_d=band_d, council_tax=council_tax,
         source_amount=sources, funding=total_funding, gross_gap=gap,
         stream_gross=gross, stream_financing=financing, stream_implementation=implementation,
@@ -139,26 +157,10 @@ def _same_draws(results: Results) -> Results:
                       for name, a in arrays.items()})
 
 
-def component_cost(inputs: Inputs) -> np.ndarray:
-    """cost[L,c,t] = cost[L,c,t-1] * (1 + rate[c,t]) * (1 + demand[L,t]); cost[L,c,0] = base[L] * w[c].
-
-    Computed as base * prod_{s<=t}(1 + rate[c,s]) * prod_{s<=t}(1 + demand[L,s]): the running
-    products are taken over the few assumptions and lines, then indexed out to components.
-    """
-    inflation = np.cumprod(1.0 + inputs.assumption_rate, axis=-1)
-    demand = np.cumprod(1.0 + inputs.line_demand, axis=-1)
-    factors = (np.take(inflation, inputs.component_assumption, axis=1),
-               np.take(demand, inputs.component_line, axis=1), inputs.component_base[:, :, None])
-    cost = np.empty(np.broadcast_shapes(*(f.shape for f in factors)))
-    np.multiply(factors[0], factors[1], out=cost)
-    cost *= factors[2]
-    return cost
-
-
-def line_cost(components: np.ndarray, inputs: Inputs) -> np.ndarray:
-    """line_cost[L,t] = sum over the line's cost-mix parts c of cost[L,c,t]."""
-    starts = np.flatnonzero(np.r_[True, np.diff(inputs.component_line) != 0])
-    return np.add.reduceat(components, starts, axis=1)
+def workforce_fields(costs: WorkforceCosts | None, years: int) -> dict[str, np.ndarray]:
+    """Pay bill and on-costs by pay group, (D, G, T+1); empty (1, 0, T+1) without a workforce."""
+    return {name: getattr(costs, name) if costs is not None else np.zeros((1, 0, years))
+            for name in MEASURES + ("average_salary",)}
 
 
 def pressure_level(inputs: Inputs) -> np.ndarray:

@@ -29,10 +29,18 @@ def bridge_chart(result: Result):
     labels = result.labels
     scale = scale_of(result)
     subtitle = f"{title_of(result)} · red adds to the gap, green closes it"
-    width = max(WIDTH, 0.68 * len(steps) + 1.5)   # room for every label when there are many steps
+    longest = max(len(row) for s in steps for row in tick_label(s.label).split("\n"))
+    per_step = 0.55 if longest <= 10 else 0.68      # inches: room for every label when there are many steps
+    width = max(WIDTH, per_step * len(steps) + 1.5)
     fig, ax = new_axes(f"Budget bridge, {labels[0]} to {labels[-1]}", subtitle, scale, size=(width, HEIGHT))
     waterfall(ax, steps, scale)
     return fig
+
+
+def tick_label(label: str, width: int = 10) -> str:
+    """A step's label on lines of about ``width`` characters; a longer word is hyphenated ("apprentice-ship")."""
+    words = [w if len(w) <= width + 1 else f"{w[:width]}- {w[width:]}" for w in label.replace("_", " ").split()]
+    return textwrap.fill(" ".join(words), width, break_long_words=False)
 
 
 def waterfall(ax, steps: list[Step], scale: Scale) -> None:
@@ -59,5 +67,5 @@ def waterfall(ax, steps: list[Step], scale: Scale) -> None:
                     va="bottom" if above else "top", fontsize=7, fontweight="bold" if step.total else "normal")
     for i in range(len(steps) - 1):
         ax.plot([i + 0.31, i + 0.69], [tops[i], tops[i]], color=PALETTE["grey"], linewidth=0.7, linestyle=":")
-    ax.set_xticks(range(len(steps)), [textwrap.fill(s.label.replace("_", " "), 10) for s in steps], fontsize=7)
+    ax.set_xticks(range(len(steps)), [tick_label(s.label) for s in steps], fontsize=7)
     ax.margins(y=0.12)

@@ -34,13 +34,18 @@ def _no_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csvs(result: Result, staging: Staging, suffix: str = "") -> list[str]:
     """Write summary, lines, funding, savings, streams, gap_table, reserves and council_tax CSVs (and
-    capital.csv when the plan has capital); return the file names. ``suffix`` names a variant: a
-    Result in real terms is written as summary_real.csv, lines_real.csv... with ``suffix="_real"``."""
+    workforce.csv, contracts.csv and capital.csv when the plan has those blocks); return the file
+    names. ``suffix`` names a variant: a Result in real terms is written as summary_real.csv,
+    lines_real.csv... with ``suffix="_real"``."""
     tables = {
         "summary": result.summary, "lines": result.lines, "funding": result.funding,
         "savings": result.savings, "streams": result.streams, "gap_table": result.gap_table,
         "reserves": result.reserves, "council_tax": result.council_tax,
     }
+    if result.scenario.workforce is not None:
+        tables["workforce"] = result.workforce
+    if result.scenario.contracts:
+        tables["contracts"] = result.contracts
     if result.has_capital:
         tables["capital"] = result.capital
     names = []

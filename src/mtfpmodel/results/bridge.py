@@ -4,7 +4,8 @@ Every step is in the scenario unit and the steps add up exactly to the final net
 
     net_gap[T] = gross_gap[0]                                  (the base-year budget)
                + sum over assumptions a of inflation_a          (pay, prices, care_fees, ...)
-               + demand + pressures + reserve_contributions[T]
+               + demand + workforce (pay, employer NI, employer pension, levy)
+               + contractual inflation + pressures + reserve_contributions[T]
                + capital financing + capital from revenue   (changes since the base year)
                - (council_tax[T] - council_tax[0]) - (business_rates...) - (grants...)
                + sum over grants g that have ended by T of grant_g[last year received]
@@ -15,11 +16,15 @@ year; the grants step then holds every other change in grants, including that gr
 from the base year to its last year.
 
 How the change in line costs is split. Each cost component (line L, cost-mix part c) grows as
-``cost[t] = cost[t-1] * (1 + rate[c,t]) * (1 + demand[L,t])``. The engine is run a second time
-with every line's demand set to 0%; the final-year cost of that run, less the base, is the
-inflation of component c, credited to its assumption. What is left of the real change in cost
-is demand — measured at inflated prices, so demand also carries the small compound term
-``inflation x demand``. Pressures are not inflated, so their step is the change in their level.
+``cost[t] = cost[t-1] * (1 + rate[c,t]) * (1 + demand[L,t])`` (a volume-driven line: with its
+volume). The engine is run a second time with every line's volume held at its base-year level
+(demand and volume growth 0%); the final-year cost of that run, less the base, is the inflation
+of component c, credited to its assumption. What is left of the real change in cost is demand —
+measured at inflated prices, so demand also carries the small compound term ``inflation x
+demand``. The parts of lines with their own driver are steps of their own (see
+:mod:`.driverbridge`): the workforce share by measure (pay, employer NI, employer pension,
+apprenticeship levy) and contractual inflation. Pressures are not inflated, so their step is the
+change in their level.
 
 In real terms (``result.real``) every final-year figure is at base-year prices, so each step is
 a real change: an assumption's step is its inflation above the deflating index (negative when it
@@ -35,6 +40,7 @@ import numpy as np
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import funding_sources
 from mtfpmodel.engine.projection import project
+from mtfpmodel.results.driverbridge import contract_steps, frozen_volumes, workforce_steps
 from mtfpmodel.results.result import Result
 
 
@@ -58,6 +64,7 @@ def bridge(result: Result, year: int | None = None) -> list[Step]:
     labels = result.labels
     steps = [Step(f"{labels[0]} gap", float(r.gross_gap[0, 0]), total=True)]
     steps += inflation_and_demand_steps(result, t)
+    steps += [Step(label, value) for label, value in workforce_steps(result, t) + contract_steps(result, t)]
     steps.append(Step("pressures", float(r.pressure_level[0, :, t].sum() - r.pressure_level[0, :, 0].sum())))
     steps += capital_steps(result, t)
     steps.append(Step("contributions to reserves", float(r.reserve_contributions[0, t] - r.reserve_contributions[0, 0])))
@@ -69,11 +76,11 @@ def bridge(result: Result, year: int | None = None) -> list[Step]:
 
 
 def inflation_and_demand_steps(result: Result, t: int) -> list[Step]:
-    """Inflation per assumption (demand held at 0%) and demand (the rest of the change in cost)."""
+    """Inflation per assumption (volumes held at the base year) and demand (the rest of the change in
+    the cost-mix parts of the lines)."""
     scenario = result.scenario
     actual = result.results.component_cost[0]
-    no_demand = {f"expenditure[{line.name}].demand": 0.0 for line in scenario.expenditure}
-    inputs = build_inputs(scenario, no_demand)
+    inputs = build_inputs(scenario, frozen_volumes(scenario))
     inflated = result.deflate(project(inputs).component_cost)[0]
     parts = [part for _, part in inputs.layout.components]
     steps = []

@@ -26,7 +26,8 @@ from mtfpmodel.engine.projection import Results
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.schema import Scenario
 
-NOT_MONEY = frozenset({"tax_base", "status", "balances", "sustainable", "usable_reserves_pct"})   # every other field is money
+NOT_MONEY = frozenset({"tax_base", "status", "balances", "sustainable", "usable_reserves_pct",   # every other field is money
+                       "line_volume", "contract_uplift"})
 DIFFERENCES = {"incremental_gap": "net_gap"}    # recomputed from the deflated figure they difference
 
 

@@ -17,10 +17,11 @@ import pandas as pd
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
-from mtfpmodel.results import appraisal, counciltax, gaptable, reserves, tables
+from mtfpmodel.results import appraisal, counciltax, gaptable, reserves, tables, workforce
 from mtfpmodel.results import capital as capital_tables
 from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
+from mtfpmodel.results.driverchecks import check_drivers, driver_warnings
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.schema import Scenario
@@ -95,6 +96,16 @@ class Result:
         return capital_tables.has_capital(self.scenario)
 
     @cached_property
+    def workforce(self) -> pd.DataFrame:
+        """workforce.csv: pay bill and each on-cost by pay group and year (empty without a workforce)."""
+        return workforce.workforce_table(self.results, self.scenario, self.labels)
+
+    @cached_property
+    def contracts(self) -> pd.DataFrame:
+        """contracts.csv: each indexed contract's uplift and cost by year (empty without contracts)."""
+        return workforce.contracts_table(self.results, self.scenario, self.labels)
+
+    @cached_property
     def streams(self) -> pd.DataFrame:
         return appraisal.streams_table(self.scenario, self.results, self.labels)
 
@@ -145,5 +156,7 @@ def run(scenario: Scenario | Loaded | str | Path, overrides: Mapping[str, object
     params = collect(scenario)
     results = project(build_inputs(scenario, overrides, params))
     labels = labels_of(scenario)
-    found = checks.warnings(scenario, results, labels, params, loaded.where if loaded else None)
+    where = loaded.where if loaded else None
+    check_drivers(scenario, results, labels, where)
+    found = checks.warnings(scenario, results, labels, params, where) + driver_warnings(scenario, where)
     return Result(scenario, results, labels, found, loaded)

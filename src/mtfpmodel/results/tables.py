@@ -27,13 +27,37 @@ def summary(results: Results, labels: tuple[str, ...], draw: int = 0) -> pd.Data
     return pd.DataFrame(data)
 
 
+LINE_COLUMNS = ("year", "line", "cost", "group", "volume", "unit_cost", "workforce", "contracts",
+                "contractual_inflation")
+
+
 def lines(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
-    """year, line, cost — base year included; the capital financing lines after the budget lines."""
+    """year, line, cost — base year included — then each line's group, volume and unit cost [£ per
+    period] (volume-driven lines; blank for the others), its workforce share and contracts, and the
+    rise in those contracts since the base year (contractual inflation); the capital financing
+    lines come after the budget lines (with blank detail columns)."""
     names = [line.name for line in scenario.expenditure]
-    extra = plan_lines(results, scenario)
-    costs = np.vstack([_row(results.line_cost, draw)] + [_row(a, draw) for _, a in extra])
-    names += [name for name, _ in extra]
-    return _long(costs[None], names, labels, 0, "line", "cost")
+    frame = _long(results.line_cost, names, labels, draw, "line", "cost")
+    volume_line = np.array([line.volume is not None for line in scenario.expenditure])
+    contracts = _row(results.line_contracts, draw)
+    extra = {
+        "group": [line.group or "" for line in scenario.expenditure],
+        "volume": np.where(volume_line[:, None], _row(results.line_volume, draw), np.nan),
+        "unit_cost": _row(results.line_unit_cost, draw),
+        "workforce": _row(results.line_workforce, draw),
+        "contracts": contracts,
+        "contractual_inflation": contracts - contracts[:, :1],
+    }
+    for column, values in extra.items():
+        frame[column] = [values[i] if column == "group" else float(values[i, t])
+                         for t in range(len(labels)) for i in range(len(names))]
+    capital = plan_lines(results, scenario)
+    if capital:
+        rows = _long(np.vstack([_row(a, draw) for _, a in capital])[None], [name for name, _ in capital],
+                     labels, 0, "line", "cost")
+        frame = pd.concat([frame, rows.assign(group="")], ignore_index=True)
+        frame = frame.sort_values("year", kind="stable", key=lambda y: y.map(labels.index), ignore_index=True)
+    return frame[list(LINE_COLUMNS)]
 
 
 SOURCE_LABELS = {"council_tax": "Council tax", "business_rates": "Business rates"}

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from mtfpmodel.scenario.errors import Problem, ScenarioError, UsageError
 from mtfpmodel.scenario.merge import merge
-from mtfpmodel.scenario.schema import DuplicateName, Scenario
-from mtfpmodel.scenario.series import SeriesContext, check_year_label, year_labels
+from mtfpmodel.scenario.names import DuplicateName
+from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.series import SeriesContext, check_year_label, parse_rate, year_labels
 from mtfpmodel.scenario.streams import KIND_NAMES
 from mtfpmodel.scenario.yamlfile import Where, parse_yaml, read_yaml
 
@@ -100,7 +101,30 @@ def validation_context(data: dict) -> dict:
             mix = item.get("cost_mix")
             lines[item["name"]] = set(mix) if isinstance(mix, dict) else {"none"}
     return {"series": SeriesContext(labels, names), "assumptions": names, "lines": lines,
-            "borrowing_rate": isinstance(data.get("capital_financing"), dict)}
+            "borrowing_rate": isinstance(data.get("capital_financing"), dict), **driver_context(data)}
+
+
+def driver_context(data: dict) -> dict:
+    """Workforce group names, the shares of each group lines carry, and the volume-driven lines."""
+    workforce = data.get("workforce")
+    groups = None
+    if isinstance(workforce, dict):
+        groups = frozenset(g["name"] for g in workforce.get("groups") or []
+                           if isinstance(g, dict) and isinstance(g.get("name"), str))
+    shares: dict[str, list[tuple[str, float]]] = {}
+    volume_lines = set()
+    for item in data.get("expenditure") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        if item.get("volume") is not None:
+            volume_lines.add(item["name"])
+        pay_from = item.get("pay_from")
+        for group, share in (pay_from.items() if isinstance(pay_from, dict) else ()):
+            try:
+                shares.setdefault(str(group), []).append((item["name"], parse_rate(share)))
+            except ValueError:
+                continue            # reported where it is written
+    return {"groups": groups, "pay_shares": shares, "volume_lines": volume_lines}
 
 
 # --- translating pydantic errors ------------------------------------------------------------
@@ -304,7 +328,7 @@ def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
         node, mark = node[step], mark.children.get(step, mark)
 
 
-_OPEN_MAPPINGS = ("cost_mix", "increase", "rag_confidence")   # keys chosen by the user, checked by validation
+_OPEN_MAPPINGS = ("cost_mix", "increase", "rag_confidence", "pay_from")   # keys chosen by the user, checked by validation
 
 
 def _check_new_key(parents: list, key: str, node: dict) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.yamlfile import Where
 
-NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("reserves",), ("capital_programme",)}
+NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("reserves",), ("capital_programme",),
+               ("workforce", "groups"), ("contracts",)}
 _YEAR_KEY = re.compile(r"^\d{4}/\d{2}$")
 
 
@@ -36,7 +37,7 @@ def merge(parent: Any, pwhere: Where, child: Any, cwhere: Where,
 
 
 def _replaced_whole(path: tuple, child: dict) -> bool:
-    if path[-1:] == ("cost_mix",) or (len(path) == 2 and path[0] == "assumptions"):
+    if path[-1:] in (("cost_mix",), ("pay_from",)) or (len(path) == 2 and path[0] == "assumptions"):
         return True
     if path and path[-1] == "increase" or path[-1:] == ("rag_confidence",):
         return False

@@ -13,12 +13,22 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mtfpmodel.scenario.capital import CapitalFinancing, Scheme
+from mtfpmodel.scenario.contracts import Contract
 from mtfpmodel.scenario.fields import Amount, Fraction, Model, Number, Rate, Share, series_context
+from mtfpmodel.scenario.names import unique_names
 from mtfpmodel.scenario.reserves import Reserve, ReservesField, ReservesMapping, reserve_items
 from mtfpmodel.scenario.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.scenario.series import Series, check_year_label
 from mtfpmodel.scenario.streams import Stream
 from mtfpmodel.scenario.units import UNITS
+from mtfpmodel.scenario.volumes import (
+    LineVolume,
+    check_line_form,
+    check_needs_volume,
+    check_not_volume,
+    check_volume_given,
+)
+from mtfpmodel.scenario.workforce import Workforce, check_pay_from
 
 DEFAULT_RAG = {"green": 0.95, "amber": 0.70, "red": 0.30}
 DEFAULT_GRANT_CONFIDENCE = {"confirmed": 1.0, "indicative": 0.90, "assumed": 0.70}
@@ -34,22 +44,52 @@ class Assumption(Model):
 
 
 class Line(Model):
-    """A budget line: base-year net budget, its cost mix and demand growth.
+    """A budget line: its base-year net budget, cost mix and demand growth — or, for a
+    volume-driven line, its volume times a unit cost.
 
     Each cost-mix part c (share w) of line L grows with its assumption's rate and the line's
-    demand; the line's cost is the sum of its parts (t = 0 is the base year):
+    volume; the line's cost is the sum of its parts (t = 0 is the base year). For a line with a
+    ``base`` budget the volume is the demand index; a volume-driven line has no base: its
+    base-year cost follows from its volume, unit cost and periods a year:
 
         cost[L,c,0] = base[L] * w[c]
         cost[L,c,t] = cost[L,c,t-1] * (1 + rate[c,t]) * (1 + demand[L,t])
         line_cost[L,t] = sum over c of cost[L,c,t]
+
+        (volume-driven)
+        cost[L,c,t] = volume[L,t] * unit_cost[L] * periods_per_year[L] / unit * w[c]
+                      * prod over s = 1..t of (1 + rate[c,s])
+        unit_cost[L,t] = unit_cost[L] * sum over c of w[c] * prod over s = 1..t of (1 + rate[c,s])   [£ a period]
+
+    Parts with their own driver are carved out of ``base`` at their base-year cost: the line's
+    share of workforce groups (``pay_from``) and its indexed contracts. The rest is split by
+    ``cost_mix`` and grown by it and by ``demand``; the carved parts follow their group or clause:
+
+        rest[L] = base[L] - workforce_cost[L,0] - sum of contract[C,0] over the line's contracts
+        cost[L,c,0] = rest[L] * w[c]
+        line_cost[L,t] = sum over c of cost[L,c,t] + workforce_cost[L,t] + sum of contract[C,t]
     """
 
     name: str = Field(min_length=1, description="Budget line name, unique in the plan.")
-    base: Number = Field(description="Base-year net budget of the line [scenario unit]; negative for income.")
+    base: Number | None = Field(None, description="Base-year net budget of the line [scenario unit]; negative for "
+                                                  "income. Give base or volume.")
+    volume: LineVolume | None = Field(None, description="Volume-driven line: the units bought (placements, clients, "
+                                                        "hours) by year, instead of base.")
+    unit_cost: Number | None = Field(None, ge=0, description="Volume-driven line: cost of one unit for one period at "
+                                                             "base-year prices [£ per period], inflated by cost_mix.")
+    periods_per_year: Number = Field(52.0, gt=0, description="Volume-driven line: periods in a year (52 for weekly "
+                                                             "unit costs, 1 for annual).")
     cost_mix: dict[str, Fraction] = Field(
         default_factory=lambda: {"none": 1.0}, json_schema_extra={"default": {"none": "100%"}},
-        description="Share of the line inflated by each assumption, e.g. {pay: 35%, care_fees: 65%}; sums to 100%.")
-    demand: Rate = Field(ZERO_RATE, description="Volume growth of the whole line [% a year].")
+        description="Share of the line inflated by each assumption, e.g. {pay: 35%, care_fees: 65%}; sums to 100%. "
+                    "With pay_from or contracts: the mix of the rest of the line.")
+    demand: Rate = Field(ZERO_RATE, description="Volume growth of the line's cost-mix part [% a year] (lines with a "
+                                                "base budget).")
+    pay_from: dict[str, Share] = Field(
+        default_factory=dict, description="Share of each workforce group's whole cost this line carries, e.g. "
+                                          "{NJC local pay: 40%}; carved out of base.")
+    group: str | None = Field(None, min_length=1, description="Heading the line is subtotalled under, e.g. Adult "
+                                                              "social care.")
     source: str | None = Field(None, description="Where the figures come from.")
 
     @field_validator("cost_mix")
@@ -65,6 +105,41 @@ class Line(Model):
         if not mix or abs(total - 1.0) > 1e-9:
             raise ValueError(f"cost mix shares add up to {total:.4%}, not 100%")
         return mix
+
+    @field_validator("volume")
+    @classmethod
+    def _volume(cls, value: LineVolume | None, info: ValidationInfo) -> LineVolume | None:
+        return check_volume_given(value, info)
+
+    @field_validator("unit_cost", "periods_per_year")
+    @classmethod
+    def _volume_only(cls, value, info: ValidationInfo):
+        return check_needs_volume(value, info, info.field_name)
+
+    @field_validator("demand")
+    @classmethod
+    def _no_demand(cls, value: Series, info: ValidationInfo) -> Series:
+        return check_not_volume(value, info, "demand", "grows with its volume (give volume.growth instead)")
+
+    @field_validator("pay_from")
+    @classmethod
+    def _pay_from(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        if value:
+            check_not_volume(value, info, "pay_from", "buys units at a unit cost (put the staff on a line with a "
+                                                      "base budget)")
+        return check_pay_from(value, info)
+
+    @model_validator(mode="after")
+    def _form(self) -> "Line":
+        check_line_form(self)
+        return self
+
+    def parameters(self) -> dict[str, tuple[str, object]]:
+        """Addressable numbers under ``expenditure[<name>]``."""
+        if self.volume is None:
+            return {"base": ("scalar", self.base), "demand": ("rate", self.demand)}
+        return {**self.volume.parameters(), "unit_cost": ("scalar", self.unit_cost),
+                "periods_per_year": ("scalar", self.periods_per_year)}
 
 
 class Pressure(Model):
@@ -215,6 +290,10 @@ class Scenario(Model):
     years: int = Field(4, ge=1, le=20, description="Projection years after the base year.")
     assumptions: dict[str, Assumption] = Field(default_factory=dict, description="Named rate series, e.g. pay: [3%, 2.5%, 2%, 2%].")
     expenditure: list[Line] = Field(min_length=1, description="Budget lines.")
+    workforce: Workforce | None = Field(None, description="Optional: the establishment by pay group with its on-costs; "
+                                                          "lines take their pay from it with pay_from.")
+    contracts: list[Contract] = Field(default_factory=list, description="Optional: indexed contracts, each part of "
+                                                                        "a budget line's base.")
     pressures: list[Pressure] = Field(default_factory=list, description="Named cost pressures.")
     funding: Funding = Field(description="Council tax, business rates and grants.")
     reserves: ReservesField = Field(
@@ -268,7 +347,7 @@ class Scenario(Model):
                 ref = value[ref].value.ref
         return value
 
-    @field_validator("expenditure", "pressures", "savings", "capital_programme")
+    @field_validator("expenditure", "contracts", "pressures", "savings", "capital_programme")
     @classmethod
     def _unique(cls, items: list, info: ValidationInfo) -> list:
         return unique_names(items, info.field_name)
@@ -304,20 +383,3 @@ class Scenario(Model):
         """A stream's confidence as a share, mapping RAG words through ``rag_confidence``."""
         value = stream.confidence
         return self.rag[value] if isinstance(value, str) else float(value)
-
-
-class DuplicateName(ValueError):
-    """A name given twice in a list of named items; ``index`` is the second item's place."""
-
-    def __init__(self, message: str, index: int):
-        super().__init__(message)
-        self.index = index
-
-
-def unique_names(items: list, what: str) -> list:
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        if item.name in seen:
-            raise DuplicateName(f"the name '{item.name}' is used twice in {what} (names must be unique)", index)
-        seen.add(item.name)
-    return items

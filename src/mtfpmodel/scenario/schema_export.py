@@ -81,6 +81,8 @@ def _add_bounds(schema: dict) -> None:
             continue
         for name, info in model.model_fields.items():
             prop = target["properties"].get(name, {})
+            numbers = [o for o in prop.get("anyOf", []) if o.get("type") == "number"]   # an optional number
+            prop = numbers[0] if len(numbers) == 1 else prop
             if prop.get("type") != "number":
                 continue
             for constraint in info.metadata:

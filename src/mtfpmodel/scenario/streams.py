@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mtfpmodel.scenario.fields import (
     Amount,
@@ -21,6 +21,7 @@ from mtfpmodel.scenario.fields import (
     Volume,
 )
 from mtfpmodel.scenario.series import Series, parse_rate
+from mtfpmodel.scenario.volumes import check_volume_line
 
 RAG_WORDS = ("green", "amber", "red")
 ZERO = Series(values=(0.0,))
@@ -167,14 +168,28 @@ class UnitCostStream(StreamBase):
 
         from[t] = unit_cost_from * prod over s = 1..t of (1 + unit_cost_growth[s]); likewise to[t]
         gross[t] = volume[t] * (from[t] - to[t]) * periods_per_year / unit
+
+    With ``moves_from`` the units come off a volume-driven line (in-house children's homes taking
+    placements off the external placements line). The line keeps its demand-led volume — the gap
+    before savings is the cost of the plan with nothing changed — and the saving is the moved
+    volume at the line's projected unit cost less the cheaper one, so nothing is counted twice.
+    The moved volume cannot exceed the line's (a plan that moves more is an error; in analyses
+    that vary volumes it is held at the line's volume):
+
+        moved[t] = min(volume[t], volume[L,t])
+        gross[t] = moved[t] * (unit_cost[L,t] * periods_per_year[L] - to[t] * periods_per_year) / unit
     """
 
     kind: Literal["unit_cost"] = Field(description="unit_cost: volumes moved from a dearer to a cheaper unit cost.")
     volume: Volume = Field(description="Units moved in each year (a level, e.g. placements [4, 8, 12, 12]).")
-    unit_cost_from: Number = Field(ge=0, description="Unit cost before [£ per period, base-year prices].")
+    moves_from: str | None = Field(None, description="A volume-driven expenditure line the units come off; its "
+                                                     "projected unit cost is the cost before (no unit_cost_from).")
+    unit_cost_from: Number | None = Field(None, ge=0, description="Unit cost before [£ per period, base-year prices] "
+                                                                  "(not with moves_from).")
     unit_cost_to: Number = Field(ge=0, description="Unit cost after [£ per period, base-year prices].")
     periods_per_year: Number = Field(52.0, gt=0, description="Periods in a year (52 for weekly costs).")
-    unit_cost_growth: Rate = Field(Series(ref="none"), description="Growth of both unit costs [% a year].")
+    unit_cost_growth: Rate = Field(Series(ref="none"), description="Growth of the unit costs [% a year] (with "
+                                                                   "moves_from: of unit_cost_to only).")
 
     @field_validator("volume")
     @classmethod
@@ -183,9 +198,26 @@ class UnitCostStream(StreamBase):
             raise ValueError("volume cannot be negative")
         return value
 
+    @field_validator("moves_from")
+    @classmethod
+    def _volume_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            check_volume_line(value, info, "moves_from")
+        return value
+
+    @model_validator(mode="after")
+    def _cost_before(self) -> "UnitCostStream":
+        if self.moves_from is not None and self.unit_cost_from is not None:
+            raise ValueError("give 'moves_from' (the line's own unit cost is the cost before) or "
+                             "'unit_cost_from', not both (remove unit_cost_from)")
+        if self.moves_from is None and self.unit_cost_from is None:
+            raise ValueError("a unit_cost stream needs 'unit_cost_from' (£ per period) or 'moves_from' "
+                             "(a volume-driven line)")
+        return self
+
     def parameters(self) -> dict:
-        return {"volume": ("volume", self.volume), "unit_cost_from": ("scalar", self.unit_cost_from),
-                "unit_cost_to": ("scalar", self.unit_cost_to),
+        before = {} if self.unit_cost_from is None else {"unit_cost_from": ("scalar", self.unit_cost_from)}
+        return {"volume": ("volume", self.volume), **before, "unit_cost_to": ("scalar", self.unit_cost_to),
                 "periods_per_year": ("scalar", self.periods_per_year),
                 "unit_cost_growth": ("rate", self.unit_cost_growth), **self.common_parameters()}
 

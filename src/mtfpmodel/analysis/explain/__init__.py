@@ -3,7 +3,9 @@
 A figure is addressed like the CSV it appears in: ``summary.<column>[year]``,
 ``lines[<line>].cost[year]``, ``pressures[<pressure>].level[year]``,
 ``funding[<source>].amount[year]`` (``council_tax``, ``business_rates`` or a grant; also
-``funding[council_tax].tax_base[year]`` and ``.band_d[year]``) and
+``funding[council_tax].tax_base[year]`` and ``.band_d[year]``),
+``workforce[<group>].<pay_bill|employer_ni|employer_pension|apprenticeship_levy|total_cost>[year]``,
+``contracts[<contract>].cost[year]``,
 ``savings[<stream>].<gross_saving|financing_cost|implementation_cost|net_saving>[year]``,
 ``reserves[<reserve>].<opening|contributions|planned_use|implementation_costs|unplanned_use|surplus_added|closing>[year]``
 and ``capital[<scheme>].<debt_charges|mrp|interest|revenue>[year]`` (see :mod:`.capital`; the plan's
@@ -22,6 +24,7 @@ from mtfpmodel.analysis.explain.capital import CAPITAL_HANDLERS
 from mtfpmodel.analysis.explain.context import Context, Explanation, item_names
 from mtfpmodel.analysis.explain.items import ITEM_HANDLERS
 from mtfpmodel.analysis.explain.reserves import RESERVE_HANDLERS
+from mtfpmodel.analysis.explain.lines import LINE_HANDLERS
 from mtfpmodel.analysis.explain.summary import SUMMARY_HANDLERS
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.results.result import Result
@@ -30,7 +33,8 @@ from mtfpmodel.scenario.errors import AnalysisError
 __all__ = ["Explanation", "all_paths", "explain", "explain_tree"]
 
 _PATH = re.compile(r"^(?P<table>\w+)(?:\[(?P<item>[^\]]+)\])?\.(?P<field>\w+)\[(?P<year>[^\]]+)\]$")
-_HANDLERS: dict[tuple[str, str], Callable] = {**SUMMARY_HANDLERS, **ITEM_HANDLERS, **RESERVE_HANDLERS, **CAPITAL_HANDLERS}
+_HANDLERS: dict[tuple[str, str], Callable] = {**SUMMARY_HANDLERS, **LINE_HANDLERS, **ITEM_HANDLERS, **RESERVE_HANDLERS,
+                                                 **CAPITAL_HANDLERS}
 
 
 def explain(result: Result, path: str) -> Explanation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from mtfpmodel.analysis.explain.context import Context, Explanation, capital_item_names, sum_lines
-from mtfpmodel.analysis.explain.items import line_cost as budget_line_cost
+from mtfpmodel.analysis.explain.lines import line_cost as budget_line_cost
 from mtfpmodel.engine.capital import BORROWING, REVENUE
 from mtfpmodel.engine.financing import schedule_factors
 from mtfpmodel.results.capital import EXISTING

@@ -65,6 +65,10 @@ def item_names(result: Result, key: tuple[str, str]) -> list[str | None]:
         return [s.name for s in scenario.savings]
     if table == "reserves":
         return [r.name for _, r in scenario.reserve_list]
+    if table == "workforce":
+        return [g.name for g in scenario.workforce.groups] if scenario.workforce else []
+    if table == "contracts":
+        return [c.name for c in scenario.contracts]
     if name in ("tax_base", "band_d"):
         return ["council_tax"]
     return ["council_tax"] + [source_name(prefix) for prefix, _ in funding_sources(scenario)]

@@ -1,4 +1,4 @@
-"""Explainers for the figures of one item: a budget line, a pressure, a funding source, a stream.
+"""Explainers for the figures of one item: a pressure, a funding source, a savings stream.
 
 Each takes (context, item name, year index t, path) and returns an
 :class:`~mtfpmodel.analysis.explain.context.Explanation` built from the engine's arrays (draw 0). See
@@ -16,32 +16,6 @@ from mtfpmodel.scenario.units import percent
 
 def _pct(value: float) -> str:
     return percent(value, 2)
-
-
-def line_cost(ctx: Context, name: str, t: int, path: str) -> Explanation:
-    """cost[L,c,t] = cost[L,c,t-1] × (1 + rate[c,t]) × (1 + demand[L,t]), summed over the cost mix."""
-    inputs, r = ctx.inputs, ctx.r
-    line = inputs.layout.line_index(name)
-    value = float(r.line_cost[0, line, t])
-    mix = ctx.result.scenario.expenditure[line].cost_mix
-    rows = []
-    for k in np.flatnonzero(inputs.component_line == line):
-        part = inputs.layout.components[k][1]
-        now = float(r.component_cost[0, k, t])
-        if t == 0:
-            base = float(inputs.component_base[0, k])
-            rows.append(f"  {part} ({_pct(mix[part])} of the base): = {ctx.money(now)}  (base-year budget × share; "
-                        f"{ctx.money(base)})")
-            continue
-        before = float(r.component_cost[0, k, t - 1])
-        rate, demand = float(inputs.component_rate[0, k, t]), float(inputs.line_demand[0, line, t])
-        rows.append(f"  {part}: {ctx.money(before)} × (1 + {_pct(rate)} {part}) × (1 + {_pct(demand)} demand)"
-                    f" = {ctx.money(now)}")
-    equation = ("cost = base-year budget × cost-mix share, for each part" if t == 0 else
-                f"cost = sum over cost-mix parts of cost[{ctx.year(t - 1)}] × (1 + inflation) × (1 + demand)")
-    total = " + ".join(ctx.money(float(r.component_cost[0, k, t]))
-                       for k in np.flatnonzero(inputs.component_line == line))
-    return Explanation(path, value, ctx.result.units, equation, tuple(rows) + (f"= {total} = {ctx.money(value)}",))
 
 
 def pressure_level(ctx: Context, name: str, t: int, path: str) -> Explanation:
@@ -160,6 +134,16 @@ def _share_of_line(ctx, stream, a, t):
 
 def _unit_cost(ctx, stream, a, t):
     index = float(np.cumprod(1.0 + a.growth[0])[t])
+    if a.moves_from is not None:
+        line = a.moves_from
+        volume, moved = float(ctx.r.line_volume[0, line, t]), float(a.volume[0, t])
+        unit = float(ctx.r.line_unit_cost[0, line, t])
+        periods = float(ctx.inputs.volumes.periods[0, line])
+        low = float(a.cost_to[0]) * index
+        return (f"gross_saving = moved volume × ({stream.moves_from} unit cost × its periods − unit_cost_to, "
+                "grown, × periods_per_year) / unit",
+                (f"= {min(moved, volume):g} × (£{unit:,.2f} × {periods:g} − £{low:,.2f} × {float(a.periods[0]):g})"
+                 f" / {a.unit:,.0f}",))
     high, low = float(a.cost_from[0]) * index, float(a.cost_to[0]) * index
     return ("gross_saving = volume × (unit_cost_from − unit_cost_to, grown) × periods_per_year / unit",
             (f"= {float(a.volume[0, t]):g} × (£{high:,.2f} − £{low:,.2f}) × {float(a.periods[0]):g} / {a.unit:,.0f}",))
@@ -202,7 +186,7 @@ def implementation_cost(ctx: Context, name: str, t: int, path: str) -> Explanati
 
 
 ITEM_HANDLERS = {
-    ("lines", "cost"): line_cost, ("pressures", "level"): pressure_level,
+    ("pressures", "level"): pressure_level,
     ("funding", "amount"): source_amount, ("funding", "tax_base"): tax_base, ("funding", "band_d"): band_d,
     ("savings", "net_saving"): net_saving, ("savings", "gross_saving"): gross_saving,
     ("savings", "financing_cost"): financing_cost, ("savings", "implementation_cost"): implementation_cost,

@@ -34,6 +34,8 @@ class Projection:
 
     component_cost: np.ndarray
     line_cost: np.ndarray
+    line_volume: np.ndarray          # units bought by each line (demand index for lines with a base budget)
+    annual_unit_cost: np.ndarray     # one unit for a year [scenario unit] of volume-driven lines (NaN otherwise)
 
 
 Getter = Callable[[str], np.ndarray]

@@ -4,6 +4,8 @@ savings programme, reserves, assumptions and warnings. ``mtfp run``'s report is 
 """
 from __future__ import annotations
 
+import numpy as np
+
 from mtfpmodel.engine import parameters
 from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table
 from mtfpmodel.outputs.pack.context import Context
@@ -181,14 +183,22 @@ def assumptions(ctx: Context) -> Section:
     rows = [Row.of(name.replace("_", " "), [*(percent(v, 1) for v in params[f"assumptions.{name}"].value),
                                             Cell(a.source or "no source given", left=True)])
             for name, a in s.assumptions.items()]
-    demand = [Row.of(line.name, [*(percent(v, 1) for v in params[f"expenditure[{line.name}].demand"].value),
-                                 Cell(line.source or "", left=True)]) for line in s.expenditure]
+    volume = ctx.result.results.line_volume[0]      # demand index, or the units of a volume-driven line
+    growth = np.divide(volume[:, 1:], volume[:, :-1], out=np.full(volume[:, 1:].shape, np.nan),
+                       where=volume[:, :-1] != 0) - 1.0
+    groups: dict[str, list[Row]] = {}      # one demand table per group of lines, so none runs past a page
+    for i, line in enumerate(s.expenditure):
+        groups.setdefault(line.group or "", []).append(
+            Row.of(line.name, [*(percent(v, 1) if np.isfinite(v) else "–" for v in growth[i]),
+                               Cell(line.source or "", left=True)]))
     note_width = 30
-    return Section("assumptions", "Assumptions and their sources", (
-        Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width),
-        Table("demand-table", ("Demand growth by budget line (% a year)", *ctx.years, "Source"), tuple(demand),
-              years=False, label_width=note_width),
-    ), new_page=ctx.cabinet is not None)
+    tables = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width)]
+    for n, (group, demand) in enumerate(groups.items()):
+        title = f"Demand growth: {group} (% a year)" if group else (
+            "Demand growth by budget line (% a year)" if len(groups) == 1 else "Demand growth: other lines (% a year)")
+        tables.append(Table("demand-table" if n == 0 else f"demand-table-{n + 1}", (title, *ctx.years, "Source"),
+                            tuple(demand), years=False, label_width=note_width))
+    return Section("assumptions", "Assumptions and their sources", tuple(tables), new_page=ctx.cabinet is not None)
 
 
 def warnings(ctx: Context) -> Section:

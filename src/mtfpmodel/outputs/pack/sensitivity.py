@@ -56,14 +56,29 @@ def section(ctx: Context) -> Section | None:
     return Section("sensitivity", "Sensitivity", tuple(blocks), new_page=True)
 
 
+GRID_DRIVERS = 10     # the grid shows the drivers with the largest effect; sensitivity_grid.csv has them all
+
+
+def grid_paths(ctx: Context) -> list[str]:
+    """The drivers the page's grid shows: the GRID_DRIVERS largest final-year effects, in file order
+    (a page-long grid of every driver would bury the ones cabinet asks about)."""
+    one_way = ctx.cabinet.one_way
+    chosen = {one_way.paths[p] for p in one_way.largest(GRID_DRIVERS)}
+    return [path for path in ctx.cabinet.ladder.paths if path in chosen]
+
+
 def _ladder(ctx: Context) -> Table:
     ladder = ctx.cabinet.ladder
     planned = ctx.result.results.net_gap[0, -1]
     rows = []
+    shown = grid_paths(ctx)
     for p, path in enumerate(ladder.paths):
+        if path not in shown:
+            continue
         cells = [Cell(text, note=f"at {v * 100:.4g}%") for text, v in zip(ctx.cells(ladder.final[p]), ladder.values[p])]
         rows.append(Row.of(heading(path), [*ctx.cells([planned]), *cells]))
     count = ladder.values.shape[1]
-    header = (f"Net gap {ctx.result.labels[-1]} ({ctx.unit}) with the driver at each value in every year",
+    which = "" if len(shown) == len(ladder.paths) else f" (the {len(shown)} largest effects; all in sensitivity_grid.csv)"
+    header = (f"Net gap {ctx.result.labels[-1]} ({ctx.unit}) with the driver at each value in every year{which}",
               "As planned", *([""] * count))
     return Table("sensitivity-grid", header, tuple(rows), label_width=30)

@@ -1,0 +1,24 @@
+"""Shaping per-item arrays for the engine: a base-year column, and stacking with a draws axis."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def pad(series: np.ndarray) -> np.ndarray:
+    """(D, T) projection-year values → (D, T+1) with 0 in the base year."""
+    return np.concatenate([np.zeros((series.shape[0], 1)), series], axis=1)
+
+
+def stack(arrays: list[np.ndarray], T: int, scalar: bool = False) -> np.ndarray:
+    """Stack per-item arrays on axis 1, broadcasting their draws axes; empty gives D = 1."""
+    if not arrays:
+        return np.zeros((1, 0)) if scalar else np.zeros((1, 0, T + 1))
+    return np.stack(np.broadcast_arrays(*arrays), axis=1)
+
+
+def with_base(series: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """(D, T+1) values with ``base`` (D,) put in the base-year column t = 0."""
+    draws = max(series.shape[0], base.shape[0])
+    out = np.array(np.broadcast_to(series, (draws,) + series.shape[1:]))
+    out[:, 0] = base
+    return out

@@ -1,0 +1,62 @@
+"""Tables of the cost drivers printed by ``mtfp run``: budget lines by group, and the workforce.
+
+Years as columns (base year first), figures in the scenario unit, rounded for display only.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mtfpmodel.engine.workforce import MEASURES
+from mtfpmodel.results.linetable import SUBTOTALS, line_table
+from mtfpmodel.results.result import Result
+from mtfpmodel.results.workforce import carried_share
+from mtfpmodel.scenario.units import figure
+
+MEASURE_LABELS = {"pay_bill": "pay bill", "employer_ni": "employer NI", "employer_pension": "employer pension",
+                  "apprenticeship_levy": "apprenticeship levy"}
+
+
+def _grid(title: str, rows: list[tuple[str, np.ndarray | None]], years: list[str], decimals: int,
+          rule_before: tuple[str, ...] = ()) -> str:
+    label_width = max(len(title), *(len(label) for label, _ in rows)) + 2
+    widths = [max(11, len(y) + 2) for y in years]
+    header = f"{title:<{label_width}}" + "".join(f"{y:>{w}}" for y, w in zip(years, widths))
+    out = [header, "-" * len(header)]
+    for label, values in rows:
+        if label in rule_before:
+            out.append(" " * label_width + "".join(f"{'-' * (w - 2):>{w}}" for w in widths))
+        cells = "" if values is None else "".join(f"{figure(float(v), decimals):>{w}}" for v, w in zip(values, widths))
+        out.append(f"{label:<{label_width}}{cells}".rstrip())
+    return "\n".join(out)
+
+
+def line_table_text(result: Result) -> str:
+    """Budget lines grouped with subtotals, then what the drivers carry (``results.linetable``)."""
+    table = line_table(result)
+    years = list(result.labels)
+    rows = [(item, None if key == "group" else row[years].to_numpy(dtype=float))
+            for (item, key), (_, row) in zip(zip(table["item"], table["key"]), table.iterrows())]
+    totals = tuple(item for item, key in zip(table["item"], table["key"]) if key in SUBTOTALS)
+    return _grid(f"Budget lines ({result.units})", rows, years, 1 if result.units == "£m" else 0, totals)
+
+
+def workforce_text(result: Result) -> str:
+    """Pay bill and each on-cost by pay group and year, with the whole workforce when there are several groups."""
+    r, scenario = result.results, result.scenario
+    groups = scenario.workforce.groups
+    years = list(result.labels)
+    measures = {m: getattr(r, m)[0] for m in MEASURES}
+    rows: list[tuple[str, np.ndarray | None]] = []
+    for g, group in enumerate(groups):
+        rows.append((f"{group.name} ({figure(group.fte, 0)} FTE)", None))
+        rows += [(f"  {MEASURE_LABELS[m]}", measures[m][g]) for m in MEASURES]
+        rows.append(("  total", sum(measures[m][g] for m in MEASURES)))
+    whole = {m: measures[m].sum(axis=0) for m in MEASURES}
+    if len(groups) > 1:
+        rows.append(("All pay groups", None))
+        rows += [(f"  {MEASURE_LABELS[m]}", whole[m]) for m in MEASURES]
+        rows.append(("  total", sum(whole.values())))
+    carried = carried_share(scenario)
+    rows.append(("Carried by budget lines (pay_from)",
+                 sum(carried[:, None] * measures[m] for m in MEASURES).sum(axis=0)))
+    return _grid(f"Workforce ({result.units})", rows, years, 1 if result.units == "£m" else 0)
