@@ -58,6 +58,11 @@ def books(tmp_path_factory):
         copy = work / f"{name}.xlsx"
         copy.write_bytes(xlsx.read_bytes())
         written[name] = (result, copy)
+    broken = openpyxl.load_workbook(written["stretched"][1])
+    typed_over = next(r for r in range(1, 200) if broken["Gap"].cell(r, 1).value == "Net gap")
+    broken["Gap"].cell(typed_over, FIRST_YEAR + 2).value = 1234.0     # a calculation typed over with a number
+    broken.save(work / "broken.xlsx")
+    written["broken"] = (written["stretched"][0], work / "broken.xlsx")
     out = libreoffice.convert([copy for _, copy in written.values()], work)
     return {name: (result, copy, out / copy.name) for name, (result, copy) in written.items()}
 
@@ -116,6 +121,19 @@ def test_every_formula_cell_carries_the_engines_value(books):
         row = list(gap[0]).index(item)
         np.testing.assert_array_equal(gap.iloc[row, FIRST_YEAR:FIRST_YEAR + 4].to_numpy(dtype=float),
                                       table.iloc[i, 2:].to_numpy(dtype=float))
+
+
+def test_the_checks_catch_a_calculation_typed_over(books):
+    _, _, recalculated = books["broken"]
+    book = openpyxl.load_workbook(recalculated, data_only=True)
+    checks = book["Checks"]
+    rows = {checks.cell(r, 1).value: r for r in range(1, checks.max_row + 1)}
+    assert checks.cell(rows["Checks failing (must be 0)"], 4).value > 0
+    assert checks.cell(rows["Summary agrees with the calculation sheets"], 4).value == 0    # it links the typed value
+    assert checks.cell(rows["Net gap = gross gap - savings + one-off costs"], 4).value == 1
+    summary = book["Summary"]
+    verdict = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Model checks (Checks sheet)")
+    assert summary.cell(verdict, FIRST_YEAR).value == "Some checks fail: see the Checks sheet"
 
 
 def test_a_plan_in_pounds_without_streams_or_pressures(books):

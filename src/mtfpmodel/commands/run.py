@@ -19,7 +19,8 @@ savings.csv, streams.csv and gap_table.csv (the gap table in the shape
 cabinet papers print it: gap before savings, savings identified by category,
 planned use of reserves, savings still to find); then, unless turned off,
   charts/      gap, bridge, savings and reserves charts, each as PNG (300 dpi) and SVG
-  mtfp.xlsx    the workbook: detail sheets and a Summary of live formulas over them
+  mtfp.xlsx    the workbook: a live model (Inputs sheet, formulas, Checks) with the
+               figures cached, so it reads the same before and after recalculating
   report.html  the cabinet report: verdict, tables, charts, assumptions, warnings;
                one self-contained file that prints to A4
 --no-charts skips the charts (the report is then written without them);

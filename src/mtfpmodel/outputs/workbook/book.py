@@ -121,6 +121,11 @@ class Sheet:
                 ws.write_number(YEAR_NUMBER_ROW, BASE + t, t, book.format(style.YEAR_NUMBER))
         ws.freeze_panes(self.first_row, BASE)
         self.widths(label=style.WIDTHS["label"], detail=style.WIDTHS["detail"])
+        ws.set_landscape()                   # printed: A4 landscape, one page wide, headings on every page
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(TITLE_ROW, HEADING_ROW)
+        ws.set_footer("&L&8&A&R&8Page &P of &N")
 
     def year_number(self, t: int, absolute: bool = False) -> str:
         """Reference to year t's number in the header row (row absolute; column too if ``absolute``)."""

@@ -32,7 +32,7 @@ def number_format(kind: str, unit: str) -> str:
         "number": "#,##0.0",
         "count": "General",
         "int": "0",
-        "check": '0.000000;-0.000000;"0"',
+        "check": '[>=0.000001]#,##0.000000;[<=-0.000001]-#,##0.000000;"0"',   # rounding noise reads 0
         "text": "General",
     }[kind]
 

@@ -76,7 +76,6 @@ def _summary_layout(model: Model, sheet: Sheet) -> None:
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.print_area(0, 0, sheet.row - 1, last)
-    ws.set_footer("&L&8mtfpmodel&R&8Page &P of &N")
     ws.freeze_panes(sheet.first_row, BASE)
     ws.activate()
 
@@ -120,9 +119,6 @@ def gap_table_sheet(model: Model, sheet: Sheet) -> None:
     sheet.ws.set_column(DETAIL, DETAIL, 1)
     sheet.ws.set_column(VALUE, VALUE, 1)
     sheet.ws.set_column(BASE, BASE, 1)
-    sheet.ws.set_landscape()
-    sheet.ws.set_paper(9)
-    sheet.ws.fit_to_pages(1, 0)
 
 
 def _categories(model: Model) -> list[str]:
