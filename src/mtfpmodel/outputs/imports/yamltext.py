@@ -25,7 +25,9 @@ FLOW = {"cost_mix", "increase", "rag_confidence"}               # short mappings
 ITEM_ORDER = ("name", "kind", "category", "confidence", "base", "cost_mix", "demand", "line", "component",
               "reduction", "phasing", "saving", "amount", "recurring", "volume", "unit_cost_from", "unit_cost_to",
               "periods_per_year", "unit_cost_growth", "growth", "values", "life", "interest_rate", "method",
-              "implementation_cost", "funded_by", "capital")
+              "implementation_cost", "funded_by", "capital", "council_tax", "business_rates", "grants",
+              "tax_base", "band_d", "tax_base_growth", "increase", "referendum_limit", "collection_fund",
+              "opening", "minimum", "use_to_balance")
 ORDER = ("scenario", "council", "description", "units", "base_year", "years", "assumptions", "expenditure",
          "pressures", "funding", "reserves", "savings", "rag_confidence", "discount_rate")
 SECTIONS = {
@@ -76,7 +78,10 @@ def folded(value: str, indent: int) -> list[str] | None:
     """A long one-line text as a folded block (``>-``) wrapped at 100 columns, if it folds back exactly."""
     if len(value) < 80 or "\n" in value or "  " in value or value != value.strip() or "\t" in value:
         return None
-    lines = textwrap.wrap(value, width=max(40, 100 - indent), break_long_words=False, break_on_hyphens=False)
+    glue = "\x1f"                                       # keeps "row 12" on one line
+    lines = textwrap.wrap(value.replace(" row ", f" row{glue}"), width=max(40, 100 - indent),
+                          break_long_words=False, break_on_hyphens=False)
+    lines = [line.replace(glue, " ") for line in lines]
     return lines if " ".join(lines) == value else None
 
 
@@ -130,8 +135,7 @@ class Writer:
         pad = " " * indent
         if isinstance(value, dict) and key not in FLOW and not _year_mapping(value):
             self.lines.append(f"{pad}{key}:")
-            for k, v in (_ordered(value) if key in ("capital", "business_rates") or parent == "assumptions"
-                         else sorted(value.items(), key=lambda kv: kv[0] == "source")):
+            for k, v in (value.items() if key == "assumptions" else _ordered(value)):
                 if steps + (k,) in rows and not (isinstance(v, dict) and "source" in v):
                     self.lines.append(f"{pad}  # {rows[steps + (k,)]}")
                 self.block(k, v, indent + 2, key, rows, steps + (k,))

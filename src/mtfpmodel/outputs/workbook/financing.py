@@ -39,8 +39,8 @@ def _stream(model: Model, sheet: Sheet, n: int, stream) -> None:
     amount, life = inputs[f"{p}.amount"], inputs[f"{p}.life"]
     rate, method = inputs[f"{p}.interest_rate"], inputs[f"{p}.method"]
     capital = stream.capital
-    sheet.heading(f"{stream.name}: {capital.method.replace('_', ' ')} over {capital.life} years "
-                  f"at {capital.interest_rate:.2%}")
+    sheet.heading(f"{stream.name}: each year's capital repaid over the asset's life "
+                  "(life, interest rate and method on the Inputs sheet)")
     spent = model.input_values(f"{p}.amount")
     spend = model.row(sheet, stream.name, "capital spend", lambda t: amount.year(t, SHEET), spent)
     factors = payment_factors(np.array([capital.interest_rate]), capital.life, capital.method)[0]
