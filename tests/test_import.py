@@ -18,7 +18,8 @@ from mtfpmodel.outputs.imports.yamltext import percent_text
 from mtfpmodel.outputs.workbook import build_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))     # every one uses only blocks the workbook has
+VARIETY = ROOT / "tests" / "scenarios" / "workbook_variety.yaml"
 BOOK = ROOT / "docs" / "budget-book"
 SHEETS = {"settings": "Settings", "assumptions": "Assumptions", "lines": "Lines", "pressures": "Pressures",
           "council_tax": "Council tax", "grants": "Grants", "reserves": "Reserves", "savings": "Savings"}
@@ -29,7 +30,7 @@ def summary_csv(result) -> str:
     return result.summary.to_csv(index=False, float_format="%.17g")
 
 
-@pytest.mark.parametrize("scenario", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("scenario", SHIPPED + [VARIETY], ids=lambda p: p.stem)
 def test_importing_the_workbook_mtfp_run_wrote_gives_the_same_summary(scenario, tmp_path):
     result = mtfpmodel.run(mtfpmodel.load(scenario))
     build_workbook(result, tmp_path / "mtfp.xlsx")
@@ -38,6 +39,7 @@ def test_importing_the_workbook_mtfp_run_wrote_gives_the_same_summary(scenario, 
     again = mtfpmodel.run(mtfpmodel.load(tmp_path / "back.yaml"))
     assert summary_csv(again) == summary_csv(result)
     assert again.lines.equals(result.lines) and again.savings.equals(result.savings)
+    assert again.funding.equals(result.funding) and again.streams.equals(result.streams)
 
 
 def test_mtfp_run_then_mtfp_import_then_mtfp_run_writes_the_same_summary_csv(tmp_path, capsys):

@@ -23,6 +23,7 @@ from mtfpmodel.results.gaptable import gap_table
 
 HERE = Path(__file__).parent
 STRETCHED = HERE / "reports" / "stretched.yaml"
+VARIETY = HERE / "scenarios" / "workbook_variety.yaml"   # £m, 3 years, assumption links, straight line at 0%...
 SMALL = """
 scenario: small
 units: "£"
@@ -52,7 +53,7 @@ def books(tmp_path_factory):
     work = tmp_path_factory.mktemp("workbook")
     (work / "small.yaml").write_text(SMALL, encoding="utf-8")
     written = {}
-    for name, path in (("stretched", STRETCHED), ("small", work / "small.yaml")):
+    for name, path in (("stretched", STRETCHED), ("small", work / "small.yaml"), ("variety", VARIETY)):
         result = mtfpmodel.run(mtfpmodel.load(path))
         xlsx = build(result, work / name)
         copy = work / f"{name}.xlsx"
@@ -83,7 +84,7 @@ def close(a, b, tolerance: float) -> bool:
     return a is not None and b is not None and abs(a - b) <= tolerance
 
 
-@pytest.mark.parametrize("name", ["stretched", "small"])
+@pytest.mark.parametrize("name", ["stretched", "small", "variety"])
 def test_libreoffice_recalculation_reproduces_every_cached_value(books, name):
     result, written, recalculated = books[name]
     cached = openpyxl.load_workbook(written, data_only=True)
@@ -94,6 +95,10 @@ def test_libreoffice_recalculation_reproduces_every_cached_value(books, name):
              if not close(cached[sheet][at].value, again[sheet][at].value, 1e-6)]
     assert not wrong, "\n".join(wrong[:20])
     assert len(cells) > (500 if name == "stretched" else 100)
+    if name == "variety":          # reserves not used to balance: the plan is unbalanced every year
+        summary = again["Summary"]
+        status = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Status")
+        assert [summary.cell(status, FIRST_YEAR + t).value for t in (1, 2, 3)] == ["unbalanced"] * 3
     checks = again["Checks"]
     master = next(r for r in range(1, checks.max_row + 1) if str(checks.cell(r, 1).value).startswith("Checks failing"))
     failing = [checks.cell(r, 4).value for r in range(master, checks.max_row + 1) if checks.cell(r, 1).value]
