@@ -61,7 +61,7 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
                         hint=f"name the sheets (or CSV files) {table_names()}")
         _years(doc, years)
     if "scenario" not in doc.data:
-        doc.put(["scenario"], name or Path(files[0] if files else "scenario").stem, origin)
+        doc.put(["scenario"], name or sources[0].stem or "scenario", origin)
     if doc.problems:
         raise ScenarioError(doc.problems)
     return _checked(doc)
