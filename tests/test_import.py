@@ -201,6 +201,13 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path, capsys):
     assert mtfpmodel.load(out).scenario.scenario == "northbrook-budget-book"
 
 
+def test_a_plan_needs_lines_and_council_tax(tmp_path, capsys):
+    assert main(["import", str(BOOK / "grants.csv"), str(BOOK / "savings.csv")]) == 1
+    errors = capsys.readouterr().err
+    assert "no budget lines were found (add a sheet (or CSV file) named Lines)" in errors
+    assert "no council tax was found" in errors
+
+
 def test_tables_it_cannot_read(tmp_path, capsys):
     (tmp_path / "budget.csv").write_text("Line,Base\nA,1\n", encoding="utf-8")
     (tmp_path / "notes.csv").write_text("anything\n", encoding="utf-8")

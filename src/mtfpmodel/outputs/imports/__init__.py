@@ -59,6 +59,8 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
         if not any(layout for _, layout in known):
             doc.problem(origin, "found none of the tables mtfp import reads",
                         hint=f"name the sheets (or CSV files) {table_names()}")
+        else:
+            _required(doc)
         _years(doc, years)
     if "scenario" not in doc.data:
         doc.put(["scenario"], name or sources[0].stem or "scenario", origin)
@@ -81,6 +83,15 @@ def _files(sources: list[Path]) -> list[Path]:
             raise ScenarioError([Problem("not a spreadsheet: give .xlsx workbooks, .csv files or a folder of them",
                                          file=str(source))])
     return files
+
+
+def _required(doc) -> None:
+    """The two tables a plan cannot do without, named in words rather than as missing keys."""
+    if "expenditure" not in doc.data:
+        doc.problem(doc.origin, "no budget lines were found", hint="add a sheet (or CSV file) named Lines")
+    if "council_tax" not in (doc.data.get("funding") or {}):
+        doc.problem(doc.origin, "no council tax was found",
+                    hint="add a sheet (or CSV file) named Council tax with rows Tax base and Band D")
 
 
 def _years(doc, years: set[str]) -> None:

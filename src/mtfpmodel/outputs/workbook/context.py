@@ -8,7 +8,7 @@ import numpy as np
 
 from mtfpmodel.engine import parameters as P
 from mtfpmodel.outputs.workbook.book import Book, Sheet
-from mtfpmodel.outputs.workbook.grid import Cell, Ref, across
+from mtfpmodel.outputs.workbook.grid import Cell, Ref, across, column_range
 from mtfpmodel.outputs.workbook.inputs import InputMap
 from mtfpmodel.results.result import Result
 
@@ -72,6 +72,4 @@ class Model:
 
 def sum_rows(first: Ref, last: Ref, t: int, here: str) -> str:
     """SUM of year t over rows first..last of one sheet (relative column)."""
-    from mtfpmodel.outputs.workbook.grid import column_range
-
     return f"SUM({column_range(first, last, None, here, t)})"
