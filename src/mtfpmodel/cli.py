@@ -28,7 +28,9 @@ COMMANDS = (
     "montecarlo",
     "report",
     "paths",
+    "import",
 )
+MODULES = {"import": "import_"}      # a command whose name is a Python keyword
 
 EPILOG = """\
 examples:
@@ -40,6 +42,7 @@ examples:
   mtfp montecarlo scenarios/durham-risk.yaml      probability the plan holds
   mtfp diff scenarios/durham-draft.yaml scenarios/durham.yaml   what moved the gap
   mtfp report scenarios/durham-risk.yaml --variants A.yaml B.yaml   the cabinet pack (HTML and Word)
+  mtfp import budget.xlsx --out scenarios/mine.yaml   a scenario from a budget book
 
 Amounts are in the scenario's unit (£000 unless it says otherwise); years are financial
 years such as 2025/26. Run 'mtfp COMMAND --help' for each command's options.
@@ -59,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mtfpmodel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        module = importlib.import_module(f"mtfpmodel.commands.{name.replace('-', '_')}")
+        module = importlib.import_module(f"mtfpmodel.commands.{MODULES.get(name, name.replace('-', '_'))}")
         command = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(command)

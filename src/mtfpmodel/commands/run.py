@@ -30,7 +30,8 @@ capital.csv when the scenario has a workforce:, contracts: or capital programme.
 plan built from cost drivers), the workforce table and the capital programme.
 Then, unless turned off,
   charts/      gap, bridge, savings and reserves charts, each as PNG (300 dpi) and SVG
-  mtfp.xlsx    the workbook: detail sheets and a Summary of live formulas over them
+  mtfp.xlsx    the workbook: a live model (Inputs sheet, formulas, Checks) with the
+               figures cached, so it reads the same before and after recalculating
   report.html  the cabinet report: verdict, tables, charts, assumptions, warnings;
                one self-contained file that prints to A4
 --no-charts skips the charts (the report is then written without them);

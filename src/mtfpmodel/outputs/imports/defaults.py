@@ -1,0 +1,45 @@
+"""Leave out what a scenario file need not say: values equal to the scenario's defaults.
+
+The workbook's Inputs sheet has a row for every input, defaults included (demand 0%, no
+implementation costs...); writing them all back would bury the plan in zeros. Only values
+whose omission means exactly the same are dropped, before validation, so the scenario checked
+is the one written.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_RAG = {"green": 0.95, "amber": 0.70, "red": 0.30}
+ITEM_DEFAULTS = {   # section → {key: test that the value is the default}
+    "expenditure": {"demand": lambda v: _all(v, 0.0), "cost_mix": lambda v: v == {"none": 1.0}},
+    "pressures": {"recurring": lambda v: v is True},
+    "savings": {"implementation_cost": lambda v: _all(v, 0.0), "funded_by": lambda v: v == "revenue",
+                "recurring": lambda v: v is True, "phasing": lambda v: _all(v, 1.0),
+                "unit_cost_growth": lambda v: _all(v, 0.0) or v == "none",
+                "periods_per_year": lambda v: v == 52, "confidence": lambda v: v == 1},
+}
+
+
+def _all(value: Any, default: float) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == default for v in values)
+
+
+def drop_defaults(data: dict) -> None:
+    """Remove default values from ``data`` in place."""
+    for section, rules in ITEM_DEFAULTS.items():
+        for item in data.get(section) or []:
+            for key, is_default in rules.items():
+                if key in item and is_default(item[key]):
+                    del item[key]
+    tax = (data.get("funding") or {}).get("council_tax") or {}
+    for key in ("collection_fund", "tax_base_growth"):
+        if key in tax and _all(tax[key], 0.0):
+            del tax[key]
+    for grant in (data.get("funding") or {}).get("grants") or []:
+        if "values" in grant and grant.get("base") == 0:
+            del grant["base"]
+    if data.get("rag_confidence") == DEFAULT_RAG:
+        del data["rag_confidence"]
+    if data.get("discount_rate") == 0.035:
+        del data["discount_rate"]
