@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test install test-tools benchmark clean
+.PHONY: demo test install test-tools benchmark benchmark-cli clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test-tools:
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/montecarlo.py
+
+benchmark-cli: $(STAMP)
+	$(BIN)/python benchmarks/cli.py
 
 clean:
 	rm -rf $(VENV) outputs/* build dist src/*.egg-info .pytest_cache .hypothesis

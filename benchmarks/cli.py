@@ -1,0 +1,145 @@
+"""Time whole ``mtfp`` commands, as a user runs them, against a bare Python floor.
+
+Not a test (timings depend on the machine). Run from anywhere, with the project's interpreter:
+
+    .venv/bin/python benchmarks/cli.py [--repeat N] [--quick]
+
+What is measured: the wall time of each command as a separate process (interpreter start-up,
+imports, reading the scenario, the work itself and writing every output), from spawning it to
+its exit, with stdout and stderr captured and thrown away:
+
+    mtfp validate scenarios/example.yaml
+    mtfp run scenarios/example.yaml --out TMP                  (charts, workbook, report)
+    mtfp montecarlo scenarios/durham-risk.yaml --draws 10000 --out TMP
+    mtfp montecarlo scenarios/durham-risk.yaml --draws 100000 --out TMP
+
+Each command runs once to warm up (OS file cache, .pyc files: PYTHONDONTWRITEBYTECODE is
+dropped from the commands' environment so that the warm-up can write them), then ``--repeat``
+times (default 5; ``--quick`` runs 3 and skips the 100,000-draw case), each run writing to a
+fresh temporary directory; the table shows the median, min and max. A command that fails stops
+the benchmark with its stderr (exit 1).
+
+Why ratios: absolute seconds differ from machine to machine and from minute to minute on the
+same machine, so each median is divided by the median of a floor measured in the same run with
+the same interpreter, ``python -c "import numpy, yaml"`` (the least any command can cost). The
+targets are on that ratio: validate <= 3x, run <= 10x, montecarlo 100k <= 10x (10k is reported
+without a target). Keep other load on the machine low while it runs.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = "{out}"  # replaced by a fresh temporary directory for every run
+# The warm-up run should leave .pyc files behind, as it does for a user; an inherited
+# PYTHONDONTWRITEBYTECODE would make every timed run recompile mtfpmodel's own modules.
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def find_mtfp() -> list[str]:
+    """The command that starts mtfp with this interpreter's installation."""
+    beside = Path(sys.executable).parent / "mtfp"
+    if beside.is_file():
+        return [str(beside)]
+    try:
+        runnable = importlib.util.find_spec("mtfpmodel.__main__") is not None
+    except ImportError:
+        runnable = False
+    if runnable:
+        return [sys.executable, "-m", "mtfpmodel"]
+    found = shutil.which("mtfp")
+    if found:
+        return [found]
+    sys.exit("benchmarks/cli.py: cannot find mtfp (not beside this interpreter, no "
+             "'python -m mtfpmodel', not on PATH); run 'make install' first.")
+
+
+def run_once(argv: list[str]) -> float:
+    """Seconds from spawning ``argv`` to its exit; stop the benchmark if it fails."""
+    with tempfile.TemporaryDirectory(prefix="mtfp-bench-") as out:
+        command = [out if part == OUT else part for part in argv]
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=ENV, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        print(f"benchmarks/cli.py: command failed (exit {done.returncode}):\n"
+              f"  {' '.join(command)}\n"
+              f"stderr:\n{done.stderr.rstrip() or '(empty)'}", file=sys.stderr)
+        sys.exit(1)
+    return seconds
+
+
+def measure(argv: list[str], repeat: int) -> list[float]:
+    run_once(argv)  # warm-up, not timed
+    return [run_once(argv) for _ in range(repeat)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per command (default 5)")
+    parser.add_argument("--quick", action="store_true",
+                        help="3 timed runs per command and skip the 100,000-draw Monte Carlo")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else args.repeat
+    if repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    mtfp = find_mtfp()
+    floor_argv = [sys.executable, "-c", "import numpy, yaml"]
+    # (label, mtfp arguments, target ratio or None)
+    cases = [
+        ("validate", ["validate", "scenarios/example.yaml"], 3.0),
+        ("run", ["run", "scenarios/example.yaml", "--out", OUT], 10.0),
+        ("montecarlo 10k", ["montecarlo", "scenarios/durham-risk.yaml",
+                            "--draws", "10000", "--out", OUT], None),
+    ]
+    if not args.quick:
+        cases.append(("montecarlo 100k", ["montecarlo", "scenarios/durham-risk.yaml",
+                                          "--draws", "100000", "--out", OUT], 10.0))
+
+    print(f"interpreter: {sys.executable} (Python {sys.version.split()[0]})")
+    print(f"mtfp:        {' '.join(mtfp)}")
+    print(f"repeat:      {repeat} timed runs per command, after one warm-up run; cwd {ROOT}")
+
+    floor = measure(floor_argv, repeat)
+    floor_median = statistics.median(floor)
+    print(f"floor:       python -c \"import numpy, yaml\": median {floor_median:.3f} s "
+          f"(min {min(floor):.3f}, max {max(floor):.3f})")
+    print()
+
+    header = f"{'command':<17} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>7} {'target':>7}  met"
+    print(header)
+    print("-" * len(header))
+    missed = 0
+    for label, arguments, target in cases:
+        times = measure(mtfp + arguments, repeat)
+        median = statistics.median(times)
+        ratio = median / floor_median
+        if target is None:
+            target_text, met = "-", "-"
+        else:
+            target_text = f"<={target:g}x"
+            met = "met" if ratio <= target else "not met"
+            missed += ratio > target
+        print(f"{label:<17} {median:>9.3f} {min(times):>7.3f} {max(times):>7.3f} "
+              f"{ratio:>6.1f}x {target_text:>7}  {met}", flush=True)
+    print()
+    print("commands:")
+    for label, arguments, _ in cases:
+        print(f"  {label:<17} mtfp {' '.join(arguments).replace(OUT, '<tmpdir>')}")
+    if missed:
+        print(f"\n{missed} target{'s' if missed != 1 else ''} not met.")
+
+
+if __name__ == "__main__":
+    main()
