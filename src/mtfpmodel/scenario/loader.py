@@ -6,7 +6,9 @@ messages are translated into plain words with a hint. Nothing here computes mone
 from __future__ import annotations
 
 import difflib
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -14,11 +16,19 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from mtfpmodel.scenario.errors import Problem, ScenarioError, UsageError
+from mtfpmodel.scenario.limits import MAX_EXTENDS, MAX_PROBLEMS, clip, shown, text_problem
 from mtfpmodel.scenario.merge import merge
 from mtfpmodel.scenario.schema import DuplicateName, Scenario
 from mtfpmodel.scenario.series import SeriesContext, check_year_label, year_labels
 from mtfpmodel.scenario.streams import KIND_NAMES
-from mtfpmodel.scenario.yamlfile import Where, parse_yaml, read_yaml
+from mtfpmodel.scenario.yamlfile import (
+    Where,
+    YamlSyntaxError,
+    file_problem,
+    parse_yaml,
+    read_yaml,
+    shown_text,
+)
 
 
 @dataclass(frozen=True)
@@ -60,28 +70,47 @@ def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None) ->
         return data, where
     target = data.pop("extends")
     mark = where.children.pop("extends")
+
+    def refuse(message: str, hint: str = "") -> ScenarioError:
+        return ScenarioError([Problem(message, file=shown, line=mark.line, path="extends", hint=hint)])
+
     if not isinstance(target, str) or not target.strip():
-        raise ScenarioError([Problem("must be the file name of the scenario to start from", file=shown,
-                                     line=mark.line, path="extends")])
-    parent_path = (path.parent / target).resolve()
-    chain = seen + (path.resolve(),)
-    if parent_path in chain:
-        loop = " → ".join(p.name for p in chain + (parent_path,))
-        raise ScenarioError([Problem(f"extends makes a cycle: {loop}", file=shown, line=mark.line,
-                                     path="extends", hint="a scenario cannot extend itself, even indirectly")])
-    if not parent_path.is_file():
-        raise ScenarioError([Problem(f"extends '{target}', but there is no such file ({parent_path})",
-                                     file=shown, line=mark.line, path="extends",
-                                     hint="the path is relative to this scenario's folder")])
+        raise refuse("must be the file name of the scenario to start from")
+    chain = seen + (_real(path),)
+    if len(chain) >= MAX_EXTENDS:
+        raise refuse(f"a chain of more than {MAX_EXTENDS} scenarios extending each other",
+                     "start a variant from the main scenario, not from a variant of a variant")
+    parent_path = path.parent / target
+    real = _real(parent_path)
+    if real is None:
+        raise refuse(f"extends {shown_text(target)}, a link that loops back on itself",
+                     "point extends at the scenario file itself")
+    if real in chain:
+        loop = " → ".join(p.name for p in chain + (real,))
+        raise refuse(f"extends makes a cycle: {loop}", "a scenario cannot extend itself, even indirectly")
+    problem = file_problem(parent_path)
+    if problem is not None:
+        found = ("there is no such file" if problem.message == "file not found"
+                 else f"it {problem.message.removeprefix('the file ')}")
+        raise refuse(f"extends {shown_text(target)}, but {found} ({clip(str(real), 120)})",
+                     "the path is relative to this scenario's folder")
     parent, pwhere = _read_chain(parent_path, chain, os.path.normpath(Path(shown).parent / target))
     if not isinstance(parent, dict):
-        raise ScenarioError([Problem("the scenario it extends is not a mapping", file=shown,
-                                     line=mark.line, path="extends")])
+        raise refuse(f"the scenario it extends ({shown_text(target)}) is not a mapping of keys",
+                     "extends must name a scenario file")
     problems: list[Problem] = []
     merged = merge(parent, pwhere, data, where, problems)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems[:MAX_PROBLEMS])
     return merged
+
+
+def _real(path: Path) -> Path | None:
+    """The absolute path with every link followed; None for a link that loops."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):   # RuntimeError: a symlink loop (Python 3.11)
+        return None
 
 
 def validation_context(data: dict) -> dict:
@@ -107,17 +136,28 @@ def validation_context(data: dict) -> dict:
 def translate(exc: ValidationError, data: Any, where: Where) -> list[Problem]:
     """One Problem per pydantic error, with file, line, dotted path and a plain message."""
     problems = []
-    for error in exc.errors(include_url=False):
+    for error in exc.errors(include_url=False)[:MAX_PROBLEMS]:
         loc = error["loc"]
-        if isinstance((error.get("ctx") or {}).get("error"), DuplicateName):
-            loc = loc + (error["ctx"]["error"].index,)      # point at the second item, not the list
+        duplicate = (error.get("ctx") or {}).get("error")
         if error["type"] == "union_tag_invalid":
             loc = loc + ("kind",)                            # point at the kind: that is wrong
-        steps, node, mark = _walk(loc, data, where, error["type"])
-        message, hint = _message(error, steps)
+        if isinstance(duplicate, DuplicateName):             # point at the second item, not the list
+            steps, node, mark = _walk(loc + (duplicate.index,), data, where, error["type"])
+            first = _walk(loc + (duplicate.first,), data, where, error["type"])[2]
+            message, hint = str(duplicate), f"names must be unique; the first is at {_place(first, mark)}"
+        else:
+            steps, node, mark = _walk(loc, data, where, error["type"])
+            message, hint = _message(error, steps)
         problems.append(Problem(message, file=mark.file, line=mark.line or None,   # 0: given by --set
                                 path=_dotted(steps, data), hint=hint))
     return sorted(set(problems), key=lambda p: (p.file or "", p.line or 0, p.path))
+
+
+def _place(first: Where, second: Where) -> str:
+    """'line 12', or 'parent.yaml:12' when the first item came from another file."""
+    if not first.line:
+        return "--set"
+    return f"line {first.line}" if first.file == second.file else f"{first.file}:{first.line}"
 
 
 def _walk(loc: tuple, data: Any, where: Where, kind: str) -> tuple[list, Any, Where]:
@@ -186,24 +226,29 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
     if kind == "missing":
         return "required key is missing", f"add '{name}:'"
     if kind == "union_tag_invalid":
-        return (f"unknown kind {error['input'].get('kind')!r}",
+        return (f"unknown kind {shown(error['input'].get('kind'))}",
                 f"use one of: {', '.join(KIND_NAMES)}")
     if kind == "union_tag_not_found":
         return "a savings stream needs 'kind:'", f"one of: {', '.join(KIND_NAMES)}"
+    value = shown(error.get("input"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of keys, not {error['input']!r}", "indent the keys under it"
+        return f"must be a mapping of keys, not {value}", "indent the keys under it"
     if kind == "list_type":
-        return f"must be a list, not {error['input']!r}", "write items on lines starting with '- '"
+        return f"must be a list, not {value}", "write items on lines starting with '- '"
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed", msg.replace("Input should be", "use")
+        return f"{value} is not allowed", msg.replace("Input should be", "use")
     if kind in ("string_type",):
-        return f"must be text, not {error['input']!r}", ""
+        return f"must be text, not {value}", ""
     if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false, not {error['input']!r}", ""
+        return f"must be true or false, not {value}", "write true or false, without quotes"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"must be a whole number, not {error['input']!r}", ""
+        return f"must be a whole number, not {value}", ""
+    if kind in ("float_type", "float_parsing"):
+        return f"must be a number, not {value}", ""
+    if kind == "finite_number":
+        return f"{value} is not a finite number", ""
     if kind.startswith(("greater_than", "less_than")):
-        return f"{error['input']!r} is out of range", msg.replace("Input should be", "it must be")
+        return f"{value} is out of range", msg.replace("Input should be", "it must be")
     if kind in ("too_short",) and isinstance(error.get("input"), list):
         return "must have at least one item", ""
     text = msg.removeprefix("Value error, ")
@@ -218,8 +263,10 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
 def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, ...]) -> tuple[dict, Where]:
     """Return a copy of ``data`` with each ``PATH=VALUE`` applied (VALUE is read as YAML).
 
-    A path that leads nowhere (a misspelt key, item or assumption) is a UsageError naming the
-    closest match; a value that is wrong for its field is reported by validation, at ``--set``.
+    What ``--set`` cannot use is a UsageError naming it: no '=', an empty or malformed path, an
+    empty value, a value that is not finite or breaks a file limit, a path that leads nowhere
+    (naming the closest match) or that names a whole item or group rather than one value. A
+    value that is wrong for its field is reported by validation, located at ``--set``.
     """
     import copy
 
@@ -227,41 +274,66 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
     problems = []
     for text in overrides:
         path, sep, value_text = text.partition("=")
+        name = clip(path.strip())
         if not sep or not path.strip():
-            problems.append(f"--set {text!r}: expected PATH=VALUE (e.g. --set assumptions.pay=3.5%)")
+            problems.append(f"--set {shown(text)}: expected PATH=VALUE (e.g. --set assumptions.pay=3.5%)")
+            continue
+        if not value_text.strip():
+            problems.append(f"--set {name}: no value after '=' (e.g. --set {name}=3.5%)")
             continue
         try:
-            value, _ = parse_yaml(value_text, "--set")
-        except ScenarioError:
-            value = value_text
-        try:
+            value = _override_value(value_text)
             set_path(data, where, parse_path(path.strip()), value)
-        except KeyError as exc:
-            problems.append(f"--set {path.strip()}: {exc.args[0]}")
+        except (KeyError, ValueError) as exc:
+            problems.append(f"--set {name}: {exc.args[0]}")
     if problems:
-        raise UsageError("\n".join(problems))
+        raise UsageError("\n".join(problems[:MAX_PROBLEMS]))
     return data, where
 
 
+def _override_value(text: str) -> Any:
+    """The value of ``--set PATH=TEXT``: TEXT read as YAML, or the text itself if it is not YAML.
+
+    Raise ValueError for a value no scenario may hold (not finite, a control character...).
+    """
+    try:
+        value, _ = parse_yaml(text, "--set")
+    except YamlSyntaxError:
+        value = text
+    except ScenarioError as exc:
+        raise ValueError(exc.problems[0].message) from None
+    if isinstance(value, str):
+        reason = text_problem(value)
+        if reason:
+            raise ValueError(reason)
+        try:
+            number = float(value.strip().removesuffix("%"))
+        except ValueError:
+            return value
+        if not math.isfinite(number):
+            raise ValueError(f"{shown(value)} is not a finite number")
+    return value
+
+
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[([^\[\]]+)\]")
+
+
 def parse_path(text: str) -> list[str | tuple[str]]:
-    """'savings[LED street lighting].reduction' → ['savings', ('LED street lighting',), 'reduction']."""
+    """'savings[LED street lighting].reduction' → ['savings', ('LED street lighting',), 'reduction'].
+
+    Raise KeyError for anything else: an empty step ('..', 'a..b', 'a.', '[]'), an unclosed '['.
+    """
     steps: list[str | tuple[str]] = []
-    i = 0
-    while i < len(text):
-        if text[i] == "[":
-            end = text.find("]", i)
-            if end < 0:
-                raise KeyError(f"unclosed '[' in {text!r}")
-            steps.append((text[i + 1:end],))
-            i = end + 1
-        elif text[i] == ".":
-            i += 1
-        else:
-            j = i
-            while j < len(text) and text[j] not in ".[":
-                j += 1
-            steps.append(text[i:j])
-            i = j
+    at = 0
+    while at < len(text):
+        match = _STEP.match(text, at)
+        if match is None or (at == 0 and text.startswith(".")):
+            raise KeyError(f"{shown(text)} is not a path such as assumptions.pay or "
+                           "'expenditure[Adult social care].demand' (see mtfp paths SCENARIO)")
+        steps.append(match.group(1) if match.group(1) is not None else (match.group(2),))
+        at = match.end()
+    if not steps or isinstance(steps[0], tuple):
+        raise KeyError(f"{shown(text)} is not a path such as assumptions.pay (see mtfp paths SCENARIO)")
     return steps
 
 
@@ -272,13 +344,15 @@ def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
         if isinstance(step, tuple):
             if not isinstance(node, list):
                 raise KeyError("only lists of named items can be addressed with [name]")
-            names = [item.get("name") for item in node if isinstance(item, dict)]
+            names = [item.get("name") if isinstance(item, dict) else None for item in node]
             if step[0] not in names:
-                close = difflib.get_close_matches(step[0], [str(x) for x in names], n=1)
-                raise KeyError(f"no item named '{step[0]}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+                close = difflib.get_close_matches(step[0], [str(x) for x in names if x is not None], n=1)
+                raise KeyError(f"no item named {shown(step[0])}" + (f" (did you mean '{close[0]}'?)" if close else ""))
             index = names.index(step[0])
             if last:
+                _check_whole(node[index], value, steps)
                 node[index] = value
+                mark.children[index] = Where("--set", 0)
                 return
             node, mark = node[index], mark.children.get(index, mark)
             continue
@@ -288,6 +362,7 @@ def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
             _check_new_key(steps[:n], step, node)
         if last:
             existing = node.get(step)
+            _check_whole(existing, value, steps)
             if isinstance(existing, dict) and "value" in existing and not isinstance(value, dict):
                 existing = dict(existing, value=value)
                 node[step] = existing
@@ -301,6 +376,27 @@ def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
         node, mark = node[step], mark.children.get(step, mark)
 
 
+def _check_whole(existing: Any, value: Any, steps: list) -> None:
+    """Raise KeyError when a single value would replace a whole item, group or list of items."""
+    if isinstance(value, (dict, list)):
+        return
+    if isinstance(existing, dict) and "value" not in existing and not all(_YEAR_KEY.match(str(k)) for k in existing):
+        keys = [str(k) for k in existing if k != "name"]
+        numbers = [str(k) for k, v in existing.items()
+                   if not isinstance(v, (bool, dict, list)) and any(ch.isdigit() for ch in str(v))]
+        example = f"{_show_steps(steps)}.{(numbers or keys)[0]}" if keys else _show_steps(steps)
+        raise KeyError(f"this names a whole {'item' if isinstance(steps[-1], tuple) else 'group'} "
+                       f"({clip(', '.join(keys), 80)}), not one value; set one of them, e.g. --set {clip(example, 80)}=...")
+    if isinstance(existing, list) and any(isinstance(item, dict) for item in existing):
+        raise KeyError("this names a whole list of items, not one value; set one item's value, "
+                       f"e.g. --set {clip(_show_steps(steps), 60)}[NAME].FIELD=...")
+
+
+def _show_steps(steps: list) -> str:
+    return "".join(f"[{s[0]}]" if isinstance(s, tuple) else (f".{s}" if i else s) for i, s in enumerate(steps))
+
+
+_YEAR_KEY = re.compile(r"^\d{4}/\d{2}$")
 _OPEN_MAPPINGS = ("cost_mix", "increase", "rag_confidence")   # keys chosen by the user, checked by validation
 
 
