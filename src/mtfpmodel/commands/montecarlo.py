@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtfpmodel.analysis import montecarlo, sobol
+from mtfpmodel.analysis import montecarlo
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
@@ -170,6 +170,8 @@ def _headline_frame(head, sim):
 
 
 def _sobol(prep, config, samples: int, seed: int):
+    from mtfpmodel.analysis import sobol     # scipy.stats: imported only when --sobol asks for it
+
     if not config.distributions and not (config.savings_delivery and prep.scenario.savings):
         raise AnalysisError("--sobol needs at least one distribution or savings stream to vary")
     if config.correlation:

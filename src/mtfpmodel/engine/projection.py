@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from mtfpmodel.engine.financing import financing_cost
+from mtfpmodel.engine.finite import check_finite
 from mtfpmodel.engine.inputs import Inputs, StreamInputs
 from mtfpmodel.engine.streams.base import Projection
 
@@ -87,7 +88,7 @@ def project(inputs: Inputs) -> Results:
     minimum = minimum_reserves(inputs, expenditure)
     status = plan_status(gap_after, closing, minimum, inputs.use_to_balance)
     balances = ~np.isin(status[:, 1:], (UNBALANCED, EXHAUSTED)).any(axis=1)
-    return _same_draws(Results(
+    return _checked(Results(
         component_cost=components, line_cost=lines, pressure_level=pressures,
         net_expenditure=expenditure, tax_base=tax_base, band_d=band_d, council_tax=council_tax,
         source_amount=sources, funding=total_funding, gross_gap=gap,
@@ -97,6 +98,12 @@ def project(inputs: Inputs) -> Results:
         reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum, status=status,
         balances=balances, sustainable=balances & (gap_after[:, -1] <= 0),
     ))
+
+
+def _checked(results: Results) -> Results:
+    """The results with every array given the full draws axis, once every figure is known finite."""
+    check_finite(results)
+    return _same_draws(results)
 
 
 def _same_draws(results: Results) -> Results:

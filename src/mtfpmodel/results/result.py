@@ -9,19 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-import pandas as pd
-
+from mtfpmodel.engine.finite import NonFiniteFigure
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
-from mtfpmodel.results import appraisal, tables
 from mtfpmodel.results import warnings as checks
+from mtfpmodel.results.finite import named
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.series import year_labels
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -38,24 +40,36 @@ class Result:
     def units(self) -> str:
         return self.scenario.units
 
+    # The tables (pandas) are imported when first asked for: validating a plan needs none of them.
+
     @cached_property
     def summary(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.summary(self.results, self.labels)
 
     @cached_property
     def lines(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.lines(self.results, self.scenario, self.labels)
 
     @cached_property
     def funding(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.funding(self.results, self.scenario, self.labels)
 
     @cached_property
     def savings(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.savings(self.results, self.scenario, self.labels)
 
     @cached_property
     def streams(self) -> pd.DataFrame:
+        from mtfpmodel.results import appraisal
+
         return appraisal.streams_table(self.scenario, self.results, self.labels)
 
     @property
@@ -83,7 +97,10 @@ def run(scenario: Scenario | Loaded | str | Path, overrides: Mapping[str, object
     if isinstance(scenario, Loaded):
         loaded, scenario = scenario, scenario.scenario
     params = collect(scenario)
-    results = project(build_inputs(scenario, overrides, params))
+    try:
+        results = project(build_inputs(scenario, overrides, params))
+    except NonFiniteFigure as exc:
+        raise named(exc, scenario) from None
     labels = labels_of(scenario)
     found = checks.warnings(scenario, results, labels, params, loaded.where if loaded else None)
     return Result(scenario, results, labels, found, loaded)

@@ -42,7 +42,7 @@ def check_number(value: float, written=None) -> float:
         raise ValueError(f"{shown(value if written is None else written)} is not a finite number "
                          "(write an amount, a rate or a count)")
     if abs(number) > MAX_MAGNITUDE:
-        raise ValueError(f"{number:g} is beyond ±1e15, larger than any figure a plan can hold "
+        raise ValueError(f"{f'{number:g}' if written is None else shown(written)} is beyond ±1e15, larger than any figure a plan can hold "
                          "(check the unit and the number of digits)")
     return number
 
