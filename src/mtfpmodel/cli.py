@@ -69,14 +69,15 @@ def _main(argv: list[str] | None, console: bool) -> int:
     stdout = sys.stdout
     sys.stdout = _ReaderMayLeave(stdout)
     previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
-    command = "mtfp"
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = " ".join(["mtfp"] + [a for a in argv[:1] if not a.startswith("-")])   # for messages
     try:
         with warnings.catch_warnings():
             # Overflow in the arithmetic is caught as a non-finite figure and reported; numpy's
             # own RuntimeWarnings would only repeat it in words no finance officer needs.
             warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"(numpy|mtfpmodel)(\.|$)")
             _forget_published()
-            args = _parse(sys.argv[1:] if argv is None else list(argv))
+            args = _parse(argv)
             if args is None:
                 return 2
             command = f"mtfp {args.command}"
@@ -272,7 +273,7 @@ class _ReaderMayLeave:
         self._gone = True
         try:  # stop the interpreter's final flush of the real stdout from failing too
             os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
-        except (OSError, ValueError):
+        except (AttributeError, OSError, ValueError):      # not a real file: nothing to flush
             pass
 
     def __getattr__(self, name):

@@ -26,9 +26,9 @@ class Problem:
         where = clip(self.file or "<scenario>", 200)
         if self.line is not None:
             where = f"{where}:{self.line}"
-        text = f"{where}: {clip(self.path, 200) + ': ' if self.path else ''}{clip(self.message, 400)}"
+        text = f"{where}: {clip(self.path, 120) + ': ' if self.path else ''}{clip(self.message, 300)}"
         if self.hint:
-            text += f" ({clip(self.hint, 300)})"
+            text += f" ({clip(self.hint, 200)})"
         return text
 
 

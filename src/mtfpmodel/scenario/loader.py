@@ -101,7 +101,7 @@ def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None) ->
     problems: list[Problem] = []
     merged = merge(parent, pwhere, data, where, problems)
     if problems:
-        raise ScenarioError(problems[:MAX_PROBLEMS])
+        raise ScenarioError(problems)
     return merged
 
 
@@ -136,7 +136,7 @@ def validation_context(data: dict) -> dict:
 def translate(exc: ValidationError, data: Any, where: Where) -> list[Problem]:
     """One Problem per pydantic error, with file, line, dotted path and a plain message."""
     problems = []
-    for error in exc.errors(include_url=False)[:MAX_PROBLEMS]:
+    for error in exc.errors(include_url=False):
         loc = error["loc"]
         duplicate = (error.get("ctx") or {}).get("error")
         if error["type"] == "union_tag_invalid":
@@ -221,7 +221,7 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
     name = steps[-1] if steps else ""
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(name), sorted(_field_names()), n=1)
-        return (f"unknown key '{name}'",
+        return (f"unknown key {shown(str(name))}",
                 f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
     if kind == "missing":
         return "required key is missing", f"add '{name}:'"

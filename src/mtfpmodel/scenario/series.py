@@ -147,4 +147,4 @@ def _assumption_name(name: str, ctx: SeriesContext) -> str:
     close = difflib.get_close_matches(name, sorted(ctx.assumptions | {"none"}), n=1)
     hint = f"did you mean '{close[0]}'?" if close else (
         "define it under 'assumptions:' or write a rate such as 3%")
-    raise ValueError(f"unknown assumption '{name}' ({hint})")
+    raise ValueError(f"unknown assumption {shown(name)} ({hint})")

@@ -24,7 +24,6 @@ from mtfpmodel.scenario.limits import (
     MAX_DEPTH,
     MAX_DIGITS,
     MAX_NODES,
-    MAX_PROBLEMS,
     check_number,
     clip,
     text_problem,
@@ -149,7 +148,7 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
     problems: list[Problem] = []
     data, where = _build(node, shown, problems)
     if problems:
-        raise ScenarioError(problems[:MAX_PROBLEMS])
+        raise ScenarioError(problems)
     return data, where
 
 
