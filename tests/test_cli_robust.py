@@ -193,8 +193,16 @@ def test_validate_imports_no_heavy_library_and_no_other_command():
     assert {m for m in modules if m.startswith("mtfpmodel.commands.")} == {"mtfpmodel.commands.validate"}
 
 
-def test_help_imports_no_command_module():
+def test_help_and_version_import_no_command_module():
     assert imported_by("--help") == set()
+    assert imported_by("--version") == set()
+
+
+def test_python_m_mtfpmodel_prints_the_version():
+    from mtfpmodel.version import __version__
+
+    done = subprocess.run(MTFP + ["--version"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, f"mtfpmodel {__version__}")
 
 
 def test_each_command_imports_only_what_it_uses(tmp_path):

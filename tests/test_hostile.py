@@ -6,6 +6,7 @@ never a crash; before the fixes each of these crashed (exit 3), hung or was sile
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -201,3 +202,33 @@ def test_an_empty_out_is_refused(tmp_path, monkeypatch, capsys, out):
         assert main(command + ["--out", out]) == 2
         assert "--out" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="limits the address space with setrlimit")
+def test_memory_stays_under_1_gib_for_any_input_up_to_50_mb(tmp_path):
+    # Before the fix a file that is one 50 MB list grew past 7.5 GB in 300 s. Here the whole
+    # process (Python, numpy, pydantic included) may not use more than 1 GiB of address space.
+    import resource
+    import subprocess
+
+    files = {
+        "list-50mb.yaml": "items:\n" + "- 1\n" * (50 * 2**20 // 4),           # refused by its size
+        "list-9mb.yaml": "items:\n" + "- 1\n" * (9 * 2**20 // 4),             # refused at 100,000 values
+        "text-9mb.yaml": "description: " + "x" * (9 * 2**20) + "\n",            # refused as too long a text
+        "bomb.yaml": "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]\n" for n in range(1, 9)),
+    }
+    for name, body in files.items():
+        (tmp_path / name).write_text(MINIMAL + body)
+
+    def one_gib() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    done = subprocess.run([sys.executable, "-m", "mtfpmodel", "validate", *(str(tmp_path / n) for n in files)],
+                          capture_output=True, text=True, preexec_fn=one_gib, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert "4 of 4 files invalid" in done.stderr
+    for reason in ("too large for a scenario", "more than 100,000 values", "is too long (at most 10,000)",
+                   "once its aliases (*name) are expanded"):
+        assert reason in done.stderr

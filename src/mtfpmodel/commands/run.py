@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mtfpmodel.analysis.paths import check_scenario
 from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.csvfiles import write_csvs
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.outputs.terminal import gap_table_text, mtfp_table, verdict
@@ -45,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     loaded = load(args.scenario, args.overrides)
+    check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)   # as validate does
     result = run(loaded)
     print_warnings(result.warnings)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(result.scenario.scenario)

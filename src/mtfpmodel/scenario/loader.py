@@ -26,6 +26,7 @@ from mtfpmodel.scenario.yamlfile import (
     YamlSyntaxError,
     file_problem,
     parse_yaml,
+    read_text,
     read_yaml,
     shown_text,
 )
@@ -63,9 +64,10 @@ def validate(data: Any, where: Where, path: Path, overrides: tuple[str, ...] = (
     return Loaded(scenario, path, data, where, overrides)
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None) -> tuple[Any, Where]:
+def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None,
+                text: str | None = None) -> tuple[Any, Where]:
     shown = shown or str(path)          # the path as the user would write it, for messages
-    data, where = read_yaml(path, shown)
+    data, where = parse_yaml(text, shown) if text is not None else read_yaml(path, shown)
     if not isinstance(data, dict) or "extends" not in data:
         return data, where
     target = data.pop("extends")
@@ -94,7 +96,13 @@ def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None) ->
                  else f"it {problem.message.removeprefix('the file ')}")
         raise refuse(f"extends {shown_text(target)}, but {found} ({clip(str(real), 120)})",
                      "the path is relative to this scenario's folder")
-    parent, pwhere = _read_chain(parent_path, chain, os.path.normpath(Path(shown).parent / target))
+    parent_shown = os.path.normpath(Path(shown).parent / target)
+    try:
+        parent_text = read_text(parent_path, parent_shown)
+    except ScenarioError as exc:        # not text, unreadable: this extends: line is what is wrong
+        raise refuse(f"extends {shown_text(target)}, but it is {exc.problems[0].message.removeprefix('is ')}",
+                     exc.problems[0].hint) from None
+    parent, pwhere = _read_chain(parent_path, chain, parent_shown, parent_text)
     if not isinstance(parent, dict):
         raise refuse(f"the scenario it extends ({shown_text(target)}) is not a mapping of keys",
                      "extends must name a scenario file")
@@ -124,7 +132,8 @@ def validation_context(data: dict) -> dict:
     assumptions = data.get("assumptions")
     names = frozenset(str(k) for k in assumptions) if isinstance(assumptions, dict) else frozenset()
     lines = {}
-    for item in data.get("expenditure") or []:
+    expenditure = data.get("expenditure")
+    for item in expenditure if isinstance(expenditure, list) else []:
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             mix = item.get("cost_mix")
             lines[item["name"]] = set(mix) if isinstance(mix, dict) else {"none"}
