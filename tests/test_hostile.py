@@ -232,3 +232,18 @@ def test_memory_stays_under_1_gib_for_any_input_up_to_50_mb(tmp_path):
     for reason in ("too large for a scenario", "more than 100,000 values", "is too long (at most 10,000)",
                    "once its aliases (*name) are expanded"):
         assert reason in done.stderr
+
+
+def test_a_negative_seed_is_refused_not_a_crash(tmp_path, capsys):
+    # Before the fix: numpy's "expected non-negative integer", exit 3.
+    out = str(tmp_path / "out")
+    assert main(["montecarlo", str(RISK), "--out", out, "--draws", "100", "--set", "monte_carlo.seed=-1"]) == 1
+    assert "monte_carlo.seed: -1 is out of range" in capsys.readouterr().err
+    assert main(["montecarlo", str(RISK), "--out", out, "--draws", "100", "--seed", "-5"]) == 2
+    assert "--seed -5 must be 0 or more" in capsys.readouterr().err
+
+
+def test_an_argument_is_never_echoed_back_whole(capsys):
+    assert main(["explain", str(HAND), "x" * 100_000]) == 1
+    err = capsys.readouterr().err
+    assert len(err) < 1000 and "…" in err

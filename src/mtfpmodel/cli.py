@@ -56,8 +56,18 @@ years such as 2025/26. Run 'mtfp COMMAND --help' for each command's options.
 
 def console() -> None:
     """The ``mtfp`` script: :func:`main`, then exit with Ctrl-C ignored so that no interrupt
-    arriving during the interpreter's shutdown can print a traceback."""
-    sys.exit(_main(None, console=True))
+    arriving during the interpreter's shutdown can print a traceback. After an interrupt the
+    process leaves at once (outputs are already safe): a library whose import the interrupt
+    cut short could otherwise fail while the interpreter shuts down."""
+    code = _main(None, console=True)
+    if code == INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,9 +76,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None, console: bool) -> int:
-    stdout = sys.stdout
+    stdout, unraisable = sys.stdout, sys.unraisablehook
     sys.stdout = _ReaderMayLeave(stdout)
+    sys.unraisablehook = _quiet_about_interrupts(unraisable)
     previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
+    if previous is not None:
+        _INTERRUPTED.clear()
+        signal.signal(signal.SIGINT, _on_interrupt)
     argv = sys.argv[1:] if argv is None else list(argv)
     command = " ".join(["mtfp"] + [a for a in argv[:1] if not a.startswith("-")])   # for messages
     try:
@@ -82,31 +96,44 @@ def _main(argv: list[str] | None, console: bool) -> int:
                 return 2
             command = f"mtfp {args.command}"
             _check_common(args)
-            return args.handler(args)
+            code = args.handler(args)
+            if _INTERRUPTED:             # a Ctrl-C that Python swallowed (in a clean-up callback)
+                raise KeyboardInterrupt
+            return code
     except SystemExit as exc:            # argparse: --help and --version (0), usage errors (2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except KeyboardInterrupt:
-        _ignore_interrupts()
-        print(f"{command}: interrupted; {_what_was_written()}", file=sys.stderr)
-        return 130
+        return _interrupted(command)
     except Exception as exc:
+        if _INTERRUPTED:                 # e.g. an import the interrupt cut short: ImportError
+            return _interrupted(command)
         _ignore_interrupts()
         return _report(exc, command)
     finally:
         try:
             sys.stdout.flush()
         finally:
-            sys.stdout = stdout
+            sys.stdout, sys.unraisablehook = stdout, unraisable
             if console:
                 _ignore_interrupts()
             elif previous is not None:
                 signal.signal(signal.SIGINT, previous)
 
 
+INTERRUPTED = 130
+
+
+def _interrupted(command: str) -> int:
+    _ignore_interrupts()
+    print(f"{command}: interrupted; {_what_was_written()}", file=sys.stderr)
+    return INTERRUPTED
+
+
 def _report(exc: Exception, command: str) -> int:
     """Print ``exc`` for a person; return the exit code."""
     from mtfpmodel.commands import print_problems
     from mtfpmodel.scenario.errors import MtfpError, ScenarioError, UsageError
+    from mtfpmodel.scenario.limits import clip
 
     if isinstance(exc, ScenarioError):
         print_problems(exc.problems)
@@ -114,11 +141,11 @@ def _report(exc: Exception, command: str) -> int:
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 1
     if isinstance(exc, MtfpError):
-        for line in str(exc).splitlines() or [""]:
-            print(f"{command}: error: {line}", file=sys.stderr)
+        for line in str(exc).splitlines()[:50] or [""]:      # an argument is never echoed back whole
+            print(f"{command}: error: {clip(line, 500)}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     if isinstance(exc, MemoryError):
-        print(f"{command}: error: not enough memory; nothing was written (for Monte Carlo, use fewer --draws)",
+        print(f"{command}: error: not enough memory; nothing was written (for Monte Carlo, use fewer --draws or --sobol-samples)",
               file=sys.stderr)
         return 1
     if os.environ.get("MTFP_DEBUG"):
@@ -229,6 +256,27 @@ def _what_was_written() -> str:
     if published:
         return f"the outputs in {', '.join(map(str, published))} were written before it."
     return "nothing was written; any previous outputs are as they were."
+
+
+_INTERRUPTED: list[int] = []       # non-empty once Ctrl-C has been pressed during this command
+
+
+def _on_interrupt(number, frame) -> None:
+    """Ctrl-C: remembered, then raised as KeyboardInterrupt as Python's own handler does.
+
+    Python can swallow that exception when it lands in a clean-up callback (it then prints
+    "Exception ignored in ..." and carries on); the command line checks the memory when the
+    command ends, so the interrupt still counts, and the message is not printed.
+    """
+    _INTERRUPTED.append(number)
+    raise KeyboardInterrupt
+
+
+def _quiet_about_interrupts(hook):
+    def unraisable(info) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt):
+            hook(info)
+    return unraisable
 
 
 def _main_thread() -> bool:

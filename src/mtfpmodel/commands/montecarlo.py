@@ -73,6 +73,8 @@ def main(args: argparse.Namespace) -> int:
     _check_draws(prep, draws, from_file=args.draws is None)
     if args.sobol and (args.sobol_samples < 2 or args.sobol_samples & (args.sobol_samples - 1)):
         raise UsageError(f"--sobol-samples {args.sobol_samples} must be a power of 2, such as 512 or 1024")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed {args.seed} must be 0 or more")
     seed = args.seed if args.seed is not None else config.seed
 
     long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()

@@ -10,9 +10,10 @@ folder. The parent process works too, so two cores give two workers in all.
   takes the next one (the charts differ in cost).
 - A task that fails in a worker raises the same exception in the parent (sent back pickled),
   so errors are handled as if the task had run here.
-- Workers ignore Ctrl-C; the parent stops them when it is interrupted, then re-raises.
-- Where there is no ``os.fork`` (Windows) or one core, or ``MTFP_WORKERS=1``, tasks run here,
-  one after the other, with the same results.
+- Workers ignore Ctrl-C (it is blocked while they are forked, so none can slip in first); the
+  parent stops them when it is interrupted, then re-raises.
+- Where there is no ``os.fork`` (Windows) or one core, outside the main thread, or with
+  ``MTFP_WORKERS=1``, tasks run here, one after the other, with the same results.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import warnings
 from typing import Callable, Sequence
 
@@ -34,7 +36,8 @@ def workers(tasks: int) -> int:
         wanted = int(setting)
     else:
         wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(wanted, tasks)) if hasattr(os, "fork") and not _IN_WORKER else 1
+    forkable = hasattr(os, "fork") and not _IN_WORKER and threading.current_thread() is threading.main_thread()
+    return max(1, min(wanted, tasks)) if forkable else 1
 
 
 def run_tasks(tasks: Sequence[Task]) -> None:
@@ -53,12 +56,7 @@ def run_tasks(tasks: Sequence[Task]) -> None:
     children = []
     try:
         for _ in range(count - 1):
-            with warnings.catch_warnings():       # Python 3.12+ warns about fork in a threaded process
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:                          # a worker: never returns
-                _work(tasks, queue_out, errors_in)
-            children.append(pid)
+            children.append(_fork(tasks, queue_out, errors_in))
         os.close(errors_in)
         errors_in = -1
         failure = _take_tasks(tasks, queue_out)
@@ -81,6 +79,21 @@ def run_tasks(tasks: Sequence[Task]) -> None:
         raise RuntimeError("a drawing worker process stopped before finishing its charts")
 
 
+def _fork(tasks: Sequence[Task], queue: int, errors: int) -> int:
+    """Start one worker; return its pid. Ctrl-C is blocked across the fork, so that it can never
+    land in the new process before the worker has set it to be ignored."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():           # Python 3.12+ warns about fork in a threaded process
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:                              # the worker: never returns
+            _work(tasks, queue, errors)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return pid
+
+
 def _work(tasks: Sequence[Task], queue: int, errors: int) -> None:
     """A forked worker: take tasks until none are left; report a failure; exit without clean-up."""
     global _IN_WORKER
@@ -88,6 +101,7 @@ def _work(tasks: Sequence[Task], queue: int, errors: int) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         failure = _take_tasks(tasks, queue)
         if failure is not None:
             code = 1

@@ -169,7 +169,8 @@ class MonteCarloConfig(Model):
     """Monte Carlo settings: draws, seed, a distribution per path, correlation, savings delivery."""
 
     draws: int = Field(10_000, gt=0, description=f"Number of simulated plans (1 to {MAX_DRAWS:,}).")
-    seed: int | None = Field(None, description="Random seed: the same seed gives exactly the same results.")
+    seed: int | None = Field(None, ge=0, description="Random seed, 0 or more: the same seed gives exactly the "
+                                                     "same results.")
     distributions: dict[str, Distribution] = Field(
         default_factory=dict, description="Uncertain inputs by path, e.g. 'assumptions.pay': {triangular: [2%, 3%, 5%]}.")
     correlation: dict[str, dict[str, float]] = Field(
