@@ -46,7 +46,6 @@ def test_a_write_failure_is_reported_not_a_bug(tmp_path):
 import os
 import signal
 import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
