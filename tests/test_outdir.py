@@ -196,3 +196,14 @@ def test_ctrl_c_while_writing_leaves_the_previous_outputs(tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == "mtfp run: interrupted; nothing was written; any previous outputs are as they were."
     assert_untouched(tmp_path, out, before, err)
+
+
+def test_out_dot_in_a_folder_whose_parent_cannot_be_written(tmp_path, monkeypatch):
+    # --out . inside a folder whose parent is read-only: the staging folder goes inside instead.
+    here = tmp_path / "work"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    with immutable(tmp_path):
+        assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", ".", *FAST]) == 0
+    assert (here / "summary.csv").is_file()
+    assert not [p for p in here.iterdir() if ".tmp-" in p.name]

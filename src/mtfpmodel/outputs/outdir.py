@@ -49,13 +49,8 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"the output folder {out_dir} is a file (choose another --out)")
-    parent = out_dir.absolute().parent
     with held_interrupts():
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            root = Path(tempfile.mkdtemp(prefix=f".{out_dir.absolute().name or 'outputs'}.tmp-", dir=parent))
-        except OSError as exc:
-            raise MtfpError(f"cannot write outputs beside {out_dir}: {exc.strerror or exc}") from None
+        root = _staging_folder(out_dir)
     keep = False
     try:
         try:
@@ -73,6 +68,23 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
         if not keep:
             with held_interrupts():
                 shutil.rmtree(root, ignore_errors=True)
+
+
+def _staging_folder(out_dir: Path) -> Path:
+    """A new, empty staging folder on the output folder's disk: beside it, or, where its parent
+    cannot be written (``--out .`` in a folder whose parent is not yours), inside it."""
+    absolute = out_dir.absolute()
+    prefix = f".{absolute.name or 'outputs'}.tmp-"
+    try:
+        absolute.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute.parent))
+    except OSError as exc:
+        if out_dir.is_dir():
+            try:
+                return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute))
+            except OSError:
+                pass
+        raise MtfpError(f"cannot write outputs beside {out_dir}: {exc.strerror or exc}") from None
 
 
 class _Unrestored(Exception):
