@@ -30,6 +30,7 @@ def number_format(kind: str, unit: str) -> str:
         "rate": "0.00%",
         "pounds": '£#,##0.00;(£#,##0.00);"–"',
         "number": "#,##0.0",
+        "ratio": "0.0000",
         "count": "General",
         "int": "0",
         "check": '[>=0.000001]#,##0.000000;[<=-0.000001]-#,##0.000000;"0"',   # rounding noise reads 0
