@@ -23,6 +23,7 @@ import libreoffice
 import mtfpmodel
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.outputs.workbook import write_workbook
+from mtfpmodel.outputs.workbook import statement as statement_sheet
 from mtfpmodel.outputs.workbook.counciltax import table_rows
 from mtfpmodel.outputs.workbook.summary import SUMMARY_ROWS
 
@@ -212,11 +213,11 @@ def compare_plan(out: Path, stem: str, expected, check: Compare) -> None:
     for _, row in s.table.iterrows():
         for t in range(0 if not np.isnan(row[labels[0]]) else 1, T + 1):
             check(f"Reserves statement {row['item']} {labels[t]}", year(statement[row["item"]], t), float(row[labels[t]]))
-    for label, want in (("Year usable reserves run out", s.run_out or "they do not run out"),
-                        ("Average yearly fall in usable reserves", s.average_fall),
-                        ("Years the final balance would last at that fall",
-                         s.years_last if s.years_last is not None else "they do not fall"),
-                        ("Reserves drawn in the final year", s.final_year_drawn)):
+    for label, want in ((statement_sheet.RUN_OUT, s.run_out or statement_sheet.NONE_RUN_OUT),
+                        (statement_sheet.FALL, s.average_fall),
+                        (statement_sheet.LAST, s.years_last if s.years_last is not None else
+                         statement_sheet.NOT_FALLING),
+                        (statement_sheet.FINAL, s.final_year_drawn)):
         check(f"Reserves statement {label}", statement[label][3], want)
     tax = by_label(out, stem, "Council tax")
     for label, key, _, _, start in table_rows(expected.scenario):

@@ -113,6 +113,8 @@ class Writer:
         if isinstance(value, list):
             return self.series(key, value, rate, held=key in HELD_SERIES or parent in HELD_UNDER)
         if isinstance(value, dict) and _year_mapping(value):
+            if list(value) == list(self.labels) and len({repr(v) for v in value.values()}) == 1:
+                return self.one(key, next(iter(value.values())), rate)      # every year the same: one value
             return "{" + ", ".join(f"{k}: {self.one(key, v, rate)}" for k, v in value.items()) + "}"
         if isinstance(value, dict):
             return "{" + ", ".join(f"{k}: {self.scalar(k, v, key)}" for k, v in value.items()) + "}"

@@ -113,7 +113,7 @@ def _plan_checks(model: Model) -> list:
          [term("summary:gross_gap"), term("summary:net_expenditure", "-"), term("summary:funding")], 0),
         ("Funding = council tax + business rates + grants", "Summary funding - Funding sheet sources",
          [term("summary:funding"), term("council_tax", "-"), *sources], 0),
-        ("Net expenditure = lines + pressures + capital lines + contributions", "Summary and Expenditure sheet",
+        ("Net expenditure = lines + pressures + capital + contributions", "Summary and Expenditure sheet",
          [term("summary:net_expenditure"), term("lines_total", "-"), *_terms(model, spending, "-")], 0),
         ("Savings = gross savings - financing costs", "Savings sheet totals",
          [term("savings"), term("gross_savings", "-"), term("financing_costs")], 0),
@@ -141,11 +141,12 @@ def _driver_checks(model: Model) -> list:
     """Lines = the sum of their parts; the workforce and the capital lines add up."""
     s, r = model.result.scenario, model.r
     components = [ref for line in s.expenditure for ref in model.groups[f"components:{line.name}"]]
-    carried = [model.rows[k] for k in _keys(model, "line_workforce:", full=True) + _keys(model, "line_contracts:", full=True)]
+    staff = [model.rows[k] for k in _keys(model, "line_workforce:", full=True)]
+    contracted = [model.rows[k] for k in _keys(model, "line_contracts:", full=True)]
     parts = [_sum_term(model, components, r.component_cost[0].sum(axis=0), "-")]
-    parts += [("-", (lambda t, ref=ref: ref.year(t, SHEET)), np.zeros(model.years)) for ref in carried]
-    carried_values = r.line_workforce[0].sum(axis=0) + r.line_contracts[0].sum(axis=0)
-    parts[0] = ("-", parts[0][1], parts[0][2] + carried_values)
+    for refs, values in ((staff, r.line_workforce), (contracted, r.line_contracts)):
+        if refs:
+            parts.append(("-", (lambda t, refs=refs: "+".join(x.year(t, SHEET) for x in refs)), values[0].sum(axis=0)))
     checks = [("Budget lines total = sum of every line's parts", "cost-mix parts + workforce + contracts",
                [_term(model, "lines_total"), *parts], 0)]
     if s.workforce is not None:
@@ -211,8 +212,8 @@ def _reserve_checks(model: Model) -> list:
                 term("summary:unplanned_reserves_use", "-")], 1)]
     for _, reserve in model.result.scenario.reserve_list:
         n = reserve.name
-        checks.append((f"{n}: closing - opening = contributions + surplus - uses",
-                       "planned use, implementation costs and unplanned use are the uses",
+        checks.append((f"{n}: closing - opening = in - out",
+                       "contributions + surplus - planned use - implementation costs - unplanned use",
                        [_previous_closing(model, n), *_terms(model, [f"reserve_contribution:{n}", f"surplus_added:{n}"],
                                                              "-"),
                         *_terms(model, [f"planned_use:{n}", f"implementation_costs:{n}", f"unplanned_use:{n}"])], 1))

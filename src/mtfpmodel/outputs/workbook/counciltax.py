@@ -112,12 +112,14 @@ def council_tax_sheet(model: Model) -> None:
     sheet = model.sheet(OUTPUT)
     tax = model.result.scenario.funding.council_tax
     lines = table_rows(model.result.scenario)
+    bold = {"band_d", "council_tax"}
     for label, key, shown, kind, start in lines:
+        total = key in bold
+        bold.discard(key)                       # Band D again among the bands: not a total there
         source = model.rows[key]
         values = model.figures[key]
         cells = [None if t < start else Formula(source.year(t, OUTPUT), float(values[t])) for t in range(model.years)]
-        model.rows[f"council_tax_table:{key}"] = sheet.write(label, "", shown, years=cells, kind=kind,
-                                                             total=key in ("band_d", "council_tax"))
+        model.rows[f"council_tax_table:{key}"] = sheet.write(label, "", shown, years=cells, kind=kind, total=total)
         model.figures[f"council_tax_table:{key}"] = np.where(np.arange(model.years) >= start, values, 0.0)
     if tax.referendum_limit is not None:
         limit = model.inputs["funding.council_tax.referendum_limit"]

@@ -108,7 +108,6 @@ def contracts(reg: Register) -> None:
                                                            c.cap, kind="rate"))
         if c.collar is not None:
             reg.value(c.name, "Collar (lowest uplift)", "% a year", f"{p}.collar", c.collar, kind="rate")
-        if c.start is not None:
-            reg.value(c.name, "First year of the clause", "year", f"{p}.start", c.start, kind="text", role="structure")
-        if c.end is not None:
-            reg.value(c.name, "Last year of the clause", "year", f"{p}.end", c.end, kind="text", role="structure")
+        for field, label in (("start", "First year of the clause"), ("end", "Last year of the clause")):
+            if getattr(c, field) is not None:
+                reg.value(c.name, label, "year", f"{p}.{field}", getattr(c, field), kind="year", role="structure")

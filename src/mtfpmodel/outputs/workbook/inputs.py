@@ -136,7 +136,7 @@ def _sources(reg: Register) -> None:
             reg.choose(reg.value(name, "Certainty (confirmed, indicative or assumed)", "", f"{prefix}.certainty",
                                  source.certainty, kind="text"), CERTAINTIES)
             reg.value(name, "Last year received (blank: no end)", "year", f"{prefix}.ends", source.ends or "",
-                      kind="text")
+                      kind="year")
 
 
 def _streams(reg: Register) -> None:

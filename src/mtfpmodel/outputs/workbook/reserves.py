@@ -79,7 +79,7 @@ def _settings(model: Model, sheet: Sheet, plan: _Plan) -> dict:
         value: object = (True if kind is None else
                          Formula(f'AND({kind.value(SHEET)}="general",NOT({ring.value(SHEET)}))',
                                  reserve.kind == "general" and not reserve.ring_fenced))
-        out["general"].append(sheet.write(reserve.name, "general and usable (first if none meets gaps)",
+        out["general"].append(sheet.write(reserve.name, "general and not ring-fenced",
                                           "TRUE/FALSE", value=value, value_kind="text", role="structure"))
     meets, general = (column_range(out[k][0], out[k][-1], 3, SHEET) for k in ("meets", "general"))
     position = sheet.write("First reserve that meets gaps", "its place in the list (0: none)", "place",

@@ -25,6 +25,10 @@ TOTALS = (("Total usable reserves", "closing_reserves", "money"),
           ("Minimum reserves", "minimum_reserves", "money"),
           ("Usable reserves, % of net expenditure", "usable_reserves_pct", "rate"),
           ("Minimum, % of net expenditure", "minimum_pct", "rate"))
+RUN_OUT = "Year usable reserves run out"
+FALL = "Average yearly fall in usable reserves over the plan"
+LAST = "Years the final balance would last at that fall"
+FINAL = "Reserves drawn in the final year (one-off money it relies on)"
 NONE_RUN_OUT = "they do not run out"
 NOT_FALLING = "they do not fall"
 
@@ -71,16 +75,16 @@ def _findings(model: Model, sheet) -> None:
     status = model.rows["status"].span(1, T, SHEET)
     labels = (f"${column_letter(BASE + 1)}${HEADING_ROW + 1}:${column_letter(BASE + T)}${HEADING_ROW + 1}")
     sheet.heading("Findings (column D)")
-    sheet.write("Year usable reserves run out", "", "year", value=Formula(
+    sheet.write(RUN_OUT, "", "year", value=Formula(
         f'IFERROR(INDEX({labels},MATCH("reserves exhausted",{status},0)),"{NONE_RUN_OUT}")',
         s.run_out or NONE_RUN_OUT), value_kind="text")
     first, final = closing.cell(BASE, SHEET, absolute=True), closing.cell(BASE + T, SHEET, absolute=True)
-    fall = sheet.write("Average yearly fall in usable reserves", "over the plan", model.unit, value=Formula(
+    fall = sheet.write(FALL, "", model.unit, value=Formula(
         f"({first}-{final})/Projection_years", s.average_fall))
     model.rows["statement:average_fall"] = fall
     model.rows["statement:years_last"] = sheet.write(
-        "Years the final balance would last at that fall", "", "years", value=Formula(
+        LAST, "", "years", value=Formula(
             f'IF({fall.value(SHEET)}>0,{final}/{fall.value(SHEET)},"{NOT_FALLING}")',
             s.years_last if s.years_last is not None else NOT_FALLING), value_kind="number")
-    sheet.write("Reserves drawn in the final year", "one-off money the final year relies on", model.unit,
+    sheet.write(FINAL, "", model.unit,
                 value=Formula(drawn.cell(BASE + T, SHEET, absolute=True), s.final_year_drawn))

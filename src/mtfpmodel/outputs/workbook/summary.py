@@ -105,7 +105,7 @@ def output_sheets(book) -> dict[str, Sheet]:
         STATEMENT: Sheet(book, STATEMENT, "Reserves statement", columns=("", "", "Unit", "Value"), year_numbers=False,
                          note=f"The base-year column ({book.labels[0]}) holds the opening balances; each year's use "
                               "of reserves, then the closing balances and the findings."),
-        COUNCIL_TAX: Sheet(book, COUNCIL_TAX, "Council tax: Band D by part, the rise a year and a week, the bands",
+        COUNCIL_TAX: Sheet(book, COUNCIL_TAX, "Council tax table",
                            columns=("", "", "Unit", ""), year_numbers=False,
                            note="Charges in £ (this council's element); income in the money unit; a week is a "
                                 "52nd of a year."),

@@ -52,7 +52,7 @@ def workforce_sheet(model: Model) -> None:
     totals = []
     for g, group in groups:
         rows = per_group[group.name]
-        share = model.row(sheet, group.name, "apprenticeship levy (share of the pay bill)",
+        share = model.row(sheet, group.name, "levy: its share of the pay bill",
                           lambda t, p=rows["pay_bill"]: (f"IF({total_pay.year(t, SHEET)}>0,{levy_total.year(t, SHEET)}"
                                                          f"*{p.year(t, SHEET)}/{total_pay.year(t, SHEET)},0)"),
                           r.apprenticeship_levy[0, g], key=f"levy:{group.name}")
@@ -99,7 +99,7 @@ def _group(model: Model, sheet: Sheet, g: int, group, rates: dict) -> dict:
     F, S, D, V, H = (x.value(SHEET) for x in (fte, salary, drift, vacancy, heads))
     sheet.heading(f"{group.name}: pay bill and on-costs")
     row = sheet.row
-    pay_rise = model.row(sheet, group.name, "average salary per FTE, with pay awards", lambda t: (
+    pay_rise = model.row(sheet, group.name, "salary per FTE, with pay awards", lambda t: (
         S if t == 0 else f"{column_letter(BASE + t - 1)}{row + 1}*(1+{award.year(t, SHEET)})"),
         r.average_salary[0, g], unit="£ a year", kind="pounds")
     out = {"pay_bill": model.row(sheet, group.name, "pay bill", lambda t: (
@@ -107,7 +107,7 @@ def _group(model: Model, sheet: Sheet, g: int, group, rates: dict) -> dict:
         key=f"pay_bill:{group.name}")}
     employees = float(group.headcount if group.headcount is not None else group.fte) * (1 - group.vacancy)
     row = sheet.row
-    per_employee = model.row(sheet, group.name, "pay per employee (column D: employees in post)", lambda t: (
+    per_employee = model.row(sheet, group.name, "pay per employee (D: employees)", lambda t: (
         f"{F}*(1+{D})/{H}*{pay_rise.year(t, SHEET)}"),
         float(group.fte) * (1 + group.drift) / float(group.headcount or group.fte) * r.average_salary[0, g],
         unit="£ a year", kind="pounds", value=Formula(f"{H}*(1-{V})", employees), value_kind="number")
