@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
 VARIETY = ROOT / "tests" / "scenarios" / "workbook_variety.yaml"
 BLOCKS = ROOT / "tests" / "scenarios" / "workbook_blocks.yaml"     # every block of a scenario
+EDGES = ROOT / "tests" / "scenarios" / "workbook_edges.yaml"       # reserves: [], a bare contract...
 BOOK = ROOT / "docs" / "budget-book"
 DURHAM_BOOK = ROOT / "docs" / "budget-book-durham"                # cost drivers, capital, named reserves
 SHEETS = {"settings": "Settings", "assumptions": "Assumptions", "lines": "Lines", "pressures": "Pressures",
@@ -32,7 +33,7 @@ def summary_csv(result) -> str:
     return result.summary.to_csv(index=False, float_format="%.17g")
 
 
-@pytest.mark.parametrize("scenario", SHIPPED + [VARIETY, BLOCKS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("scenario", SHIPPED + [VARIETY, BLOCKS, EDGES], ids=lambda p: p.stem)
 def test_importing_the_workbook_mtfp_run_wrote_gives_the_same_summary(scenario, tmp_path):
     result = mtfpmodel.run(mtfpmodel.load(scenario))
     build_workbook(result, tmp_path / "mtfp.xlsx")

@@ -26,6 +26,7 @@ SOURCE_ITEMS = ("expenditure", "pressures", "savings", "grants", "groups", "cont
 SOURCE_BLOCKS = (("funding", "business_rates"), ("funding", "council_tax", "parish_precepts"),
                  ("capital_financing", "existing_debt_charges"), ("capital_financing",))   # blocks that take one
 OPTIONAL = ("ends",)          # fields a blank cell leaves out (a grant with no last year)
+EMPTY = {"reserves": "none"}  # a section written as this word is an empty list (reserves: [])
 
 
 def is_register(table: Table) -> bool:
@@ -75,6 +76,8 @@ def read_register(table: Table, doc: Document) -> None:
         value, at = _value(table, r, value_col, base_col, year_cols, assumption_rows, doc)
         if at is None:
             continue
+        if path in EMPTY and isinstance(value, str) and value.strip().lower() == EMPTY[path]:
+            value = []
         if steps[0] == "reserves" and steps[-1] == "minimum" and "%" in str(table.cell(r, unit_col).value or ""):
             value = percent_text(value) if isinstance(value, (int, float)) else value
         if steps[0] == "assumptions":

@@ -14,6 +14,7 @@ from mtfpmodel.outputs.workbook.grid import BASE, safe_name
 from mtfpmodel.outputs.workbook.register import METHODS, Register, life
 
 KINDS = ["general", "earmarked"]
+NONE = "none"                        # the Inputs sheet's word for a plan with no reserves at all
 SOURCE_LABELS = {"borrowing": "Borrowing", "grants": "Capital grants and contributions",
                  "capital_receipts": "Capital receipts", "revenue": "Revenue contributions (RCCO)"}
 
@@ -21,8 +22,9 @@ SOURCE_LABELS = {"borrowing": "Borrowing", "grants": "Capital grants and contrib
 def reserves(reg: Register) -> None:
     s = reg.result.scenario
     reg.sheet.heading("Reserves: balances, minimum levels and the plan for each")
-    if not s.reserve_list:
-        reg.sheet.note("(no reserves in this scenario: any gap is unbalanced)")
+    if not s.reserve_list:           # reserves: [] — not the default single reserve, so import must know
+        reg.value("No reserves", "any gap the plan leaves is unbalanced", "", "reserves", NONE, kind="text",
+                  role="structure")
     for prefix, reserve in s.reserve_list:
         if prefix == "reserves":
             _mapping(reg, reserve)
