@@ -54,6 +54,10 @@ def council_tax_workings(model: Model, sheet: Sheet) -> None:
         unit="%", kind="rate", start=1)
     row("band_a_increase_per_week", "Band A increase", "£ a week",
         lambda t: f"{rise.year(t, here)}*Band_A_ratio/Weeks_per_year", start=1)
+    if tax.referendum_limit is not None:
+        limit = model.inputs["funding.council_tax.referendum_limit"]
+        row("referendum_limit", "Referendum limit", "warning only", lambda t: limit.year(t, here), unit="% a year",
+            kind="rate", start=1)
     row("yield", "Yield", "tax base x Band D / pounds per unit",
         lambda t: f"{tax_base.year(t, here)}*{band_d.year(t, here)}/Pounds_per_unit", unit=model.unit, kind="money")
     for band in "ABCEFGH":
@@ -96,8 +100,10 @@ def table_rows(scenario) -> list[tuple[str, str, str, str, int]]:
               ("Increase (%)", "ct:band_d_increase_pct", "%", "rate", 1),
               ("Increase, £ a year", "ct:band_d_increase", "£", "pounds", 1),
               ("Increase, £ a week (Band D)", "ct:band_d_increase_per_week", "£", "pounds", 1),
-              ("Increase, £ a week (Band A)", "ct:band_a_increase_per_week", "£", "pounds", 1),
-              (f"Yield, tax base x Band D ({unit})", "ct:yield", unit, "money", 0),
+              ("Increase, £ a week (Band A)", "ct:band_a_increase_per_week", "£", "pounds", 1)]
+    if tax.referendum_limit is not None:
+        lines.append(("Referendum limit (%)", "ct:referendum_limit", "%", "rate", 1))
+    lines += [(f"Yield, tax base x Band D ({unit})", "ct:yield", unit, "money", 0),
               (f"Collection fund ({unit})", "collection_fund", unit, "money", 1),
               (f"Council tax income ({unit})", "council_tax", unit, "money", 0)]
     lines += [(f"Band {b}", "band_d" if b == "D" else f"ct:band_{b.lower()}", "£", "pounds", 0) for b in "ABCDEFGH"]
@@ -110,7 +116,6 @@ def table_rows(scenario) -> list[tuple[str, str, str, str, int]]:
 def council_tax_sheet(model: Model) -> None:
     """The output sheet: the council tax table, linking the Funding sheet's workings."""
     sheet = model.sheet(OUTPUT)
-    tax = model.result.scenario.funding.council_tax
     lines = table_rows(model.result.scenario)
     bold = {"band_d", "council_tax"}
     for label, key, shown, kind, start in lines:
@@ -121,11 +126,6 @@ def council_tax_sheet(model: Model) -> None:
         cells = [None if t < start else Formula(source.year(t, OUTPUT), float(values[t])) for t in range(model.years)]
         model.rows[f"council_tax_table:{key}"] = sheet.write(label, "", shown, years=cells, kind=kind, total=total)
         model.figures[f"council_tax_table:{key}"] = np.where(np.arange(model.years) >= start, values, 0.0)
-    if tax.referendum_limit is not None:
-        limit = model.inputs["funding.council_tax.referendum_limit"]
-        values = np.nan_to_num(model.result.council_tax["referendum_limit"].to_numpy(dtype=float))
-        sheet.write("Referendum limit (%)", "", "%", kind="rate", years=[None] + [
-            Formula(limit.year(t, OUTPUT), float(values[t])) for t in range(1, model.years)])
     _layout(model, sheet)
 
 
