@@ -67,7 +67,7 @@ def sheet_values(out: Path, stem: str, sheet: str) -> list[list]:
         if text == "":
             return None
         try:
-            return float(text)
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)   # percentages keep their %
         except ValueError:
             return text
 

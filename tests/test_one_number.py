@@ -119,15 +119,19 @@ def test_report_cards_and_tables_agree(run, printed):
 
 def test_workbook_values_agree(run, printed):
     _, out = run
-    book = openpyxl.load_workbook(out / "mtfp.xlsx")
+    book = openpyxl.load_workbook(out / "mtfp.xlsx", data_only=True)     # the cached values: the engine's
     summary = book["Summary"]
-    rows = {summary.cell(r, 2).value: r for r in range(3, 40) if summary.cell(r, 2).value}
-    for key, expected in (("closing_reserves", CLOSING), ("unfunded_gap", UNFUNDED),
-                          ("unplanned_reserves_use", DRAWN)):
-        assert [summary.cell(rows[key], 4 + t).value for t in range(4)] == pytest.approx(expected), key
+    rows = {summary.cell(r, 1).value: r for r in range(3, 40) if summary.cell(r, 1).value}
+    for label, expected in (("Closing usable reserves", CLOSING), ("Unfunded gap", UNFUNDED),
+                            ("Unplanned use of reserves", DRAWN)):
+        assert [summary.cell(rows[label], 6 + t).value for t in range(4)] == pytest.approx(expected), label
     gap = book["Gap table"]
-    gap_rows = {gap.cell(r, 2).value: r for r in range(3, 40) if gap.cell(r, 2).value}
-    assert [gap.cell(gap_rows["unfunded_gap"], 3 + t).value for t in range(4)] == pytest.approx(UNFUNDED)
+    gap_rows = {gap.cell(r, 1).value: r for r in range(3, 40) if gap.cell(r, 1).value}
+    assert [gap.cell(gap_rows["Unfunded gap"], 6 + t).value for t in range(4)] == pytest.approx(UNFUNDED)
+    statement = book["Reserves statement"]
+    rows = {statement.cell(r, 1).value: r for r in range(3, 40) if statement.cell(r, 1).value}
+    assert [statement.cell(rows["Total usable reserves"], 5 + t).value for t in range(5)] == \
+        pytest.approx([15000] + CLOSING)
 
 
 def test_explain_agrees(run):

@@ -1,7 +1,9 @@
 """The workbook is a live model: cached values are the engine's, and LibreOffice's recalculation reproduces them.
 
-One LibreOffice process recalculates the test workbooks (stretched: every kind of stream, capital,
-reserves below the minimum and exhausted; small: a plan in pounds with no streams or pressures).
+One LibreOffice process recalculates the test workbooks and writes every sheet as CSV: every shipped
+scenario, the blocks fixture (every block of a scenario, with the reserves' edge cases), stretched (every
+kind of stream, capital, reserves below the minimum and exhausted), variety (£m, three years, assumption
+links) and small (a plan in pounds with no streams or pressures), and one with a calculation typed over.
 """
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ from mtfpmodel.results.gaptable import gap_table
 HERE = Path(__file__).parent
 STRETCHED = HERE / "reports" / "stretched.yaml"
 VARIETY = HERE / "scenarios" / "workbook_variety.yaml"   # £m, 3 years, assumption links, straight line at 0%...
+BLOCKS = HERE / "scenarios" / "workbook_blocks.yaml"     # every block: drivers, capital programme, named reserves
+EDGES = HERE / "scenarios" / "workbook_edges.yaml"       # no reserves, a bare contract, capital without borrowing
+SHIPPED = sorted((HERE.parent / "scenarios").glob("*.yaml"))
 SMALL = """
 scenario: small
 units: "£"
@@ -35,10 +40,12 @@ funding:
   council_tax: {tax_base: 400, band_d: 2400, collection_fund: [-5000, 0]}
 reserves: {opening: 1000, minimum: 500, use_to_balance: false}
 """
-SHEETS = ["Summary", "Gap table", "Inputs", "Expenditure", "Funding", "Financing", "Savings", "Gap", "Reserves",
-          "Checks", "Warnings", "Guide"]
-CALCULATION_SHEETS = ("Expenditure", "Funding", "Financing", "Savings", "Gap", "Reserves")
+SHEETS = ["Summary", "Gap table", "Reserves statement", "Council tax", "Inputs", "Expenditure", "Workforce",
+          "Contracts", "Capital", "Funding", "Financing", "Savings", "Gap", "Reserves", "Checks", "Warnings", "Guide"]
+CALCULATION_SHEETS = ("Expenditure", "Workforce", "Contracts", "Capital", "Funding", "Financing", "Savings", "Gap",
+                      "Reserves")
 FIRST_YEAR = 5   # column E (1-based) is the base year
+RECALCULATED = ["stretched", "small", "variety", "blocks", "broken", "edges"] + [p.stem for p in SHIPPED]
 
 
 def build(result, folder: Path) -> Path:
@@ -49,11 +56,13 @@ def build(result, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
-    """{name: (result, written xlsx, recalculated xlsx)} for the two plans, recalculated together."""
+    """{name: (result, written xlsx, folder of LibreOffice's CSV of every sheet)}, recalculated together."""
     work = tmp_path_factory.mktemp("workbook")
     (work / "small.yaml").write_text(SMALL, encoding="utf-8")
     written = {}
-    for name, path in (("stretched", STRETCHED), ("small", work / "small.yaml"), ("variety", VARIETY)):
+    plans = [("stretched", STRETCHED), ("small", work / "small.yaml"), ("variety", VARIETY), ("blocks", BLOCKS),
+             ("edges", EDGES)]
+    for name, path in plans + [(p.stem, p) for p in SHIPPED]:
         result = mtfpmodel.run(mtfpmodel.load(path))
         xlsx = build(result, work / name)
         copy = work / f"{name}.xlsx"
@@ -64,8 +73,19 @@ def books(tmp_path_factory):
     broken["Gap"].cell(typed_over, FIRST_YEAR + 2).value = 1234.0     # a calculation typed over with a number
     broken.save(work / "broken.xlsx")
     written["broken"] = (written["stretched"][0], work / "broken.xlsx")
-    out = libreoffice.convert([copy for _, copy in written.values()], work)
-    return {name: (result, copy, out / copy.name) for name, (result, copy) in written.items()}
+    out = libreoffice.convert([copy for _, copy in written.values()], work, to="csv")
+    return {name: (result, copy, out) for name, (result, copy) in written.items()}
+
+
+def recalculated(out: Path, stem: str, sheet: str):
+    """A cell reader for one sheet of LibreOffice's recalculation: cell(row, col), 1-based."""
+    rows = libreoffice.sheet_values(out, stem, sheet)
+
+    def cell(row: int, col: int):
+        line = rows[row - 1] if row <= len(rows) else []
+        return line[col - 1] if col <= len(line) else None
+
+    return cell
 
 
 def formula_cells(path: Path):
@@ -79,30 +99,37 @@ def formula_cells(path: Path):
 
 
 def close(a, b, tolerance: float) -> bool:
+    if isinstance(a, bool):                     # LibreOffice writes TRUE/FALSE (or 1/0 in a number format)
+        a = float(a) if isinstance(b, float) else ("TRUE" if a else "FALSE")
     if isinstance(a, str) or isinstance(b, str):
         return a == b
     return a is not None and b is not None and abs(a - b) <= tolerance
 
 
-@pytest.mark.parametrize("name", ["stretched", "small", "variety"])
+@pytest.mark.parametrize("name", RECALCULATED[:4] + RECALCULATED[5:])
 def test_libreoffice_recalculation_reproduces_every_cached_value(books, name):
-    result, written, recalculated = books[name]
+    result, written, out = books[name]
     cached = openpyxl.load_workbook(written, data_only=True)
-    again = openpyxl.load_workbook(recalculated, data_only=True)
     cells = list(formula_cells(written))
-    wrong = [f"{sheet}!{at} {formula}: cached {cached[sheet][at].value!r}, LibreOffice {again[sheet][at].value!r}"
-             for sheet, at, formula in cells
-             if not close(cached[sheet][at].value, again[sheet][at].value, 1e-6)]
+    sheets = {}
+    wrong = []
+    for sheet, at, formula in cells:
+        if sheet not in sheets:
+            sheets[sheet] = recalculated(out, written.stem, sheet)
+        row, col = openpyxl.utils.cell.coordinate_to_tuple(at)
+        if not close(cached[sheet][at].value, sheets[sheet](row, col), 1e-6):
+            wrong.append(f"{sheet}!{at} {formula}: cached {cached[sheet][at].value!r}, "
+                         f"LibreOffice {sheets[sheet](row, col)!r}")
     assert not wrong, "\n".join(wrong[:20])
-    assert len(cells) > (500 if name == "stretched" else 100)
-    if name == "variety":          # reserves not used to balance: the plan is unbalanced every year
-        summary = again["Summary"]
-        status = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Status")
-        assert [summary.cell(status, FIRST_YEAR + t).value for t in (1, 2, 3)] == ["unbalanced"] * 3
-    checks = again["Checks"]
-    master = next(r for r in range(1, checks.max_row + 1) if str(checks.cell(r, 1).value).startswith("Checks failing"))
-    failing = [checks.cell(r, 4).value for r in range(master, checks.max_row + 1) if checks.cell(r, 1).value]
-    assert len(failing) > 10 and set(failing) == {0}
+    assert len(cells) > (500 if name in ("stretched", "blocks") else 100)
+    if name in ("variety", "edges"):     # reserves not used to balance, or none at all: unbalanced every year
+        summary = recalculated(out, written.stem, "Summary")
+        status = next(r for r in range(1, 40) if summary(r, 1) == "Status")
+        assert [summary(status, FIRST_YEAR + t) for t in (1, 2, 3)] == ["unbalanced"] * 3
+    checks = libreoffice.sheet_values(out, written.stem, "Checks")
+    master = next(i for i, row in enumerate(checks) if row and str(row[0]).startswith("Checks failing"))
+    failing = {row[0]: row[3] for row in checks[master:] if row and row[0]}
+    assert len(failing) > 10 and set(failing.values()) == {0}, failing
 
 
 def test_every_formula_cell_carries_the_engines_value(books):
@@ -115,7 +142,7 @@ def test_every_formula_cell_carries_the_engines_value(books):
     summary = result.summary
     for label, column in (("Net expenditure", "net_expenditure"), ("Budget gap before savings", "gross_gap"),
                           ("Net budget gap", "net_gap"), ("Closing usable reserves", "closing_reserves"),
-                          ("Risk-adjusted net gap (savings at their confidence)", "risk_adjusted_net_gap")):
+                          ("Risk-adjusted net gap (savings and grants at risk)", "risk_adjusted_net_gap")):
         shown = frame.iloc[labels.index(label), FIRST_YEAR:FIRST_YEAR + 4].to_numpy(dtype=float)
         np.testing.assert_array_equal(shown, summary[column].to_numpy())
     status = frame.iloc[labels.index("Status"), FIRST_YEAR:FIRST_YEAR + 4].tolist()
@@ -129,27 +156,25 @@ def test_every_formula_cell_carries_the_engines_value(books):
 
 
 def test_the_checks_catch_a_calculation_typed_over(books):
-    _, _, recalculated = books["broken"]
-    book = openpyxl.load_workbook(recalculated, data_only=True)
-    checks = book["Checks"]
-    rows = {checks.cell(r, 1).value: r for r in range(1, checks.max_row + 1)}
-    assert checks.cell(rows["Checks failing (must be 0)"], 4).value > 0
-    assert checks.cell(rows["Summary agrees with the calculation sheets"], 4).value == 0    # it links the typed value
-    assert checks.cell(rows["Net gap = gross gap - savings + one-off costs"], 4).value == 1
-    summary = book["Summary"]
-    verdict = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Model checks (Checks sheet)")
-    assert summary.cell(verdict, FIRST_YEAR).value == "Some checks fail: see the Checks sheet"
+    _, written, out = books["broken"]
+    checks = {row[0]: row for row in libreoffice.sheet_values(out, written.stem, "Checks") if row and row[0]}
+    assert checks["Checks failing (must be 0)"][3] > 0
+    assert checks["Summary agrees with the calculation sheets"][3] == 0    # it links the typed value
+    assert checks["Net gap = gross gap - savings + one-off costs"][3] == 1
+    summary = recalculated(out, written.stem, "Summary")
+    verdict = next(r for r in range(1, 40) if summary(r, 1) == "Model checks (Checks sheet)")
+    assert summary(verdict, FIRST_YEAR) == "Some checks fail: see the Checks sheet"
 
 
 def test_a_plan_in_pounds_without_streams_or_pressures(books):
-    result, _, recalculated = books["small"]
-    ws = openpyxl.load_workbook(recalculated, data_only=True)["Summary"]
-    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    result, written, out = books["small"]
+    ws = recalculated(out, written.stem, "Summary")
+    rows = {ws(r, 1): r for r in range(1, 40) if ws(r, 1)}
     # council tax 400 x £2,400 = £960,000 less a £5,000 deficit; spend £1,000,000: a £45,000 gap that reserves
     # (not used to balance) do not meet: unbalanced, the contract's second rule.
-    assert ws.cell(rows["Budget gap before savings"], FIRST_YEAR + 1).value == pytest.approx(45_000)
-    assert ws.cell(rows["Status"], FIRST_YEAR + 1).value == "unbalanced"
-    assert ws.cell(rows["Does the plan balance in every year?"], FIRST_YEAR).value.startswith("No")
+    assert ws(rows["Budget gap before savings"], FIRST_YEAR + 1) == pytest.approx(45_000)
+    assert ws(rows["Status"], FIRST_YEAR + 1) == "unbalanced"
+    assert ws(rows["Does the plan balance in every year?"], FIRST_YEAR).startswith("No")
 
 
 def test_sheets_summary_labels_and_one_page_print(books):
@@ -170,8 +195,9 @@ def test_sheets_summary_labels_and_one_page_print(books):
     assert book["Expenditure"].freeze_panes == "E6"
 
 
-def test_inputs_look_like_inputs_and_hold_no_formulas(books):
-    _, written, _ = books["stretched"]
+@pytest.mark.parametrize("name, path", [("stretched", STRETCHED), ("blocks", BLOCKS)])
+def test_inputs_look_like_inputs_and_hold_no_formulas(books, name, path):
+    _, written, _ = books[name]
     book = openpyxl.load_workbook(written)
     fill = INPUT_FILL.lstrip("#").upper()
     inputs = 0
@@ -190,9 +216,16 @@ def test_inputs_look_like_inputs_and_hold_no_formulas(books):
     ws = book["Inputs"]
     path_col = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "mtfp path")
     paths = [ws.cell(r, path_col).value for r in range(4, ws.max_row + 1) if ws.cell(r, path_col).value]
-    params = collect(mtfpmodel.load(STRETCHED).scenario)
+    params = collect(mtfpmodel.load(path).scenario)
     assert set(params) - {p for p in params if p.endswith(".confidence")} <= set(paths)
-    assert "assumptions.pay" in paths and "savings[LED street lighting].capital.amount" in paths
+    assert "assumptions.pay" in paths
+    if name == "stretched":
+        assert "savings[LED street lighting].capital.amount" in paths
+    else:       # the fields that are not numbers an analysis varies are inputs too, so import reads them back
+        assert {"expenditure[Children's social work].pay_from.Managers", "contracts[Waste disposal].lag",
+                "reserves[Transformation reserve].meets_gap", "funding.grants[Recovery Grant].ends",
+                "funding.grants[Recovery Grant].certainty", "capital_programme[Fleet].method",
+                "funding.council_tax.parish_precepts.growth"} <= set(paths)
 
 
 REFERENCE = re.compile(r"(?<![A-Za-z_$])(?P<sheet>(?:'[^']+'|[A-Za-z]+)!)?(?P<ca>\$?)(?P<col>[A-Z]{1,3})"
@@ -210,8 +243,9 @@ def relative(formula: str, row: int, col: int) -> str:
     return REFERENCE.sub(offset, formula)
 
 
-def test_one_formula_per_row_across_the_projection_years(books):
-    _, written, _ = books["stretched"]
+@pytest.mark.parametrize("name", ["stretched", "blocks", "durham"])
+def test_one_formula_per_row_across_the_projection_years(books, name):
+    _, written, _ = books[name]
     book = openpyxl.load_workbook(written)
     for ws in book.worksheets:
         for row in ws.iter_rows(min_row=4):
@@ -220,9 +254,10 @@ def test_one_formula_per_row_across_the_projection_years(books):
             assert len(forms) <= 1, f"{ws.title} row {row[0].row} ({row[0].value}): {forms}"
 
 
-def test_no_numbers_typed_into_formulas(books):
+@pytest.mark.parametrize("name", ["stretched", "blocks", "durham"])
+def test_no_numbers_typed_into_formulas(books, name):
     """Only the equation's own 0 and 1 appear in formulas: every figure comes from a cell."""
-    _, written, _ = books["stretched"]
+    _, written, _ = books[name]
     for sheet, at, formula in formula_cells(written):
         text = REFERENCE.sub("ref", re.sub(r'"[^"]*"', '""', formula))
         numbers = set(re.findall(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?![\d])", text))
@@ -243,3 +278,19 @@ def test_named_ranges_point_at_the_main_inputs(books):
         row = int(re.search(r"\$(\d+)", cells)[1])
         assert path in [c.value for c in ws[row]], f"{name} → {names[name]} is not the {path} row"
     assert {"Pounds_per_unit", "Check_tolerance", "Checks_failing", "Rag_amber"} <= set(names)
+
+
+def test_named_ranges_of_the_new_blocks(books):
+    _, written, _ = books["blocks"]
+    book = openpyxl.load_workbook(written)
+    names = {name: book.defined_names[name].attr_text for name in book.defined_names}
+    ws = book["Inputs"]
+    for name, path in (("Borrowing_rate", "capital_financing.borrowing_rate"),
+                       ("Employer_NI_rate", "workforce.employer_ni.rate"),
+                       ("FTE_Social_care_staff", "workforce.groups[Social care staff].fte"),
+                       ("Planned_use_Transformation_reserve", "reserves[Transformation reserve].planned_use"),
+                       ("Cap_Waste_disposal", "contracts[Waste disposal].cap"),
+                       ("Unit_cost_Residential_placements", "expenditure[Residential placements].unit_cost"),
+                       ("Borrowing_Fleet", "capital_programme[Fleet].borrowing")):
+        row = int(re.search(r"\$(\d+)", names[name].partition("!")[2])[1])
+        assert path in [c.value for c in ws[row]], f"{name} → {names[name]} is not the {path} row"

@@ -5,7 +5,9 @@ Two ways in, both documented in docs/user-guide.md ("Working in Excel"):
 - the workbook ``mtfp run`` wrote (its Inputs sheet, read by each row's mtfp path), with any
   changes an officer made to it;
 - a budget book: sheets (or CSV files) named Settings, Assumptions, Lines, Pressures,
-  Council tax, Business rates, Grants, Reserves and Savings, laid out as in ``layouts.py``.
+  Council tax, Business rates, Grants, Reserves, Savings, and for the cost drivers and capital
+  Pay groups, On-costs, Contracts, Capital programme and Capital financing, laid out as in
+  ``layouts.py``.
 
 Every value is marked with its cell, so the scenario's own validation names the file, sheet,
 cell and field of every problem; nothing is written unless the whole scenario is valid, and
@@ -47,7 +49,7 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
         read_register(registers[0], doc)
     else:
         years: set[str] = set()
-        known = [(t, find_layout(t.name)) for t in tables]
+        known = [(t, find_layout(t.name, _headings(t))) for t in tables]
         for table, layout in known:
             if layout is None and table.sheet is None:
                 doc.problem(table.file, f"no table is called '{table.name}'",
@@ -67,6 +69,13 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
     if doc.problems:
         raise ScenarioError(doc.problems)
     return _checked(doc)
+
+
+def _headings(table) -> set[str]:
+    """The normalised text of a table's first rows (to tell a list of reserves from a key/value table)."""
+    from mtfpmodel.outputs.imports.layouts import normal
+
+    return {normal(cell.value) for row in table.rows[:10] for cell in row if isinstance(cell.value, str)}
 
 
 def _files(sources: list[Path]) -> list[Path]:

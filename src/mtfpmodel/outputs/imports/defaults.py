@@ -10,14 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 DEFAULT_RAG = {"green": 0.95, "amber": 0.70, "red": 0.30}
+DEFAULT_GRANT_CONFIDENCE = {"confirmed": 1.0, "indicative": 0.90, "assumed": 0.70}
 ITEM_DEFAULTS = {   # section → {key: test that the value is the default}
-    "expenditure": {"demand": lambda v: _all(v, 0.0), "cost_mix": lambda v: v == {"none": 1.0}},
+    "expenditure": {"demand": lambda v: _all(v, 0.0), "cost_mix": lambda v: v == {"none": 1.0},
+                    "periods_per_year": lambda v: v == 52},
     "pressures": {"recurring": lambda v: v is True},
     "savings": {"implementation_cost": lambda v: _all(v, 0.0), "funded_by": lambda v: v == "revenue",
                 "recurring": lambda v: v is True, "phasing": lambda v: _all(v, 1.0),
                 "unit_cost_growth": lambda v: _all(v, 0.0) or v == "none",
                 "periods_per_year": lambda v: v == 52, "confidence": lambda v: v == 1},
+    "contracts": {"lag": lambda v: v == 0},
+    "capital_programme": {"borrowing": lambda v: _all(v, 0.0), "grants": lambda v: _all(v, 0.0),
+                          "capital_receipts": lambda v: _all(v, 0.0), "revenue": lambda v: _all(v, 0.0),
+                          "method": lambda v: v == "annuity"},
 }
+RESERVE_DEFAULTS = {"ring_fenced": lambda v: v is False, "minimum": lambda v: _all(v, 0.0),
+                    "opening": lambda v: _all(v, 0.0), "contributions": lambda v: _all(v, 0.0),
+                    "planned_use": lambda v: _all(v, 0.0)}
+GROUP_DEFAULTS = {"drift": lambda v: _all(v, 0.0), "vacancy": lambda v: _all(v, 0.0)}
 
 
 def _all(value: Any, default: float) -> bool:
@@ -25,13 +35,17 @@ def _all(value: Any, default: float) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == default for v in values)
 
 
+def _drop(item: dict, rules: dict) -> None:
+    for key, is_default in rules.items():
+        if key in item and is_default(item[key]):
+            del item[key]
+
+
 def drop_defaults(data: dict) -> None:
     """Remove default values from ``data`` in place."""
     for section, rules in ITEM_DEFAULTS.items():
         for item in data.get(section) or []:
-            for key, is_default in rules.items():
-                if key in item and is_default(item[key]):
-                    del item[key]
+            _drop(item, rules)
     tax = (data.get("funding") or {}).get("council_tax") or {}
     for key in ("collection_fund", "tax_base_growth"):
         if key in tax and _all(tax[key], 0.0):
@@ -39,6 +53,23 @@ def drop_defaults(data: dict) -> None:
     for grant in (data.get("funding") or {}).get("grants") or []:
         if "values" in grant and grant.get("base") == 0:
             del grant["base"]
+        if grant.get("certainty") == "confirmed":
+            del grant["certainty"]
+    reserves = data.get("reserves")
+    for reserve in reserves if isinstance(reserves, list) else []:
+        _drop(reserve, RESERVE_DEFAULTS)
+        default = reserve.get("kind") == "general" and not reserve.get("ring_fenced")
+        if reserve.get("meets_gap") is default or (reserve.get("ring_fenced") is True and reserve.get("meets_gap")
+                                                   is False):
+            del reserve["meets_gap"]
+    workforce = data.get("workforce") or {}
+    for group in workforce.get("groups") or []:
+        _drop(group, GROUP_DEFAULTS)
+    levy = workforce.get("apprenticeship_levy")
+    if levy == {"rate": 0.005, "allowance": 3_000_000}:
+        del workforce["apprenticeship_levy"]
+    if data.get("grant_confidence") == DEFAULT_GRANT_CONFIDENCE:
+        del data["grant_confidence"]
     if data.get("rag_confidence") == DEFAULT_RAG:
         del data["rag_confidence"]
     if data.get("discount_rate") == 0.035:

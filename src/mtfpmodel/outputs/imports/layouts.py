@@ -17,6 +17,7 @@ class Column:
     headings: tuple[str, ...]        # accepted headings, normalised (lower case, single spaces)
     series: bool = False             # a per-year field
     words: dict[str, str] = field(default_factory=dict)   # friendly words → the scenario's words
+    by_year: str | None = None       # the key its "<heading> 2025/26" columns fill ('volume' → volume.values)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Layout:
     mix: bool = False                # headings ending in % are cost-mix shares
     keyed: bool = False              # items go in a mapping by name (assumptions), not a list
     value_key: str | None = None     # the key a keyed item's value goes under ('value')
+    pay_from: bool = False           # headings 'Pay from <group> %' are shares of pay groups
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ class Settings:
 
 SOURCE = Column("source", ("source", "notes", "note", "evidence"))
 YES_NO = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
-BOOLEANS = {"recurring", "use_to_balance"}     # keys whose cells may say yes / no
+BOOLEANS = {"recurring", "use_to_balance", "ring_fenced", "meets_gap"}     # keys whose cells may say yes / no
 SHARE_OR_AMOUNT = {"minimum"}                   # a number is an amount, a percentage a share
+METHOD = {"straight line": "straight_line"}
 KINDS = {"fixed": "fixed", "share of line": "share_of_line", "share_of_line": "share_of_line",
          "unit cost": "unit_cost", "unit_cost": "unit_cost"}
 MAIN_BY_KIND = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}
@@ -59,12 +62,52 @@ LAYOUTS = (
     Layout("lines", ("budget lines", "budget", "expenditure", "line"), ("expenditure",),
            ("line", "budget line", "name", "service"),
            (Column("base", ("base", "base budget", "budget", "net budget")),
-            Column("demand", ("demand", "demand growth"), series=True), SOURCE), mix=True),
+            Column("demand", ("demand", "demand growth"), series=True),
+            Column("group", ("group", "heading", "service group")),
+            Column("volume.base", ("volume", "base volume", "volume in the base year"), by_year="volume.values"),
+            Column("volume.growth", ("volume growth",), series=True),
+            Column("unit_cost", ("unit cost",)),
+            Column("periods_per_year", ("periods per year", "periods")), SOURCE), mix=True, pay_from=True),
     Layout("pressures", ("pressure", "cost pressures"), ("pressures",), ("pressure", "name"),
            (Column("amount", ("amount",), series=True), Column("recurring", ("recurring",)), SOURCE), main="amount"),
     Layout("grants", ("grant", "funding"), ("funding", "grants"), ("grant", "name", "funding source"),
            (Column("base", ("base", "base year", "base-year amount")), Column("growth", ("growth",), series=True),
-            Column("values", ("amount", "values"), series=True), SOURCE), main="values"),
+            Column("values", ("amount", "values"), series=True),
+            Column("certainty", ("certainty",)), Column("ends", ("ends", "last year", "last year received")),
+            SOURCE), main="values"),
+    Layout("reserves", ("reserve",), ("reserves",), ("reserve", "name"),
+           (Column("kind", ("kind", "type")),
+            Column("opening", ("opening", "opening balance", "opening reserves")),
+            Column("minimum", ("minimum", "minimum level", "minimum reserves")),
+            Column("ring_fenced", ("ring-fenced", "ring fenced")),
+            Column("meets_gap", ("meets gap", "meets gaps", "meets the gap")),
+            Column("planned_use", ("planned use",), series=True),
+            Column("contributions", ("contributions", "contribution"), series=True), SOURCE)),
+    Layout("pay groups", ("pay group", "workforce", "establishment"), ("workforce", "groups"),
+           ("group", "pay group", "name"),
+           (Column("fte", ("fte", "full-time equivalents", "posts")),
+            Column("headcount", ("headcount", "employees")),
+            Column("average_salary", ("average salary", "salary")),
+            Column("pay_award", ("pay award",), series=True),
+            Column("drift", ("drift", "pay drift")),
+            Column("vacancy", ("vacancy", "vacancy factor")), SOURCE)),
+    Layout("contracts", ("contract", "indexed contracts"), ("contracts",), ("contract", "name"),
+           (Column("line", ("line", "budget line")),
+            Column("value", ("value", "annual value", "base value")),
+            Column("index", ("index", "uplift index"), series=True),
+            Column("lag", ("lag",)),
+            Column("base_index", ("base index", "index before the plan")),
+            Column("cap", ("cap",)), Column("collar", ("collar",)),
+            Column("start", ("start", "first year")), Column("end", ("end", "last year")), SOURCE)),
+    Layout("capital programme", ("capital", "capital schemes", "schemes", "capital_programme"),
+           ("capital_programme",), ("scheme", "name", "project"),
+           (Column("borrowing", ("borrowing",), series=True),
+            Column("grants", ("grants", "capital grants"), series=True),
+            Column("capital_receipts", ("capital receipts", "receipts"), series=True),
+            Column("revenue", ("revenue", "rcco", "revenue contributions"), series=True),
+            Column("spend", ("spend", "total spend"), series=True),
+            Column("life", ("life", "asset life")),
+            Column("method", ("method", "mrp method"), words=METHOD), SOURCE)),
     Layout("savings", ("savings tracker", "savings programme", "streams", "saving"), ("savings",),
            ("stream", "name", "saving", "proposal", "savings proposal"),
            (Column("kind", ("kind", "type"), words=KINDS),
@@ -77,6 +120,7 @@ LAYOUTS = (
             Column("saving", ("saving",), series=True),
             Column("phasing", ("phasing",), series=True),
             Column("volume", ("volume",), series=True),
+            Column("moves_from", ("moves from", "moves units from")),
             Column("unit_cost_from", ("unit cost from", "unit cost before")),
             Column("unit_cost_to", ("unit cost to", "unit cost after")),
             Column("periods_per_year", ("periods per year", "periods")),
@@ -87,7 +131,7 @@ LAYOUTS = (
             Column("capital.amount", ("capital", "capital spend"), series=True),
             Column("capital.life", ("life", "asset life", "capital life")),
             Column("capital.interest_rate", ("interest rate", "interest")),
-            Column("capital.method", ("method", "repayment method"), words={"straight line": "straight_line"}),
+            Column("capital.method", ("method", "repayment method"), words=METHOD),
             SOURCE)),
 )
 
@@ -103,11 +147,24 @@ SETTINGS = (
     Settings("council tax", ("council_tax", "counciltax"), ("funding", "council_tax"), {
         "tax base": ("tax_base", False), "band d": ("band_d", False), "band d charge": ("band_d", False),
         "tax base growth": ("tax_base_growth", True), "referendum limit": ("referendum_limit", True),
-        "collection fund": ("collection_fund", True)},
+        "collection fund": ("collection_fund", True), "parish precepts": ("parish_precepts.values", True),
+        "parish precepts base": ("parish_precepts.base", False), "parish precepts growth": ("parish_precepts.growth", True)},
         prefixes={"increase ": "increase.", "band d increase ": "increase."}),
     Settings("business rates", ("business_rates", "businessrates"), ("funding", "business_rates"), {
         "base": ("base", False), "growth": ("growth", True), "values": ("values", True), "amount": ("values", True),
         "source": ("source", False)}),
+    Settings("on-costs", ("on costs", "oncosts", "employer on-costs"), ("workforce",), {
+        "employer ni base rate": ("employer_ni.base_rate", False),
+        "employer ni base threshold": ("employer_ni.base_threshold", False),
+        "employer ni rate": ("employer_ni.rate", True), "employer ni threshold": ("employer_ni.threshold", True),
+        "employer pension base rate": ("employer_pension.base_rate", False),
+        "employer pension rate": ("employer_pension.rate", True),
+        "apprenticeship levy rate": ("apprenticeship_levy.rate", False),
+        "apprenticeship levy allowance": ("apprenticeship_levy.allowance", False)}),
+    Settings("capital financing", ("capital_financing", "borrowing", "treasury"), ("capital_financing",), {
+        "borrowing rate": ("borrowing_rate", True),
+        "existing debt charges base": ("existing_debt_charges.base", False),
+        "existing debt charges": ("existing_debt_charges.values", True), "source": ("source", False)}),
     Settings("reserves", ("reserve",), ("reserves",), {
         "opening": ("opening", False), "opening reserves": ("opening", False), "opening balance": ("opening", False),
         "minimum": ("minimum", False), "minimum reserves": ("minimum", False),
@@ -123,14 +180,21 @@ def normal(text) -> str:
     return " ".join(words.split())
 
 
-def find_layout(name: str):
-    """The record or settings layout a sheet or CSV file name stands for, or None."""
+def find_layout(name: str, headings: set[str] = frozenset()):
+    """The record or settings layout a sheet or CSV file name stands for, or None.
+
+    Reserves come as a list (a header row naming the reserves' column, e.g. 'Reserve') or as the
+    older key/value table (Item | Value); ``headings`` are the table's normalised cells of its
+    first rows, which tell them apart.
+    """
     key = normal(name)
-    for layout in LAYOUTS + SETTINGS:
-        if key == layout.name or key in (normal(a) for a in layout.aliases):
-            return layout
-    return None
+    found = [layout for layout in LAYOUTS + SETTINGS if key == layout.name or key in (normal(a) for a in layout.aliases)]
+    if len(found) > 1:
+        records = [layout for layout in found if isinstance(layout, Layout) and set(layout.name_headings) & headings]
+        found = records or [layout for layout in found if not isinstance(layout, Layout)]
+    return found[0] if found else None
 
 
 def table_names() -> str:
-    return ", ".join(layout.name.title() for layout in LAYOUTS + SETTINGS)
+    names = dict.fromkeys(layout.name.title() for layout in LAYOUTS + SETTINGS)
+    return ", ".join(names).replace("On-Costs", "On-costs")

@@ -21,7 +21,12 @@ PATH_HEADING = "mtfp path"
 _LINK = re.compile(r"^=\$?([A-Z]{1,3})\$?(\d+)$")
 _FOLLOWS = re.compile(r"\s*(—\s*)?follows \S+ \(type a value to override\)\s*$")
 _PLACE = re.compile(r"\s*\(?from [^()]*, rows? \d+\)?\s*$", re.IGNORECASE)   # added by an earlier import
-SOURCE_ITEMS = ("expenditure", "pressures", "savings", "grants")   # named items that take a source
+SOURCE_ITEMS = ("expenditure", "pressures", "savings", "grants", "groups", "contracts", "reserves",
+                "capital_programme")                               # named items that take a source
+SOURCE_BLOCKS = (("funding", "business_rates"), ("funding", "council_tax", "parish_precepts"),
+                 ("capital_financing", "existing_debt_charges"), ("capital_financing",))   # blocks that take one
+OPTIONAL = ("ends",)          # fields a blank cell leaves out (a grant with no last year)
+EMPTY = {"reserves": "none"}  # a section written as this word is an empty list (reserves: [])
 
 
 def is_register(table: Table) -> bool:
@@ -66,10 +71,14 @@ def read_register(table: Table, doc: Document) -> None:
             continue
         if steps and steps[0] in ("base_year", "years"):
             continue                      # the year columns say these
+        if steps[-1] in OPTIONAL and all(table.cell(r, c).empty for c in [value_col, base_col, *year_cols]):
+            continue
         value, at = _value(table, r, value_col, base_col, year_cols, assumption_rows, doc)
         if at is None:
             continue
-        if path == "reserves.minimum" and "%" in str(table.cell(r, unit_col).value or ""):
+        if path in EMPTY and isinstance(value, str) and value.strip().lower() == EMPTY[path]:
+            value = []
+        if steps[0] == "reserves" and steps[-1] == "minimum" and "%" in str(table.cell(r, unit_col).value or ""):
             value = percent_text(value) if isinstance(value, (int, float)) else value
         if steps[0] == "assumptions":
             steps = steps + ["value"]
@@ -135,8 +144,9 @@ def _item(steps: list) -> list | None:
     """The steps of the item a value belongs to, if that item takes a ``source:``."""
     if steps[0] == "assumptions":
         return steps[:2]
-    if steps[:2] == ["funding", "business_rates"]:
-        return steps[:2]
+    for block in SOURCE_BLOCKS:
+        if tuple(steps[:len(block)]) == block and not any(isinstance(step, tuple) for step in steps):
+            return list(block)
     for n, step in enumerate(steps):
         if isinstance(step, tuple):
             return steps[:n + 1] if steps[n - 1] in SOURCE_ITEMS else None

@@ -25,6 +25,7 @@ from mtfpmodel.outputs.imports.yamltext import percent_text
 from mtfpmodel.scenario.series import check_year_label
 
 _YEAR = re.compile(r"^(?P<field>.*?)\s*(?P<year>\d{4}\s*/\s*\d{2})$")
+_PAY_FROM = re.compile(r"^\s*pay\s+from\s*:?\s*(?P<group>.+?)\s*%?\s*$", re.IGNORECASE)
 TOTALS = {"total", "totals", "grand total", "net total"}
 
 
@@ -73,7 +74,7 @@ def read_layout(table: Table, layout: Layout, doc: Document, years: set[str]) ->
 def _columns(table: Table, header: int, layout: Layout, doc: Document, years: set[str]):
     """(name column, {key: col}, {key: {year: col}}, {part: col}) from the header row; None on problems."""
     known = {h: c for c in layout.columns for h in c.headings}
-    series_keys = {c.key for c in layout.columns if c.series}
+    series_keys = {c.key for c in layout.columns if c.series} | {c.by_year for c in layout.columns if c.by_year}
     name_col, scalars, per_year, mix, ok = None, {}, {}, {}, True
     for cell in table.rows[header - 1]:
         if cell.empty:
@@ -91,7 +92,7 @@ def _columns(table: Table, header: int, layout: Layout, doc: Document, years: se
                             hint="head year columns like 2025/26")
                 ok = False
                 continue
-            key = layout.main if field == "" else (known[field].key if field in known else None)
+            key = layout.main if field == "" else (known[field].by_year or known[field].key if field in known else None)
             if field == "" and layout.main is None and layout.name == "savings":
                 key = "*main"                          # saving, phasing or volume, by each row's kind
             if key is None or (field and key not in series_keys):
@@ -104,6 +105,8 @@ def _columns(table: Table, header: int, layout: Layout, doc: Document, years: se
             per_year.setdefault(key, {})[label] = cell.col
         elif heading in known:
             scalars[known[heading].key] = cell.col
+        elif layout.pay_from and (match := _PAY_FROM.match(str(cell.value))):
+            mix[("pay_from", match["group"])] = cell.col
         elif layout.mix and heading.endswith("%"):
             part = heading[:-1].strip().replace(" ", "_")
             mix["none" if part in ("none", "no_inflation") else part] = cell.col
@@ -142,6 +145,8 @@ def _row(table: Table, r: int, name: str, name_cell: Cell, layout: Layout, doc: 
         if cell.empty or key == "source":
             continue
         value = _word(key, cell.value, words.get(key))
+        if key in SHARE_OR_AMOUNT and cell.percent:
+            value = percent_text(value)                  # 5% typed in Excel: a share, not 0.05 of a unit
         if key == "kind":
             kind = value
         if key in per_year and any(not table.cell(r, c).empty for c in per_year[key].values()):
@@ -164,8 +169,8 @@ def _row(table: Table, r: int, name: str, name_cell: Cell, layout: Layout, doc: 
             doc.put(steps + _key(layout, key), {label: c.value for label, c in sorted(given.items())}, first.where)
     for part, col in mix.items():
         cell = table.cell(r, col)
-        if not cell.empty:
-            doc.put(steps + ["cost_mix", part], cell.value, cell.where)
+        if not cell.empty:            # a cost-mix share, or ('pay_from', group): the share of a pay group
+            doc.put(steps + (list(part) if isinstance(part, tuple) else ["cost_mix", part]), cell.value, cell.where)
     source = table.cell(r, scalars["source"]).value if "source" in scalars else None
     text = str(source).strip() if source is not None else ""
     place = name_cell.row_where()

@@ -17,26 +17,41 @@ import yaml
 from mtfpmodel.scenario.series import parse_rate, year_labels
 
 RATES = {"value", "demand", "tax_base_growth", "referendum_limit", "growth", "phasing", "unit_cost_growth",
-         "reduction", "interest_rate", "discount_rate", "confidence"}
-RATE_MAPPINGS = {"cost_mix", "increase", "rag_confidence"}      # every value in them is a rate
-AMOUNT_SERIES = {"amount", "saving", "implementation_cost", "values", "collection_fund"}
-HELD_SERIES = {"volume"}                                        # plain numbers held from year to year
-FLOW = {"cost_mix", "increase", "rag_confidence"}               # short mappings written on one line
-ITEM_ORDER = ("name", "kind", "category", "confidence", "base", "cost_mix", "demand", "line", "component",
-              "reduction", "phasing", "saving", "amount", "recurring", "volume", "unit_cost_from", "unit_cost_to",
-              "periods_per_year", "unit_cost_growth", "growth", "values", "life", "interest_rate", "method",
-              "implementation_cost", "funded_by", "capital", "council_tax", "business_rates", "grants",
-              "tax_base", "band_d", "tax_base_growth", "increase", "referendum_limit", "collection_fund",
-              "opening", "minimum", "use_to_balance")
+         "reduction", "interest_rate", "discount_rate", "confidence", "pay_award", "drift", "vacancy", "base_rate",
+         "rate", "index", "base_index", "cap", "collar", "borrowing_rate"}
+NOT_RATES = {("contracts", "value")}                            # a contract's value is an amount
+RATE_MAPPINGS = {"cost_mix", "increase", "rag_confidence", "grant_confidence", "pay_from"}   # every value a rate
+AMOUNT_SERIES = {"amount", "saving", "implementation_cost", "values", "collection_fund", "contributions",
+                 "planned_use", "borrowing", "grants", "capital_receipts", "revenue"}
+HELD_SERIES = {"volume", "threshold"}                           # plain numbers held from year to year
+HELD_UNDER = {"volume"}                                         # ...and every series in these mappings
+FLOW = {"cost_mix", "increase", "rag_confidence", "grant_confidence", "pay_from", "volume"}   # one line each
+ITEM_ORDER = ("name", "kind", "category", "group", "confidence", "certainty", "ring_fenced", "meets_gap", "base",
+              "volume", "unit_cost", "periods_per_year", "cost_mix", "demand", "pay_from", "line", "component",
+              "moves_from", "reduction", "phasing", "saving", "amount", "recurring", "unit_cost_from", "unit_cost_to",
+              "unit_cost_growth", "value", "index", "lag", "base_index", "cap", "collar", "start", "end", "growth",
+              "values", "ends", "opening", "minimum", "contributions", "planned_use", "use_to_balance", "council_tax",
+              "business_rates", "borrowing", "grants", "capital_receipts", "revenue", "life", "interest_rate", "method",
+              "implementation_cost", "funded_by", "capital", "tax_base", "band_d", "tax_base_growth",
+              "increase", "referendum_limit", "collection_fund", "parish_precepts", "employer_ni", "employer_pension",
+              "apprenticeship_levy", "base_rate", "base_threshold", "rate", "threshold", "allowance", "fte", "headcount",
+              "average_salary", "pay_award", "drift", "vacancy", "groups", "borrowing_rate", "existing_debt_charges")
 ORDER = ("scenario", "council", "description", "units", "base_year", "years", "assumptions", "expenditure",
-         "pressures", "funding", "reserves", "savings", "rag_confidence", "discount_rate")
+         "workforce", "contracts", "pressures", "funding", "reserves", "savings", "capital_financing",
+         "capital_programme", "rag_confidence", "grant_confidence", "discount_rate")
 SECTIONS = {
     "assumptions": "Assumptions: rates by year [% a year], each with the evidence for it.",
     "expenditure": "Budget lines: base-year budget, cost mix (shares inflated by each assumption; they add up\n"
                    "to 100%) and demand growth [% a year].",
     "pressures": "Cost pressures: new cost arising in each year, not inflated; recurring unless 'recurring: false'.",
     "funding": "Funding: council tax (tax base in Band D equivalents, Band D in £), business rates, grants.",
-    "reserves": "Usable reserves: opening balance, the minimum level, whether they meet any gap.",
+    "reserves": "Reserves: opening balance, the minimum level, whether each meets a gap the plan leaves, and the\n"
+                "plan for each (contributions are spending; planned use is one-off funding).",
+    "workforce": "The workforce: employer on-costs by year and the pay groups that budget lines carry (pay_from).",
+    "contracts": "Indexed contracts, each part of its line's base budget: index, lag, cap and collar.",
+    "capital_financing": "Capital financing: the rate new borrowing is taken at, and the old debt's charges.",
+    "capital_programme": "Capital programme: each scheme's spend by financing source [unit], asset life and MRP method.",
+    "grant_confidence": "Share of each grant counted in the risk-adjusted gap, by its certainty.",
     "savings": "Savings streams: kind, confidence (RAG or a share), amounts or shares by year, one-off costs, capital.",
     "rag_confidence": "Confidence counted for each RAG rating in the risk-adjusted gap.",
 }
@@ -92,12 +107,14 @@ class Writer:
 
     def scalar(self, key: str, value: Any, parent: str | None) -> str:
         """One value of ``key`` (inside ``parent``), formatted for its kind."""
-        rate = key in RATES or parent in RATE_MAPPINGS
+        rate = (key in RATES and (parent, key) not in NOT_RATES) or parent in RATE_MAPPINGS
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, list):
-            return self.series(key, value, rate)
+            return self.series(key, value, rate, held=key in HELD_SERIES or parent in HELD_UNDER)
         if isinstance(value, dict) and _year_mapping(value):
+            if list(value) == list(self.labels) and len({repr(v) for v in value.values()}) == 1:
+                return self.one(key, next(iter(value.values())), rate)      # every year the same: one value
             return "{" + ", ".join(f"{k}: {self.one(key, v, rate)}" for k, v in value.items()) + "}"
         if isinstance(value, dict):
             return "{" + ", ".join(f"{k}: {self.scalar(k, v, key)}" for k, v in value.items()) + "}"
@@ -117,8 +134,9 @@ class Writer:
             return percent_text(parse_rate(value))
         return "null" if value is None else self.scalar(key, value, None)
 
-    def series(self, key: str, values: list, rate: bool) -> str:
-        """T values as one value (all the same) or a mapping by financial year."""
+    def series(self, key: str, values: list, rate: bool, held: bool = False) -> str:
+        """T values as one value (all the same) or a mapping by financial year (an amount's zero years left out,
+        a held series — volumes — with every year)."""
         def one(v):
             return self.one(key, v, rate)
 
@@ -127,7 +145,7 @@ class Writer:
         if all(v == values[0] for v in values):
             return one(values[0])
         pairs = list(zip(self.labels, values))
-        if key in AMOUNT_SERIES:
+        if key in AMOUNT_SERIES and not held:
             pairs = [(label, v) for label, v in pairs if v != 0]
         return "{" + ", ".join(f"{label}: {one(v)}" for label, v in pairs) + "}"
 
@@ -195,7 +213,7 @@ def scenario_yaml(data: dict, rows: dict, origin: str, read: list[str]) -> str:
         if key in SECTIONS:
             writer.lines.append("")
             writer.lines += [f"# {line}" for line in SECTIONS[key].splitlines()]
-        if (key,) in rows:
+        if (key,) in rows and not (isinstance(data[key], dict) and "source" in data[key]):
             writer.lines.append(f"# {rows[(key,)]}")
         writer.block(key, data[key], 0, None, rows, (key,))
     return "\n".join(writer.lines).replace("\n\n\n", "\n\n").rstrip() + "\n"

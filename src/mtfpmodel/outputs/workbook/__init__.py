@@ -3,9 +3,10 @@
 Sheets, in the order of the tabs (the ICAEW Financial Modelling Code's separation of inputs,
 calculations and outputs; docs/user-guide.md, "Working in Excel", shows them):
 
-    outputs       Summary, Gap table
+    outputs       Summary, Gap table, Reserves statement, Council tax
     inputs        Inputs             every input of the scenario, one per row
-    calculations  Expenditure, Funding, Financing, Savings, Gap, Reserves
+    calculations  Expenditure, Workforce, Contracts, Capital, Funding, Financing, Savings, Gap,
+                  Reserves
     checks        Checks             identities that must read zero
     notes         Warnings, Guide
 
@@ -31,9 +32,12 @@ def write_workbook(result: Result, staging: Staging) -> list[str]:
 def build_workbook(result: Result, path) -> None:
     """Write the workbook for ``result`` to ``path``."""
     from mtfpmodel.outputs.workbook.book import Book
+    from mtfpmodel.outputs.workbook.capital import capital_sheet
     from mtfpmodel.outputs.workbook.checks import checks_sheet
     from mtfpmodel.outputs.workbook.context import Model
-    from mtfpmodel.outputs.workbook.expenditure import expenditure_sheet
+    from mtfpmodel.outputs.workbook.contracts import contracts_sheet
+    from mtfpmodel.outputs.workbook.counciltax import council_tax_sheet
+    from mtfpmodel.outputs.workbook.expenditure import expenditure_sheet, price_indices
     from mtfpmodel.outputs.workbook.financing import financing_sheet
     from mtfpmodel.outputs.workbook.funding import funding_sheet
     from mtfpmodel.outputs.workbook.gap import gap_sheet
@@ -41,19 +45,57 @@ def build_workbook(result: Result, path) -> None:
     from mtfpmodel.outputs.workbook.notes import guide_sheet, warnings_sheet
     from mtfpmodel.outputs.workbook.reserves import reserves_sheet
     from mtfpmodel.outputs.workbook.savings import savings_sheet
-    from mtfpmodel.outputs.workbook.summary import gap_table_sheet, output_sheets, summary_sheet
+    from mtfpmodel.outputs.workbook.statement import statement_sheet
+    from mtfpmodel.outputs.workbook.summary import GAP_TABLE, SUMMARY, gap_table_sheet, output_sheets, summary_sheet
+    from mtfpmodel.outputs.workbook.workforce import workforce_sheet
 
     book = Book(path, result.labels, result.units, _title(result))
-    summary, gap_table = output_sheets(book)
+    outputs = output_sheets(book)
     model = Model(book, result, inputs_sheet(book, result))
-    for build in (expenditure_sheet, funding_sheet, financing_sheet, savings_sheet, gap_sheet, reserves_sheet):
+    model.sheets = {**outputs, **calculation_sheets(book)}
+    price_indices(model)            # the Contracts sheet needs the lines' price indices
+    for build in (workforce_sheet, contracts_sheet, capital_sheet, expenditure_sheet, funding_sheet, financing_sheet,
+                  savings_sheet, gap_sheet, reserves_sheet):
         build(model)
-    summary_sheet(model, summary)
-    gap_table_sheet(model, gap_table)
+    summary_sheet(model, outputs[SUMMARY])
+    gap_table_sheet(model, outputs[GAP_TABLE])
+    statement_sheet(model)
+    council_tax_sheet(model)
     checks_sheet(model)
     warnings_sheet(book, result)
     guide_sheet(book)
     book.close()
+
+
+CALCULATIONS = (   # (sheet, heading, column headings A-D), in tab order after the Inputs sheet
+    ("Expenditure", "Net expenditure: budget lines by part, pressures, capital lines, contributions to reserves",
+     ("Budget line", "Part", "Unit", "")),
+    ("Workforce", "The workforce: each pay group's pay bill and on-costs", ("Pay group", "", "Unit", "")),
+    ("Contracts", "Indexed contracts: uplift within cap and collar, cost by year", ("Contract", "", "Unit", "")),
+    ("Capital", "The capital programme: spend by source, MRP and interest on each year's borrowing",
+     ("Scheme", "", "Unit", "Principal")),
+    ("Funding", "Funding: council tax, business rates and grants", ("Source", "", "Unit", "")),
+    ("Financing", "Financing invest-to-save capital: each year's borrowing repaid over the asset's life",
+     ("Savings stream", "Tranche", "Unit", "Principal")),
+    ("Savings", "Savings programme: gross saving by kind, financing, net saving", ("Savings stream", "", "Unit", "")),
+    ("Gap", "The budget gap before and after savings", ("", "", "Unit", "")),
+    ("Reserves", "Reserves: each reserve's year in the contract's order, the totals and the status",
+     ("Reserve", "", "Unit", "")),
+    ("Checks", "Checks: every identity must read zero", ("Check", "Identity", "Unit", "Failing")),
+)
+
+
+def calculation_sheets(book) -> dict:
+    """Create the calculation sheets and the Checks sheet in tab order (each is filled in later)."""
+    from mtfpmodel.outputs.workbook.book import Sheet
+
+    sheets = {}
+    for name, heading, columns in CALCULATIONS:
+        checks = name == "Checks"
+        sheets[name] = Sheet(book, name, heading, columns=columns, year_numbers=not checks,
+                             note="Each row is the difference between two ways of getting a figure; column D counts "
+                                  "the years above the check tolerance (Inputs sheet)." if checks else "")
+    return sheets
 
 
 def _title(result: Result) -> str:

@@ -198,7 +198,8 @@ class Sheet:
             fmt = self.book.style("calc", kind, bold, total, extra)
             ws.write_formula(row, col, f"={cell.text}", fmt, cell.value)
             return
-        fmt = self.book.style(role, "text" if isinstance(cell, (str, bool)) else kind, bold, total, extra)
+        text = isinstance(cell, (str, bool)) and kind != "year"
+        fmt = self.book.style(role, "text" if text else kind, bold, total, extra)
         if isinstance(cell, bool):
             ws.write_boolean(row, col, cell, fmt)
         elif isinstance(cell, str):

@@ -9,7 +9,7 @@ import numpy as np
 from mtfpmodel.engine import parameters as P
 from mtfpmodel.outputs.workbook.book import Book, Sheet
 from mtfpmodel.outputs.workbook.grid import Cell, Ref, across, column_range
-from mtfpmodel.outputs.workbook.inputs import InputMap
+from mtfpmodel.outputs.workbook.register import InputMap
 from mtfpmodel.results.result import Result
 
 
@@ -23,6 +23,10 @@ class Model:
     rows: dict[str, Ref] = field(default_factory=dict)
     groups: dict[str, list[Ref]] = field(default_factory=dict)   # per line, per stream, per category...
     figures: dict[str, np.ndarray] = field(default_factory=dict)  # the cached values of rows[key]
+    sheets: dict[str, Sheet] = field(default_factory=dict)        # every sheet, created in tab order
+
+    def sheet(self, name: str) -> Sheet:
+        return self.sheets[name]
 
     @cached_property
     def params(self) -> dict[str, P.Parameter]:
@@ -53,21 +57,32 @@ class Model:
 
     def row(self, sheet: Sheet, label: str, detail: str, formula, values, *, unit: str | None = None,
             start: int = 0, kind: str = "money", total: bool = False, value: Cell = None,
-            value_kind: str | None = None, key: str | None = None) -> Ref:
+            value_kind: str | None = None, key: str | None = None, bold: bool = False) -> Ref:
         """A calculated row: ``formula(t)`` in each year from ``start``, cached ``values``."""
         cells = across(self.years, formula, None if values is None else self.values(values), start)
         ref = sheet.write(label, detail, self.unit if unit is None else unit, years=cells, kind=kind,
-                          total=total, value=value, value_kind=value_kind)
+                          total=total, value=value, value_kind=value_kind, bold=bold)
         if key:
             self.rows[key] = ref
             self.figures[key] = np.zeros(self.years) if values is None else np.asarray(self.values(values))
         return ref
 
     def link(self, sheet: Sheet, label: str, detail: str, source: Ref, values, *, unit: str | None = None,
-             start: int = 0, kind: str = "money", total: bool = False, key: str | None = None) -> Ref:
+             start: int = 0, kind: str = "money", total: bool = False, key: str | None = None,
+             bold: bool = False) -> Ref:
         """A row that brings a figure from another sheet, year by year."""
         return self.row(sheet, label, detail, lambda t: source.year(t, sheet.name), values, unit=unit,
-                        start=start, kind=kind, total=total, key=key)
+                        start=start, kind=kind, total=total, key=key, bold=bold)
+
+    def publish(self, key: str, ref: Ref, values) -> Ref:
+        """Name a row written another way (``rows[key]``) with its cached values."""
+        self.rows[key] = ref
+        self.figures[key] = np.asarray(self.values(values), dtype=object if _text(values) else float)
+        return ref
+
+
+def _text(values) -> bool:
+    return any(isinstance(v, str) for v in np.ravel(np.asarray(values, dtype=object)))
 
 
 def sum_rows(first: Ref, last: Ref, t: int, here: str) -> str:

@@ -24,8 +24,7 @@ SHEET = "Financing"
 
 def financing_sheet(model: Model) -> None:
     """Write the sheet; ``model.rows['financing:<stream>']`` is each capital stream's total."""
-    sheet = Sheet(model.book, SHEET, "Financing invest-to-save capital: each year's borrowing repaid over "
-                  "the asset's life", columns=("Savings stream", "Tranche", "Unit", "Principal"))
+    sheet = model.sheet(SHEET)
     streams = [(n, s) for n, s in enumerate(model.result.scenario.savings) if s.capital is not None]
     if not streams:
         sheet.note("(no savings stream in this scenario has capital)")

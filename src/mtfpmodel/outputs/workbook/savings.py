@@ -4,6 +4,8 @@
     share_of_line:  gross[t] = cost[line (, part), t] * reduction * phasing[t]
     unit_cost:      gross[t] = volume[t] * (before[t] - after[t]) * periods / pounds per unit,
                     before[t] = before[t-1] * (1 + unit_cost_growth[t]); likewise after
+                    (moves_from: gross[t] = MIN(volume[t], line volume[t]) * (line unit cost[t]
+                     * line periods - after[t] * periods) / pounds per unit)
     net_saving[t] = gross[t] - financing_cost[t]            savings[t] = sum of net_saving[t]
     one_off_costs[t] = implementation costs of streams funded by revenue
     risk-weighted net saving = net_saving * confidence (a share, or the RAG word's share)
@@ -24,8 +26,7 @@ FUNDERS = (("One-off costs met from revenue (add to the gap)", "revenue", "one_o
 
 
 def savings_sheet(model: Model) -> None:
-    sheet = Sheet(model.book, SHEET, "Savings programme: gross saving by kind, financing, net saving",
-                  columns=("Savings stream", "", "Unit", ""))
+    sheet = model.sheet(SHEET)
     streams = list(model.result.scenario.savings)
     _workings(model, sheet, streams)
     gross = _block(model, sheet, "Gross saving", streams, lambda n, s: s.kind,
@@ -74,6 +75,12 @@ def _workings(model: Model, sheet: Sheet, streams) -> None:
         growth = model.inputs[f"{p}.unit_cost_growth"]
         index = np.cumprod(1.0 + model.input_values(f"{p}.unit_cost_growth"))
         for field, detail in (("unit_cost_from", "unit cost before"), ("unit_cost_to", "unit cost after")):
+            if field == "unit_cost_from" and s.moves_from is not None:
+                line = [l.name for l in model.result.scenario.expenditure].index(s.moves_from)
+                model.link(sheet, s.name, f"unit cost before (the line {s.moves_from}'s)",
+                           model.rows[f"unit_cost:{s.moves_from}"], model.r.line_unit_cost[0, line],
+                           unit="£ per period", kind="pounds", key=f"{field}:{s.name}")
+                continue
             start = model.inputs[f"{p}.{field}"]
             row = sheet.row
 
@@ -108,6 +115,12 @@ def _unit_cost(model: Model, sheet: Sheet, stream):
     p = f"savings[{stream.name}]"
     volume, periods = model.inputs[f"{p}.volume"], model.inputs[f"{p}.periods_per_year"]
     before, after = model.rows[f"unit_cost_from:{stream.name}"], model.rows[f"unit_cost_to:{stream.name}"]
+    if stream.moves_from is not None:          # the line's own unit cost and periods; no more units than it has
+        line = f"expenditure[{stream.moves_from}]"
+        units, line_periods = model.rows[f"volume:{stream.moves_from}"], model.inputs[f"{line}.periods_per_year"]
+        return lambda t: "0" if t == 0 else (f"MIN({volume.year(t, SHEET)},{units.year(t, SHEET)})*({before.year(t, SHEET)}"
+                          f"*{line_periods.value(SHEET)}-{after.year(t, SHEET)}*{periods.value(SHEET)})"
+                          "/Pounds_per_unit")
     return lambda t: (f"{volume.year(t, SHEET)}*({before.year(t, SHEET)}-{after.year(t, SHEET)})"
                       f"*{periods.value(SHEET)}/Pounds_per_unit")
 

@@ -19,7 +19,7 @@ NOT_USED_FILL = "#F2F2F2"
 BLOCK_FILL = "#D9E1F2"
 CHECK_FAIL_FILL = "#F8CBAD"
 GRID_BORDER = "#BFBFBF"
-WIDTHS = {"label": 40, "detail": 28, "unit": 13, "value": 12, "year": 12.5, "source": 60, "path": 44}
+WIDTHS = {"label": 40, "detail": 36, "unit": 13, "value": 12, "year": 12.5, "source": 60, "path": 44}
 
 
 def number_format(kind: str, unit: str) -> str:
@@ -30,10 +30,12 @@ def number_format(kind: str, unit: str) -> str:
         "rate": "0.00%",
         "pounds": '£#,##0.00;(£#,##0.00);"–"',
         "number": "#,##0.0",
+        "ratio": "0.0000",
         "count": "General",
         "int": "0",
         "check": '[>=0.000001]#,##0.000000;[<=-0.000001]-#,##0.000000;"0"',   # rounding noise reads 0
         "text": "General",
+        "year": "@",          # a financial year typed in stays text ('2026/27', never a date)
     }[kind]
 
 

@@ -2,7 +2,9 @@
 
 Both only link to the calculation sheets (each figure is calculated once, on its own sheet), in
 the same columns as every other sheet. Labels are the ones cabinet papers use; the summary.csv
-column each row matches is listed in :data:`SUMMARY_ROWS`.
+column each row matches is listed in :data:`SUMMARY_ROWS`. The gap table has a planned-use row
+for every reserve and the surplus and unmet-costs rows in every plan, so a flexed input that
+gives one of them a figure has its row (gap_table.csv shows only the rows with figures).
 """
 from __future__ import annotations
 
@@ -12,38 +14,46 @@ from mtfpmodel.outputs.workbook import style
 from mtfpmodel.outputs.workbook.book import Sheet
 from mtfpmodel.outputs.workbook.context import Model
 from mtfpmodel.outputs.workbook.grid import BASE, DETAIL, HEADING_ROW, LABEL, UNIT, VALUE, Formula
-from mtfpmodel.results.gaptable import gap_table
+from mtfpmodel.results.gaptable import category
+from mtfpmodel.scenario.reserves import first_gap_reserve
 
 SUMMARY = "Summary"
 GAP_TABLE = "Gap table"
 SUMMARY_ROWS = (   # (label, summary.csv column = the row's key, first year shown, bold)
     ("Net expenditure", "net_expenditure", 0, False),
+    ("   of which contributions to reserves", "reserve_contributions", 1, False),
     ("Funding", "funding", 0, False),
     ("Budget gap before savings", "gross_gap", 0, True),
     ("Savings (net of financing costs)", "savings", 1, False),
     ("One-off implementation costs met from revenue", "one_off_costs", 1, False),
     ("Net budget gap", "net_gap", 0, True),
     ("   change in the year", "incremental_gap", 1, False),
-    ("Risk-adjusted net gap (savings at their confidence)", "risk_adjusted_net_gap", 1, False),
-    ("Reserves drawn to balance the budget", "reserves_drawn", 1, False),
+    ("Risk-adjusted net gap (savings and grants at risk)", "risk_adjusted_net_gap", 1, False),
+    ("Planned use of reserves", "planned_reserves_use", 1, False),
+    ("Savings still to find (surplus)", "savings_still_to_find", 1, True),
+    ("Unplanned use of reserves", "unplanned_reserves_use", 1, False),
+    ("Unfunded gap", "unfunded_gap", 1, True),
+    ("Reserves drawn (planned and unplanned use)", "reserves_drawn", 1, False),
     ("Implementation costs met from reserves", "reserve_funded_costs", 1, False),
     ("Closing usable reserves", "closing_reserves", 0, True),
     ("Minimum level of reserves", "minimum_reserves", 0, False),
+    ("Usable reserves, % of net expenditure", "usable_reserves_pct", 0, False),
     ("Status", "status", 1, False),
 )
+KINDS = {"status": "text", "usable_reserves_pct": "rate"}
 
 
 def summary_sheet(model: Model, sheet: Sheet) -> None:
     """The MTFP table on ``sheet`` (created first, so it opens first), with the verdict and checks."""
     for label, key, start, bold in SUMMARY_ROWS:
         source = model.rows[key]
-        kind = "text" if key == "status" else "money"
+        kind = KINDS.get(key, "money")
         values = model.figures[key]
         cells = [None if t < start else Formula(source.year(t, SUMMARY), _plain(values[t]))
                  for t in range(model.years)]
         extra = {"text_wrap": True, "align": "right"} if key == "status" else None
-        ref = sheet.write(label, "", "" if kind == "text" else model.unit, years=cells, kind=kind, total=bold,
-                          extra=extra)
+        unit = {"text": "", "rate": "%"}.get(kind, model.unit)
+        ref = sheet.write(label, "", unit, years=cells, kind=kind, total=bold, extra=extra)
         model.rows[f"summary:{key}"] = ref
         if kind != "text":
             model.figures[f"summary:{key}"] = np.where(np.arange(model.years) >= start, values, 0.0)
@@ -65,7 +75,7 @@ def summary_sheet(model: Model, sheet: Sheet) -> None:
 
 def _summary_layout(model: Model, sheet: Sheet) -> None:
     ws, last = sheet.ws, BASE + model.years - 1
-    ws.set_column(LABEL, LABEL, 46)
+    ws.set_column(LABEL, LABEL, 50)
     ws.set_column(DETAIL, DETAIL, 1)
     ws.set_column(UNIT, UNIT, 6)
     ws.set_column(VALUE, VALUE, 1)
@@ -80,51 +90,72 @@ def _summary_layout(model: Model, sheet: Sheet) -> None:
     ws.activate()
 
 
-def output_sheets(book) -> tuple[Sheet, Sheet]:
-    """Create the Summary and Gap table sheets first, so they are the first tabs (filled in last)."""
-    summary = Sheet(book, SUMMARY, "Medium-Term Financial Plan", columns=("", "", "Unit", ""), year_numbers=False,
-                    note=f"Amounts in {book.unit}; brackets are negative; {book.labels[0]} is the approved "
-                         "base-year budget. Every figure is a formula over the Inputs sheet.")
-    gap = Sheet(book, GAP_TABLE, "Budget gap and how it is met (cumulative)", columns=("", "", "Unit", ""),
-                year_numbers=False, note="Savings and reserves are negative: each figure is the sum of the rows "
-                                         "above it; a bracketed amount still to find is a surplus.")
-    return summary, gap
+def output_sheets(book) -> dict[str, Sheet]:
+    """Create the output sheets first, so they are the first tabs (filled in last)."""
+    from mtfpmodel.outputs.workbook.counciltax import OUTPUT as COUNCIL_TAX
+    from mtfpmodel.outputs.workbook.statement import SHEET as STATEMENT
+
+    return {
+        SUMMARY: Sheet(book, SUMMARY, "Medium-Term Financial Plan", columns=("", "", "Unit", ""), year_numbers=False,
+                       note=f"Amounts in {book.unit}; brackets are negative; {book.labels[0]} is the approved "
+                            "base-year budget. Every figure is a formula over the Inputs sheet."),
+        GAP_TABLE: Sheet(book, GAP_TABLE, "Budget gap and how it is met (cumulative)", columns=("", "", "Unit", ""),
+                         year_numbers=False, note="Savings and reserves are negative: each subtotal is the sum of the "
+                                                  "rows above it; a bracketed amount still to find is a surplus."),
+        STATEMENT: Sheet(book, STATEMENT, "Reserves statement", columns=("", "", "Unit", "Value"), year_numbers=False,
+                         note=f"The base-year column ({book.labels[0]}) holds the opening balances; each year's use "
+                              "of reserves, then the closing balances and the findings."),
+        COUNCIL_TAX: Sheet(book, COUNCIL_TAX, "Council tax table",
+                           columns=("", "", "Unit", ""), year_numbers=False,
+                           note="Charges in £ (this council's element); income in the money unit; a week is a "
+                                "52nd of a year."),
+    }
 
 
 def gap_table_sheet(model: Model, sheet: Sheet) -> None:
     """The gap table in the shape cabinet papers print it: savings and reserves shown as negatives."""
     sheet.ws.write_blank(HEADING_ROW, BASE, None, model.book.format(style.HEADER))
-    table = gap_table(model.result)
-    values = {key: np.concatenate([[0.0], [float(table.loc[i, y]) for y in model.book.labels[1:]]])
+    table = model.result.gap_table
+    engine = {key: np.concatenate([[0.0], [float(table.loc[i, y]) for y in model.book.labels[1:]]])
               for i, key in enumerate(table["key"])}
-    rows = model.rows
+    rows, figures = model.rows, model.figures
+    scenario = model.result.scenario
 
-    def line(label: str, key: str, source: str, sign: str = "", total: bool = False) -> None:
-        ref = model.rows[source]
-        cells = [None] + [Formula(f"{sign}{ref.year(t, GAP_TABLE)}", float(values[key][t]))
-                          for t in range(1, model.years)]
+    def line(label: str, key: str, source: str, sign: str = "", total: bool = False, values=None) -> None:
+        ref = rows[source]
+        values = engine[key] if key in engine else np.asarray(values, dtype=float)
+        cells = [None] + [Formula(f"{sign}{ref.year(t, GAP_TABLE)}", float(values[t])) for t in range(1, model.years)]
         rows[f"gap_table:{key}"] = sheet.write(label, "", model.unit, years=cells, total=total)
-        model.figures[f"gap_table:{key}"] = values[key]
+        figures[f"gap_table:{key}"] = np.where(np.arange(model.years) >= 1, values, 0.0)
 
     line("Budget gap before savings", "gross_gap", "gross_gap")
     line("One-off implementation costs", "one_off_costs", "one_off_costs")
-    for stream_category in dict.fromkeys(_categories(model)):
-        line(f"Savings identified: {stream_category}", f"savings:{stream_category}", f"category:{stream_category}",
-             sign="-")
+    for name in dict.fromkeys(category(s) for s in scenario.savings):
+        line(f"Savings identified: {name}", f"savings:{name}", f"category:{name}", sign="-")
     line("Net gap after savings", "net_gap", "net_gap", total=True)
-    line("Planned use of reserves", "reserves_used", "reserves_used", sign="-")
-    line("Savings still to find, cumulative (surplus)", "still_to_find", "still_to_find", total=True)
-    line("Savings still to find in the year (surplus)", "still_to_find_in_year", "still_to_find_in_year")
-    sheet.ws.set_column(LABEL, LABEL, 46)
+    planned = model.r.reserve_flows.planned_use[0]
+    items = scenario.reserve_list
+    if items and items[0][0] != "reserves":
+        for n, (_, reserve) in enumerate(items):
+            line(f"Planned use of reserves: {reserve.name}", f"planned_use:{reserve.name}",
+                 f"planned_use:{reserve.name}", sign="-", values=-planned[n])
+    else:
+        line("Planned use of reserves", "planned_reserves_use", "planned_reserves_use", sign="-",
+             values=-model.values(model.r.planned_reserves_use))
+    line("Savings still to find, cumulative (surplus)", "savings_still_to_find", "savings_still_to_find", total=True)
+    line("Savings still to find in the year (surplus)", "savings_still_to_find_in_year",
+         "savings_still_to_find_in_year")
+    line("Unplanned use of reserves", "unplanned_reserves_use", "unplanned_reserves_use", sign="-")
+    kept = first_gap_reserve([reserve for _, reserve in items]) is not None
+    line("Surplus added to reserves" if kept else "Surplus (no reserve to add it to)", "surplus_to_reserves",
+         "surplus_to_reserves", values=model.figures["surplus_to_reserves"])
+    line("Implementation costs reserves cannot meet", "unfunded_implementation_costs",
+         "unfunded_implementation_costs", values=model.figures["unfunded_implementation_costs"])
+    line("Unfunded gap", "unfunded_gap", "unfunded_gap", total=True)
+    sheet.ws.set_column(LABEL, LABEL, 50)
     sheet.ws.set_column(DETAIL, DETAIL, 1)
     sheet.ws.set_column(VALUE, VALUE, 1)
     sheet.ws.set_column(BASE, BASE, 1)
-
-
-def _categories(model: Model) -> list[str]:
-    from mtfpmodel.results.gaptable import category
-
-    return [category(s) for s in model.result.scenario.savings]
 
 
 def _plain(value):
