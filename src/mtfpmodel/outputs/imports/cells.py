@@ -131,6 +131,8 @@ def _plain(value: Any) -> Any:
         return value or None
     if hasattr(value, "isoformat"):          # a date typed into a cell: keep it as text for the message
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)                    # a whole number stays whole (an asset life of 20, not 20.0)
     return value
 
 
@@ -143,8 +145,9 @@ def _csv_value(text: str) -> Any:
     if _NUMBER.match(text.replace(" ", "")):
         number = text.replace(",", "").replace("£", "").replace(" ", "")
         negative = number.startswith("(") and number.endswith(")")
-        try:
-            value = float(number.strip("()"))
+        digits = number.strip("()")
+        try:   # a whole number stays whole, as a spreadsheet cell gives it (an asset life of 20, not 20.0)
+            value = int(digits) if digits.lstrip("+-").isdigit() else float(digits)
         except ValueError:
             return text
         return -value if negative else value
