@@ -17,7 +17,7 @@ import pandas as pd
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
-from mtfpmodel.results import appraisal, counciltax, gaptable, reserves, tables, workforce
+from mtfpmodel.results import appraisal, counciltax, gaptable, grants, reserves, tables, workforce
 from mtfpmodel.results import capital as capital_tables
 from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
@@ -126,8 +126,15 @@ class Result:
 
     @cached_property
     def council_tax(self) -> pd.DataFrame:
-        """council_tax.csv: tax base, Band D by part, yield and the bill for each band."""
-        return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario))
+        """council_tax.csv: tax base, Band D by part, yield and the bill for each band (in real
+        terms: the cash table, with Band D and the income at base-year prices beside it)."""
+        return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario),
+                                            real=self.real)
+
+    @cached_property
+    def grants(self) -> pd.DataFrame:
+        """Each grant by year with its certainty, last year, and the part the risk-adjusted gap holds back."""
+        return grants.grant_table(self.scenario, self.results, self.labels, collect(self.scenario))
 
     @property
     def balances(self) -> bool:

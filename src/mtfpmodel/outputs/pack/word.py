@@ -98,7 +98,7 @@ def _table(document, block: Table) -> None:
     _repeat_header(table.rows[0])
     for r, row in enumerate(block.rows, start=1):
         cells = table.rows[r].cells
-        _write(cells[0], row.label, bold=row.kind == "total", note=row.note, size=size)
+        _write(cells[0], row.label, bold=row.kind in ("total", "group"), note=row.note, size=size)
         if row.kind == "sub":
             cells[0].paragraphs[0].paragraph_format.left_indent = Mm(4)
         for c, item in enumerate(row.cells, start=1):
