@@ -142,7 +142,9 @@ def assumptions(ctx: Context) -> Section:
             Row.of(line.name, [*(percent(v, 1) if np.isfinite(v) else "–" for v in growth[i]),
                                Cell(line.source or "", left=True)]))
     note_width = 30
-    tables = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width)]
+    tables: list = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width) if rows
+                    else Paragraph("The scenario names no assumptions: every rate is written where it is used.",
+                                   id="assumptions-table")]
     for n, (group, demand) in enumerate(groups.items()):
         title = f"Demand growth: {group} (% a year)" if group else (
             "Demand growth by budget line (% a year)" if len(groups) == 1 else "Demand growth: other lines (% a year)")
