@@ -64,8 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override one value, e.g. assumptions.pay=3.5%% or "
                              "'expenditure[Children's social care].demand=6%%'; repeatable")
     parser.add_argument("--real", metavar="INDEX",
-                        help="show figures at base-year prices, deflated by the assumption INDEX (e.g. prices), "
-                             "and write *_real.csv variants of the CSV files")
+                        help="show figures (terminal, charts, report.html) at base-year prices, deflated by the "
+                             "assumption INDEX (e.g. prices), and write *_real.csv variants of the CSV files")
     parser.add_argument("--detail", action="store_true",
                         help="also print the council tax table (tax base, Band D by part, Bands A to H), the "
                              "budget lines by group, the workforce table and the capital programme")
