@@ -148,3 +148,47 @@ def test_below_minimum_shading_starts_where_reserves_cross_the_minimum():
     xs = np.concatenate([path.vertices[:, 0] for path in shaded.get_paths()])
     assert xs.min() == pytest.approx(1.5)
     pyplot().close(fig)
+def _pixels(path: Path):
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(path))
+
+
+def _svg(path: Path) -> str:
+    import re
+
+    text = path.read_text(encoding="utf-8")     # ids are random per drawing, the date per second
+    return re.sub(r"\b[pmh][0-9a-f]{10}\b", "ID", re.sub(r"<dc:date>.*?</dc:date>", "", text))
+
+
+def test_charts_drawn_in_parallel_are_those_drawn_one_by_one(tmp_path, monkeypatch):
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
+    for workers in ("1", "4"):
+        monkeypatch.setenv("MTFP_WORKERS", workers)
+        with staged_output(tmp_path / workers) as staging:
+            written = write_charts(result, staging)
+    assert len(written) == 2 * len(CHARTS)
+    for name in written:
+        one, four = tmp_path / "1" / name, tmp_path / "4" / name
+        if name.endswith(".png"):
+            assert (_pixels(one) == _pixels(four)).all(), name
+        else:
+            assert _svg(one) == _svg(four), name
+
+
+def test_the_png_crop_is_the_one_savefig_chooses(tmp_path):
+    # chartstyle.save measures the tight crop once instead of savefig's dry-run drawing: the
+    # pixels must be exactly those of savefig(bbox_inches="tight"), as before the change.
+    from mtfpmodel.outputs import charts
+    from mtfpmodel.outputs.bridgechart import bridge_chart
+    from mtfpmodel.outputs.chartstyle import DPI, save
+
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
+    for draw in (charts.gap_chart, bridge_chart, charts.savings_chart, charts.reserves_chart):
+        reference = draw(result)
+        reference.savefig(tmp_path / "tight.png", dpi=DPI, bbox_inches="tight")
+        reference.savefig(tmp_path / "tight.svg", dpi=DPI, bbox_inches="tight")
+        save(draw(result), tmp_path / "saved")
+        assert (_pixels(tmp_path / "tight.png") == _pixels(tmp_path / "saved.png")).all(), draw.__name__
+        assert _svg(tmp_path / "tight.svg") == _svg(tmp_path / "saved.svg"), draw.__name__

@@ -50,3 +50,174 @@ def test_csv_numbers_are_written_at_their_shortest_exact_form(tmp_path):
     assert lines == ["year,amount,mixed", "2025/26,0.7,20000", "2025/26,3396.09746,0.25", "2025/26,0.0,0.0",
                      "2025/26,0.30000000000000004,text"]
     assert pd.read_csv(tmp_path / "t.csv")["amount"].tolist() == [0.7, 3396.09746, 0.0, 0.1 + 0.2]
+# --- publishing: all or none, even when a file cannot be replaced -----------------------------
+# Tests run as root here, where chmod does not stop a write. The read-only cases therefore use
+# the immutable attribute (chattr +i), which stops root too, and are skipped where it is not
+# available; the chmod variants run for an ordinary user. A failure half-way through the renames
+# is made by failing os.replace on one file (a mock), and a folder where a file must go by making
+# a path component a file.
+
+import os
+import signal
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+from mtfpmodel.cli import main
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+FAST = ["--no-charts", "--no-report"]
+
+
+def previous_run(tmp_path) -> tuple[Path, dict]:
+    """An output folder from an earlier run, and a snapshot of it (bytes and timestamps)."""
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    (out / "sensitivity.csv").write_text("another command's output\n")
+    return out, snapshot(out)
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rerun(out: Path) -> int:
+    return main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--set", "assumptions.pay=9%", *FAST])
+
+
+@contextmanager
+def immutable(path: Path):
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def assert_untouched(tmp_path, out, before, err):
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]       # no staging folder left behind
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_a_rerun_replaces_its_own_files_and_leaves_other_commands_outputs(tmp_path):
+    out, before = previous_run(tmp_path)
+    assert rerun(out) == 0
+    after = snapshot(out)
+    assert after["sensitivity.csv"] == before["sensitivity.csv"]
+    assert after["summary.csv"] != before["summary.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_read_only_file_stops_the_run_before_anything_changes(tmp_path, capsys):
+    # Before the fix: exit 3, funding.csv and gap_table.csv new and the other four old.
+    out, before = previous_run(tmp_path)
+    with immutable(out / "lines.csv"):
+        assert rerun(out) == 1
+    err = capsys.readouterr().err
+    assert "lines.csv is read-only" in err and "previous outputs" in err
+    assert_untouched(tmp_path, out, before, err)
+
+
+def test_a_read_only_folder_stops_the_run_before_anything_changes(tmp_path, capsys):
+    # Before the fix: exit 3, PermissionError.
+    out, before = previous_run(tmp_path)
+    with immutable(out):
+        assert rerun(out) == 1
+    err = capsys.readouterr().err
+    assert f"the output folder {out} is read-only" in err
+    assert_untouched(tmp_path, out, before, err)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through chmod; the chattr tests cover this")
+def test_chmod_read_only_file_and_folder(tmp_path, capsys):
+    out, before = previous_run(tmp_path)
+    (out / "lines.csv").chmod(0o444)
+    assert rerun(out) == 1
+    (out / "lines.csv").chmod(0o644)
+    out.chmod(0o555)
+    try:
+        assert rerun(out) == 1
+    finally:
+        out.chmod(0o755)
+    assert_untouched(tmp_path, out, before, capsys.readouterr().err)
+
+
+def test_a_file_where_a_folder_must_go(tmp_path, capsys):
+    out, before = previous_run(tmp_path)
+    (out / "charts").write_text("not a folder")
+    before = snapshot(out)
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'charts'} is a file, not a folder" in err
+    assert_untouched(tmp_path, out, before, err)
+
+
+@pytest.mark.parametrize("failing", [1, 3, 6])     # the first, a middle and the last of six files
+def test_a_rename_that_fails_half_way_is_undone(tmp_path, monkeypatch, capsys, failing):
+    # The pre-flight check passes, then the n-th rename of the publish step fails: every file
+    # already moved goes back, byte for byte and with its timestamps.
+    out, before = previous_run(tmp_path)
+    real, calls = os.replace, []
+
+    def replace(source, target):
+        if ".tmp-" in str(source) and "/.previous/" not in str(target):   # a new file moving into place
+            calls.append(target)
+            if len(calls) == failing:
+                raise PermissionError(13, "Permission denied", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert rerun(out) == 1
+    err = capsys.readouterr().err
+    assert "could not publish the outputs (Permission denied" in err and "are unchanged" in err
+    assert_untouched(tmp_path, out, before, err)
+
+
+def test_ctrl_c_while_publishing_finishes_the_publish_first(tmp_path, monkeypatch, capsys):
+    out, before = previous_run(tmp_path)
+    real, calls = os.replace, []
+
+    def replace(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)       # Ctrl-C in the middle of the renames
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert rerun(out) == 130
+    err = capsys.readouterr().err
+    assert f"interrupted; the outputs in {out} were written before it" in err
+    after = snapshot(out)
+    assert all(after[name] != before[name] for name in before if name != "sensitivity.csv")   # all new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_ctrl_c_while_writing_leaves_the_previous_outputs(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    out, before = previous_run(tmp_path)
+    real = pd.DataFrame.to_csv
+
+    def interrupted(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)
+    assert rerun(out) == 130
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == "mtfp run: interrupted; nothing was written; any previous outputs are as they were."
+    assert_untouched(tmp_path, out, before, err)
+
+
+def test_out_dot_in_a_folder_whose_parent_cannot_be_written(tmp_path, monkeypatch):
+    # --out . inside a folder whose parent is read-only: the staging folder goes inside instead.
+    here = tmp_path / "work"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    with immutable(tmp_path):
+        assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", ".", *FAST]) == 0
+    assert (here / "summary.csv").is_file()
+    assert not [p for p in here.iterdir() if ".tmp-" in p.name]

@@ -1,4 +1,4 @@
 """``python -m mtfpmodel``: the same as the ``mtfp`` command."""
-from mtfpmodel.cli import main
+from mtfpmodel.cli import console
 
-raise SystemExit(main())
+console()

@@ -1,20 +1,30 @@
 """The ``mtfp`` command line: a thin layer over the Python API.
 
 Each subcommand is a module in ``mtfpmodel.commands`` with ``HELP``, ``DESCRIPTION``,
-``add_arguments(parser)`` and ``main(args) -> int``. Exit codes: 0 success, 1 the scenario or
-analysis is invalid (one message per line on stderr), 2 usage error.
+``add_arguments(parser)`` and ``main(args) -> int``; every module there whose name does not
+start with ``_`` is a subcommand. Only the module of the command asked for is imported (all of
+them only to list them, for ``mtfp --help``), so each command pays only for what it uses:
+``mtfp validate`` never imports pandas, scipy or matplotlib.
+
+Every command runs inside :func:`main`, the one wrapper that makes the command line hard to
+knock over: a reader that leaves early (``mtfp run ... | head``) does not stop the files being
+written; Ctrl-C at any moment, start-up included, ends with one line and exit code 130, leaving
+previous outputs as they were; a bad argument, file or analysis is a message, never a
+traceback. Exit codes: 0 success, 1 the scenario or analysis is invalid (one message per line
+on stderr), 2 usage error, 130 interrupted, 3 a bug in mtfpmodel.
+
+Only the standard library is imported here, so that start-up is quick and already covered.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import os
+import signal
 import sys
+import warnings
 
-from mtfpmodel.scenario.errors import MtfpError, ScenarioError, UsageError
-from mtfpmodel.version import __version__
-
-COMMANDS = (
+COMMANDS = (          # the order 'mtfp --help' lists them in; other command modules follow
     "run",
     "validate",
     "streams",
@@ -30,7 +40,7 @@ COMMANDS = (
     "paths",
     "import",
 )
-MODULES = {"import": "import_"}      # a command whose name is a Python keyword
+MODULES = {"import": "import_"}      # a command whose name is a Python keyword: its module has a '_'
 
 EPILOG = """\
 examples:
@@ -49,6 +59,108 @@ years such as 2025/26. Run 'mtfp COMMAND --help' for each command's options.
 """
 
 
+def console() -> None:
+    """The ``mtfp`` script: :func:`main`, then exit with Ctrl-C ignored so that no interrupt
+    arriving during the interpreter's shutdown can print a traceback. After an interrupt the
+    process leaves at once (outputs are already safe): a library whose import the interrupt
+    cut short could otherwise fail while the interpreter shuts down."""
+    code = _main(None, console=True)
+    if code == INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``mtfp`` command line (``argv`` without the program name); return the exit code."""
+    return _main(argv, console=False)
+
+
+def _main(argv: list[str] | None, console: bool) -> int:
+    stdout, unraisable = sys.stdout, sys.unraisablehook
+    sys.stdout = _ReaderMayLeave(stdout)
+    sys.unraisablehook = _quiet_about_interrupts(unraisable)
+    previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
+    if previous is not None:
+        _INTERRUPTED.clear()
+        signal.signal(signal.SIGINT, _on_interrupt)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = " ".join(["mtfp"] + [a for a in argv[:1] if not a.startswith("-")])   # for messages
+    try:
+        with warnings.catch_warnings():
+            # Overflow in the arithmetic is caught as a non-finite figure and reported; numpy's
+            # own RuntimeWarnings would only repeat it in words no finance officer needs.
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"(numpy|mtfpmodel)(\.|$)")
+            _forget_published()
+            args = _parse(argv)
+            if args is None:
+                return 2
+            command = f"mtfp {args.command}"
+            _check_common(args)
+            code = args.handler(args)
+            if _INTERRUPTED:             # a Ctrl-C that Python swallowed (in a clean-up callback)
+                raise KeyboardInterrupt
+            return code
+    except SystemExit as exc:            # argparse: --help and --version (0), usage errors (2)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except KeyboardInterrupt:
+        return _interrupted(command)
+    except Exception as exc:
+        if _INTERRUPTED:                 # e.g. an import the interrupt cut short: ImportError
+            return _interrupted(command)
+        _ignore_interrupts()
+        return _report(exc, command)
+    finally:
+        try:
+            sys.stdout.flush()
+        finally:
+            sys.stdout, sys.unraisablehook = stdout, unraisable
+            if console:
+                _ignore_interrupts()
+            elif previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+
+INTERRUPTED = 130
+
+
+def _interrupted(command: str) -> int:
+    _ignore_interrupts()
+    print(f"{command}: interrupted; {_what_was_written()}", file=sys.stderr)
+    return INTERRUPTED
+
+
+def _report(exc: Exception, command: str) -> int:
+    """Print ``exc`` for a person; return the exit code."""
+    from mtfpmodel.commands import print_problems
+    from mtfpmodel.scenario.errors import MtfpError, ScenarioError, UsageError
+    from mtfpmodel.scenario.limits import clip
+
+    if isinstance(exc, ScenarioError):
+        print_problems(exc.problems)
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return 1
+    if isinstance(exc, MtfpError):
+        for line in str(exc).splitlines()[:50] or [""]:      # an argument is never echoed back whole
+            print(f"{command}: error: {clip(line, 500)}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    if isinstance(exc, MemoryError):
+        print(f"{command}: error: not enough memory; nothing was written (for Monte Carlo, use fewer --draws or --sobol-samples)",
+              file=sys.stderr)
+        return 1
+    if os.environ.get("MTFP_DEBUG"):
+        raise exc
+    print(f"{command}: internal error: {type(exc).__name__}: {str(exc)[:500]}\n"
+          "This is a bug in mtfpmodel; set MTFP_DEBUG=1 to see the traceback and please report it.",
+          file=sys.stderr)
+    return 3
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with a hint, as argparse does, but one line
         self.print_usage(sys.stderr)
@@ -56,55 +168,137 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: with only the command it names, or every command if it names none."""
+    from mtfpmodel.version import __version__
+
+    names = command_names()
+    chosen = _chosen(argv or [], names)
     parser = _Parser(prog="mtfp", description="Medium-Term Financial Plan model for English councils.",
                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"mtfpmodel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        module = importlib.import_module(f"mtfpmodel.commands.{MODULES.get(name, name.replace('-', '_'))}")
-        command = sub.add_parser(name, help=module.HELP, description=module.DESCRIPTION,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-        module.add_arguments(command)
-        command.set_defaults(handler=module.main)
+    if not chosen:                       # only to list them: no command will run
+        for name in names:
+            sub.add_parser(name, help=_help_of(name))
+        return parser
+    module = importlib.import_module(module_of(chosen))
+    command = sub.add_parser(chosen, help=module.HELP, description=module.DESCRIPTION,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    module.add_arguments(command)
+    command.set_defaults(handler=module.main)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def _help_of(name: str) -> str:
+    """A command's one-line HELP, read from its module's source so that 'mtfp --help' imports
+    none of them (a HELP that is not a plain string falls back to importing the module)."""
+    import ast
+    import importlib.util
+
+    module = module_of(name)
+    spec = importlib.util.find_spec(module)
+    try:
+        with open(spec.origin, encoding="utf-8") as source:
+            tree = ast.parse(source.read())
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "HELP" for t in node.targets)
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+                return node.value.value
+    except (OSError, SyntaxError, TypeError):
+        pass
+    return importlib.import_module(module).HELP
+
+
+def _parse(argv: list[str]):
+    """Parse ``argv``, importing only the command module it names; None if it names no command."""
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
-        return 2
-    stdout = sys.stdout
-    sys.stdout = _ReaderMayLeave(stdout)
-    try:
-        return args.handler(args)
-    except ScenarioError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
-        return 1
-    except UsageError as exc:
-        print(f"mtfp {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except MtfpError as exc:
-        print(f"mtfp {args.command}: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written.", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug in mtfpmodel, not in the user's input
-        if os.environ.get("MTFP_DEBUG"):
-            raise
-        print(f"mtfp {args.command}: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in mtfpmodel; set MTFP_DEBUG=1 to see the traceback and please report it.",
-              file=sys.stderr)
-        return 3
-    finally:
-        sys.stdout.flush()
-        sys.stdout = stdout
+        return None
+    return args
+
+
+def command_names() -> list[str]:
+    """Every subcommand: COMMANDS first, then any other public module of mtfpmodel.commands."""
+    import pkgutil
+
+    import mtfpmodel.commands as package
+
+    found = [m.name.removesuffix("_") for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
+    return [n for n in COMMANDS if n in found] + sorted(n for n in found if n not in COMMANDS)
+
+
+def module_of(name: str) -> str:
+    """The module of command ``name``: mtfpmodel.commands.<name>, '-' as '_' (``import``: import_)."""
+    return f"mtfpmodel.commands.{MODULES.get(name, name.replace('-', '_'))}"
+
+
+def _chosen(argv: list[str], names: list[str]) -> str | None:
+    """The command ``argv`` names, if it names one before any option of mtfp itself."""
+    for arg in argv:
+        if arg.startswith("-"):
+            return None
+        return arg if arg in names else None
+    return None
+
+
+def _check_common(args) -> None:
+    """Options many commands share, refused here once for all: an empty or impossible --out."""
+    out = getattr(args, "out", None)
+    if out is not None and (not out.strip() or "\0" in out):
+        from mtfpmodel.scenario.errors import UsageError
+
+        raise UsageError(f"--out {out!r}: give a folder name (leave --out out for outputs/<scenario name>/)")
+
+
+def _forget_published() -> None:
+    outdir = sys.modules.get("mtfpmodel.outputs.outdir")
+    if outdir is not None:
+        outdir.PUBLISHED.clear()
+
+
+def _what_was_written() -> str:
+    """After Ctrl-C: the folders already published (the interrupt came after them), or nothing."""
+    outdir = sys.modules.get("mtfpmodel.outputs.outdir")
+    published = list(outdir.PUBLISHED) if outdir is not None else []
+    if published:
+        return f"the outputs in {', '.join(map(str, published))} were written before it."
+    return "nothing was written; any previous outputs are as they were."
+
+
+_INTERRUPTED: list[int] = []       # non-empty once Ctrl-C has been pressed during this command
+
+
+def _on_interrupt(number, frame) -> None:
+    """Ctrl-C: remembered, then raised as KeyboardInterrupt as Python's own handler does.
+
+    Python can swallow that exception when it lands in a clean-up callback (it then prints
+    "Exception ignored in ..." and carries on); the command line checks the memory when the
+    command ends, so the interrupt still counts, and the message is not printed.
+    """
+    _INTERRUPTED.append(number)
+    raise KeyboardInterrupt
+
+
+def _quiet_about_interrupts(hook):
+    def unraisable(info) -> None:
+        if not isinstance(info.exc_value, KeyboardInterrupt):
+            hook(info)
+    return unraisable
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _ignore_interrupts() -> None:
+    """A second Ctrl-C while finishing up must not interrupt the message or the clean-up."""
+    if _main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _ReaderMayLeave:
@@ -137,7 +331,7 @@ class _ReaderMayLeave:
         self._gone = True
         try:  # stop the interpreter's final flush of the real stdout from failing too
             os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
-        except (OSError, ValueError):
+        except (AttributeError, OSError, ValueError):      # not a real file: nothing to flush
             pass
 
     def __getattr__(self, name):
@@ -145,4 +339,4 @@ class _ReaderMayLeave:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()

@@ -12,9 +12,11 @@ from typing import Mapping
 
 import numpy as np
 
+from mtfpmodel.engine.finite import NonFiniteFigure
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import Parameter, check_paths
 from mtfpmodel.engine.projection import Results, project
+from mtfpmodel.results.finite import named
 from mtfpmodel.scenario.schema import Scenario
 
 
@@ -100,7 +102,10 @@ def project_batch(scenario: Scenario, params: Mapping[str, Parameter], overrides
         inputs = replace(inputs, delivery=delivery)
     if received is not None:
         inputs = replace(inputs, received=received)
-    return project(inputs)
+    try:
+        return project(inputs)
+    except NonFiniteFigure as exc:
+        raise named(exc, scenario) from None
 
 
 def spread(array: np.ndarray, draws: int) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtfpmodel.analysis import montecarlo, sobol
+from mtfpmodel.analysis import montecarlo
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
@@ -78,6 +78,8 @@ def main(args: argparse.Namespace) -> int:
     _check_draws(prep, draws, from_file=args.draws is None)
     if args.sobol and (args.sobol_samples < 2 or args.sobol_samples & (args.sobol_samples - 1)):
         raise UsageError(f"--sobol-samples {args.sobol_samples} must be a power of 2, such as 512 or 1024")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed {args.seed} must be 0 or more")
     seed = args.seed if args.seed is not None else config.seed
 
     long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
@@ -161,6 +163,8 @@ def _headline_text(head, table, labels, unit: str) -> str:
 
 
 def _sobol(prep, config, samples: int, seed: int):
+    from mtfpmodel.analysis import sobol     # scipy.stats: imported only when --sobol asks for it
+
     if not config.distributions and not (config.savings_delivery and prep.scenario.savings):
         raise AnalysisError("--sobol needs at least one distribution or savings stream to vary")
     if config.correlation:

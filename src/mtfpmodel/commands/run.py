@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mtfpmodel.analysis.paths import check_scenario
 from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.csvfiles import write_csvs
 from mtfpmodel.outputs.drivertext import line_table_text, workforce_text
 from mtfpmodel.outputs.outdir import staged_output
@@ -76,6 +78,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     loaded = load(args.scenario, args.overrides)
+    check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)   # as validate does
     result = run(loaded)
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)

@@ -4,16 +4,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtfpmodel.commands import print_warnings
+from mtfpmodel.analysis.paths import check_scenario
+from mtfpmodel.commands import print_problems, print_warnings
+from mtfpmodel.engine.parameters import collect
 from mtfpmodel.results.result import run
-from mtfpmodel.scenario.errors import ScenarioError
+from mtfpmodel.scenario.errors import MtfpError, ScenarioError
 from mtfpmodel.scenario.loader import load
 
 HELP = "check scenario files and report every problem"
 DESCRIPTION = """\
 Load and validate each scenario (including any it extends) and report every problem
-as file:line: field: what is wrong (hint). Warnings, such as a council tax increase
-above the referendum limit, are shown too. Exit code 1 if any file is invalid.
+as file:line: field: what is wrong (hint). The plan is projected too, as 'mtfp run'
+would (without writing anything), so a file that validates runs; the paths named by
+its sensitivity: and monte_carlo: blocks are checked. Warnings, such as a council tax
+increase above the referendum limit, are shown too. Exit code 1 if any file is invalid.
 
   mtfp validate scenarios/*.yaml
 """
@@ -27,11 +31,16 @@ def main(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
         try:
-            result = run(load(path))
+            loaded = load(path)
+            check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)
+            result = run(loaded)
         except ScenarioError as exc:
             failed += 1
-            for problem in exc.problems:
-                print(f"error: {problem}", file=sys.stderr)
+            print_problems(exc.problems)
+            continue
+        except MtfpError as exc:            # e.g. a projection whose figures are not finite
+            failed += 1
+            print(f"error: {path}: {exc}", file=sys.stderr)
             continue
         print_warnings(result.warnings)
         print(f"{path}: valid ({result.scenario.scenario}, {result.labels[1]} to {result.labels[-1]}, "

@@ -14,6 +14,7 @@ from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import reserves as reserve_plan
 from mtfpmodel.engine.budgetlines import budget_lines
 from mtfpmodel.engine.financing import financing_cost
+from mtfpmodel.engine.finite import check_finite
 from mtfpmodel.engine.inputs import Inputs, StreamInputs
 from mtfpmodel.engine.reserves import ReserveFlows
 from mtfpmodel.engine.streams.base import Projection
@@ -124,7 +125,7 @@ def project(inputs: Inputs) -> Results:
     minimum = reserve_plan.usable(inputs.reserves, minimums)
     status = plan_status(unfunded, drawn, closing, minimum, bool(inputs.reserves.meets_gap.any()))
     balances = ~np.isin(status[:, 1:], (UNBALANCED, EXHAUSTED)).any(axis=1)
-    return _same_draws(Results(
+    return _checked(Results(
         component_cost=components, line_cost=lines, line_volume=budget.line_volume,
         line_unit_cost=budget.line_unit_cost, line_workforce=budget.line_workforce,
         line_contracts=budget.line_contracts, contract_cost=budget.contract_cost,
@@ -142,6 +143,12 @@ def project(inputs: Inputs) -> Results:
         capital_spend=capital.spend, capital_mrp=capital.mrp, capital_interest=capital.interest, existing_debt_charges=capital.existing,
         capital_financing=capital.financing, revenue_contributions=capital.contributions,
     ))
+
+
+def _checked(results: Results) -> Results:
+    """The results with every array given the full draws axis, once every figure is known finite."""
+    check_finite(results)
+    return _same_draws(results)
 
 
 def _same_draws(results: Results) -> Results:

@@ -4,9 +4,11 @@ gap.png (gross gap, savings, net gap by year), bridge.png (base-year budget gap 
 year's net gap), savings.png (net saving by stream, stacked by year, coloured by RAG) and
 reserves.png (closing reserves against the minimum). matplotlib is imported only inside the
 drawing functions, through :func:`chartstyle.pyplot`, so commands that draw nothing stay quick.
+The charts are drawn in parallel on every core (:mod:`mtfpmodel.outputs.parallel`).
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +30,7 @@ from mtfpmodel.outputs.chartstyle import (
     title_of,
 )
 from mtfpmodel.outputs.outdir import Staging
+from mtfpmodel.outputs.parallel import run_tasks
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
@@ -42,14 +45,20 @@ def write_charts(result: Result, staging: Staging, folder: str = "charts", annou
     ``announce(names)``, if given, is called after each chart with the files just written.
     """
     drawers = {"gap": gap_chart, "bridge": bridge_chart, "savings": savings_chart, "reserves": reserves_chart}
+    stems = {name: staging.path(f"{folder}/{name}.png").with_suffix("") for name in CHARTS}
+    pyplot()                       # imported once, before the drawing is shared out between processes
+    run_tasks([partial(_draw, drawers[name], result, stems[name]) for name in CHARTS])
     written: list[str] = []
     for name in CHARTS:
-        paths = save(drawers[name](result), staging.path(f"{folder}/{name}.png").with_suffix(""))
-        names = [f"{folder}/{p.name}" for p in paths]
+        names = [f"{folder}/{name}.png", f"{folder}/{name}.svg"]
         if announce:
             announce(names)
         written += names
     return written
+
+
+def _draw(drawer, result: Result, stem: Path) -> None:
+    save(drawer(result), stem)
 
 
 def label_bars(ax, bars, values, scale: Scale, inside: bool = False) -> None:

@@ -1,19 +1,34 @@
-"""Write a run's output files atomically: all of them or none.
+"""Write a command's output files atomically: all of them or none.
 
-Files are written into a staging folder beside the output folder; only when every artefact
-has been written are they moved into place, each with an atomic rename. A run that fails
-part-way leaves the previous outputs exactly as they were.
+Files are written into a staging folder beside the output folder. Only when every file has
+been written are they published, in one step that cannot leave a mix of old and new files:
+
+1. check first that every file can be replaced (no read-only file or folder in the way, no
+   folder where a file goes) — if not, nothing is touched;
+2. move each new file into place with a rename, the file it replaces moved aside first;
+3. if any rename fails, undo every one done so far: the previous files go back exactly as they
+   were (same bytes, same timestamps), the new ones are removed.
+
+Ctrl-C is held back while files are published and while the staging folder is removed, so an
+interrupt never leaves a half-published folder or a temporary folder behind; it takes effect
+straight after. Files in the output folder that this run does not write (another command's
+outputs) are left alone. The folder names published by the current command are kept in
+:data:`PUBLISHED` for the command line's Ctrl-C message.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from mtfpmodel.scenario.errors import MtfpError, UsageError
+
+PUBLISHED: list[Path] = []
 
 
 class Staging:
@@ -30,25 +45,163 @@ class Staging:
 
 @contextmanager
 def staged_output(out_dir: str | Path) -> Iterator[Staging]:
-    """Yield a Staging; on success move its files into ``out_dir``, on error discard them."""
+    """Yield a Staging; on success publish its files into ``out_dir``, on error discard them."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"the output folder {out_dir} is a file (choose another --out)")
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    except OSError as exc:
-        raise MtfpError(f"cannot write outputs beside {out_dir}: {exc.strerror or exc}") from None
+    with held_interrupts():
+        root = _staging_folder(out_dir)
+    keep = False
     try:
         try:
             yield Staging(root)
         except OSError as exc:    # disk full, permissions...: a person's problem, not a bug
             raise MtfpError(f"could not write the outputs ({exc.strerror or exc}); "
                             f"the previous outputs in {out_dir} are unchanged") from None
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for source in sorted(p for p in root.rglob("*") if p.is_file()):
-            target = out_dir / source.relative_to(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+        with held_interrupts():
+            publish(root, out_dir)
+            PUBLISHED.append(out_dir)
+    except _Unrestored as exc:
+        keep = True
+        raise MtfpError(str(exc)) from None
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if not keep:
+            with held_interrupts():
+                shutil.rmtree(root, ignore_errors=True)
+
+
+def _staging_folder(out_dir: Path) -> Path:
+    """A new, empty staging folder on the output folder's disk: beside it, or, where its parent
+    cannot be written (``--out .`` in a folder whose parent is not yours), inside it."""
+    absolute = out_dir.absolute()
+    prefix = f".{absolute.name or 'outputs'}.tmp-"
+    try:
+        absolute.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute.parent))
+    except OSError as exc:
+        if out_dir.is_dir():
+            try:
+                return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute))
+            except OSError:
+                pass
+        raise MtfpError(f"cannot write outputs beside {out_dir}: {exc.strerror or exc}") from None
+
+
+class _Unrestored(Exception):
+    """A failed publish could not put every previous file back (the message says where they are)."""
+
+
+def publish(root: Path, out_dir: Path) -> None:
+    """Move every file under ``root`` to the same place under ``out_dir``, all or none.
+
+    Raise MtfpError, with every previous file back in place, if any file
+    cannot be published; raise _Unrestored if, on top of that, a previous file could not be
+    put back (its copy is then kept in ``root``).
+    """
+    moves = [(source, out_dir / source.relative_to(root))
+             for source in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())]
+    check_replaceable(out_dir, [target for _, target in moves])
+    aside = root / ".previous"
+    done: list[tuple[Path, Path, Path | None]] = []     # (new file's staging place, target, old file aside)
+    created: list[Path] = []
+    try:
+        for source, target in moves:
+            created += _make_folders(target.parent)
+            old = None
+            if target.exists() or target.is_symlink():
+                old = aside / target.relative_to(out_dir)
+                old.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, old)
+            try:
+                os.replace(source, target)
+            except OSError:
+                if old is not None:
+                    os.replace(old, target)
+                raise
+            done.append((source, target, old))
+    except OSError as exc:
+        lost = _undo(done, created)
+        reason = f"could not publish the outputs ({exc.strerror or exc}{_on(exc)})"
+        if lost:
+            raise _Unrestored(f"{reason}; the previous versions of {', '.join(map(str, lost))} could not be put "
+                              f"back and are kept in {aside}") from None
+        raise MtfpError(f"{reason}; the previous outputs in {out_dir} are unchanged") from None
+
+
+def check_replaceable(out_dir: Path, targets: list[Path]) -> None:
+    """Raise MtfpError, before anything changes, if any target cannot be written or replaced."""
+    folders = {out_dir}
+    for target in targets:
+        folders.update(p for p in target.parents if p == out_dir or out_dir in p.parents)
+    for folder in sorted(folders):
+        if folder.exists() and not folder.is_dir():
+            raise MtfpError(f"cannot write {_first_below(folder, targets)}: {folder} is a file, not a folder; "
+                            f"the previous outputs in {out_dir} are unchanged")
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            raise MtfpError(f"the output folder {folder} is read-only; nothing was written "
+                            f"and the previous outputs are unchanged")
+    for target in targets:
+        if target.is_dir() and not target.is_symlink():
+            raise MtfpError(f"cannot write {target}: a folder of that name is in the way; "
+                            f"the previous outputs in {out_dir} are unchanged")
+        if target.exists() and not os.access(target, os.W_OK):
+            raise MtfpError(f"{target} is read-only (is it open in another program?); nothing was written "
+                            f"and the previous outputs in {out_dir} are unchanged")
+
+
+def _first_below(folder: Path, targets: list[Path]) -> Path:
+    return next(t for t in targets if folder in t.parents)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and any missing parents; return those created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
+
+
+def _undo(done: list[tuple[Path, Path, Path | None]], created: list[Path]) -> list[Path]:
+    """Put back every previous file and remove every new one; return targets not restored."""
+    lost = []
+    for source, target, old in reversed(done):
+        try:
+            os.replace(target, source)
+            if old is not None:
+                os.replace(old, target)
+        except OSError:
+            lost.append(target)
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    return lost
+
+
+def _on(exc: OSError) -> str:
+    name = exc.filename2 if getattr(exc, "filename2", None) else exc.filename
+    return f": {name}" if name else ""
+
+
+@contextmanager
+def held_interrupts() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) while the block runs, then deliver it as KeyboardInterrupt.
+
+    For the short steps that must not stop half-way: publishing files, removing the staging
+    folder. Outside the main thread (where signals cannot be handled) the block just runs.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        raise KeyboardInterrupt

@@ -5,17 +5,19 @@ Sobol ranking. Each takes the analysis result and the plan's :class:`~chartstyle
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from mtfpmodel.analysis.grid import Grid
-from mtfpmodel.analysis.montecarlo import Simulation
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.analysis.sensitivity import Tornado
-from mtfpmodel.analysis.sobol import OUTPUTS, SobolIndices
 from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save
 from mtfpmodel.scenario.units import figure
+
+if TYPE_CHECKING:       # only for annotations: the fan chart must not import Sobol's scipy.stats
+    from mtfpmodel.analysis.grid import Grid
+    from mtfpmodel.analysis.montecarlo import Simulation
+    from mtfpmodel.analysis.sensitivity import Tornado
+    from mtfpmodel.analysis.sobol import SobolIndices
 
 
 def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
@@ -100,6 +102,8 @@ def fan_chart(sim: Simulation, labels: Sequence[str], scale: Scale, stem: Path, 
 
 def sobol_chart(indices: SobolIndices, stem: Path, title: str, top: int = 15) -> list[Path]:
     """First and total order Sobol indices of the final-year net gap, largest total first."""
+    from mtfpmodel.analysis.sobol import OUTPUTS
+
     plt = pyplot()
     table = indices.table().head(top)
     count = len(table)

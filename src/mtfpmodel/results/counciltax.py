@@ -22,15 +22,17 @@ and council tax income at base-year prices (the deflated engine arrays).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
-import pandas as pd
 
 from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.engine.projection import Results
 from mtfpmodel.results.real import RealTerms
 from mtfpmodel.scenario.schema import Scenario, Source
+
+if TYPE_CHECKING:       # pandas only where the table is built: the referendum check (warnings) needs none
+    import pandas as pd
 
 BAND_RATIOS = {"A": 6 / 9, "B": 7 / 9, "C": 8 / 9, "D": 9 / 9, "E": 11 / 9, "F": 13 / 9, "G": 15 / 9, "H": 18 / 9}
 WEEKS = 52
@@ -57,6 +59,8 @@ def within_limit(table: pd.DataFrame) -> list[bool | None]:
 def council_tax_table(scenario: Scenario, results: Results, labels: tuple[str, ...],
                       params: Mapping[str, Parameter], real: RealTerms | None = None) -> pd.DataFrame:
     """council_tax.csv: one row per year, the base year first (its increases left blank)."""
+    import pandas as pd
+
     if real is not None:
         table = council_tax_table(scenario, real.nominal, labels, params)
         table["band_d_real"] = results.band_d[0]

@@ -16,8 +16,9 @@ a structural gap propped up by one-off money.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from mtfpmodel.engine.parameters import expand
 from mtfpmodel.engine.projection import EXHAUSTED, Results
@@ -26,12 +27,17 @@ from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
 from mtfpmodel.scenario.yamlfile import Where, locate
 
+if TYPE_CHECKING:       # pandas only where a table is built: validating a plan needs none
+    import pandas as pd
+
 COLUMNS = ("opening", "contributions", "planned_use", "implementation_costs", "unplanned_use", "surplus_added",
            "closing")
 
 
 def reserves_table(scenario: Scenario, results: Results, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
     """reserves.csv: reserve, year and the year's flows, every reserve, every projection year."""
+    import pandas as pd
+
     flows = results.reserve_flows
     rows = []
     for r, (_, reserve) in enumerate(scenario.reserve_list):
@@ -56,6 +62,8 @@ class Statement:
 
 def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], draw: int = 0) -> Statement:
     """Each reserve's closing balance by year, usable reserves against the minimum, and findings."""
+    import pandas as pd
+
     flows = results.reserve_flows
     rows: list[tuple[str, str, np.ndarray]] = []
     moves = (("Contributions to reserves", "reserve_contributions", flows.contributions, True),

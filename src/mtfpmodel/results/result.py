@@ -9,23 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
-import pandas as pd
 
+from mtfpmodel.engine.finite import NonFiniteFigure
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
-from mtfpmodel.results import appraisal, counciltax, gaptable, grants, reserves, tables, workforce
-from mtfpmodel.results import capital as capital_tables
 from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
 from mtfpmodel.results.driverchecks import check_drivers, driver_warnings
+from mtfpmodel.results.finite import named
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.series import year_labels
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mtfpmodel.results.reserves import Statement
 
 
 @dataclass
@@ -65,75 +69,107 @@ class Result:
         """A nominal array (D, ..., T+1) at this Result's prices: unchanged unless in real terms."""
         return real_terms.deflate_array(array, self.real.deflator) if self.real else np.asarray(array)
 
+    # The tables (pandas) are imported when first asked for: validating a plan needs none of them.
+
     @cached_property
     def summary(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.summary(self.results, self.labels)
 
     @cached_property
     def lines(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.lines(self.results, self.scenario, self.labels)
 
     @cached_property
     def funding(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.funding(self.results, self.scenario, self.labels)
 
     @cached_property
     def savings(self) -> pd.DataFrame:
+        from mtfpmodel.results import tables
+
         return tables.savings(self.results, self.scenario, self.labels)
 
     @cached_property
     def capital(self) -> pd.DataFrame:
         """capital.csv: each scheme's spend by financing source, MRP, interest and CFR by year."""
-        return capital_tables.capital_table(self.results, self.scenario, self.labels, real=self.real)
+        from mtfpmodel.results import capital
+
+        return capital.capital_table(self.results, self.scenario, self.labels, real=self.real)
 
     @cached_property
     def capital_summary(self) -> pd.DataFrame:
         """The capital programme by year (item, key, one column per projection year)."""
-        return capital_tables.capital_summary(self.capital, self.results, self.labels)
+        from mtfpmodel.results import capital
+
+        return capital.capital_summary(self.capital, self.results, self.labels)
 
     @property
     def has_capital(self) -> bool:
-        return capital_tables.has_capital(self.scenario)
+        from mtfpmodel.results.capital import has_capital
+
+        return has_capital(self.scenario)
 
     @cached_property
     def workforce(self) -> pd.DataFrame:
         """workforce.csv: pay bill and each on-cost by pay group and year (empty without a workforce)."""
+        from mtfpmodel.results import workforce
+
         return workforce.workforce_table(self.results, self.scenario, self.labels)
 
     @cached_property
     def contracts(self) -> pd.DataFrame:
         """contracts.csv: each indexed contract's uplift and cost by year (empty without contracts)."""
+        from mtfpmodel.results import workforce
+
         return workforce.contracts_table(self.results, self.scenario, self.labels)
 
     @cached_property
     def streams(self) -> pd.DataFrame:
+        from mtfpmodel.results import appraisal
+
         return appraisal.streams_table(self.scenario, self.results, self.labels)
 
     @cached_property
     def reserves(self) -> pd.DataFrame:
         """reserves.csv: each reserve's opening, flows and closing balance in each projection year."""
+        from mtfpmodel.results import reserves
+
         return reserves.reserves_table(self.scenario, self.results, self.labels)
 
     @cached_property
-    def reserves_statement(self) -> reserves.Statement:
+    def reserves_statement(self) -> Statement:
         """Each reserve by year, usable reserves against the minimum, when they run out."""
+        from mtfpmodel.results import reserves
+
         return reserves.statement(self.scenario, self.results, self.labels)
 
     @cached_property
     def gap_table(self) -> pd.DataFrame:
         """The gap and how it is met, in the shape cabinet papers print it (gap_table.csv)."""
+        from mtfpmodel.results import gaptable
+
         return gaptable.table(self.scenario, self.results, self.labels)
 
     @cached_property
     def council_tax(self) -> pd.DataFrame:
         """council_tax.csv: tax base, Band D by part, yield and the bill for each band (in real
         terms: the cash table, with Band D and the income at base-year prices beside it)."""
+        from mtfpmodel.results import counciltax
+
         return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario),
                                             real=self.real)
 
     @cached_property
     def grants(self) -> pd.DataFrame:
         """Each grant by year with its certainty, last year, and the part the risk-adjusted gap holds back."""
+        from mtfpmodel.results import grants
+
         return grants.grant_table(self.scenario, self.results, self.labels, collect(self.scenario))
 
     @property
@@ -161,7 +197,10 @@ def run(scenario: Scenario | Loaded | str | Path, overrides: Mapping[str, object
     if isinstance(scenario, Loaded):
         loaded, scenario = scenario, scenario.scenario
     params = collect(scenario)
-    results = project(build_inputs(scenario, overrides, params))
+    try:
+        results = project(build_inputs(scenario, overrides, params))
+    except NonFiniteFigure as exc:
+        raise named(exc, scenario) from None
     labels = labels_of(scenario)
     where = loaded.where if loaded else None
     check_drivers(scenario, results, labels, where)

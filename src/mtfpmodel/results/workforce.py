@@ -9,12 +9,16 @@ cost less its base-year value). Base year included; values unrounded.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from mtfpmodel.engine.projection import Results
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.scenario.schema import Scenario
+
+if TYPE_CHECKING:       # pandas only where a table is built: validating a plan needs none
+    import pandas as pd
 
 WORKFORCE_COLUMNS = ("year", "group", "fte", "average_salary", *MEASURES, "total_cost", "in_budget_lines")
 CONTRACT_COLUMNS = ("year", "contract", "line", "uplift", "cost", "contractual_inflation")
@@ -30,6 +34,8 @@ def carried_share(scenario: Scenario) -> np.ndarray:
 
 def workforce_table(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
     """One row per pay group and year (base year included); empty without a workforce block."""
+    import pandas as pd
+
     rows = []
     if scenario.workforce is not None:
         carried = carried_share(scenario)
@@ -46,6 +52,8 @@ def workforce_table(results: Results, scenario: Scenario, labels: tuple[str, ...
 
 def contracts_table(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
     """One row per contract and year (base year included); empty without contracts."""
+    import pandas as pd
+
     d = min(draw, results.draws - 1)
     cost, uplift = results.contract_cost[d], results.contract_uplift[d]
     rows = [{"year": year, "contract": c.name, "line": c.line, "uplift": float(uplift[n, t]),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mtfpmodel.scenario.limits import clip
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -20,12 +22,13 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = self.file or "<scenario>"
+        """One line, each part cut short (a message never echoes a whole hostile value back)."""
+        where = clip(self.file or "<scenario>", 200)
         if self.line is not None:
             where = f"{where}:{self.line}"
-        text = f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
+        text = f"{where}: {clip(self.path, 120) + ': ' if self.path else ''}{clip(self.message, 300)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({clip(self.hint, 200)})"
         return text
 
 

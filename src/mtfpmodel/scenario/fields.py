@@ -27,9 +27,13 @@ from mtfpmodel.scenario.series import (
 
 
 class Model(BaseModel):
-    """Base for every scenario model: unknown keys are errors, values are immutable."""
+    """Base for every scenario model: unknown keys are errors, values are immutable, and types
+    are strict — a boolean is not a number (``years: true`` is an error, not 1), a number is not
+    a boolean (``recurring: 1``), a number is not text — and no float may be nan or infinite.
+    Field types that accept several spellings (rates, amounts) convert before this check."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, strict=True,
+                              allow_inf_nan=False)
 
 
 def series_context(info: ValidationInfo) -> SeriesContext:

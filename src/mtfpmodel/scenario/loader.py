@@ -1,7 +1,8 @@
 """Load a scenario file: YAML → ``extends`` chain → ``--set`` overrides → validated Scenario.
 
 Every problem is reported together, each naming file, line and field path, and pydantic's
-messages are translated into plain words with a hint. Nothing here computes money.
+messages are translated into plain words with a hint. Nothing here computes money. The
+``--set`` overrides live in :mod:`mtfpmodel.scenario.overrides`.
 """
 from __future__ import annotations
 
@@ -9,17 +10,28 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from mtfpmodel.scenario.errors import Problem, ScenarioError, UsageError
+from mtfpmodel.scenario.errors import Problem, ScenarioError
+from mtfpmodel.scenario.limits import MAX_EXTENDS, clip, shown
 from mtfpmodel.scenario.merge import merge
 from mtfpmodel.scenario.names import DuplicateName
+from mtfpmodel.scenario.overrides import apply_overrides, field_names, parse_path, set_path
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.series import SeriesContext, check_year_label, parse_rate, year_labels
 from mtfpmodel.scenario.streams import KIND_NAMES
-from mtfpmodel.scenario.yamlfile import Where, parse_yaml, read_yaml
+from mtfpmodel.scenario.yamlfile import (
+    Where,
+    file_problem,
+    parse_yaml,
+    read_text,
+    read_yaml,
+    shown_text,
+)
+
+__all__ = ["Loaded", "load", "validate", "translate", "apply_overrides", "parse_path", "set_path"]
 
 
 @dataclass(frozen=True)
@@ -54,35 +66,61 @@ def validate(data: Any, where: Where, path: Path, overrides: tuple[str, ...] = (
     return Loaded(scenario, path, data, where, overrides)
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None) -> tuple[Any, Where]:
+def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None,
+                text: str | None = None) -> tuple[Any, Where]:
     shown = shown or str(path)          # the path as the user would write it, for messages
-    data, where = read_yaml(path, shown)
+    data, where = parse_yaml(text, shown) if text is not None else read_yaml(path, shown)
     if not isinstance(data, dict) or "extends" not in data:
         return data, where
     target = data.pop("extends")
     mark = where.children.pop("extends")
+
+    def refuse(message: str, hint: str = "") -> ScenarioError:
+        return ScenarioError([Problem(message, file=shown, line=mark.line, path="extends", hint=hint)])
+
     if not isinstance(target, str) or not target.strip():
-        raise ScenarioError([Problem("must be the file name of the scenario to start from", file=shown,
-                                     line=mark.line, path="extends")])
-    parent_path = (path.parent / target).resolve()
-    chain = seen + (path.resolve(),)
-    if parent_path in chain:
-        loop = " → ".join(p.name for p in chain + (parent_path,))
-        raise ScenarioError([Problem(f"extends makes a cycle: {loop}", file=shown, line=mark.line,
-                                     path="extends", hint="a scenario cannot extend itself, even indirectly")])
-    if not parent_path.is_file():
-        raise ScenarioError([Problem(f"extends '{target}', but there is no such file ({parent_path})",
-                                     file=shown, line=mark.line, path="extends",
-                                     hint="the path is relative to this scenario's folder")])
-    parent, pwhere = _read_chain(parent_path, chain, os.path.normpath(Path(shown).parent / target))
+        raise refuse("must be the file name of the scenario to start from")
+    chain = seen + (_real(path),)
+    if len(chain) >= MAX_EXTENDS:
+        raise refuse(f"a chain of more than {MAX_EXTENDS} scenarios extending each other",
+                     "start a variant from the main scenario, not from a variant of a variant")
+    parent_path = path.parent / target
+    real = _real(parent_path)
+    if real is None:
+        raise refuse(f"extends {shown_text(target)}, a link that loops back on itself",
+                     "point extends at the scenario file itself")
+    if real in chain:
+        loop = " → ".join(p.name for p in chain + (real,))
+        raise refuse(f"extends makes a cycle: {loop}", "a scenario cannot extend itself, even indirectly")
+    problem = file_problem(parent_path)
+    if problem is not None:
+        found = ("there is no such file" if problem.message == "file not found"
+                 else f"it {problem.message.removeprefix('the file ')}")
+        raise refuse(f"extends {shown_text(target)}, but {found} ({clip(str(real), 120)})",
+                     "the path is relative to this scenario's folder")
+    parent_shown = os.path.normpath(Path(shown).parent / target)
+    try:
+        parent_text = read_text(parent_path, parent_shown)
+    except ScenarioError as exc:        # not text, unreadable: this extends: line is what is wrong
+        raise refuse(f"extends {shown_text(target)}, but it is {exc.problems[0].message.removeprefix('is ')}",
+                     exc.problems[0].hint) from None
+    parent, pwhere = _read_chain(parent_path, chain, parent_shown, parent_text)
     if not isinstance(parent, dict):
-        raise ScenarioError([Problem("the scenario it extends is not a mapping", file=shown,
-                                     line=mark.line, path="extends")])
+        raise refuse(f"the scenario it extends ({shown_text(target)}) is not a mapping of keys",
+                     "extends must name a scenario file")
     problems: list[Problem] = []
     merged = merge(parent, pwhere, data, where, problems)
     if problems:
         raise ScenarioError(problems)
     return merged
+
+
+def _real(path: Path) -> Path | None:
+    """The absolute path with every link followed; None for a link that loops."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):   # RuntimeError: a symlink loop (Python 3.11)
+        return None
 
 
 def validation_context(data: dict) -> dict:
@@ -96,7 +134,8 @@ def validation_context(data: dict) -> dict:
     assumptions = data.get("assumptions")
     names = frozenset(str(k) for k in assumptions) if isinstance(assumptions, dict) else frozenset()
     lines = {}
-    for item in data.get("expenditure") or []:
+    expenditure = data.get("expenditure")
+    for item in expenditure if isinstance(expenditure, list) else []:
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             mix = item.get("cost_mix")
             lines[item["name"]] = set(mix) if isinstance(mix, dict) else {"none"}
@@ -134,15 +173,26 @@ def translate(exc: ValidationError, data: Any, where: Where) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         loc = error["loc"]
-        if isinstance((error.get("ctx") or {}).get("error"), DuplicateName):
-            loc = loc + (error["ctx"]["error"].index,)      # point at the second item, not the list
+        duplicate = (error.get("ctx") or {}).get("error")
         if error["type"] == "union_tag_invalid":
             loc = loc + ("kind",)                            # point at the kind: that is wrong
-        steps, node, mark = _walk(loc, data, where, error["type"])
-        message, hint = _message(error, steps)
+        if isinstance(duplicate, DuplicateName):             # point at the second item, not the list
+            steps, node, mark = _walk(loc + (duplicate.index,), data, where, error["type"])
+            first = _walk(loc + (duplicate.first,), data, where, error["type"])[2]
+            message, hint = str(duplicate), f"names must be unique; the first is at {_place(first, mark)}"
+        else:
+            steps, node, mark = _walk(loc, data, where, error["type"])
+            message, hint = _message(error, steps)
         problems.append(Problem(message, file=mark.file, line=mark.line or None,   # 0: given by --set
                                 path=_dotted(steps, data), hint=hint))
     return sorted(set(problems), key=lambda p: (p.file or "", p.line or 0, p.path))
+
+
+def _place(first: Where, second: Where) -> str:
+    """'line 12', or 'parent.yaml:12' when the first item came from another file."""
+    if not first.line:
+        return "--set"
+    return f"line {first.line}" if first.file == second.file else f"{first.file}:{first.line}"
 
 
 def _walk(loc: tuple, data: Any, where: Where, kind: str) -> tuple[list, Any, Where]:
@@ -181,56 +231,41 @@ def _dotted(steps: list, data: Any) -> str:
     return text
 
 
-_ALL_FIELDS: set[str] = set()
-
-
-def _field_names() -> set[str]:
-    """Every key any scenario model accepts: the vocabulary for 'did you mean'."""
-    if not _ALL_FIELDS:
-        todo: list[Any] = [Scenario]
-        seen: set[type] = set()
-        while todo:
-            item = todo.pop()
-            if isinstance(item, type) and issubclass(item, BaseModel):
-                if item not in seen:
-                    seen.add(item)
-                    _ALL_FIELDS.update(item.model_fields)
-                    todo.extend(info.annotation for info in item.model_fields.values())
-            else:
-                todo.extend(get_args(item))
-    return _ALL_FIELDS
-
-
 def _message(error: dict, steps: list) -> tuple[str, str]:
     kind, msg = error["type"], error["msg"]
     name = steps[-1] if steps else ""
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(name), sorted(_field_names()), n=1)
-        return (f"unknown key '{name}'",
+        close = difflib.get_close_matches(str(name), sorted(field_names()), n=1)
+        return (f"unknown key {shown(str(name))}",
                 f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
     if kind == "missing" and name == "kind" and "reserves" in steps[:1]:
         return "a reserve needs 'kind:'", "add 'kind: general' or 'kind: earmarked'"
     if kind == "missing":
         return "required key is missing", f"add '{name}:'"
     if kind == "union_tag_invalid":
-        return (f"unknown kind {error['input'].get('kind')!r}",
+        return (f"unknown kind {shown(error['input'].get('kind'))}",
                 f"use one of: {', '.join(KIND_NAMES)}")
     if kind == "union_tag_not_found":
         return "a savings stream needs 'kind:'", f"one of: {', '.join(KIND_NAMES)}"
+    value = shown(error.get("input"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of keys, not {error['input']!r}", "indent the keys under it"
+        return f"must be a mapping of keys, not {value}", "indent the keys under it"
     if kind == "list_type":
-        return f"must be a list, not {error['input']!r}", "write items on lines starting with '- '"
+        return f"must be a list, not {value}", "write items on lines starting with '- '"
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed", msg.replace("Input should be", "use")
+        return f"{value} is not allowed", msg.replace("Input should be", "use")
     if kind in ("string_type",):
-        return f"must be text, not {error['input']!r}", ""
+        return f"must be text, not {value}", ""
     if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false, not {error['input']!r}", ""
+        return f"must be true or false, not {value}", "write true or false, without quotes"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"must be a whole number, not {error['input']!r}", ""
+        return f"must be a whole number, not {value}", ""
+    if kind in ("float_type", "float_parsing"):
+        return f"must be a number, not {value}", ""
+    if kind == "finite_number":
+        return f"{value} is not a finite number", ""
     if kind.startswith(("greater_than", "less_than")):
-        return f"{error['input']!r} is out of range", msg.replace("Input should be", "it must be")
+        return f"{value} is out of range", msg.replace("Input should be", "it must be")
     if kind in ("too_short",) and isinstance(error.get("input"), list):
         return "must have at least one item", ""
     text = msg.removeprefix("Value error, ")
@@ -238,106 +273,3 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
         head, _, tail = text.rpartition(" (")
         return head, tail[:-1]
     return text, ""
-
-
-# --- --set PATH=VALUE --------------------------------------------------------------------------
-
-def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, ...]) -> tuple[dict, Where]:
-    """Return a copy of ``data`` with each ``PATH=VALUE`` applied (VALUE is read as YAML).
-
-    A path that leads nowhere (a misspelt key, item or assumption) is a UsageError naming the
-    closest match; a value that is wrong for its field is reported by validation, at ``--set``.
-    """
-    import copy
-
-    data = copy.deepcopy(data)
-    problems = []
-    for text in overrides:
-        path, sep, value_text = text.partition("=")
-        if not sep or not path.strip():
-            problems.append(f"--set {text!r}: expected PATH=VALUE (e.g. --set assumptions.pay=3.5%)")
-            continue
-        try:
-            value, _ = parse_yaml(value_text, "--set")
-        except ScenarioError:
-            value = value_text
-        try:
-            set_path(data, where, parse_path(path.strip()), value)
-        except KeyError as exc:
-            problems.append(f"--set {path.strip()}: {exc.args[0]}")
-    if problems:
-        raise UsageError("\n".join(problems))
-    return data, where
-
-
-def parse_path(text: str) -> list[str | tuple[str]]:
-    """'savings[LED street lighting].reduction' → ['savings', ('LED street lighting',), 'reduction']."""
-    steps: list[str | tuple[str]] = []
-    i = 0
-    while i < len(text):
-        if text[i] == "[":
-            end = text.find("]", i)
-            if end < 0:
-                raise KeyError(f"unclosed '[' in {text!r}")
-            steps.append((text[i + 1:end],))
-            i = end + 1
-        elif text[i] == ".":
-            i += 1
-        else:
-            j = i
-            while j < len(text) and text[j] not in ".[":
-                j += 1
-            steps.append(text[i:j])
-            i = j
-    return steps
-
-
-def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
-    node, mark = data, where
-    for n, step in enumerate(steps):
-        last = n == len(steps) - 1
-        if isinstance(step, tuple):
-            if not isinstance(node, list):
-                raise KeyError("only lists of named items can be addressed with [name]")
-            names = [item.get("name") for item in node if isinstance(item, dict)]
-            if step[0] not in names:
-                close = difflib.get_close_matches(step[0], [str(x) for x in names], n=1)
-                raise KeyError(f"no item named '{step[0]}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-            index = names.index(step[0])
-            if last:
-                node[index] = value
-                return
-            node, mark = node[index], mark.children.get(index, mark)
-            continue
-        if not isinstance(node, dict):
-            raise KeyError(f"cannot go into '{step}' here")
-        if step not in node:
-            _check_new_key(steps[:n], step, node)
-        if last:
-            existing = node.get(step)
-            if isinstance(existing, dict) and "value" in existing and not isinstance(value, dict):
-                existing = dict(existing, value=value)
-                node[step] = existing
-            else:
-                node[step] = value
-            mark.children[step] = Where("--set", 0)
-            return
-        if step not in node:
-            node[step] = {}
-            mark.children[step] = Where("--set", 0)
-        node, mark = node[step], mark.children.get(step, mark)
-
-
-_OPEN_MAPPINGS = ("cost_mix", "increase", "rag_confidence", "pay_from")   # keys chosen by the user, checked by validation
-
-
-def _check_new_key(parents: list, key: str, node: dict) -> None:
-    """A key --set adds must be an assumption that exists, or a field the schema knows."""
-    if parents == ["assumptions"]:
-        close = difflib.get_close_matches(key, [str(k) for k in node], n=1)
-        raise KeyError(f"no assumption named '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
-    if parents[-1:] and parents[-1] in _OPEN_MAPPINGS:
-        return
-    if key not in _field_names():
-        close = difflib.get_close_matches(key, sorted(_field_names()), n=1)
-        raise KeyError(f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))

@@ -1,19 +1,36 @@
-"""Named items: a name given twice in a list (budget lines, grants, pay groups...) is an error."""
+"""Named items: a name given twice in a list (budget lines, grants, reserves, pay groups...) is an
+error, and names are compared as a person reads them: spaces trimmed, case ignored."""
 from __future__ import annotations
+
+from mtfpmodel.scenario.limits import shown
 
 
 class DuplicateName(ValueError):
-    """A name given twice in a list of named items; ``index`` is the second item's place."""
+    """A name given twice in a list of named items: ``index`` is the second item's place,
+    ``first`` the place of the item it repeats."""
 
-    def __init__(self, message: str, index: int):
+    def __init__(self, message: str, index: int, first: int | None = None):
         super().__init__(message)
         self.index = index
+        self.first = first
+
+
+def name_key(name: str) -> str:
+    """How names are compared: spaces trimmed, case ignored ('Adults ' is 'adults')."""
+    return " ".join(str(name).split()).casefold()
 
 
 def unique_names(items: list, what: str) -> list:
-    seen: set[str] = set()
+    """``items`` unchanged if no two share a name (compared by :func:`name_key`); else raise
+    DuplicateName at the second, naming the first."""
+    seen: dict[str, int] = {}
     for index, item in enumerate(items):
-        if item.name in seen:
-            raise DuplicateName(f"the name '{item.name}' is used twice in {what} (names must be unique)", index)
-        seen.add(item.name)
+        key = name_key(item.name)
+        if key in seen:
+            first = items[seen[key]].name
+            same = first == item.name
+            raise DuplicateName(f"the name {shown(item.name)} is used twice in {what}" if same else
+                                f"the name {shown(item.name)} is the same as {shown(first)} in {what} "
+                                "once spaces and capitals are ignored", index, seen[key])
+        seen[key] = index
     return items

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from mtfpmodel.scenario.fields import Fraction, Model, Share
+from mtfpmodel.scenario.limits import check_number, shown
 from mtfpmodel.scenario.series import parse_number
 
 MAX_DRAWS = 5_000_000
@@ -39,9 +40,10 @@ def parse_value(value: Any) -> float:
     """A number or a percentage string: '3%' → 0.03, 1500 → 1500.0 (rate size is checked per path)."""
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
-            return float(value.strip()[:-1].strip()) / 100.0
+            number = float(value.strip()[:-1].strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a number or a percentage") from None
+            raise ValueError(f"{shown(value)} is not a number or a percentage") from None
+        return check_number(check_number(number, value) / 100.0)
     return parse_number(value)
 
 
@@ -167,7 +169,8 @@ class MonteCarloConfig(Model):
     """Monte Carlo settings: draws, seed, a distribution per path, correlation, savings delivery, grant loss."""
 
     draws: int = Field(10_000, gt=0, description=f"Number of simulated plans (1 to {MAX_DRAWS:,}).")
-    seed: int | None = Field(None, description="Random seed: the same seed gives exactly the same results.")
+    seed: int | None = Field(None, ge=0, description="Random seed, 0 or more: the same seed gives exactly the "
+                                                     "same results.")
     distributions: dict[str, Distribution] = Field(
         default_factory=dict, description="Uncertain inputs by path, e.g. 'assumptions.pay': {triangular: [2%, 3%, 5%]}.")
     correlation: dict[str, dict[str, float]] = Field(

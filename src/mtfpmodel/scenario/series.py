@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from mtfpmodel.scenario.limits import check_number, shown
+
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
@@ -45,7 +47,7 @@ def check_year_label(text: Any) -> str:
     """Return ``text`` if it is a financial year such as '2024/25'; else raise ValueError."""
     match = _YEAR.match(str(text).strip()) if isinstance(text, (str, int)) else None
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"{text!r} is not a financial year (write it like '2024/25', in quotes)")
+        raise ValueError(f"{shown(text)} is not a financial year (write it like '2024/25', in quotes)")
     return str(text).strip()
 
 
@@ -53,36 +55,41 @@ def parse_rate(value: Any, *, check_size: bool = True) -> float:
     """A rate: a fraction (0.03) or a percentage string ('3%'). Raise ValueError otherwise.
 
     With ``check_size`` a bare number above 1 or below -1 is rejected, because ``pay: 3``
-    almost always means 3%, not 300%.
+    almost always means 3%, not 300%. A rate must be finite (no ``nan`` or ``inf%``) and a
+    boolean is never a rate.
     """
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"{value!r} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
+        raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
     if isinstance(value, (int, float)):
-        if check_size and abs(value) > 1:
-            raise ValueError(f"{value:g} looks like a percentage; write {value:g}% or {value / 100:g}")
-        return float(value)
+        number = check_number(value)
+        if check_size and abs(number) > 1:
+            raise ValueError(f"{number:g} looks like a percentage; write {number:g}% or {number / 100:g}")
+        return number
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
+        percent = text.endswith("%")
         try:
-            if text.endswith("%"):
-                return float(text[:-1]) / 100.0
-            number = float(text)
+            number = float(text[:-1] if percent else text)
         except ValueError:
-            raise ValueError(f"{value!r} is not a rate (write a percentage such as 3% or a fraction such as 0.03)") from None
-        return parse_rate(number, check_size=check_size)
-    raise ValueError(f"{value!r} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
+            raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)") from None
+        if percent:
+            return check_number(check_number(number, value) / 100.0)
+        return parse_rate(check_number(number, value), check_size=check_size)
+    raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
 
 
 def parse_number(value: Any) -> float:
-    """A plain number (an amount or a volume). Raise ValueError otherwise."""
+    """A plain number (an amount or a volume), finite and within ±1e15. Raise ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, str):
             try:
-                return float(value.replace(",", "").replace("_", ""))
+                number = float(value.replace(",", "").replace("_", ""))
             except ValueError:
                 pass
-        raise ValueError(f"{value!r} is not a number")
-    return float(value)
+            else:
+                return check_number(number, value)
+        raise ValueError(f"{shown(value)} is not a number")
+    return check_number(value)
 
 
 def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
@@ -125,8 +132,10 @@ def _from_mapping(value: dict, ctx: SeriesContext, kind: str, parse) -> tuple[fl
 
 
 def _looks_numeric(text: str) -> bool:
+    """True for text written as a number ('3%', '0.03', and also 'nan' or 'inf%', which are then
+    refused as numbers rather than taken for assumption names)."""
     try:
-        parse_rate(text, check_size=False)
+        float(text.strip().replace(" ", "").removesuffix("%"))
         return True
     except ValueError:
         return False
@@ -138,4 +147,4 @@ def _assumption_name(name: str, ctx: SeriesContext) -> str:
     close = difflib.get_close_matches(name, sorted(ctx.assumptions | {"none"}), n=1)
     hint = f"did you mean '{close[0]}'?" if close else (
         "define it under 'assumptions:' or write a rate such as 3%")
-    raise ValueError(f"unknown assumption '{name}' ({hint})")
+    raise ValueError(f"unknown assumption {shown(name)} ({hint})")

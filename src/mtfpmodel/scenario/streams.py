@@ -20,6 +20,7 @@ from mtfpmodel.scenario.fields import (
     Share,
     Volume,
 )
+from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.series import Series, parse_rate
 from mtfpmodel.scenario.volumes import check_volume_line
 
@@ -84,7 +85,7 @@ class StreamBase(Model):
         if isinstance(value, str) and value.strip().lower() in RAG_WORDS:
             return value.strip().lower()
         if isinstance(value, str) and not any(ch.isdigit() for ch in value):
-            raise ValueError(f"unknown RAG rating {value!r} (use green, amber or red, or a share such as 80%)")
+            raise ValueError(f"unknown RAG rating {shown(value)} (use green, amber or red, or a share such as 80%)")
         share = parse_rate(value)
         if not 0 <= share <= 1:
             raise ValueError(f"confidence {share:.0%} is outside 0% to 100%")

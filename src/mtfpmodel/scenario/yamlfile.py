@@ -4,17 +4,34 @@ The document comes back as plain Python data (dicts, lists, str, int, float, boo
 plus a parallel tree of :class:`Where` marks, so a validation error deep in the data can
 name the line it came from. Only the plain YAML types are accepted: any tag (``!!python/...``,
 ``!custom``) is an error, and so is a key given twice in one mapping, which ``safe_load``
-would silently resolve by keeping the last.
+would silently resolve by keeping the last. A file that breaks a limit of
+:mod:`mtfpmodel.scenario.limits` (too large, nested too deep, an alias bomb, a number too long
+or not finite, a control character in a text) is refused with the line it is on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import stat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mtfpmodel.scenario.errors import Problem, ScenarioError
+from mtfpmodel.scenario.limits import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_NODES,
+    check_number,
+    clip,
+    text_problem,
+)
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)      # libyaml when present: the same rules, faster
+_MERGE = "tag:yaml.org,2002:merge"
+_NULL = "tag:yaml.org,2002:null"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -46,31 +63,85 @@ def locate(where: Where | None, *keys) -> tuple[str | None, int | None]:
 def read_yaml(path: Path, display: str | None = None) -> tuple[Any, Where]:
     """Load ``path``; return (data, marks). Raise ScenarioError naming file and line."""
     shown = display or str(path)
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def file_problem(path: Path) -> Problem | None:
+    """Why ``path`` cannot be read as a scenario file (missing, a folder, too large...), or None.
+
+    The Problem has no file: the caller says where the name was given.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
-        raise ScenarioError([Problem("file not found", file=shown,
-                                     hint="check the path and spelling")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem("is a folder, not a scenario file", file=shown)]) from None
+        return Problem("file not found", hint="check the path and spelling")
+    except (OSError, ValueError) as exc:      # a symlink loop, a name too long, a NUL in the name
+        return Problem(f"cannot be opened ({_reason(exc)})", hint="check the path")
+    if stat.S_ISDIR(info.st_mode):
+        return Problem("is a folder, not a scenario file", hint="name the .yaml file inside it")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem("is not a regular file (a device, pipe or socket)", hint="name a .yaml file")
+    if info.st_size > MAX_BYTES:
+        return Problem(f"the file is {info.st_size / 2**20:,.1f} MiB, too large for a scenario "
+                       f"(at most {MAX_BYTES // 2**20} MiB)", hint="is this the right file?")
+    return None
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The text of a scenario file, within the size limit; ScenarioError naming ``shown`` if not."""
+    problem = file_problem(path)
+    if problem is None:
+        try:
+            with open(path, "rb") as stream:
+                raw = stream.read(MAX_BYTES + 1)
+        except OSError as exc:
+            problem = Problem(f"cannot be read ({_reason(exc)})", hint="check the file's permissions")
+        else:
+            problem = _text_problem(raw)
+    if problem is not None:
+        raise ScenarioError([replace(problem, file=shown)])
+    return raw.decode("utf-8")
+
+
+def _text_problem(raw: bytes) -> Problem | None:
+    if len(raw) > MAX_BYTES:
+        return Problem(f"the file is larger than {MAX_BYTES // 2**20} MiB, too large for a scenario")
+    if b"\0" in raw:
+        return Problem("not a text file (it holds NUL bytes)", hint="save the scenario as UTF-8 text")
+    try:
+        raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(f"not a text file ({exc.reason})", file=shown,
-                                     hint="save the scenario as UTF-8 text")]) from None
-    return parse_yaml(text, shown)
+        return Problem(f"not a text file ({exc.reason} at byte {exc.start:,})", hint="save the scenario as UTF-8 text")
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+class YamlSyntaxError(ScenarioError):
+    """The text is not YAML (as opposed to YAML holding a value a scenario cannot take)."""
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
     """Parse YAML text into (data, marks); ``shown`` is the file name used in messages."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError([Problem(f"{len(text):,} characters is too large for a scenario", file=shown)])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_shape(text, shown)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "malformed YAML"
-        raise ScenarioError([Problem(f"not valid YAML: {reason}", file=shown, line=line,
-                                     hint="check indentation, colons and quotes")]) from None
+        raise YamlSyntaxError([Problem(f"not valid YAML: {clip(reason, 200)}", file=shown, line=line,
+                                       hint="check indentation, colons and quotes")]) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(f"not valid YAML: {exc}", file=shown)]) from None
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        reason = str(exc).splitlines()[0] if str(exc) else "malformed YAML"
+        raise YamlSyntaxError([Problem(f"not valid YAML: {clip(reason, 200)}", file=shown, line=line,
+                                       hint="remove the control character" if line else "")]) from None
     if node is None:
         raise ScenarioError([Problem("the file is empty", file=shown,
                                      hint="a scenario needs at least 'scenario:' and 'base_year:'")])
@@ -81,14 +152,67 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
     return data, where
 
 
+def _check_shape(text: str, shown: str) -> None:
+    """Refuse, from the parser's events and before building anything, a document nested deeper
+    than MAX_DEPTH or holding more than MAX_NODES values, counting what each alias stands for.
+
+    Memory stays bounded: events stream past and only a count and height per anchor are kept.
+    """
+    count = 0
+    open_: list[list] = []                  # per open collection: [anchor, count before it, tallest child]
+    size: dict[str, tuple[int, int]] = {}   # anchor → (values, height) of what it names
+
+    def fail(message: str, event, hint: str) -> None:
+        raise ScenarioError([Problem(message, file=shown, line=event.start_mark.line + 1, hint=hint)])
+
+    def child(height: int, event) -> None:
+        if len(open_) + height > MAX_DEPTH:
+            fail(f"nested more than {MAX_DEPTH} levels deep", event,
+                 "a scenario needs a few levels; check the indentation and brackets")
+        if open_:
+            open_[-1][2] = max(open_[-1][2], height)
+
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            count += 1
+            child(1, event)
+            open_.append([event.anchor, count - 1, 0])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, before, tallest = open_.pop()
+            if anchor is not None:
+                size[anchor] = (count - before, tallest + 1)
+            if open_:
+                open_[-1][2] = max(open_[-1][2], tallest + 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            count += 1
+            child(0, event)
+            if event.anchor is not None:
+                size[event.anchor] = (1, 0)
+        elif isinstance(event, yaml.AliasEvent):
+            if any(entry[0] == event.anchor for entry in open_):
+                fail(f"the alias *{clip(event.anchor, 40)} refers to a value that contains it (a loop)", event,
+                     "write the values out instead of using the alias")
+            values, height = size.get(event.anchor, (1, 0))
+            count += values
+            child(height, event)
+        if count > MAX_NODES:
+            fail(f"more than {MAX_NODES:,} values" + (" once its aliases (*name) are expanded" if size else ""),
+                 event, "a scenario holds a few thousand values at most; is this the right file?")
+
+
 def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "") -> tuple[Any, Where]:
     """Build the value of ``node``; ``path`` is its dotted field path, for messages."""
     where = Where(shown, node.start_mark.line + 1)
-    if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(f"YAML tag {_short_tag(node.tag)!r} is not allowed", file=shown,
-                                line=where.line, path=path,
-                                hint="a scenario holds plain values only: remove the '!' tag"))
+
+    def problem(message: str, hint: str = "") -> tuple[None, Where]:
+        problems.append(Problem(message, file=shown, line=where.line, path=path, hint=hint))
         return None, where
+
+    if node.tag == _MERGE:
+        return problem("merge keys ('<<') are not supported", "write the keys out in full")
+    if node.tag not in _PLAIN_TAGS:
+        return problem(f"YAML tag {_short_tag(node.tag)!r} is not allowed",
+                       "a scenario holds plain values only: remove the '!' tag")
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -97,10 +221,12 @@ def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "")
                 problems.append(Problem("a key must be a plain word", file=shown,
                                         line=key_node.start_mark.line + 1, path=path))
                 continue
+            if key is None and key_node.tag != _NULL:
+                continue                     # a key refused above
             key = str(key) if not isinstance(key, str) else key
             child = f"{path}.{key}" if path else key
             if key in out:
-                problems.append(Problem(f"key {key!r} is given twice in this mapping",
+                problems.append(Problem(f"key {shown_text(key)} is given twice in this mapping",
                                         file=shown, line=key_node.start_mark.line + 1, path=child,
                                         hint=f"first given at line {where.children[key].line}"))
                 continue
@@ -112,9 +238,40 @@ def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "")
             value, where.children[i] = _build(item_node, shown, problems, f"{path}[{_item_name(item_node, i)}]")
             items.append(value)
         return items, where
-    if node.tag.endswith(":timestamp"):
-        return node.value, where
-    return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node), where
+    return _scalar(node, problem), where
+
+
+def _scalar(node: yaml.ScalarNode, problem) -> Any:
+    """The value of a plain scalar, or None after recording why it cannot be one."""
+    kind = node.tag.rpartition(":")[2]
+    if kind == "timestamp":
+        return node.value
+    if kind == "int" and len(node.value.lstrip("+-").replace("_", "")) > MAX_DIGITS:
+        problem(f"an integer of {len(node.value):,} digits is too long to read; at most {MAX_DIGITS} digits",
+                "check the number; amounts are in the scenario unit")
+        return None
+    try:
+        value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+    except (ArithmeticError, LookupError, TypeError, ValueError, yaml.YAMLError):
+        problem(f"{shown_text(node.value)} is not a valid !!{kind}", "remove the '!!' tag or fix the value")
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            check_number(value)
+        except ValueError as exc:
+            problem(str(exc))
+            return None
+    elif isinstance(value, str):
+        reason = text_problem(value)
+        if reason:
+            problem(reason)
+            return None
+    return value
+
+
+def shown_text(value: Any) -> str:
+    """A value quoted for a message, cut short when long."""
+    return clip(repr(value))
 
 
 def _item_name(node: yaml.Node, index: int) -> str:

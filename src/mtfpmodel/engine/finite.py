@@ -1,0 +1,52 @@
+"""No figure of the plan may be nan or infinite: every projection is checked as it is returned.
+
+Inputs are finite (the loader refuses anything else), but arithmetic on extreme inputs can
+still overflow — a growth rate of 10⁶% a year compounds past the largest float within a few
+years. Such a plan has no meaningful figures, so no output may show them: :func:`check_finite`
+raises :class:`NonFiniteFigure` naming the first figure that is not finite, upstream first (a
+line's cost before the net gap it feeds), and :mod:`mtfpmodel.results.finite` names it the way
+the output files do.
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+
+from mtfpmodel.scenario.errors import AnalysisError
+
+# Checked first, in this order; every other float array of the results follows in field order.
+UPSTREAM = ("line_cost", "pressure_level", "tax_base", "band_d", "council_tax", "source_amount",
+            "stream_gross", "stream_financing", "stream_implementation", "stream_net")
+
+
+class NonFiniteFigure(AnalysisError):
+    """A figure of the projection is nan or ±inf: ``field`` of the results at ``index`` (draw first)."""
+
+    def __init__(self, field: str, index: tuple[int, ...], value: float, named: str | None = None):
+        self.field, self.index, self.value = field, index, value
+        shown = named or f"{field}{list(index)}"
+        super().__init__(f"the projection gives {shown} = {value}, which is not a finite number; "
+                         "an input is far too large (look for an extreme growth "
+                         "rate, demand or amount feeding it)")
+
+
+# Blank (nan) by design where a figure does not apply: the unit cost of a line with a base budget.
+BLANK_WHERE_NOT_APPLICABLE = ("line_unit_cost",)
+
+
+def check_finite(results, prefix: str = "") -> None:
+    """Raise NonFiniteFigure at the first non-finite figure of ``results`` (an engine Results, or
+    a dataclass of arrays inside it such as each reserve's flows)."""
+    names = [f.name for f in fields(results)]
+    for name in [n for n in UPSTREAM if n in names] + [n for n in names if n not in UPSTREAM]:
+        array = getattr(results, name)
+        if hasattr(array, "__dataclass_fields__"):
+            check_finite(array, f"{prefix}{name}.")
+            continue
+        if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+            continue
+        bad = np.isinf(array) if name in BLANK_WHERE_NOT_APPLICABLE else ~np.isfinite(array)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise NonFiniteFigure(prefix + name, index, float(array[index]))
