@@ -87,8 +87,7 @@ def _note(ctx: Context, line) -> str:
         frame = ctx.result.lines
         own = frame[frame["line"] == line.name].set_index("year")
         first, last = ctx.result.labels[0], ctx.result.labels[-1]
-        per = PERIODS.get(int(line.periods_per_year), f"× {line.periods_per_year:g} a year") \
-            if float(line.periods_per_year).is_integer() else f"× {line.periods_per_year:g} a year"
+        per = PERIODS.get(line.periods_per_year, f"× {line.periods_per_year:g} a year")      # 52.0 finds 52
         parts.append(f"{figure(own.loc[first, 'volume'])} → {figure(own.loc[last, 'volume'])} units at "
                      f"£{figure(own.loc[first, 'unit_cost'])} → £{figure(own.loc[last, 'unit_cost'])} {per}")
     parts.append("cost mix: " + ", ".join(f"{name.replace('_', ' ')} {share(w)}" for name, w in line.cost_mix.items()))
