@@ -57,3 +57,51 @@ def test_run_writes_council_tax_csv_and_prints_it_with_detail(tmp_path, capsys):
     frame = pd.read_csv(out / "council_tax.csv")
     assert list(frame["year"]) == list(mtfpmodel.run(SCENARIOS / "hand.yaml").labels)
     assert frame["council_tax"].tolist() == approx(mtfpmodel.run(SCENARIOS / "hand.yaml").results.council_tax[0])
+
+
+def test_the_referendum_check_takes_parts_that_add_up_to_the_limit_as_within_it(run_text):
+    # 2.99% + 2% is 4.99% exactly in words, 0.049900000000000003 in floats: within the limit;
+    # 3.5% + 2% is above it in 2026/27 only.
+    from mtfpmodel.results.counciltax import within_limit
+
+    text = """\
+        scenario: tax
+        base_year: "2024/25"
+        years: 2
+        expenditure: [{name: Services, base: 1800}]
+        funding:
+          council_tax:
+            tax_base: 1000
+            band_d: 1800
+            increase: {core: [2.99%, 3.5%], adult_social_care: 2%}
+            referendum_limit: 4.99%
+        """
+    result = run_text(text)
+    assert within_limit(result.council_tax) == [None, True, False]
+    assert [w.message for w in result.warnings if "referendum" in w.message] == [
+        "the Band D increase is above the referendum limit: 5.50% against a limit of 4.99% in 2026/27"]
+    assert within_limit(run_text(text.replace("            referendum_limit: 4.99%\n", "")).council_tax) == [None] * 3
+
+
+def test_in_real_terms_the_table_stays_in_cash_with_band_d_and_income_at_base_year_prices(run_text):
+    # prices 2%: Band D £1,800 × 1.0499 = £1,889.82 in cash, £1,889.82 / 1.02 = £1,852.76 at 2024/25
+    # prices; income 1,000 × £1,889.82 / 1,000 + 10 = 1,899.82 in cash, / 1.02 = 1,862.57.
+    text = """\
+        scenario: tax
+        base_year: "2024/25"
+        years: 1
+        assumptions: {prices: 2%}
+        expenditure: [{name: Services, base: 1800}]
+        funding:
+          council_tax:
+            tax_base: 1000
+            band_d: 1800
+            increase: {core: 2.99%, adult_social_care: 2%}
+            collection_fund: 10
+        """
+    cash = run_text(text)
+    real = cash.in_real_terms("prices").council_tax.set_index("year").loc["2025/26"]
+    assert real["band_d"] == approx(1889.82) and real["increase_core"] == approx(53.82)      # cash, as billed
+    assert real["council_tax"] == approx(1899.82) and real["collection_fund"] == approx(10)
+    assert real["band_d_real"] == approx(1889.82 / 1.02) and real["council_tax_real"] == approx(1899.82 / 1.02)
+    assert "band_d_real" not in cash.council_tax

@@ -66,3 +66,29 @@ def test_certainty_is_a_path(run_text):
     result = run_text(GRANTS.replace("EXTRA", ""), overrides={"funding.grants[Extra support].certainty": 1.0})
     assert list(result.summary["risk_adjusted_net_gap"]) == approx([10, 10, 100, 100])
     assert "funding.grants[Recovery Grant].certainty" in collect(result.scenario)
+
+
+def test_the_grant_table_holds_each_grants_certainty_and_the_part_held_back(run_text):
+    # Recovery Grant indicative (90%): 100 a year until 2026/27, 10 held back; Extra support assumed
+    # (70%): 30 held back; the Revenue Support Grant is confirmed, none held back.
+    result = run_text(GRANTS.replace("EXTRA", ""))
+    table = result.grants
+    recovery = table[table["grant"] == "Recovery Grant"].set_index("year")
+    assert list(recovery["amount"]) == approx([100, 100, 100, 0, 0])
+    assert list(recovery["at_risk"]) == approx([10, 10, 10, 0, 0])
+    assert set(recovery["certainty"]) == {"indicative"} and set(recovery["ends"]) == {"2026/27"}
+    assert list(table[table["grant"] == "Revenue Support Grant"]["at_risk"]) == approx([0] * 5)
+    # what the table holds back is exactly the grants' part of the risk-adjusted gap (no savings here)
+    held = table.groupby("year", sort=False)["at_risk"].sum().iloc[1:]
+    assert list(held) == approx(list(result.summary["risk_adjusted_net_gap"] - result.summary["net_gap"]))
+
+
+def test_explain_adds_the_grants_at_risk_to_the_risk_adjusted_gap(run_text):
+    # Before, the working left the grants out: '= 0 − 0 + 0 = 0' under a figure of 40.
+    from mtfpmodel.analysis.explain import explain
+
+    item = explain(run_text(GRANTS.replace("EXTRA", "")), "summary.risk_adjusted_net_gap[2025/26]")
+    assert item.value == approx(40)
+    assert "  grant at risk: Recovery Grant: (1 − 90%) × 100 = 10" in item.working
+    assert "  grant at risk: Extra support: (1 − 70%) × 100 = 30" in item.working
+    assert item.working[-1].endswith("+ 40 = 40")

@@ -119,8 +119,8 @@ def test_the_page_is_self_contained(pack):
     assert len(parser.images) == 8 and not parser.links
     assert all(src.startswith("data:image/png;base64,") for src in parser.images)
     assert not re.search(r"url\(|@import|https?://", html)
-    for section in ("summary", "plan", "gap", "bridge", "funding", "lines", "savings", "reserves", *ANALYSIS_PAGES,
-                    "assumptions", "warnings"):
+    for section in ("summary", "plan", "gap", "bridge", "funding", "lines", "capital", "savings", "reserves",
+                    *ANALYSIS_PAGES, "assumptions", "warnings"):
         assert f'<section id="{section}"' in html, section
 
 
@@ -318,3 +318,100 @@ def test_a_bad_sobol_sample_is_a_usage_error(tmp_path, capsys):
     assert main(["report", str(PLAN), "--out", str(tmp_path / "x"), "--sobol-samples", "100"]) == 2
     assert "power of 2" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_funding_page_has_the_council_tax_table_grants_and_cliff_edges(pack):
+    out, html, parser = pack
+    tax = pd.read_csv(out / "council_tax.csv")
+    rows = body(parser, "council-tax-table")
+    assert rows["Band D (£)"] == [f"{v:,.2f}" for v in tax["band_d"]]
+    assert rows["Increase, £ a week (Band D)"] == ["–", *(f"{v:,.2f}" for v in tax["band_d_increase_per_week"][1:])]
+    assert rows["Core increase (%)"] == ["–", "2.99%", "2.99%", "2.99%", "2.99%"]
+    assert rows["Rise within the referendum limit"] == ["–", "yes", "yes", "yes", "yes"]     # 2.99% against 4.99%
+    assert rows["Council tax income (£000)"] == cells(tax["council_tax"])
+    bands = body(parser, "council-tax-bands")
+    assert bands["Band A (6/9 of Band D)"] == [f"{v:,.2f}" for v in tax["band_a"]]
+    assert "Cliff edge: New Homes Bonus ends after 2025/26 (£800k in its last year, nothing from 2026/27) and the " \
+           "gap reopens in 2026/27." in html
+    risk = body(parser, "grant-risk-table")
+    assert risk["Employer NI compensation"] == ["2,500"] * 4 and risk["held back: 10%"] == ["250"] * 4
+
+
+def test_the_budget_pages_show_groups_workforce_contracts_and_capital(pack):
+    out, _, parser = pack
+    lines = pd.read_csv(out / "lines.csv")
+    adults = body(parser, "lines-table")           # the first group, Adult social care, with its subtotal
+    group = lines[lines["group"] == "Adult social care"].groupby("year", sort=False)["cost"].sum()
+    assert adults["Total Adult social care"] == cells(group)
+    total = body(parser, "lines-total-table")
+    inflation = lines.groupby("year", sort=False)["contractual_inflation"].sum()
+    assert total["Contractual inflation (contracts' rise since 2024/25)"] == cells(inflation)     # a row of its own
+    summary = pd.read_csv(out / "summary.csv")
+    assert total["Net expenditure"][1:] == cells(summary["net_expenditure"])
+    workforce = pd.read_csv(out / "workforce.csv")
+    njc = body(parser, "workforce-table")
+    assert njc["Employer NI"] == cells(workforce[workforce["group"] == "NJC local pay"]["employer_ni"])
+    capital = body(parser, "capital-table")
+    assert capital["Capital financing (MRP and interest)"] == cells(
+        lines[lines["line"] == "Capital financing (MRP and interest)"]["cost"].iloc[1:])
+    assert "capital-schemes" in parser.tables and "contracts-table" in parser.tables
+
+
+def test_tables_are_split_to_fit_a_page_keeping_each_block_whole():
+    from mtfpmodel.outputs.pack.content import PAGE_ROWS, Row, paged, row_height
+
+    def block(name: str, n: int) -> list[Row]:
+        return [Row.of(f"{name} {k}", ["1"]) for k in range(n)]
+
+    # blocks of 10, 10 and 10 one-line rows: two fit on a page of 26, the third starts the next table
+    tables = paged("workforce-table", ("(£000)", "2025/26"), [block("a", 10), block("b", 10), block("c", 10)])
+    assert [t.id for t in tables] == ["workforce-table", "workforce-table-2"]
+    assert [len(t.rows) for t in tables] == [20, 10] and tables[1].header == ("(£000)", "2025/26")
+    assert sum(row_height(r) for r in tables[0].rows) <= PAGE_ROWS
+    # a long label wraps and a note adds a smaller line: a row is taller than one line
+    assert row_height(Row.of("x" * 70, ["1"], note="y" * 40)) > 2
+    # a block longer than a page is kept whole rather than cut
+    assert [len(t.rows) for t in paged("t", ("",), [block("long", 30)])] == [30]
+
+
+def test_the_report_of_mtfp_run_in_real_terms_labels_its_tables(tmp_path):
+    from mtfpmodel.outputs.outdir import staged_output
+    from mtfpmodel.outputs.report import write_report
+    from mtfpmodel.results.result import run
+
+    result = run(PLAN).in_real_terms("prices")
+    with staged_output(tmp_path / "out") as staging:
+        write_report(result, staging, charts=None)
+    parser = Tables()
+    parser.feed((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert parser.tables["mtfp-table"][0][0] == "(£000, 2024/25 prices)"
+    assert parser.tables["council-tax-table"][0][0] == "(£ unless stated; cash: bills are set in cash)"
+    assert body(parser, "mtfp-table")["Net gap"] == cells(result.summary["net_gap"])
+
+
+def test_parish_precepts_are_shown_for_information_and_every_grant_confirmed_says_so(run_text):
+    from mtfpmodel.outputs.pack.context import Context
+    from mtfpmodel.outputs.pack.funding import section
+
+    # precepts 90 × 1.04 = 93.6 in 2025/26; 93.6 × 1,000 / 1,010 = £92.67 at Band D
+    result = run_text("""\
+        scenario: parishes
+        base_year: "2024/25"
+        years: 1
+        expenditure: [{name: Services, base: 1900}]
+        funding:
+          council_tax:
+            tax_base: 1000
+            band_d: 1800
+            tax_base_growth: 1%
+            parish_precepts: {base: 90, growth: 4%}
+          grants: [{name: Revenue Support Grant, base: 100}]
+        """)
+    blocks = {getattr(b, "id", ""): b for b in section(Context(result)).blocks}
+    bands = {row.label: [c.text for c in row.cells] for row in blocks["council-tax-bands"].rows}
+    assert bands["Parish precepts (£000, for information)"] == ["90", "94"]
+    assert bands["Average parish Band D (£, for information)"] == ["90.00", "92.67"]
+    assert "Rise within the referendum limit" not in {row.label for row in blocks["council-tax-table"].rows}
+    assert blocks["grant-risk"].text.startswith("Every grant in the plan is confirmed")
+    funding = {row.label: row.note for row in blocks["funding-table"].rows}
+    assert funding["Revenue Support Grant"] == "confirmed"

@@ -72,4 +72,6 @@ def show(value: float, unit: str) -> str:
         return f"£{value:,.2f}"
     if unit == "Band D equivalents":
         return f"{value:,.1f} Band D equivalents"
+    if unit == "fraction":            # a share such as usable_reserves_pct
+        return f"{value * 100:.2f}%"
     return f"{figure(value, 1 if unit == '£m' else 0)} {unit}"

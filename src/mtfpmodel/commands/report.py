@@ -15,16 +15,20 @@ to A4 (report.html) and the same pack as a Word document with native tables and
 headings (report.docx), plainly styled to drop into a committee report template:
 
   the verdict and headline figures; the MTFP table; the gap table; the bridge;
-  funding by source; budget lines and pressures; the savings programme with RAG;
-  reserves; a sensitivity page (each driver the scenario sets: its planned value,
-  each +1 point in the first year and by the final year, the net gap at six
-  whole-point values of it, and the tornado); a scenarios page (the plan and each
-  --variants file side by side, named best, central and worst by the final year's
-  net gap); a risk page when the scenario has a monte_carlo: block (fan chart, the
-  chance the plan balances and of reserves falling below the minimum, the reserves
-  needed for 80% and 90% confidence, the Sobol drivers); options to close the gap
-  (council tax alone with its referendum check, savings alone, reserves alone);
-  assumptions and sources; warnings.
+  funding (each source and grant by name, with its certainty and cliff edge; the
+  council tax table: Band D by part, the rise a year and a week, the referendum
+  check, Bands A to H); budget lines by group with pressures, the workforce and
+  indexed contracts; the capital programme; the savings programme with RAG; the
+  reserves statement with each reserve by year; a sensitivity page (each driver
+  the scenario sets: its planned value, each +1 point in the first year and by
+  the final year, the net gap at six whole-point values of it, and the tornado);
+  a scenarios page (the plan and each --variants file side by side, named best,
+  central and worst by the final year's net gap); a risk page when the scenario
+  has a monte_carlo: block (fan chart, the chance the plan balances and of
+  reserves falling below the minimum, the reserves needed for 80% and 90%
+  confidence, the Sobol drivers); options to close the gap (council tax alone
+  with its referendum check, savings alone, reserves alone); assumptions and
+  sources; warnings.
 
 Writes, into --out (default outputs/<scenario name>-pack/), atomically: the files
 of 'mtfp run' (summary.csv ... gap_table.csv and charts/), the CSV behind each
@@ -33,6 +37,11 @@ scenarios.csv, montecarlo.csv, montecarlo_headline.csv, sobol.csv), the analysis
 charts in charts/, report.html and report.docx. Each --set applies to the plan and
 to every variant, as in 'mtfp compare'.
 
+--real INDEX shows the plan's pages at base-year prices, deflated by the
+assumption INDEX (as 'mtfp run --real'), every table labelled "£000, 2024/25
+prices", and adds *_real.csv copies of the plan's CSV files; council tax bills
+stay in cash, and the analysis pages, run on the plan in cash, say "cash".
+
 Monte Carlo uses the scenario's monte_carlo.draws (or --draws) and its seed, so the
 pack is the same each time it is built; Sobol indices use --sobol-samples base
 points (default 512; 0 leaves them out).
@@ -40,6 +49,7 @@ points (default 512; 0 leaves them out).
   mtfp report scenarios/durham-risk.yaml
   mtfp report scenarios/durham-risk.yaml --variants scenarios/durham-optimistic.yaml \\
       scenarios/durham-pessimistic.yaml --out outputs/cabinet-pack
+  mtfp report scenarios/durham.yaml --real prices
 """
 
 
@@ -55,6 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Monte Carlo draws for the risk page (default: the scenario's monte_carlo.draws)")
     parser.add_argument("--sobol-samples", type=int, default=512, metavar="N",
                         help="Sobol base sample, a power of 2, or 0 for none (default 512)")
+    parser.add_argument("--real", metavar="INDEX",
+                        help="the plan's pages at base-year prices, deflated by the assumption INDEX (e.g. prices); "
+                             "also writes *_real.csv copies of the plan's CSV files")
     parser.add_argument("--all", dest="everything", action="store_true",
                         help="sensitivity page: also move the rates the scenario leaves at their default")
 
@@ -77,6 +90,7 @@ def main(args: argparse.Namespace) -> int:
     loaded = load(args.scenario, args.overrides)
     check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)
     result = run(loaded)
+    shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
     variants = [run(load(path, args.overrides)) for path in args.variants]
     for variant in variants:
@@ -86,14 +100,16 @@ def main(args: argparse.Namespace) -> int:
     print(f"{title}: {scenario.scenario} — cabinet pack, MTFP {result.labels[1]} to {result.labels[-1]}")
     for override in args.overrides:
         print(f"  with --set {override}")
-    print(verdict(result))
+    if shown.real:
+        print(f"  in real terms: {shown.unit_label}, deflated by {shown.real.index}")
+    print(verdict(shown))
     cabinet = analyse(result, variants, args.draws, samples, args.everything)
     out = Path(args.out) if args.out else Path("outputs") / f"{safe_name(scenario.scenario)}-pack"
     announce = lambda names: progress(f"wrote {', '.join(names)}")  # noqa: E731
     with staged_output(out) as staging:
-        announce(write_csvs(result, staging))
-        write_charts(result, staging, announce=announce)
-        pack = write_pack(result, cabinet, staging, announce)
+        announce(write_csvs(result, staging) + (write_csvs(shown, staging, suffix="_real") if shown.real else []))
+        write_charts(shown, staging, announce=announce)
+        pack = write_pack(shown, cabinet, staging, announce, cash=result)
     print(f"Pages: {', '.join(s.heading for s in pack.sections if s.heading)}")
     print(f"\nOutputs written to {out}/ (report.html, report.docx)")
     return 0

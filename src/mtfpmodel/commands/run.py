@@ -45,8 +45,9 @@ prints the programme by year.
 --real INDEX shows every money figure on screen at base-year prices, deflated by
 the assumption INDEX (e.g. prices or CPI): figure[t] / prod over s <= t of
 (1 + INDEX[s]), labelled "£000, 2024/25 prices"; the CSV files gain real-terms
-variants (summary_real.csv, lines_real.csv, ...). Charts, workbook and report stay
-in cash terms.
+variants (summary_real.csv, lines_real.csv, ...); the charts and report.html show
+the plan at those prices too (council tax bills stay in cash); the workbook stays
+in cash, a live model of the plan.
 Files are written atomically: if anything fails, the previous outputs are left as
 they were. A progress line for each file goes to stderr.
 
@@ -65,8 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override one value, e.g. assumptions.pay=3.5%% or "
                              "'expenditure[Children's social care].demand=6%%'; repeatable")
     parser.add_argument("--real", metavar="INDEX",
-                        help="show figures at base-year prices, deflated by the assumption INDEX (e.g. prices), "
-                             "and write *_real.csv variants of the CSV files")
+                        help="show figures (terminal, charts, report.html) at base-year prices, deflated by the "
+                             "assumption INDEX (e.g. prices), and write *_real.csv variants of the CSV files")
     parser.add_argument("--detail", action="store_true",
                         help="also print the council tax table (tax base, Band D by part, Bands A to H), the "
                              "budget lines by group, the workforce table and the capital programme")
@@ -105,7 +106,7 @@ def main(args: argparse.Namespace) -> int:
         if shown.real:
             written += write_csvs(shown, staging, suffix="_real")
         progress(f"wrote {', '.join(written)}")
-        write_documents(result, staging, charts=not args.no_charts, report=not args.no_report)
+        write_documents(result, staging, charts=not args.no_charts, report=not args.no_report, shown=shown)
     print(f"\nOutputs written to {out}/")
     return 0
 
@@ -128,18 +129,21 @@ def print_detail(result) -> None:
         print()
 
 
-def write_documents(result, staging, charts: bool, report: bool) -> None:
-    """Charts, workbook and report, each announced on stderr (imported here: only runs that write them pay)."""
+def write_documents(result, staging, charts: bool, report: bool, shown=None) -> None:
+    """Charts, workbook and report, each announced on stderr (imported here: only runs that write them pay).
+    ``shown`` is the plan as printed (in real terms with ``--real``): the charts and report show it, the
+    workbook (a live model) stays in cash."""
+    shown = shown or result
     if charts:
         from mtfpmodel.outputs.charts import write_charts
 
-        write_charts(result, staging, announce=lambda names: progress(f"wrote {', '.join(names)}"))
+        write_charts(shown, staging, announce=lambda names: progress(f"wrote {', '.join(names)}"))
     if report:
         from mtfpmodel.outputs.report import write_report
         from mtfpmodel.outputs.workbook import write_workbook
 
         progress(f"wrote {', '.join(write_workbook(result, staging))}")
-        progress(f"wrote {', '.join(write_report(result, staging, 'charts' if charts else None))}")
+        progress(f"wrote {', '.join(write_report(shown, staging, 'charts' if charts else None))}")
 
 
 def safe_name(name: str) -> str:

@@ -69,9 +69,11 @@ def scale_for(unit: str, budget) -> Scale:
 
 
 def title_of(result: Result) -> str:
-    """'Council: scenario', or the scenario name alone when no council is named."""
+    """'Council: scenario', or the scenario name alone when no council is named; a plan in real
+    terms adds its prices ('…, at 2024/25 prices')."""
     scenario = result.scenario
-    return f"{scenario.council}: {scenario.scenario}" if scenario.council else scenario.scenario
+    title = f"{scenario.council}: {scenario.scenario}" if scenario.council else scenario.scenario
+    return f"{title}, at {result.real.label}" if result.real else title
 
 
 def new_axes(title: str, subtitle: str, scale: Scale, size=(WIDTH, HEIGHT)):

@@ -9,7 +9,6 @@ import numpy as np
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.results.linetable import SUBTOTALS, line_table
 from mtfpmodel.results.result import Result
-from mtfpmodel.results.workforce import carried_share
 from mtfpmodel.scenario.units import figure
 
 MEASURE_LABELS = {"pay_bill": "pay bill", "employer_ni": "employer NI", "employer_pension": "employer pension",
@@ -37,7 +36,7 @@ def line_table_text(result: Result) -> str:
     rows = [(item, None if key == "group" else row[years].to_numpy(dtype=float))
             for (item, key), (_, row) in zip(zip(table["item"], table["key"]), table.iterrows())]
     totals = tuple(item for item, key in zip(table["item"], table["key"]) if key in SUBTOTALS)
-    return _grid(f"Budget lines ({result.units})", rows, years, 1 if result.units == "£m" else 0, totals)
+    return _grid(f"Budget lines ({result.unit_label})", rows, years, 1 if result.units == "£m" else 0, totals)
 
 
 def workforce_text(result: Result) -> str:
@@ -56,7 +55,5 @@ def workforce_text(result: Result) -> str:
         rows.append(("All pay groups", None))
         rows += [(f"  {MEASURE_LABELS[m]}", whole[m]) for m in MEASURES]
         rows.append(("  total", sum(whole.values())))
-    carried = carried_share(scenario)
-    rows.append(("Carried by budget lines (pay_from)",
-                 sum(carried[:, None] * measures[m] for m in MEASURES).sum(axis=0)))
-    return _grid(f"Workforce ({result.units})", rows, years, 1 if result.units == "£m" else 0)
+    rows.append(("Carried by budget lines (pay_from)", r.line_workforce[0].sum(axis=0)))
+    return _grid(f"Workforce ({result.unit_label})", rows, years, 1 if result.units == "£m" else 0)

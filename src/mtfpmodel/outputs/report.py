@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import Staging
-from mtfpmodel.outputs.pack import options, plan, risk, scenarios, sensitivity
+from mtfpmodel.outputs.pack import budget, capital, funding, options, plan, risk, scenarios, sensitivity
 from mtfpmodel.outputs.pack.content import Pack
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.result import Result
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 FILENAME = "report.html"
 WORD = "report.docx"
-PLAN = (plan.summary, plan.mtfp, plan.gap, plan.bridge, plan.funding, plan.lines, plan.savings, plan.reserves)
+PLAN = (plan.summary, plan.mtfp, plan.gap, plan.bridge, funding.section, budget.section, capital.section, plan.savings,
+        plan.reserves)
 ANALYSES = (sensitivity.section, scenarios.section, risk.section, options.section)
 CLOSING = (plan.assumptions, plan.warnings)
 PLAN_CHARTS = ("gap", "bridge", "savings", "reserves")
@@ -43,8 +44,12 @@ def build(ctx: Context) -> Pack:
     sections = tuple(s for s in (make(ctx) for make in makers) if s is not None)
     result, scenario = ctx.result, ctx.result.scenario
     source = f" ({result.loaded.path})" if result.loaded else ""
-    meta = [f"Scenario {scenario.scenario}{source} · base year {scenario.base_year} · figures in {result.units} "
-            f"unless stated"]
+    meta = [f"Scenario {scenario.scenario}{source} · base year {scenario.base_year} · figures in "
+            f"{result.unit_label} unless stated"]
+    if result.real:
+        analyses = "; the analysis pages (sensitivity, scenarios, risk, options) are in cash" if ctx.cabinet else ""
+        meta.append(f"In real terms: every money figure of the plan at {result.real.label}, deflated by the "
+                    f"assumption '{result.real.index}'; council tax bills in cash{analyses}.")
     if scenario.description:
         meta.append(scenario.description)
     meta += [f"With the change --set {o}" for o in (result.loaded.overrides if result.loaded else ())]
@@ -64,7 +69,8 @@ def plan_charts(staging: Staging, folder: str | None) -> dict:
 
 
 def write_report(result: Result, staging: Staging, charts: str | None = "charts") -> list[str]:
-    """``mtfp run``'s report.html: the plan's sections, embedding the PNGs in ``charts`` if drawn."""
+    """``mtfp run``'s report.html: the plan's sections, embedding the PNGs in ``charts`` if drawn
+    (``result`` in cash, or in real terms for ``mtfp run --real``)."""
     from mtfpmodel.outputs.pack import html
 
     pack = build(Context(result, plan_charts(staging, charts)))
@@ -72,17 +78,19 @@ def write_report(result: Result, staging: Staging, charts: str | None = "charts"
     return [FILENAME]
 
 
-def write_pack(result: Result, cabinet: "Cabinet", staging: Staging, announce=None) -> Pack:
+def write_pack(result: Result, cabinet: "Cabinet", staging: Staging, announce=None, cash: Result | None = None) -> Pack:
     """``mtfp report``: analysis CSVs and charts, then report.html and report.docx (the plan's
-    CSVs and charts are written first by the caller, as ``mtfp run`` writes them)."""
+    CSVs and charts are written first by the caller, as ``mtfp run`` writes them). ``result`` is
+    the plan as shown — in real terms for ``--real``, with ``cash`` the same plan in cash, which
+    the analyses were run on."""
     from mtfpmodel.outputs.pack import charts, html, word
 
-    ctx = Context(result, {}, cabinet)
+    ctx = Context(result, {}, cabinet, cash)
     written = write_analysis_csvs(ctx, staging)
     if announce:
         announce(written)
     drawn = charts.draw(ctx, staging, announce=announce)
-    ctx = Context(result, {**plan_charts(staging, "charts"), **drawn}, cabinet)
+    ctx = Context(result, {**plan_charts(staging, "charts"), **drawn}, cabinet, cash)
     pack = build(ctx)
     staging.path(FILENAME).write_text(html.render(pack), encoding="utf-8")
     word.write(pack, staging.path(WORD))
@@ -96,7 +104,7 @@ def write_analysis_csvs(ctx: Context, staging: Staging) -> list[str]:
     from mtfpmodel.analysis import montecarlo
     from mtfpmodel.analysis.cabinet import options_table
 
-    cabinet, labels = ctx.cabinet, ctx.result.labels
+    cabinet, labels = ctx.cabinet, ctx.result.labels     # analyses in cash, whatever the pack shows
     tables = {"sensitivity.csv": cabinet.one_way.table(labels), "sensitivity_grid.csv": cabinet.ladder.table(labels),
               "tornado.csv": cabinet.tornado.table(), "options.csv": options_table(cabinet.options, labels)}
     if cabinet.variants:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from mtfpmodel.outputs.terminal import cabinet_money
+from mtfpmodel.results.counciltax import within_limit
 from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure, percent
@@ -41,7 +42,7 @@ def reserves_statement_text(result: Result) -> str:
         indent = "  " if row["key"].startswith("reserve:") else ""
         rows.append((indent + row["item"], cells))
         previous = row["key"]
-    lines = _grid([f"({unit})", f"{years[0]} open", *years[1:]], rows)
+    lines = _grid([f"({result.unit_label})", f"{years[0]} open", *years[1:]], rows)
     lines.append("")
     lines += [f"  {text}" for text in findings(result)]
     return "\n".join(lines)
@@ -57,10 +58,9 @@ def findings(result: Result) -> list[str]:
     if s.years_last is None:
         out.append("Usable reserves do not fall over the plan (contributions and surpluses at least match their use).")
     else:
-        years = "less than a year" if s.years_last < 1 else f"about {math.floor(s.years_last * 10) / 10:g} years"
         out.append(f"At the plan's average fall of {cabinet_money(s.average_fall, unit)} a year, the "
                    f"{cabinet_money(float(result.summary['closing_reserves'].iloc[-1]), unit)} left at the end "
-                   f"of {last} would last {years}.")
+                   f"of {last} would last {lasting(s.years_last)}.")
     for name, years in below_own_minimum(result).items():
         out.append(f"{name} is below its own minimum in {_years(years)}.")
     if s.final_year_relies and result.summary["net_gap"].iloc[-1] > 0:
@@ -70,6 +70,14 @@ def findings(result: Result) -> list[str]:
         out.append(f"WARNING: {last} still plans {cabinet_money(s.final_year_drawn, unit)} of one-off use of "
                    "reserves, although the year has no gap.")
     return out
+
+
+def lasting(years: float, short: bool = False) -> str:
+    """How long reserves would last, rounded down: 'about 3.6 years' (``short``: '3.6 years'), or
+    'less than a year'."""
+    if years < 1:
+        return "under a year" if short else "less than a year"
+    return f"{'' if short else 'about '}{math.floor(years * 10) / 10:g} years"
 
 
 def below_own_minimum(result: Result) -> dict[str, list[str]]:
@@ -128,12 +136,17 @@ def council_tax_text(result: Result) -> str:
              ("Increase, £ a week (Band A)", cells("band_a_increase_per_week", "£"))]
     if "referendum_limit" in table:
         rows.append(("Referendum limit (%)", cells("referendum_limit", "pct")))
+        rows.append(("Rise within the referendum limit",
+                     ["–" if w is None else "yes" if w else "no: above" for w in within_limit(table)]))
     rows += [(f"Yield, tax base x Band D ({unit})", cells("yield", "money")),
              (f"Collection fund ({unit})", cells("collection_fund", "money")),
              (f"Council tax income ({unit})", cells("council_tax", "money"))]
     for band in "ABCDEFGH":
         rows.append((f"Band {band}", cells(f"band_{band.lower()}", "£")))
+    if result.real:
+        rows += [(f"Band D at {result.real.label}", cells("band_d_real", "£")),
+                 (f"Council tax income at {result.real.label} ({unit})", cells("council_tax_real", "money"))]
     if "parish_precepts" in table:
         rows += [(f"Parish precepts ({unit}, for information)", cells("parish_precepts", "money")),
                  ("  average parish Band D", cells("parish_band_d", "£"))]
-    return "\n".join(_grid(["(£ unless stated)", *years], rows))
+    return "\n".join(_grid(["(£ unless stated, cash)" if result.real else "(£ unless stated)", *years], rows))

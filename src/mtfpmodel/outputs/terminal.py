@@ -123,21 +123,32 @@ def capital_table_text(result: Result) -> str:
         cells = "".join(f"{figure(row[y], decimals):>{w}}" for y, w in zip(years, widths))
         lines.append(f"{row['item']:<{label_width}}{cells}")
     return "\n".join(lines)
-def grant_cliff_edges(result: Result) -> list[str]:
-    """'The Recovery Grant (£1.2m) ends after 2025/26 and the gap reopens in 2026/27.' — for the
-    grants that end within the plan where the next year's net gap is a shortfall that grew."""
+def cliff_edges(result: Result) -> list[tuple[int, str, float, bool]]:
+    """(t, grant, amount in its last year t, whether the gap reopens) for each grant that ends
+    within the plan; the gap reopens when the next year's net gap is a shortfall that grew."""
     from mtfpmodel.engine.parameters import funding_sources
 
-    r, labels, unit = result.results, result.labels, result.units
-    ending: dict[int, list[str]] = {}
+    r, labels = result.results, result.labels
+    out = []
     for i, (prefix, source) in enumerate(funding_sources(result.scenario)):
         end = getattr(source, "ends", None)
         if end is None or end not in labels[:-1]:
             continue
         t = labels.index(end)
         amount = float(r.source_amount[0, i, t])
-        if amount > 0 and r.net_gap[0, t + 1] > 0 and r.incremental_gap[0, t + 1] > 0:
-            ending.setdefault(t, []).append(f"the {grant_name(prefix)} ({cabinet_money(amount, unit)})")
+        out.append((t, grant_name(prefix), amount,
+                    amount > 0 and r.net_gap[0, t + 1] > 0 and r.incremental_gap[0, t + 1] > 0))
+    return out
+
+
+def grant_cliff_edges(result: Result) -> list[str]:
+    """'The Recovery Grant (£1.2m) ends after 2025/26 and the gap reopens in 2026/27.' — for the
+    grants that end within the plan where the next year's net gap is a shortfall that grew."""
+    labels, unit = result.labels, result.units
+    ending: dict[int, list[str]] = {}
+    for t, name, amount, reopens in cliff_edges(result):
+        if reopens:
+            ending.setdefault(t, []).append(f"the {name} ({cabinet_money(amount, unit)})")
     out = []
     for t, names in sorted(ending.items()):
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -13,26 +13,59 @@ column is a charge and in the scenario unit where it is income:
     parish_band_d[t]          = parish_precepts[t] * unit / tax_base[t]       [£], for information
 
 Parish precepts are the parishes' money, collected with council tax: shown, never counted in
-the council's funding.
+the council's funding. The rise is within the referendum limit in a year when the sum of the
+increase parts is at most the limit (:func:`above_limit`, the rule the warning uses too).
+
+In real terms the table stays in cash — bills, their rises and the referendum test are set in
+cash — and gains ``band_d_real`` [£] and ``council_tax_real`` [scenario unit], the same Band D
+and council tax income at base-year prices (the deflated engine arrays).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
-import pandas as pd
 
 from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.engine.projection import Results
+from mtfpmodel.results.real import RealTerms
 from mtfpmodel.scenario.schema import Scenario, Source
+
+if TYPE_CHECKING:       # pandas only where the table is built: the referendum check (warnings) needs none
+    import pandas as pd
 
 BAND_RATIOS = {"A": 6 / 9, "B": 7 / 9, "C": 8 / 9, "D": 9 / 9, "E": 11 / 9, "F": 13 / 9, "G": 15 / 9, "H": 18 / 9}
 WEEKS = 52
 
 
+def above_limit(increase, limit) -> np.ndarray:
+    """Whether each year's total increase [fraction] is above the referendum limit (a tolerance of
+    1e-12 so that parts adding up to the limit, 2.99% + 2%, are not read as above 4.99%)."""
+    return np.asarray(increase, dtype=float) > np.asarray(limit, dtype=float) + 1e-12
+
+
+def within_limit(table: pd.DataFrame) -> list[bool | None]:
+    """From a council tax table: whether each year's rise is within the referendum limit (None in
+    the base year, and every year when the scenario sets no limit)."""
+    if "referendum_limit" not in table:
+        return [None] * len(table)
+    parts = [c for c in table.columns if c.startswith("increase_") and c.endswith("_pct")]
+    increase = table[parts].sum(axis=1, min_count=1).to_numpy(dtype=float)
+    limit = table["referendum_limit"].to_numpy(dtype=float)
+    above = above_limit(np.nan_to_num(increase), np.nan_to_num(limit))
+    return [None if np.isnan(limit[t]) else not bool(above[t]) for t in range(len(table))]
+
+
 def council_tax_table(scenario: Scenario, results: Results, labels: tuple[str, ...],
-                      params: Mapping[str, Parameter]) -> pd.DataFrame:
+                      params: Mapping[str, Parameter], real: RealTerms | None = None) -> pd.DataFrame:
     """council_tax.csv: one row per year, the base year first (its increases left blank)."""
+    import pandas as pd
+
+    if real is not None:
+        table = council_tax_table(scenario, real.nominal, labels, params)
+        table["band_d_real"] = results.band_d[0]
+        table["council_tax_real"] = results.council_tax[0]
+        return table
     T = scenario.years
     tax = scenario.funding.council_tax
     base, band_d = results.tax_base[0], results.band_d[0]

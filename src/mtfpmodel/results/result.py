@@ -158,10 +158,19 @@ class Result:
 
     @cached_property
     def council_tax(self) -> pd.DataFrame:
-        """council_tax.csv: tax base, Band D by part, yield and the bill for each band."""
+        """council_tax.csv: tax base, Band D by part, yield and the bill for each band (in real
+        terms: the cash table, with Band D and the income at base-year prices beside it)."""
         from mtfpmodel.results import counciltax
 
-        return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario))
+        return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario),
+                                            real=self.real)
+
+    @cached_property
+    def grants(self) -> pd.DataFrame:
+        """Each grant by year with its certainty, last year, and the part the risk-adjusted gap holds back."""
+        from mtfpmodel.results import grants
+
+        return grants.grant_table(self.scenario, self.results, self.labels, collect(self.scenario))
 
     @property
     def balances(self) -> bool:

@@ -7,6 +7,7 @@ import numpy as np
 
 from mtfpmodel.engine.parameters import Parameter, series_values
 from mtfpmodel.engine.projection import Results
+from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.results.reserves import reserve_warnings
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.schema import Scenario
@@ -35,8 +36,9 @@ def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Map
     limit = series_values(tax.referendum_limit, params, scenario.years)
     file, line = locate(where, "funding", "council_tax", "increase")
     above: dict[tuple[str, str], list[str]] = {}      # (increase, limit) → years
+    above_in = above_limit(increase, limit)
     for t in range(scenario.years):
-        if increase[t] > limit[t] + 1e-12:
+        if above_in[t]:
             above.setdefault((f"{increase[t]:.2%}", f"{limit[t]:.2%}"), []).append(labels[t + 1])
     if not above:
         return []

@@ -98,17 +98,32 @@ def _incremental(ctx, t, path):
 
 
 def _risk_adjusted(ctx, t, path):
+    """gross_gap − confidence-weighted savings + one-off costs + the uncertain grants' share at risk
+    (``result.grants``: (1 − certainty share) × grant)."""
     scenario, r = ctx.result.scenario, ctx.r
     net = np.broadcast_to(r.stream_net, (r.draws,) + r.stream_net.shape[1:])
     parts = [(f"{s.name}: {percent(scenario.confidence(s), 0)} × {ctx.money(net[0, n, t])}",
               scenario.confidence(s) * float(net[0, n, t])) for n, s in enumerate(scenario.savings)]
     g, o = _s(ctx, "gross_gap", t), _s(ctx, "one_off_costs", t)
     counted = sum(v for _, v in parts)
+    lines = sum_lines(ctx, parts, counted)
+    equation = "risk_adjusted_net_gap = gross_gap − sum of (confidence × net saving) + one_off_costs"
+    grants = ctx.result.grants
+    held = grants[(grants["year"] == ctx.year(t)) & (grants["share"] < 1)]
+    if held.empty:
+        sums = f"= {ctx.money(g)} − {ctx.money(counted)} + {ctx.money(o)} = {ctx.money(g - counted + o)}"
+        return Explanation(path, _s(ctx, "risk_adjusted_net_gap", t), ctx.result.units, equation, lines + (sums,),
+                           (_spath("gross_gap", ctx, t), _spath("one_off_costs", ctx, t)))
+    risk = float(held["at_risk"].sum())
+    at_risk = tuple(f"  grant at risk: {row['grant']}: (1 − {percent(row['share'], 0)}) × {ctx.money(row['amount'])} "
+                    f"= {ctx.money(row['at_risk'])}" for _, row in held.iterrows())
+    sums = (f"= {ctx.money(g)} − {ctx.money(counted)} + {ctx.money(o)} + {ctx.money(risk)} "
+            f"= {ctx.money(g - counted + o + risk)}")
+    terms = (_spath("gross_gap", ctx, t), _spath("one_off_costs", ctx, t),
+             *(f"funding[{name}].amount[{ctx.year(t)}]" for name in held["grant"]))
     return Explanation(path, _s(ctx, "risk_adjusted_net_gap", t), ctx.result.units,
-                       "risk_adjusted_net_gap = gross_gap − sum of (confidence × net saving) + one_off_costs",
-                       sum_lines(ctx, parts, counted) + (f"= {ctx.money(g)} − {ctx.money(counted)} + {ctx.money(o)}"
-                                                          f" = {ctx.money(g - counted + o)}",),
-                       (_spath("gross_gap", ctx, t), _spath("one_off_costs", ctx, t)))
+                       equation + " + sum of ((1 − certainty share) × grant)",
+                       lines + at_risk + (sums,), terms)
 
 
 _SUMMARY = {

@@ -15,7 +15,7 @@ from mtfpmodel.results.comparison import budgets, compare_table
 
 def draw(ctx: Context, staging: Staging, folder: str = "charts", announce=None) -> dict[str, Path]:
     """Draw every analysis chart the pack shows; return each chart's PNG by name."""
-    cabinet, result = ctx.cabinet, ctx.result
+    cabinet, result = ctx.cabinet, ctx.nominal
     scale, title, last = scale_of(result), title_of(result), result.labels[-1]
     drawn: dict[str, Path] = {}
 

@@ -8,9 +8,10 @@ is a new function added to the pack's list.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Iterable, Union
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ def cell(value: "Cell | str") -> Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """A table row: its label, its cells, and ``kind`` '' | 'total' | 'sub' (indented detail)."""
+    """A table row: its label, its cells, and ``kind`` '' | 'total' | 'sub' (indented detail) |
+    'group' (a heading inside the table, no figures)."""
 
     label: str
     cells: tuple[Cell, ...]
@@ -123,6 +125,38 @@ class Pack:
 
     def figures(self) -> list[Figure]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+
+
+PAGE_ROWS = 26.0       # row heights (one line of 9.5pt text) that fit on an A4 page under a heading
+
+
+def row_height(row: Row, label_width: int = 34) -> float:
+    """A row's printed height in plain rows: its label's wrapped lines, and its note's (smaller) lines."""
+    per_line = max(12, round(label_width * 0.9))          # characters of 9.5pt text in the label column
+    lines = math.ceil(max(len(row.label), 1) / per_line)
+    if row.note:
+        lines += 0.6 * math.ceil(len(row.note) / (per_line * 1.15))
+    return float(lines)
+
+
+def paged(id: str, header: tuple[str, ...], blocks: Iterable[Iterable[Row]], most: float = PAGE_ROWS,
+          **options) -> list[Table]:
+    """Tables of at most ``most`` row heights each, keeping every block of rows (a group of lines,
+    a pay group, a reserve) whole, so that no printed table runs over an A4 page. The first table
+    is ``id``, the next ``id-2``...; each repeats the header."""
+    label_width = options.get("label_width", 34)
+    pages: list[list[Row]] = [[]]
+    used = 0.0
+    for block in blocks:
+        rows = list(block)
+        height = sum(row_height(r, label_width) for r in rows)
+        if pages[-1] and used + height > most:
+            pages.append([])
+            used = 0.0
+        pages[-1].extend(rows)
+        used += height
+    return [Table(id if n == 0 else f"{id}-{n + 1}", header, tuple(rows), **options)
+            for n, rows in enumerate(pages) if rows]
 
 
 def kind(block: Block) -> str:

@@ -15,13 +15,34 @@ if TYPE_CHECKING:       # the analyses (and scipy) are loaded only by the comman
 
 @dataclass(frozen=True)
 class Context:
+    """``result`` is the plan as the pack shows it: in cash, or at base-year prices (``mtfp report
+    --real``, a Result from ``in_real_terms``); ``cash`` is the same plan in cash, which the
+    analyses (sensitivity, scenarios, risk, options) were run on and which their pages show."""
+
     result: Result
     charts: dict[str, Path] = field(default_factory=dict)     # chart name → its PNG, if drawn
     cabinet: "Cabinet | None" = None
+    cash: Result | None = None
 
     @property
     def unit(self) -> str:
+        """The money unit, for arithmetic and rounding ('£000')."""
         return self.result.units
+
+    @property
+    def label(self) -> str:
+        """The money unit as the plan's tables head it: '£000', or '£000, 2024/25 prices'."""
+        return self.result.unit_label
+
+    @property
+    def cash_label(self) -> str:
+        """The money unit as the analysis pages head it: '£000', or '£000, cash' in a real-terms pack."""
+        return f"{self.unit}, cash" if self.result.real else self.unit
+
+    @property
+    def nominal(self) -> Result:
+        """The plan in cash (the analyses' own plan)."""
+        return self.cash if self.cash is not None else self.result
 
     @property
     def years(self) -> list[str]:

@@ -50,13 +50,13 @@ def section(ctx: Context) -> Section | None:
     rows.append(Row.of("Reserves alone: drawn to meet the gap", ctx.cells(reserves.drawn[1:])))
     used = float(reserves.drawn[1:].sum())
     text = (f"Reserves alone: {cabinet_money(used, unit)} over the plan, one-off money — the {last} gap of "
-            f"{cabinet_money(float(ctx.result.results.net_gap[0, -1]), unit)} comes back every year after")
+            f"{cabinet_money(float(ctx.nominal.results.net_gap[0, -1]), unit)} comes back every year after")
     if reserves.opening_needed is not None:
         text += (f"; to stay at or above the minimum in every year the opening reserves would need to be "
                  f"{cabinet_money(max(reserves.opening_needed, 0.0), unit)} (planned "
-                 f"{cabinet_money(float(ctx.result.results.closing_reserves[0, 0]), unit)})")
+                 f"{cabinet_money(float(ctx.nominal.results.closing_reserves[0, 0]), unit)})")
     sentences.append(text + ".")
-    table = Table("options-table", (f"({unit} unless stated)", *years), tuple(rows), label_width=40)
+    table = Table("options-table", (f"({ctx.cash_label} unless stated)", *years), tuple(rows), label_width=40)
     intro = Paragraph("What each lever would take on its own to close the gap, the others as planned.")
     return Section("options", "Options to close the gap", (intro, Bullets(tuple(sentences), id="options"), table),
                    new_page=True)

@@ -1,6 +1,9 @@
 """The plan's own sections of the pack, each a function of the run (figures from ``Result``):
-summary, the MTFP table, the gap table, the bridge, funding, budget lines and pressures, the
-savings programme, reserves, assumptions and warnings. ``mtfp run``'s report is these alone.
+summary, the MTFP table, the gap table, the bridge, the savings programme, reserves, assumptions
+and warnings; funding (:mod:`.funding`), budget lines (:mod:`.budget`), the capital programme
+(:mod:`.capital`) and the reserves pages (:mod:`.reserves`) have modules of their own.
+``mtfp run``'s report is these alone. Headings name the unit as ``ctx.label`` does ("£000", or
+"£000, 2024/25 prices" for a pack in real terms).
 """
 from __future__ import annotations
 
@@ -8,11 +11,10 @@ import numpy as np
 
 from mtfpmodel.engine import parameters
 from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table
+from mtfpmodel.outputs.pack import reserves as reserve_pages
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.outputs.statements import findings
 from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
 from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
-from mtfpmodel.results.reserves import PERCENT_ROWS
 from mtfpmodel.scenario.units import percent
 
 STATUS_BADGE = {"balanced": "ok", "balanced with reserves": "warn", "below minimum reserves": "bad",
@@ -60,7 +62,7 @@ def mtfp(ctx: Context) -> Section:
                    "total" if key in ("gross_gap", "net_gap", "closing_reserves") else "sub" if label.startswith(" ")
                    else "") for label, key in rows(ctx.result)]
     body.append(Row.of("Status", [Cell(s, badge=f"status {STATUS_BADGE[s]}") for s in summary["status"]]))
-    table = Table("mtfp-table", (f"({ctx.unit})", *ctx.years), tuple(body))
+    table = Table("mtfp-table", (f"({ctx.label})", *ctx.years), tuple(body))
     return Section("plan", "The plan at a glance", (table, *figure_of(ctx, "gap")))
 
 
@@ -72,55 +74,13 @@ def gap(ctx: Context) -> Section:
                  for _, row in table.iterrows())
     note = Paragraph("Cumulative figures: savings and reserves are shown negative, so each subtotal is the sum of "
                      "the rows above it.", "note")
-    return Section("gap", "The gap and how it is met", (Table("gap-table", (f"({ctx.unit})", *ctx.years), rows),
+    return Section("gap", "The gap and how it is met", (Table("gap-table", (f"({ctx.label})", *ctx.years), rows),
                                                         note))
 
 
 def bridge(ctx: Context) -> Section | None:
     blocks = figure_of(ctx, "bridge")
     return Section("bridge", "What drives the gap", tuple(blocks)) if blocks else None
-
-
-def funding(ctx: Context) -> Section:
-    """Funding by source (council tax, business rates, each grant by name), base year first."""
-    frame = ctx.result.funding
-    labels = ctx.result.labels
-    rows = [Row.of(part["label"].iloc[0], ctx.cells(part.set_index("year").loc[list(labels), "amount"]))
-            for _, part in frame.groupby("source", sort=False)]
-    total = ctx.result.results.funding[0]
-    rows.append(Row.of("Total funding", ctx.cells(total), "total"))
-    header = (f"({ctx.unit})", f"{labels[0]} (base)", *labels[1:])
-    sources = [f"{g.name}: {g.source}" for g in ctx.result.scenario.funding.grants if g.source]
-    rates = ctx.result.scenario.funding.business_rates
-    if rates is not None and rates.source:
-        sources.insert(0, f"Business rates: {rates.source}")
-    blocks = [Table("funding-table", header, tuple(rows))]
-    if sources:
-        blocks.append(Bullets(tuple(sources), id="funding-sources"))
-    return Section("funding", "Funding", tuple(blocks))
-
-
-def lines(ctx: Context) -> Section:
-    """Each budget line's cost by year and each pressure's level in the budget."""
-    result, labels = ctx.result, ctx.result.labels
-    r = result.results
-    header = (f"({ctx.unit})", f"{labels[0]} (base)", *labels[1:])
-    line_rows = [Row.of(line.name, ctx.cells(r.line_cost[0, i]), note=_mix(line.cost_mix))
-                 for i, line in enumerate(result.scenario.expenditure)]
-    blocks: list = [Table("lines-table", header, tuple(line_rows))]
-    pressures = result.scenario.pressures
-    if pressures:
-        rows = [Row.of(p.name, ctx.cells(r.pressure_level[0, i]), note=("recurring" if p.recurring else "one-off")
-                       + (f" · {p.source}" if p.source else "")) for i, p in enumerate(pressures)]
-        rows.append(Row.of("Total pressures", ctx.cells(r.pressure_level[0].sum(axis=0)), "total"))
-        blocks.append(Table("pressures-table", header, tuple(rows)))
-        blocks.append(Paragraph("Pressures are new costs in the budget: a recurring pressure stays from the year it "
-                                "arises; a one-off counts only in its year. They are not inflated.", "note"))
-    return Section("lines", "Budget lines and pressures", tuple(blocks))
-
-
-def _mix(mix: dict) -> str:
-    return "cost mix: " + ", ".join(f"{name.replace('_', ' ')} {share:.0%}" for name, share in mix.items())
 
 
 def savings(ctx: Context) -> Section:
@@ -144,7 +104,7 @@ def savings(ctx: Context) -> Section:
     risk = (r.stream_net[0, :, 1:] * [[s.confidence(x)] for x in s.savings]).sum(axis=0)
     rows.append(Row.of("Total savings", ["", "", *ctx.cells(r.savings[0, 1:])], "total"))
     rows.append(Row.of("Risk-adjusted (each stream times its confidence)", ["", "", *ctx.cells(risk)], "sub"))
-    table = Table("savings-table", (f"Stream ({unit}, net saving)", "RAG", "Confidence", *ctx.years), tuple(rows),
+    table = Table("savings-table", (f"Stream ({ctx.label}, net saving)", "RAG", "Confidence", *ctx.years), tuple(rows),
                   label_width=36)
     return Section("savings", "Savings programme", (table, *figure_of(ctx, "savings")))
 
@@ -161,18 +121,8 @@ def _appraisal_note(row, unit: str, discount_rate: float) -> str:
 
 
 def reserves(ctx: Context) -> Section:
-    """The reserves statement (``result.reserves_statement``): the year's use of reserves, each
-    reserve's closing balance, usable reserves against the minimum, and its findings."""
-    result, labels = ctx.result, ctx.result.labels
-    rows = []
-    for _, row in result.reserves_statement.table.iterrows():
-        values = [row[y] for y in labels]
-        cells = [percent(v, 1) for v in values] if row["key"] in PERCENT_ROWS else ctx.cells(values)
-        rows.append(Row.of(row["item"], cells, "total" if row["key"] == "closing_reserves" else
-                           "sub" if row["key"].startswith("reserve:") else ""))
-    table = Table("reserves-table", (f"({ctx.unit})", f"{labels[0]} (opening)", *labels[1:]), tuple(rows))
-    return Section("reserves", "Reserves", (table, Bullets(tuple(findings(result)), id="reserve-findings"),
-                                            *figure_of(ctx, "reserves")))
+    """The reserves statement and its findings (:mod:`.reserves`), with the reserves chart."""
+    return reserve_pages.section(ctx, figure_of(ctx, "reserves"))
 
 
 def assumptions(ctx: Context) -> Section:
@@ -192,7 +142,9 @@ def assumptions(ctx: Context) -> Section:
             Row.of(line.name, [*(percent(v, 1) if np.isfinite(v) else "–" for v in growth[i]),
                                Cell(line.source or "", left=True)]))
     note_width = 30
-    tables = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width)]
+    tables: list = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width) if rows
+                    else Paragraph("The scenario names no assumptions: every rate is written where it is used.",
+                                   id="assumptions-table")]
     for n, (group, demand) in enumerate(groups.items()):
         title = f"Demand growth: {group} (% a year)" if group else (
             "Demand growth by budget line (% a year)" if len(groups) == 1 else "Demand growth: other lines (% a year)")

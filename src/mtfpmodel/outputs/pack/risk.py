@@ -42,8 +42,8 @@ def section(ctx: Context) -> Section | None:
                          ("p_below_minimum", "Chance reserves are below the minimum"),
                          ("p_reserves_exhausted_by_year", "Chance reserves have run out by then")):
         rows.append(Row.of(text, [chance(v) for v in table[column]]))
-    outcomes = Table("risk-table", (f"({unit})", *ctx.years), tuple(rows))
-    needed = Table("reserves-needed-table", (f"Opening reserves needed ({unit})", "Never to run out",
+    outcomes = Table("risk-table", (f"({ctx.cash_label})", *ctx.years), tuple(rows))
+    needed = Table("reserves-needed-table", (f"Opening reserves needed ({ctx.cash_label})", "Never to run out",
                                              "To stay at or above the minimum"),
                    tuple(Row.of(f"{p:.0%} confidence", ctx.cells([head.needed_to_last[p], head.needed_above_minimum[p]]))
                          for p in CONFIDENCE) + (Row.of("As planned", ctx.cells([head.opening_reserves, head.opening_reserves]), "sub"),),

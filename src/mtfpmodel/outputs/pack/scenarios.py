@@ -17,7 +17,7 @@ ORDER = {"best": 0, "variant": 1, "central": 1, "worst": 2}
 
 def plans(ctx: Context):
     """(results, names, cases) with the central plan first, then the variants as given."""
-    results = [ctx.result, *ctx.cabinet.variants]
+    results = [ctx.nominal, *ctx.cabinet.variants]
     paths = [r.loaded.path if r.loaded else r.scenario.scenario for r in results]
     names = comparison.names(results, paths)
     finals = [float(r.results.net_gap[0, -1]) * comparison.factor(r, ctx.unit) for r in results]
@@ -56,7 +56,7 @@ def section(ctx: Context) -> Section | None:
                  (f"Minimum reserves {last}", lambda i: value(i, "minimum_reserves"), "")]
     rows = [Row.of(name, [figure(get(i), decimals) for i in order], kind) for name, get, kind in measures]
     rows.append(Row.of("Balances in every year", ["yes" if results[i].balances else "no" for i in order]))
-    header = (f"({ctx.unit})", *(f"{CASE_NAMES[cases[i]]}: {names[i]}" for i in order))
+    header = (f"({ctx.cash_label})", *(f"{CASE_NAMES[cases[i]]}: {names[i]}" for i in order))
     about = Bullets(tuple(f"{CASE_NAMES[cases[i]]} — {names[i]}: {results[i].scenario.description or 'no description'}"
                           for i in order), id="scenario-descriptions")
     intro = Paragraph(f"The plan and its variants, each run in full; the cases are named by their {last} net gap "

@@ -40,7 +40,7 @@ def section(ctx: Context) -> Section | None:
                                    *ctx.cells([one_way.first_year_change[p], one_way.final_year_change[p],
                                                one_way.sum_of_years_change[p]])])
             for p, path in enumerate(one_way.paths)]
-    table = Table("sensitivity-table", (f"Driver ({unit}; a gap falls in brackets)", "Plan's value",
+    table = Table("sensitivity-table", (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value",
                                         f"+{step}pt: {first}", f"+{step}pt every year: {last}", "Sum of the years"),
                   tuple(rows), label_width=34)
     sentences = Bullets(tuple(f"{one_way.sentence(p, labels, unit)} (each {step}% ≈ "
@@ -69,7 +69,7 @@ def grid_paths(ctx: Context) -> list[str]:
 
 def _ladder(ctx: Context) -> Table:
     ladder = ctx.cabinet.ladder
-    planned = ctx.result.results.net_gap[0, -1]
+    planned = ctx.nominal.results.net_gap[0, -1]
     rows = []
     shown = grid_paths(ctx)
     for p, path in enumerate(ladder.paths):
@@ -79,6 +79,6 @@ def _ladder(ctx: Context) -> Table:
         rows.append(Row.of(heading(path), [*ctx.cells([planned]), *cells]))
     count = ladder.values.shape[1]
     which = "" if len(shown) == len(ladder.paths) else f" (the {len(shown)} largest effects; all in sensitivity_grid.csv)"
-    header = (f"Net gap {ctx.result.labels[-1]} ({ctx.unit}) with the driver at each value in every year{which}",
+    header = (f"Net gap {ctx.result.labels[-1]} ({ctx.cash_label}) with the driver at each value in every year{which}",
               "As planned", *([""] * count))
     return Table("sensitivity-grid", header, tuple(rows), label_width=30)

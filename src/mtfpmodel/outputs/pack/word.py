@@ -16,6 +16,7 @@ TEXT_WIDTH_MM = 170
 BADGE_FILLS = {"ok": "009E73", "green": "009E73", "warn": "E69F00", "amber": "E69F00", "bad": "D55E00",
                "red": "D55E00", "none": "DFE6EE"}
 DARK_TEXT = {"warn", "amber", "none"}
+GROUP_FILL = "EEF2F8"
 
 
 def write(pack: Pack, path: Path) -> None:
@@ -98,9 +99,12 @@ def _table(document, block: Table) -> None:
     _repeat_header(table.rows[0])
     for r, row in enumerate(block.rows, start=1):
         cells = table.rows[r].cells
-        _write(cells[0], row.label, bold=row.kind == "total", note=row.note, size=size)
+        _write(cells[0], row.label, bold=row.kind in ("total", "group"), note=row.note, size=size)
         if row.kind == "sub":
             cells[0].paragraphs[0].paragraph_format.left_indent = Mm(4)
+        elif row.kind == "group":           # a heading inside the table, shaded as on the page
+            for c in cells:
+                _shade(c, GROUP_FILL)
         for c, item in enumerate(row.cells, start=1):
             _write(cells[c], item.text, bold=row.kind == "total", right=not (item.badge or item.left), note=item.note,
                    size=size)
@@ -153,19 +157,24 @@ def _small(paragraph) -> None:
 
 def _badge(cell, name: str) -> None:
     """Shade a RAG or status cell in its colour (white text on the dark fills)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import RGBColor
 
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), BADGE_FILLS.get(name, "DFE6EE"))
-    cell._tc.get_or_add_tcPr().append(shading)
+    _shade(cell, BADGE_FILLS.get(name, "DFE6EE"))
     if name not in DARK_TEXT:
         for paragraph in cell.paragraphs:
             for run in paragraph.runs:
                 run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _shade(cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _repeat_header(row) -> None:

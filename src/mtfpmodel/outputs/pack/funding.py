@@ -1,0 +1,180 @@
+"""The funding section of the pack: funding by source, the council tax table (Band D by part,
+the rise a year and a week, the referendum check, yield and collection fund), the bill by band
+with parish precepts for information, grants with their certainty and cliff edges, and the
+risk-adjusted view of the grants not yet confirmed.
+
+Every figure is read from ``Result``: ``funding`` (funding.csv), ``council_tax``
+(council_tax.csv) and ``grants`` (each grant's certainty share and the part held back).
+"""
+from __future__ import annotations
+
+import math
+
+from mtfpmodel.outputs.pack.content import Bullets, Cell, Paragraph, Row, Section, Subheading, Table
+from mtfpmodel.outputs.pack.context import Context
+from mtfpmodel.outputs.terminal import cabinet_money, cliff_edges
+from mtfpmodel.results.counciltax import BAND_RATIOS, within_limit
+from mtfpmodel.scenario.units import figure, percent
+
+RATIO_TEXT = {"A": "6/9", "B": "7/9", "C": "8/9", "D": "9/9", "E": "11/9", "F": "13/9", "G": "15/9", "H": "18/9"}
+
+
+def section(ctx: Context) -> Section:
+    """Funding by source, then council tax, the bands, and the grants' certainty and cliff edges."""
+    result = ctx.result
+    blocks: list = [_sources(ctx)]
+    cliffs = _cliff_edges(ctx)
+    if cliffs:
+        blocks.append(Bullets(tuple(cliffs), id="cliff-edges"))
+    blocks += [Subheading("Council tax"), _council_tax(ctx), _bands(ctx)]
+    if "parish_precepts" in result.council_tax:
+        blocks.append(Paragraph("Parish precepts are the town and parish councils' money, collected with council "
+                                "tax: shown for information, not counted in the council's funding.", "note"))
+    blocks += _grant_risk(ctx)
+    blocks += _source_notes(ctx)
+    return Section("funding", "Funding", tuple(blocks))
+
+
+def _years_header(ctx: Context, unit: str) -> tuple[str, ...]:
+    labels = ctx.result.labels
+    return (f"({unit})", f"{labels[0]} (base)", *labels[1:])
+
+
+def _sources(ctx: Context) -> Table:
+    """Each source by year from funding.csv; a grant's note gives its certainty and last year."""
+    result, labels = ctx.result, ctx.result.labels
+    grants = {g.name: g for g in result.scenario.funding.grants}
+    shares = result.grants.drop_duplicates("grant").set_index("grant")["share"] if len(result.grants) else {}
+    rows = []
+    for source, part in result.funding.groupby("source", sort=False):
+        note = ""
+        if source == "council_tax":
+            note = "tax base × Band D, with the collection fund (below)"
+        elif source in grants:
+            grant = grants[source]
+            note = grant.certainty if grant.certainty == "confirmed" else (
+                f"{grant.certainty}: {percent(shares[source], 0)} counted in the risk-adjusted gap")
+            if grant.ends is not None:
+                note += f"; ends after {grant.ends}" if grant.ends in labels[:-1] else f"; last year {grant.ends}"
+        rows.append(Row.of(part["label"].iloc[0], ctx.cells(part.set_index("year").loc[list(labels), "amount"]),
+                           note=note))
+    rows.append(Row.of("Total funding", ctx.cells(result.results.funding[0]), "total"))
+    return Table("funding-table", _years_header(ctx, ctx.label), tuple(rows))
+
+
+def _cliff_edges(ctx: Context) -> list[str]:
+    """'Cliff edge: the New Homes Bonus ends after 2025/26 (£800k in its last year, nothing from
+    2026/27) and the gap reopens in 2026/27.' for each grant that ends within the plan."""
+    labels = ctx.result.labels
+    out = []
+    for t, name, amount, reopens in cliff_edges(ctx.result):
+        text = (f"Cliff edge: {name} ends after {labels[t]} ({cabinet_money(amount, ctx.unit)} in its last year, "
+                f"nothing from {labels[t + 1]})")
+        out.append(text + (f" and the gap reopens in {labels[t + 1]}." if reopens else "."))
+    return out
+
+
+def _tax_cells(table, column: str, kind: str) -> list[str]:
+    """One row of the council tax table as text: '–' where there is no figure (the base year's rise)."""
+    out = []
+    for value in table[column]:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            out.append("–")
+        elif kind == "pct":
+            out.append(percent(value, 2))
+        elif kind == "£":
+            out.append(figure(value, 2))
+        elif kind == "base":
+            out.append(figure(value, 1))
+        else:
+            out.append(figure(value, 1 if kind == "£m" else 0))
+    return out
+
+
+def _council_tax(ctx: Context) -> Table:
+    """Tax base, Band D by part in % and £, the rise a year and a week, the referendum check, the
+    yield, the collection fund and the income (council_tax.csv); in real terms also Band D and the
+    income at base-year prices."""
+    result = ctx.result
+    table, unit = result.council_tax, ctx.unit
+    money = "£m" if unit == "£m" else "money"
+    parts = [c[len("increase_"):-len("_pct")] for c in table.columns if c.startswith("increase_") and c.endswith("_pct")]
+    rows = [Row.of("Tax base (Band D equivalents)", _tax_cells(table, "tax_base", "base")),
+            Row.of("Band D brought forward (£)", _tax_cells(table, "band_d_brought_forward", "£"))]
+    for part in parts:
+        name = part.replace("_", " ").capitalize()
+        rows += [Row.of(f"{name} increase (%)", _tax_cells(table, f"increase_{part}_pct", "pct"), "sub"),
+                 Row.of(f"{name} increase (£)", _tax_cells(table, f"increase_{part}", "£"), "sub")]
+    rows += [Row.of("Band D (£)", _tax_cells(table, "band_d", "£"), "total"),
+             Row.of("Increase in Band D (%)", _tax_cells(table, "band_d_increase_pct", "pct")),
+             Row.of("Increase, £ a year (Band D)", _tax_cells(table, "band_d_increase", "£")),
+             Row.of("Increase, £ a week (Band D)", _tax_cells(table, "band_d_increase_per_week", "£")),
+             Row.of("Increase, £ a week (Band A)", _tax_cells(table, "band_a_increase_per_week", "£"), "sub")]
+    if "referendum_limit" in table:
+        within = ["–" if w is None else Cell("yes", badge="status ok") if w else Cell("no: above", badge="status bad")
+                  for w in within_limit(table)]
+        rows += [Row.of("Referendum limit (%)", _tax_cells(table, "referendum_limit", "pct")),
+                 Row.of("Rise within the referendum limit", within)]
+    rows += [Row.of(f"Yield: tax base × Band D ({unit})", _tax_cells(table, "yield", money)),
+             Row.of(f"Collection fund surplus (deficit) ({unit})", _tax_cells(table, "collection_fund", money)),
+             Row.of(f"Council tax income ({unit})", _tax_cells(table, "council_tax", money), "total")]
+    header = "(£ unless stated)"
+    if result.real:
+        rows += [Row.of(f"Band D at {result.real.label} (£)", _tax_cells(table, "band_d_real", "£"), "sub"),
+                 Row.of(f"Council tax income at {result.real.label} ({unit})",
+                        _tax_cells(table, "council_tax_real", money), "sub")]
+        header = "(£ unless stated; cash: bills are set in cash)"
+    return Table("council-tax-table", (header, f"{result.labels[0]} (base)", *result.labels[1:]), tuple(rows),
+                 label_width=36)
+
+
+def _bands(ctx: Context) -> Table:
+    """The bill for each band A to H (fixed ninths of Band D) and, when given, the parish precepts."""
+    result = ctx.result
+    table, unit = result.council_tax, ctx.unit
+    rows = [Row.of(f"Band {band} ({RATIO_TEXT[band]} of Band D)",
+                   _tax_cells(table, "band_d" if band == "D" else f"band_{band.lower()}", "£"), "total" if band == "D" else "")
+            for band in BAND_RATIOS]
+    if "parish_precepts" in table:
+        rows += [Row.of(f"Parish precepts ({unit}, for information)",
+                        _tax_cells(table, "parish_precepts", "£m" if unit == "£m" else "money")),
+                 Row.of("Average parish Band D (£, for information)", _tax_cells(table, "parish_band_d", "£"), "sub")]
+    header = "Council tax by band (£ a year" + ("; cash)" if result.real else ")")
+    return Table("council-tax-bands", (header, f"{result.labels[0]} (base)", *result.labels[1:]), tuple(rows),
+                 label_width=36)
+
+
+def _grant_risk(ctx: Context) -> list:
+    """Grants not yet confirmed: each one's amount and the part the risk-adjusted gap holds back."""
+    result = ctx.result
+    grants = result.grants
+    uncertain = grants[grants["share"] < 1]
+    heading = Subheading("Grants not yet confirmed: the risk-adjusted view")
+    if uncertain.empty:
+        return [heading, Paragraph("Every grant in the plan is confirmed: the risk-adjusted gap counts them in full.",
+                                   id="grant-risk")]
+    years = ctx.years
+    rows = []
+    for name, part in uncertain.groupby("grant", sort=False):
+        part = part.set_index("year")
+        first = part.iloc[0]
+        rows += [Row.of(name, ctx.cells(part.loc[years, "amount"]), note=first["certainty"]),
+                 Row.of(f"held back: {percent(1 - first['share'], 0)}", ctx.cells(part.loc[years, "at_risk"]), "sub")]
+    held = uncertain.groupby("year", sort=False)["at_risk"].sum()
+    rows.append(Row.of("Total held back in the risk-adjusted gap", ctx.cells(held.loc[years]), "total"))
+    summary = result.summary
+    last = years[-1]
+    text = (f"The risk-adjusted net gap in the MTFP table counts each grant at its certainty share and each saving "
+            f"at its confidence: {cabinet_money(float(summary['risk_adjusted_net_gap'].iloc[-1]), ctx.unit)} in "
+            f"{last} against a planned net gap of {cabinet_money(float(summary['net_gap'].iloc[-1]), ctx.unit)}, of "
+            f"which {cabinet_money(float(held.loc[last]), ctx.unit)} is grant not yet confirmed.")
+    return [heading, Table("grant-risk-table", (f"({ctx.label})", *years), tuple(rows)), Paragraph(text, "note")]
+
+
+def _source_notes(ctx: Context) -> list:
+    """Where business rates and each grant come from, as the scenario says."""
+    funding = ctx.result.scenario.funding
+    sources = [f"{g.name}: {g.source}" for g in funding.grants if g.source]
+    if funding.business_rates is not None and funding.business_rates.source:
+        sources.insert(0, f"Business rates: {funding.business_rates.source}")
+    return [Bullets(tuple(sources), id="funding-sources")] if sources else []
