@@ -148,11 +148,13 @@ def driver_context(data: dict) -> dict:
     workforce = data.get("workforce")
     groups = None
     if isinstance(workforce, dict):
-        groups = frozenset(g["name"] for g in workforce.get("groups") or []
+        listed = workforce.get("groups")
+        groups = frozenset(g["name"] for g in (listed if isinstance(listed, list) else [])
                            if isinstance(g, dict) and isinstance(g.get("name"), str))
     shares: dict[str, list[tuple[str, float]]] = {}
     volume_lines = set()
-    for item in data.get("expenditure") or []:
+    expenditure = data.get("expenditure")
+    for item in expenditure if isinstance(expenditure, list) else []:     # anything else is reported by validation
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
         if item.get("volume") is not None:
