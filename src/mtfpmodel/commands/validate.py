@@ -44,8 +44,13 @@ def main(args: argparse.Namespace) -> int:
             continue
         print_warnings(result.warnings)
         print(f"{path}: valid ({result.scenario.scenario}, {result.labels[1]} to {result.labels[-1]}, "
-              f"{len(result.scenario.expenditure)} lines, {len(result.scenario.savings)} savings streams)")
+              f"{_count(len(result.scenario.expenditure), 'line')}, {_count(len(result.scenario.savings), 'savings stream')})")
     if failed:
         print(f"{failed} of {len(args.scenarios)} file{'s' if len(args.scenarios) != 1 else ''} invalid.",
               file=sys.stderr)
     return 1 if failed else 0
+
+
+def _count(n: int, what: str) -> str:
+    """'1 line', '8 lines'."""
+    return f"{n} {what}{'' if n == 1 else 's'}"
