@@ -32,8 +32,9 @@ def reserves_statement_text(result: Result) -> str:
     decimals = 1 if unit == "£m" else 0
     years = [c for c in s.table.columns if c not in ("item", "key")]
     rows: list[tuple[str, list[str]]] = []
+    previous = None
     for _, row in s.table.iterrows():
-        if rows and row["key"] not in FLOW_ROWS and previous in FLOW_ROWS:
+        if previous in FLOW_ROWS and row["key"] not in FLOW_ROWS:     # the flows end: the balances follow
             rows.append(("Closing balances", []))
         if row["key"] in PERCENT_ROWS:
             cells = [percent(row[y], 1) for y in years]
@@ -100,28 +101,35 @@ def _years(years: list[str]) -> str:
     return ", ".join(years[:-1]) + " and " + years[-1] if len(years) > 1 else years[0]
 
 
+def tax_cells(values, kind: str, unit: str, pound_sign: bool = False) -> list[str]:
+    """A row of the council tax table (``Result.council_tax``) as text, for the terminal and the
+    pack alike: ``kind`` 'pct' (a rise, 2.99%), '£' (a charge in pounds, to the penny), 'base'
+    (Band D equivalents, to one decimal) or money in the scenario unit; '–' where a figure does
+    not apply (the base year's rise)."""
+    out = []
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            out.append("–")
+        elif kind == "pct":
+            out.append(percent(value, 2))
+        elif kind == "£":
+            out.append(("£" if pound_sign else "") + figure(value, 2))
+        elif kind == "base":
+            out.append(figure(value, 1))
+        else:
+            out.append(figure(value, 1 if unit == "£m" else 0))
+    return out
+
+
 def council_tax_text(result: Result) -> str:
     """The council tax table: tax base, Band D by part, the rise a year and a week, yield, bands."""
     table = result.council_tax
     unit = result.units
-    decimals = 1 if unit == "£m" else 0
     parts = [c[len("increase_"):-len("_pct")] for c in table.columns if c.startswith("increase_") and c.endswith("_pct")]
     years = list(table["year"])
 
     def cells(column: str, kind: str) -> list[str]:
-        out = []
-        for value in table[column]:
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                out.append("–")
-            elif kind == "pct":
-                out.append(percent(value, 2))
-            elif kind == "£":
-                out.append(f"£{value:,.2f}")
-            elif kind == "base":
-                out.append(f"{value:,.1f}")
-            else:
-                out.append(figure(value, decimals))
-        return out
+        return tax_cells(table[column], kind, unit, pound_sign=True)
 
     rows = [("Tax base (Band D equivalents)", cells("tax_base", "base")),
             ("Band D brought forward", cells("band_d_brought_forward", "£"))]

@@ -8,13 +8,20 @@ Every figure is read from ``Result``: ``funding`` (funding.csv), ``council_tax``
 """
 from __future__ import annotations
 
-import math
-
-from mtfpmodel.outputs.pack.content import Bullets, Cell, Paragraph, Row, Section, Subheading, Table
+from mtfpmodel.outputs.pack.content import (
+    Bullets,
+    Cell,
+    Paragraph,
+    Row,
+    Section,
+    Subheading,
+    Table,
+)
 from mtfpmodel.outputs.pack.context import Context
+from mtfpmodel.outputs.statements import tax_cells
 from mtfpmodel.outputs.terminal import cabinet_money, cliff_edges
 from mtfpmodel.results.counciltax import BAND_RATIOS, within_limit
-from mtfpmodel.scenario.units import figure, percent
+from mtfpmodel.scenario.units import percent
 
 RATIO_TEXT = {"A": "6/9", "B": "7/9", "C": "8/9", "D": "9/9", "E": "11/9", "F": "13/9", "G": "15/9", "H": "18/9"}
 
@@ -75,20 +82,11 @@ def _cliff_edges(ctx: Context) -> list[str]:
 
 
 def _tax_cells(table, column: str, kind: str) -> list[str]:
-    """One row of the council tax table as text: '–' where there is no figure (the base year's rise)."""
-    out = []
-    for value in table[column]:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            out.append("–")
-        elif kind == "pct":
-            out.append(percent(value, 2))
-        elif kind == "£":
-            out.append(figure(value, 2))
-        elif kind == "base":
-            out.append(figure(value, 1))
-        else:
-            out.append(figure(value, 1 if kind == "£m" else 0))
-    return out
+    """One row of the council tax table as the pack shows it (the header says £); ``kind`` "£m" or
+    "money" is money in the scenario unit, to one decimal in £m."""
+    if kind in ("£m", "money"):
+        return tax_cells(table[column], "money", "£m" if kind == "£m" else "£000")
+    return tax_cells(table[column], kind, "£000")
 
 
 def _council_tax(ctx: Context) -> Table:

@@ -100,7 +100,6 @@ def _rows(model: Model) -> list[tuple[str, str, list[Term], int]]:
 
 
 def _plan_checks(model: Model) -> list:
-    r = model.r
     term = lambda key, sign="+": _term(model, key, sign)   # noqa: E731 - a short alias reads better here
     sources = [term(f"source:{name}", "-") for name in _keys(model, "source:")]
     spending = [k for k in ("pressures_total", "capital_financing", "revenue_contributions", "reserve_contributions")

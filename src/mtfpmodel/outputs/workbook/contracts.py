@@ -35,7 +35,7 @@ def contracts_sheet(model: Model) -> None:
         index_values = model.input_values(f"{p}.index")
         index_values[0] = c.base_index if c.base_index is not None else index_values[1]
         row = sheet.row
-        index_row = model.row(sheet, c.name, "index (base year: the index before the plan)", lambda t: (
+        model.row(sheet, c.name, "index (base year: the index before the plan)", lambda t: (
             (given.value(SHEET) if given is not None else index.cell(BASE + 1, SHEET, absolute=True))
             if t == 0 else index.year(t, SHEET)),
             index_values, unit="% a year", kind="rate")
