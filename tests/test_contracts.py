@@ -39,6 +39,17 @@ def test_the_contract_is_part_of_its_line():
     assert waste.contracts.tolist() == approx([1200, 1254, 1304.16])
 
 
+def test_a_line_with_a_base_budget_has_no_unit_cost_even_with_a_contract():
+    # Regression: a base-budget line carrying a contract was given the contract's price index as a
+    # "unit cost" (30,000,000 a period for Waste with the clause ending 2025/26); only volume-driven
+    # lines have a unit cost, so lines.csv leaves it blank for the others.
+    for result in (DRIVERS, mtfpmodel.run(mtfpmodel.load(FIXTURE, ["contracts[Waste contract].end=2025/26"]))):
+        waste = result.lines[result.lines.line == "Waste"]
+        assert waste.unit_cost.isna().all()
+    placements = DRIVERS.lines[DRIVERS.lines.line == "External placements"]
+    assert placements.unit_cost.notna().all()
+
+
 def test_no_lag_and_no_bounds():
     # lag 0: this year's rpi 4% each year → 1,248, 1,297.92
     assert contract("lag=0") == approx([1200, 1248, 1297.92])
