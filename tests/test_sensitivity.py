@@ -147,6 +147,7 @@ def test_rungs_around_the_plan():
 def test_labels():
     assert label("assumptions.pay") == "pay"
     assert label("assumptions.care_fees") == "care fees"
+    assert label("assumptions.rpi") == "RPI" and label("assumptions.cpi_food") == "CPI food"   # abbreviations read as written
     assert label("funding.council_tax.increase.core") == "council tax core"
     assert label("expenditure[Adults].demand") == "Adults demand"
     assert label("funding.business_rates.growth") == "business rates growth"

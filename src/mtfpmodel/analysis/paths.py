@@ -56,13 +56,17 @@ def is_set(scenario: Scenario, path: str) -> bool:
     return True
 
 
+ABBREVIATIONS = {"cpi": "CPI", "rpi": "RPI", "cpih": "CPIH", "nlw": "NLW", "ni": "NI", "asc": "ASC", "pwlb": "PWLB"}
+
+
 def label(path: str) -> str:
     """A short name for sentences, tables and charts: 'assumptions.pay' → 'pay', 'assumptions.care_fees'
     → 'care fees',
     'funding.council_tax.increase.core' → 'council tax core', 'expenditure[Adults].demand' →
-    'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'."""
+    'Adults demand', 'funding.grants[RSG].growth' → 'RSG growth'; 'assumptions.rpi' → 'RPI'."""
     if path.startswith("assumptions."):
-        return path[len("assumptions."):].replace("_", " ")
+        words = path[len("assumptions."):].split("_")
+        return " ".join(ABBREVIATIONS.get(word.casefold(), word) for word in words)
     if path in _NAMES:
         return _NAMES[path]
     if path.startswith("capital_financing."):
