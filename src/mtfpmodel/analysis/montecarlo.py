@@ -12,10 +12,9 @@ unfunded gap of each draw are kept. All money in the scenario unit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
-import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_batch, spread
 from mtfpmodel.analysis.distributions import from_normal, normal_scores
@@ -24,6 +23,9 @@ from mtfpmodel.engine.parameters import Parameter, funding_sources
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.riskconfig import MAX_DRAWS, MonteCarloConfig
 from mtfpmodel.scenario.schema import Scenario
+
+if TYPE_CHECKING:           # the tables are built only where they are written: pandas is imported there
+    import pandas as pd
 
 PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}   # moved later when slipped
 CHUNK_BYTES = 50 * 2**20     # per engine call: ~5,000 draws of a large plan, fast and cache-friendly
@@ -171,6 +173,18 @@ CONFIDENCE = (0.8, 0.9)
 def by_year(sim: Simulation, labels) -> pd.DataFrame:
     """montecarlo.csv: per projection year, P10/P50/P90 and mean of net gap and closing reserves,
     and the probabilities of a gap, of reserves below the minimum, and of reserves run out by then."""
+    return frame(by_year_columns(sim, labels))
+
+
+def frame(columns: Mapping[str, object]) -> pd.DataFrame:
+    """A table from its columns by name, such as :func:`by_year_columns`' (pandas is imported here)."""
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
+def by_year_columns(sim: Simulation, labels) -> dict[str, object]:
+    """The columns of :func:`by_year` by name, each a list or array over the projection years."""
     data: dict[str, object] = {"year": list(labels[1:])}
     for name in ("net_gap", "closing_reserves"):
         values = getattr(sim, name)[:, 1:]
@@ -180,7 +194,7 @@ def by_year(sim: Simulation, labels) -> pd.DataFrame:
     data["p_net_gap_above_zero"] = (sim.net_gap[:, 1:] > 0).mean(axis=0)
     data["p_below_minimum"] = (sim.closing_reserves[:, 1:] < sim.minimum_reserves[:, 1:]).mean(axis=0)
     data["p_reserves_exhausted_by_year"] = exhausted_by_year(sim)
-    return pd.DataFrame(data)
+    return data
 
 
 def run_out(sim: Simulation) -> np.ndarray:
@@ -244,6 +258,11 @@ def headline(sim: Simulation) -> Headline:
 def headline_table(head: Headline, sim: Simulation) -> pd.DataFrame:
     """montecarlo_headline.csv: measure, value, unit — draws, seed, the probabilities and the
     opening reserves needed for each confidence."""
+    return headline_frame(headline_rows(head, sim))
+
+
+def headline_rows(head: Headline, sim: Simulation) -> list[tuple[str, object, str]]:
+    """The rows of :func:`headline_table`: (measure, value, unit)."""
     rows = [("draws", sim.draws, "count"), ("seed", sim.seed, "number"),
             ("p_balances_every_year", head.p_balances, "probability"),
             ("p_reserves_above_minimum_every_year", head.p_above_minimum, "probability"),
@@ -253,4 +272,11 @@ def headline_table(head: Headline, sim: Simulation) -> pd.DataFrame:
         rows.append((f"opening_reserves_needed_never_exhausted_p{round(p * 100)}", head.needed_to_last[p], "scenario unit"))
         rows.append((f"opening_reserves_needed_above_minimum_p{round(p * 100)}", head.needed_above_minimum[p],
                      "scenario unit"))
+    return rows
+
+
+def headline_frame(rows: list[tuple[str, object, str]]) -> pd.DataFrame:
+    """:func:`headline_rows` as the table."""
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["measure", "value", "unit"]).astype({"value": object})

@@ -30,7 +30,7 @@ from mtfpmodel.outputs.chartstyle import (
     title_of,
 )
 from mtfpmodel.outputs.outdir import Staging
-from mtfpmodel.outputs.parallel import run_tasks
+from mtfpmodel.outputs.parallel import Background, run_tasks
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
@@ -49,12 +49,22 @@ def write_charts(result: Result, staging: Staging, folder: str = "charts", annou
     pyplot()                       # imported once, before the drawing is shared out between processes
     run_tasks([partial(_draw, drawers[name], result, stems[name]) for name in CHARTS])
     written: list[str] = []
-    for name in CHARTS:
-        names = [f"{folder}/{name}.png", f"{folder}/{name}.svg"]
+    for names in chart_files(folder):
         if announce:
             announce(names)
         written += names
     return written
+
+
+def draw_in_background(result: Result, staging: Staging, folder: str = "charts") -> Background:
+    """Start :func:`write_charts` in a background process (it imports matplotlib there, while this
+    process gets on with the rest); ``wait()`` for the files, then announce :func:`chart_files`."""
+    return Background(partial(write_charts, result, staging, folder))
+
+
+def chart_files(folder: str = "charts") -> list[list[str]]:
+    """The files of each chart, in drawing order: [[folder/gap.png, folder/gap.svg], ...]."""
+    return [[f"{folder}/{name}.png", f"{folder}/{name}.svg"] for name in CHARTS]
 
 
 def _draw(drawer, result: Result, stem: Path) -> None:
