@@ -85,11 +85,12 @@ def test_background_work_runs_in_one_other_process_in_order(tmp_path, monkeypatc
 def test_an_error_in_the_background_is_raised_by_wait(tmp_path, monkeypatch):
     monkeypatch.setenv("MTFP_WORKERS", "2")
     background = Background(partial(_note, tmp_path, "first"))
-    background.send(partial(_fail, "No space left on device"))
-    background.send(partial(_note, tmp_path, "never"))       # not run: the work stops at the error
     with pytest.raises(OSError, match="No space left on device"):
+        background.send(partial(_fail, "No space left on device"))
+        background.send(partial(_note, tmp_path, "never"))   # not run (here or there): the work stops
         background.wait()
     assert [name for name, _ in _log(tmp_path)] == ["first"]
+    assert not RUNNING
 
 
 def test_a_background_process_that_dies_is_an_error(monkeypatch):

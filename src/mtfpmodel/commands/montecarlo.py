@@ -85,10 +85,12 @@ def main(args: argparse.Namespace) -> int:
 
     title = scenario.council or scenario.scenario
     # The files are written by a process started now, which imports matplotlib and pandas while
-    # this one simulates; it is handed the few figures it needs once they are known.
+    # this one simulates, then takes a share of the simulation; it is handed the few figures the
+    # files need once they are known.
     with staged_output(prep.out) as staging, Background(_get_ready) as writer:
         long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
-        sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, _ProgressBar() if long_run else None)
+        sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, _ProgressBar() if long_run else None,
+                                  helper=writer)      # which, once ready, projects chunks too
         table = montecarlo.by_year_columns(sim, labels)
         head = montecarlo.headline(sim)
         scale = scale_of(run(prep.loaded))

@@ -154,25 +154,29 @@ def start_charts(shown, staging, charts: bool):
 
 def write_documents(result, staging, charts, report: bool, shown=None) -> None:
     """Workbook, charts and report, each announced on stderr (imported here: only runs that write them
-    pay). ``charts`` is the charts' background drawing (from :func:`start_charts`) or None for none.
-    ``shown`` is the plan as printed (in real terms with ``--real``): the charts and report show it,
-    the workbook (a live model) stays in cash."""
+    pay). ``charts`` is the charts' background drawing (from :func:`start_charts`) or None for none:
+    the workbook is written and the report laid out while they are drawn. ``shown`` is the plan as
+    printed (in real terms with ``--real``): the charts and report show it, the workbook (a live
+    model) stays in cash."""
     shown = shown or result
+    written = []
     if report:
+        from mtfpmodel.outputs.report import write_report
         from mtfpmodel.outputs.workbook import write_workbook
 
         workbook = write_workbook(result, staging)
+        page = write_report(shown, staging, "charts" if charts is not None else None,
+                            drawn=charts.wait if charts is not None else None)
+        written = [workbook, page]
+    elif charts is not None:
+        charts.wait()
     if charts is not None:
         from mtfpmodel.outputs.charts import chart_files
 
-        charts.wait()
         for names in chart_files():
             progress(f"wrote {', '.join(names)}")
-    if report:
-        from mtfpmodel.outputs.report import write_report
-
-        progress(f"wrote {', '.join(workbook)}")
-        progress(f"wrote {', '.join(write_report(shown, staging, 'charts' if charts is not None else None))}")
+    for names in written:
+        progress(f"wrote {', '.join(names)}")
 
 
 def safe_name(name: str) -> str:

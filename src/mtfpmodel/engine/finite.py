@@ -24,11 +24,14 @@ class NonFiniteFigure(AnalysisError):
     """A figure of the projection is nan or ±inf: ``field`` of the results at ``index`` (draw first)."""
 
     def __init__(self, field: str, index: tuple[int, ...], value: float, named: str | None = None):
-        self.field, self.index, self.value = field, index, value
+        self.field, self.index, self.value, self.named = field, index, value, named
         shown = named or f"{field}{list(index)}"
         super().__init__(f"the projection gives {shown} = {value}, which is not a finite number; "
                          "an input is far too large (look for an extreme growth "
                          "rate, demand or amount feeding it)")
+
+    def __reduce__(self):       # pickled whole: a Monte Carlo chunk may be projected in another process
+        return type(self), (self.field, self.index, self.value, self.named)
 
 
 # Blank (nan) by design where a figure does not apply: the unit cost of a line with a base budget.
