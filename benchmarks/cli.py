@@ -20,8 +20,10 @@ fresh temporary directory; the table shows the median, min and max. A command th
 the benchmark with its stderr (exit 1).
 
 Why ratios: absolute seconds differ from machine to machine and from minute to minute on the
-same machine, so each median is divided by the median of a floor measured in the same run with
-the same interpreter, ``python -c "import numpy, yaml"`` (the least any command can cost). The
+same machine, so each median is divided by the median of a floor measured alongside it with
+the same interpreter, ``python -c "import numpy, yaml"`` (the least any command can cost): the
+floor runs just before each timed run of each command, so a machine that slows down or speeds
+up during the benchmark moves both. The
 targets are on that ratio: validate <= 3x, run <= 10x, montecarlo 100k <= 10x (10k is reported
 without a target). Keep other load on the machine low while it runs.
 """
@@ -79,9 +81,16 @@ def run_once(argv: list[str]) -> float:
     return seconds
 
 
-def measure(argv: list[str], repeat: int) -> list[float]:
+def measure(argv: list[str], floor_argv: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """``repeat`` timed runs of ``argv``, each just after a timed run of the floor (after one
+    untimed run of each): the seconds of the command's runs and of the floor's beside them."""
+    run_once(floor_argv)
     run_once(argv)  # warm-up, not timed
-    return [run_once(argv) for _ in range(repeat)]
+    times, floors = [], []
+    for _ in range(repeat):
+        floors.append(run_once(floor_argv))
+        times.append(run_once(argv))
+    return times, floors
 
 
 def main() -> None:
@@ -111,19 +120,17 @@ def main() -> None:
     print(f"mtfp:        {' '.join(mtfp)}")
     print(f"repeat:      {repeat} timed runs per command, after one warm-up run; cwd {ROOT}")
 
-    floor = measure(floor_argv, repeat)
-    floor_median = statistics.median(floor)
-    print(f"floor:       python -c \"import numpy, yaml\": median {floor_median:.3f} s "
-          f"(min {min(floor):.3f}, max {max(floor):.3f})")
+    print(f"floor:       python -c \"import numpy, yaml\", run before each timed run of each command")
     print()
 
-    header = f"{'command':<17} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>7} {'target':>7}  met"
+    header = (f"{'command':<17} {'median s':>9} {'min s':>7} {'max s':>7} {'floor s':>8} {'ratio':>7} "
+              f"{'target':>7}  met")
     print(header)
     print("-" * len(header))
     missed = 0
     for label, arguments, target in cases:
-        times = measure(mtfp + arguments, repeat)
-        median = statistics.median(times)
+        times, floors = measure(mtfp + arguments, floor_argv, repeat)
+        median, floor_median = statistics.median(times), statistics.median(floors)
         ratio = median / floor_median
         if target is None:
             target_text, met = "-", "-"
@@ -131,7 +138,7 @@ def main() -> None:
             target_text = f"<={target:g}x"
             met = "met" if ratio <= target else "not met"
             missed += ratio > target
-        print(f"{label:<17} {median:>9.3f} {min(times):>7.3f} {max(times):>7.3f} "
+        print(f"{label:<17} {median:>9.3f} {min(times):>7.3f} {max(times):>7.3f} {floor_median:>8.3f} "
               f"{ratio:>6.1f}x {target_text:>7}  {met}", flush=True)
     print()
     print("commands:")

@@ -19,6 +19,7 @@ if os.environ.get("CI"):
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 RISK = SCENARIOS / "risk.yaml"      # the fixture with sensitivity and monte_carlo blocks
+EXAMPLES = Path(__file__).parent.parent / "scenarios"      # the shipped example scenarios
 
 
 @pytest.fixture(scope="module")

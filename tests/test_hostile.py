@@ -166,6 +166,46 @@ def test_a_non_finite_figure_is_named_like_the_output_files(tmp_path):
         assert f"gives {shown} = nan" in str(named(NonFiniteFigure(field, index, float("nan")), scenario))
 
 
+def test_the_finite_check_finds_the_first_bad_figure_upstream_first_and_passes_huge_finite_ones():
+    # check_finite first sums each array (one pass); only a sum that is not finite starts the
+    # figure-by-figure search, which names the first bad figure, upstream first.
+    from dataclasses import dataclass
+
+    import numpy as np
+
+    from mtfpmodel.engine.finite import NonFiniteFigure, check_finite
+
+    @dataclass
+    class Flows:
+        closing: np.ndarray
+
+    @dataclass
+    class Results:
+        net_gap: np.ndarray
+        line_cost: np.ndarray
+        line_unit_cost: np.ndarray
+        flows: Flows
+
+    def results(**changed):
+        arrays = {"net_gap": np.zeros((2, 3)), "line_cost": np.ones((2, 1, 3)),
+                  "line_unit_cost": np.full((2, 1, 3), np.nan), "closing": np.zeros((2, 3))}
+        arrays.update(changed)
+        closing = arrays.pop("closing")
+        return Results(**arrays, flows=Flows(closing))
+
+    check_finite(results())                                        # nan unit costs are blanks by design
+    check_finite(results(net_gap=np.array([[1e308, 1e308, 0], [0, 0, 0]])))   # the sum overflows; no figure does
+    both = np.array([[np.inf, -np.inf, 0], [0, 0, 0]])             # their sum is nan
+    with pytest.raises(NonFiniteFigure) as caught:
+        check_finite(results(net_gap=both, line_cost=np.array([[[1, 2, np.nan]], [[0, 0, 0]]])))
+    assert (caught.value.field, caught.value.index) == ("line_cost", (0, 0, 2))      # upstream first
+    with pytest.raises(NonFiniteFigure) as caught:
+        check_finite(results(closing=np.array([[0, 0, 0], [0, -np.inf, 0]])))
+    assert (caught.value.field, caught.value.index) == ("flows.closing", (1, 1))
+    with pytest.raises(NonFiniteFigure, match="line_unit_cost"):
+        check_finite(results(line_unit_cost=np.array([[[np.nan, np.inf, 1]], [[1, 1, 1]]])))
+
+
 @pytest.mark.parametrize("setting, message", [
     ("..=1", "--set ..: '..' is not a path"),                                # before: exit 0, ignored
     ("assumptions..pay=1%", "is not a path"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RISK, SCENARIOS
+from conftest import EXAMPLES, RISK, SCENARIOS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +47,43 @@ def test_seeded_runs_repeat_exactly(loaded, params):
     other = montecarlo.simulate(loaded.scenario, params, config, 3000, seed=43)
     assert np.array_equal(first.net_gap, again.net_gap) and first.seed == 42
     assert not np.array_equal(first.net_gap, other.net_gap)
+
+
+def test_chunks_projected_in_the_background_give_exactly_the_same_draws(monkeypatch):
+    """mtfp montecarlo hands chunks to its background process once it is ready: whoever projects
+    a chunk, every figure of every draw is the one a single process computes."""
+    from mtfpmodel.engine.parameters import collect
+    from mtfpmodel.outputs.parallel import Background
+
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    scenario = mtfpmodel.load(EXAMPLES / "durham-risk.yaml").scenario
+    params, config = collect(scenario), scenario.monte_carlo
+    draws = 6 * montecarlo.chunk_size(scenario) + 17          # a short last chunk too
+    alone = montecarlo.simulate(scenario, params, config, draws, seed=5)
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.asked = inner, 0
+
+        def has_room(self):
+            # wait for it to be ready, so that it certainly takes some chunks
+            while not self.inner.has_room() and self.asked == 0:
+                pass
+            return self.inner.has_room()
+
+        def ask(self, task):
+            self.asked += 1
+            self.inner.ask(task)
+
+        def answers(self, wait=False):
+            return self.inner.answers(wait)
+
+    with Background(lambda: None) as background:
+        helper = Counting(background)
+        shared = montecarlo.simulate(scenario, params, config, draws, seed=5, helper=helper)
+    assert helper.asked >= 1
+    for name in ("net_gap", "closing_reserves", "minimum_reserves", "balances", "unfunded_gap"):
+        assert np.array_equal(getattr(alone, name), getattr(shared, name)), name
 
 
 @pytest.mark.parametrize("pay, balances", [("1%", 1.0), ("5%", 0.0)])

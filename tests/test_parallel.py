@@ -1,12 +1,15 @@
-"""Forked drawing workers: every task runs once, failures come back to the parent."""
+"""Forked drawing workers: every task runs once, failures come back to the parent; a background
+process runs its work in order and is stopped, with its workers, when the parent leaves early."""
 from __future__ import annotations
 
 import os
 import time
+from functools import partial
+from pathlib import Path
 
 import pytest
 
-from mtfpmodel.outputs.parallel import run_tasks, workers
+from mtfpmodel.outputs.parallel import RUNNING, Background, run_tasks, workers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="tasks run one after the other without fork")
 
@@ -50,3 +53,105 @@ def test_one_worker_runs_the_tasks_here(monkeypatch):
     pids = []
     run_tasks([lambda: pids.append(os.getpid())] * 3)
     assert pids == [os.getpid()] * 3
+
+
+# Background: one process forked early, handed its work now (``first``) and later (``send``).
+
+def _note(folder, name: str) -> None:
+    """A task that can be pickled: record which process ran it, in which order."""
+    with open(folder / "log", "a") as log:
+        log.write(f"{name} {os.getpid()}\n")
+
+
+def _fail(message: str) -> None:
+    raise OSError(28, message)
+
+
+def _log(folder) -> list[tuple[str, int]]:
+    return [(name, int(pid)) for name, pid in (line.split() for line in (folder / "log").read_text().splitlines())]
+
+
+def test_background_work_runs_in_one_other_process_in_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    with Background(partial(_note, tmp_path, "first")) as background:
+        background.send(partial(_note, tmp_path, "second"))
+        background.send(partial(_note, tmp_path, "third"))
+    log = _log(tmp_path)
+    assert [name for name, _ in log] == ["first", "second", "third"]
+    assert len({pid for _, pid in log}) == 1 and log[0][1] != os.getpid()
+    assert not RUNNING
+
+
+def test_an_error_in_the_background_is_raised_by_wait(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    background = Background(partial(_note, tmp_path, "first"))
+    with pytest.raises(OSError, match="No space left on device"):
+        background.send(partial(_fail, "No space left on device"))
+        background.send(partial(_note, tmp_path, "never"))   # not run (here or there): the work stops
+        background.wait()
+    assert [name for name, _ in _log(tmp_path)] == ["first"]
+    assert not RUNNING
+
+
+def test_a_background_process_that_dies_is_an_error(monkeypatch):
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    with pytest.raises(RuntimeError, match="stopped before its work was done"):
+        with Background(partial(os._exit, 9)):
+            pass
+
+
+def _workers_that_wait(folder) -> None:
+    """Fork two drawing workers (run_tasks) that record their pids and then wait to be stopped."""
+    def wait_here():
+        (folder / f"worker-{os.getpid()}").touch()
+        time.sleep(60)
+    (folder / f"background-{os.getpid()}").touch()
+    run_tasks([wait_here, wait_here])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"           # a zombie has stopped
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_leaving_with_an_error_stops_the_background_and_its_workers(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    with pytest.raises(KeyboardInterrupt):
+        with Background(partial(_workers_that_wait, tmp_path)):
+            while len(list(tmp_path.iterdir())) < 3:            # the background and both workers started
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+    pids = [int(p.name.split("-")[1]) for p in tmp_path.iterdir()]
+    for _ in range(100):                                        # orphans are reaped by init, soon
+        if not any(_alive(pid) for pid in pids):
+            break
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+    assert not RUNNING
+
+
+def test_a_staging_folder_is_removed_only_after_its_background_is_stopped(tmp_path, monkeypatch):
+    # Ctrl-C just after a background was started, before its ``with`` block began: the staging
+    # folder's clean-up stops it, so nothing can be written into the folder once it is gone.
+    from mtfpmodel.outputs.outdir import staged_output
+
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        with staged_output(out) as staging:
+            Background(partial(_workers_that_wait, staging.root))
+            raise KeyboardInterrupt
+    assert not RUNNING and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_with_one_worker_background_work_runs_here_when_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("MTFP_WORKERS", "1")
+    background = Background(partial(_note, tmp_path, "first"))
+    assert _log(tmp_path) == [("first", os.getpid())]             # at once, in this process
+    background.send(partial(_note, tmp_path, "second"))
+    background.wait()
+    assert _log(tmp_path) == [("first", os.getpid()), ("second", os.getpid())]

@@ -9,14 +9,16 @@ turned into the input's value through its inverse distribution function:
 - triangular [a, c, b]: ``a + sqrt(u (b-a)(c-a))`` below the mode, ``b - sqrt((1-u)(b-a)(b-c))`` above;
 - pert [a, c, b]: ``a + (b - a) * Beta⁻¹(u; 1 + 4(c-a)/(b-a), 1 + 4(b-c)/(b-a))`` (mean (a + 4c + b)/6).
 
-Units are those of the input (a rate as a fraction, an amount in the scenario unit).
+Units are those of the input (a rate as a fraction, an amount in the scenario unit). scipy.special
+(Φ, its inverse and the inverse incomplete beta) is imported only when a family needs it, so a
+plan whose risks are all normal, and every command that only reads the Monte Carlo settings,
+never loads scipy.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import betaincinv, ndtr, ndtri
 
 from mtfpmodel.scenario.riskconfig import Distribution
 
@@ -33,6 +35,8 @@ def central(dist: Distribution) -> float:
 
 def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     """Inverse distribution function at probabilities ``u`` (0 < u < 1)."""
+    from scipy.special import betaincinv, ndtri
+
     u = np.asarray(u, dtype=float)
     if dist.family == "normal":
         mean, sd = dist.numbers
@@ -69,6 +73,8 @@ def from_normal(dist: Distribution, z: np.ndarray) -> np.ndarray:
         index = np.minimum(position.astype(np.intp), values.size - 2)
         weight = position - index
         return values[index] * (1.0 - weight) + values[index + 1] * weight
+    from scipy.special import ndtr
+
     return ppf(dist, ndtr(z))
 
 
@@ -78,6 +84,8 @@ _Z_LOW, _Z_STEP, _Z_POINTS = -8.5, 17.0 / 20_000, 20_001
 @lru_cache(maxsize=64)
 def _pert_table(low: float, mode: float, high: float) -> np.ndarray:
     """PERT values at z = -8.5, -8.5 + step, ..., 8.5."""
+    from scipy.special import ndtr
+
     z = _Z_LOW + _Z_STEP * np.arange(_Z_POINTS)
     return ppf(Distribution(pert=[low, mode, high]), ndtr(z))
 

@@ -11,19 +11,24 @@ unfunded gap of each draw are kept. All money in the scenario unit.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 
 import numpy as np
-import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_batch, spread
 from mtfpmodel.analysis.distributions import from_normal, normal_scores
 from mtfpmodel.analysis.paths import correlation_matrix
 from mtfpmodel.engine.parameters import Parameter, funding_sources
+from mtfpmodel.engine.projection import Results
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.riskconfig import MAX_DRAWS, MonteCarloConfig
 from mtfpmodel.scenario.schema import Scenario
+
+if TYPE_CHECKING:           # the tables are built only where they are written: pandas is imported there
+    import pandas as pd
 
 PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}   # moved later when slipped
 CHUNK_BYTES = 50 * 2**20     # per engine call: ~5,000 draws of a large plan, fast and cache-friendly
@@ -140,28 +145,73 @@ def sample(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCar
     return overrides, multiplier, received
 
 
+class Helper(Protocol):
+    """Another process that can project some of the chunks (see outputs.parallel.Background)."""
+
+    def has_room(self) -> bool: ...
+    def ask(self, task: Callable[[], object]) -> None: ...
+    def answers(self, wait: bool = False) -> list[object]: ...
+
+
 def simulate(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCarloConfig, draws: int,
-             seed: int | None = None, progress: Callable[[int, int], None] | None = None) -> Simulation:
-    """Run ``draws`` simulated plans; the same seed gives exactly the same draws."""
+             seed: int | None = None, progress: Callable[[int, int], None] | None = None,
+             helper: Helper | None = None) -> Simulation:
+    """Run ``draws`` simulated plans; the same seed gives exactly the same draws.
+
+    Every chunk's draws are sampled here, in order; a ``helper`` with room for more work is handed
+    the projection of the next chunk (its sampled inputs with it), so the figures are the same
+    whoever projects which chunk.
+    """
     check_draws(scenario, draws)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**32)
     rng = np.random.default_rng(seed)
     T = scenario.years
     kept = {name: np.empty((draws, T + 1)) for name in KEPT}
-    balances = np.empty(draws, dtype=bool)
+    kept["balances"] = np.empty(draws, dtype=bool)
     size = chunk_size(scenario)
+    given: deque[slice] = deque()          # chunks the helper is projecting, in the order given
+    done = 0
+
+    def keep(rows: slice, part: Mapping[str, np.ndarray]) -> None:
+        nonlocal done
+        for name, array in kept.items():
+            array[rows] = part[name]
+        done += rows.stop - rows.start
+
     for start in range(0, draws, size):
-        n = min(size, draws - start)
-        overrides, multiplier, received = sample(scenario, params, config, rng, n)
-        results = project_batch(scenario, params, overrides, multiplier, received)
-        for name in KEPT:
-            kept[name][start:start + n] = spread(getattr(results, name), n)
-        balances[start:start + n] = spread(results.balances, n)
-        if progress:
-            progress(start + n, draws)
-    return Simulation(seed, kept["net_gap"], kept["closing_reserves"], kept["minimum_reserves"], balances,
+        rows = slice(start, min(start + size, draws))
+        n = rows.stop - start
+        inputs = sample(scenario, params, config, rng, n)
+        if helper is not None and helper.has_room():
+            helper.ask(partial(project_kept, scenario, params, n, *inputs))
+            given.append(rows)
+        else:
+            # ``results`` is held until the next chunk is projected: freed at once, the memory of a
+            # projection would go back to the system, to be faulted in again for the next.
+            results = project_batch(scenario, params, *inputs)
+            keep(rows, kept_figures(results, n))
+        for part in helper.answers() if helper is not None else ():
+            keep(given.popleft(), part)
+        if progress and done < draws:
+            progress(done, draws)
+    for part in helper.answers(wait=True) if given else ():
+        keep(given.popleft(), part)
+    if progress:
+        progress(draws, draws)
+    return Simulation(seed, kept["net_gap"], kept["closing_reserves"], kept["minimum_reserves"], kept["balances"],
                       kept["unfunded_gap"])
+
+
+def project_kept(scenario: Scenario, params: Mapping[str, Parameter], draws: int, overrides: Mapping[str, np.ndarray],
+                 multiplier: np.ndarray | None, received: np.ndarray | None) -> dict[str, np.ndarray]:
+    """One chunk's kept figures (:data:`KEPT` and ``balances``), each with a row for each of its ``draws``."""
+    return kept_figures(project_batch(scenario, params, overrides, multiplier, received), draws)
+
+
+def kept_figures(results: Results, draws: int) -> dict[str, np.ndarray]:
+    """:data:`KEPT` and ``balances`` of a chunk's results, each with a row for each of its ``draws``."""
+    return {name: spread(getattr(results, name), draws) for name in KEPT + ("balances",)}
 
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -171,6 +221,18 @@ CONFIDENCE = (0.8, 0.9)
 def by_year(sim: Simulation, labels) -> pd.DataFrame:
     """montecarlo.csv: per projection year, P10/P50/P90 and mean of net gap and closing reserves,
     and the probabilities of a gap, of reserves below the minimum, and of reserves run out by then."""
+    return frame(by_year_columns(sim, labels))
+
+
+def frame(columns: Mapping[str, object]) -> pd.DataFrame:
+    """A table from its columns by name, such as :func:`by_year_columns`' (pandas is imported here)."""
+    import pandas as pd
+
+    return pd.DataFrame(columns)
+
+
+def by_year_columns(sim: Simulation, labels) -> dict[str, object]:
+    """The columns of :func:`by_year` by name, each a list or array over the projection years."""
     data: dict[str, object] = {"year": list(labels[1:])}
     for name in ("net_gap", "closing_reserves"):
         values = getattr(sim, name)[:, 1:]
@@ -180,7 +242,7 @@ def by_year(sim: Simulation, labels) -> pd.DataFrame:
     data["p_net_gap_above_zero"] = (sim.net_gap[:, 1:] > 0).mean(axis=0)
     data["p_below_minimum"] = (sim.closing_reserves[:, 1:] < sim.minimum_reserves[:, 1:]).mean(axis=0)
     data["p_reserves_exhausted_by_year"] = exhausted_by_year(sim)
-    return pd.DataFrame(data)
+    return data
 
 
 def run_out(sim: Simulation) -> np.ndarray:
@@ -244,6 +306,11 @@ def headline(sim: Simulation) -> Headline:
 def headline_table(head: Headline, sim: Simulation) -> pd.DataFrame:
     """montecarlo_headline.csv: measure, value, unit — draws, seed, the probabilities and the
     opening reserves needed for each confidence."""
+    return headline_frame(headline_rows(head, sim))
+
+
+def headline_rows(head: Headline, sim: Simulation) -> list[tuple[str, object, str]]:
+    """The rows of :func:`headline_table`: (measure, value, unit)."""
     rows = [("draws", sim.draws, "count"), ("seed", sim.seed, "number"),
             ("p_balances_every_year", head.p_balances, "probability"),
             ("p_reserves_above_minimum_every_year", head.p_above_minimum, "probability"),
@@ -253,4 +320,11 @@ def headline_table(head: Headline, sim: Simulation) -> pd.DataFrame:
         rows.append((f"opening_reserves_needed_never_exhausted_p{round(p * 100)}", head.needed_to_last[p], "scenario unit"))
         rows.append((f"opening_reserves_needed_above_minimum_p{round(p * 100)}", head.needed_above_minimum[p],
                      "scenario unit"))
+    return rows
+
+
+def headline_frame(rows: list[tuple[str, object, str]]) -> pd.DataFrame:
+    """:func:`headline_rows` as the table."""
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["measure", "value", "unit"]).astype({"value": object})

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 
 from mtfpmodel.analysis import montecarlo
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
-from mtfpmodel.outputs.chartstyle import scale_of
-from mtfpmodel.outputs.csvfiles import write_csv
-from mtfpmodel.outputs.outdir import staged_output
+from mtfpmodel.outputs.chartstyle import Scale, scale_of
+from mtfpmodel.outputs.outdir import Staging, staged_output
+from mtfpmodel.outputs.parallel import Background
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError, UsageError
 from mtfpmodel.scenario.units import figure, rounded_money
@@ -82,37 +83,61 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed {args.seed} must be 0 or more")
     seed = args.seed if args.seed is not None else config.seed
 
-    long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
-    bar = _ProgressBar() if long_run else None
-    sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, bar)
-    table = montecarlo.by_year(sim, labels)
-    head = montecarlo.headline(sim)
-
     title = scenario.council or scenario.scenario
-    print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plans (seed {sim.seed})")
-    for override in args.overrides:
-        print(f"  with --set {override}")
-    print()
-    print(_quantile_table(table, unit))
-    print()
-    print(_headline_text(head, table, labels, unit))
-    indices = None
-    if args.sobol:
-        indices = _sobol(prep, config, args.sobol_samples, sim.seed)
-
-    with staged_output(prep.out) as staging:
-        write_csv(table, staging.path("montecarlo.csv"))
-        write_csv(montecarlo.headline_table(head, sim), staging.path("montecarlo_headline.csv"))
-        riskcharts.fan_chart(sim, labels, scale_of(run(prep.loaded)), staging.path("fan_chart"),
-                             f"{title}: range of outcomes")
+    # The files are written by a process started now, which imports matplotlib and pandas while
+    # this one simulates, then takes a share of the simulation; it is handed the few figures the
+    # files need once they are known.
+    with staged_output(prep.out) as staging, Background(_get_ready) as writer:
+        long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
+        sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, _ProgressBar() if long_run else None,
+                                  helper=writer)      # which, once ready, projects chunks too
+        table = montecarlo.by_year_columns(sim, labels)
+        head = montecarlo.headline(sim)
+        scale = scale_of(run(prep.loaded))
+        writer.send(partial(_write, staging, table, montecarlo.headline_rows(head, sim),
+                            riskcharts.fan_bands(sim, scale), sim.draws, labels, scale, f"{title}: range of outcomes"))
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
-        if indices is not None:
-            write_csv(indices.table(), staging.path("sobol.csv"))
-            riskcharts.sobol_chart(indices, staging.path("sobol"), f"{title}: what drives the {labels[-1]} net gap")
+
+        print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plans (seed {sim.seed})")
+        for override in args.overrides:
+            print(f"  with --set {override}")
+        print()
+        print(_quantile_table(table, unit))
+        print()
+        print(_headline_text(head, table, labels, unit))
+        if args.sobol:
+            indices = _sobol(prep, config, args.sobol_samples, sim.seed)
+            writer.send(partial(_write_sobol, staging, indices, f"{title}: what drives the {labels[-1]} net gap"))
             written += ["sobol.csv", "sobol.png/.svg"]
+        writer.wait()
         progress(f"wrote {', '.join(written)}")
     print(f"\nOutputs written to {prep.out}/")
     return 0
+
+
+def _get_ready() -> None:
+    """In the writing process: import what the files need (matplotlib for the charts, pandas for the tables)."""
+    import mtfpmodel.outputs.csvfiles  # noqa: F401
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    pyplot()
+
+
+def _write(staging: Staging, table: dict, headline_rows: list, bands: dict, draws: int, labels, scale: Scale,
+           title: str) -> None:
+    """montecarlo.csv, montecarlo_headline.csv and the fan chart, from the figures the simulation gave."""
+    from mtfpmodel.outputs.csvfiles import write_csv
+
+    write_csv(montecarlo.frame(table), staging.path("montecarlo.csv"))
+    write_csv(montecarlo.headline_frame(headline_rows), staging.path("montecarlo_headline.csv"))
+    riskcharts.draw_fan(bands, draws, labels, scale, staging.path("fan_chart"), title)
+
+
+def _write_sobol(staging: Staging, indices, title: str) -> None:
+    from mtfpmodel.outputs.csvfiles import write_csv
+
+    write_csv(indices.table(), staging.path("sobol.csv"))
+    riskcharts.sobol_chart(indices, staging.path("sobol"), title)
 
 
 def _check_draws(prep, draws: int, from_file: bool) -> None:

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 from pathlib import Path
 
 from mtfpmodel.analysis.paths import check_scenario
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.engine.parameters import collect
-from mtfpmodel.outputs.csvfiles import write_csvs
-from mtfpmodel.outputs.drivertext import line_table_text, workforce_text
 from mtfpmodel.outputs.outdir import staged_output
-from mtfpmodel.outputs.statements import council_tax_text, reserves_statement_text
-from mtfpmodel.outputs.terminal import capital_table_text, gap_table_text, mtfp_table, verdict
-from mtfpmodel.results.linetable import uses_drivers
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
 
@@ -83,8 +79,28 @@ def main(args: argparse.Namespace) -> int:
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(result.scenario.scenario)
-    title = result.scenario.council or result.scenario.scenario
-    print(f"{title}: {result.scenario.scenario} — MTFP {result.labels[1]} to {result.labels[-1]}")
+    with staged_output(out) as staging, start_charts(shown, staging, not args.no_charts) as charts:
+        # The charts are drawn in a background process from here on (importing matplotlib is
+        # much of their cost); this one meanwhile prints the tables and writes the other files.
+        show(shown, args)
+        from mtfpmodel.outputs.csvfiles import write_csvs
+
+        written = write_csvs(result, staging)
+        if shown.real:
+            written += write_csvs(shown, staging, suffix="_real")
+        progress(f"wrote {', '.join(written)}")
+        write_documents(result, staging, charts, report=not args.no_report, shown=shown)
+    print(f"\nOutputs written to {out}/")
+    return 0
+
+
+def show(shown, args: argparse.Namespace) -> None:
+    """Print the MTFP table, the gap table, the reserves statement (and ``--detail``) and the verdict."""
+    from mtfpmodel.outputs.statements import reserves_statement_text
+    from mtfpmodel.outputs.terminal import gap_table_text, mtfp_table, verdict
+
+    title = shown.scenario.council or shown.scenario.scenario
+    print(f"{title}: {shown.scenario.scenario} — MTFP {shown.labels[1]} to {shown.labels[-1]}")
     for override in args.overrides:
         print(f"  with --set {override}")
     if shown.real:
@@ -101,19 +117,16 @@ def main(args: argparse.Namespace) -> int:
     if args.detail:
         print_detail(shown)
     print(verdict(shown))
-    with staged_output(out) as staging:
-        written = write_csvs(result, staging)
-        if shown.real:
-            written += write_csvs(shown, staging, suffix="_real")
-        progress(f"wrote {', '.join(written)}")
-        write_documents(result, staging, charts=not args.no_charts, report=not args.no_report, shown=shown)
-    print(f"\nOutputs written to {out}/")
-    return 0
 
 
 def print_detail(result) -> None:
     """``--detail``: the council tax table, the budget lines by group and the workforce table (for a
     plan built from cost drivers) and the capital programme (when it has one)."""
+    from mtfpmodel.outputs.drivertext import line_table_text, workforce_text
+    from mtfpmodel.outputs.statements import council_tax_text
+    from mtfpmodel.outputs.terminal import capital_table_text
+    from mtfpmodel.results.linetable import uses_drivers
+
     print("Council tax")
     print(council_tax_text(result))
     print()
@@ -129,21 +142,41 @@ def print_detail(result) -> None:
         print()
 
 
-def write_documents(result, staging, charts: bool, report: bool, shown=None) -> None:
-    """Charts, workbook and report, each announced on stderr (imported here: only runs that write them pay).
-    ``shown`` is the plan as printed (in real terms with ``--real``): the charts and report show it, the
-    workbook (a live model) stays in cash."""
-    shown = shown or result
-    if charts:
-        from mtfpmodel.outputs.charts import write_charts
+def start_charts(shown, staging, charts: bool):
+    """The charts of ``shown`` being drawn into ``staging`` in the background (a context manager
+    that waits for them, or stops them on an error); a stand-in doing nothing with ``charts`` off."""
+    if not charts:
+        return nullcontext(None)
+    from mtfpmodel.outputs.charts import draw_in_background
 
-        write_charts(shown, staging, announce=lambda names: progress(f"wrote {', '.join(names)}"))
+    return draw_in_background(shown, staging)
+
+
+def write_documents(result, staging, charts, report: bool, shown=None) -> None:
+    """Workbook, charts and report, each announced on stderr (imported here: only runs that write them
+    pay). ``charts`` is the charts' background drawing (from :func:`start_charts`) or None for none:
+    the workbook is written and the report laid out while they are drawn. ``shown`` is the plan as
+    printed (in real terms with ``--real``): the charts and report show it, the workbook (a live
+    model) stays in cash."""
+    shown = shown or result
+    written = []
     if report:
         from mtfpmodel.outputs.report import write_report
         from mtfpmodel.outputs.workbook import write_workbook
 
-        progress(f"wrote {', '.join(write_workbook(result, staging))}")
-        progress(f"wrote {', '.join(write_report(shown, staging, 'charts' if charts else None))}")
+        workbook = write_workbook(result, staging)
+        page = write_report(shown, staging, "charts" if charts is not None else None,
+                            drawn=charts.wait if charts is not None else None)
+        written = [workbook, page]
+    elif charts is not None:
+        charts.wait()
+    if charts is not None:
+        from mtfpmodel.outputs.charts import chart_files
+
+        for names in chart_files():
+            progress(f"wrote {', '.join(names)}")
+    for names in written:
+        progress(f"wrote {', '.join(names)}")
 
 
 def safe_name(name: str) -> str:

@@ -1,4 +1,5 @@
-"""Shaping per-item arrays for the engine: a base-year column, and stacking with a draws axis."""
+"""Shaping per-item arrays for the engine: a base-year column, stacking with a draws axis, and
+running products and totals over the years."""
 from __future__ import annotations
 
 import numpy as np
@@ -21,4 +22,25 @@ def with_base(series: np.ndarray, base: np.ndarray) -> np.ndarray:
     draws = max(series.shape[0], base.shape[0])
     out = np.array(np.broadcast_to(series, (draws,) + series.shape[1:]))
     out[:, 0] = base
+    return out
+
+
+def compound(rates: np.ndarray) -> np.ndarray:
+    """x[..., t] = prod over s <= t of (1 + rates[..., s]): the running product over the years (last) axis.
+
+    Worked a year at a time across every draw and item: the same products, in the same order, as
+    ``np.cumprod(1 + rates, axis=-1)``, several times quicker for a few years and thousands of
+    draws (cumprod walks each short row on its own).
+    """
+    out = 1.0 + np.asarray(rates, dtype=float)
+    for t in range(1, out.shape[-1]):
+        out[..., t] *= out[..., t - 1]
+    return out
+
+
+def running_total(amounts: np.ndarray) -> np.ndarray:
+    """x[..., t] = sum over s <= t of amounts[..., s], a year at a time (as :func:`compound`)."""
+    out = np.array(amounts, dtype=float)
+    for t in range(1, out.shape[-1]):
+        out[..., t] += out[..., t - 1]
     return out

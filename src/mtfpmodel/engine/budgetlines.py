@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtfpmodel.engine.arrays import compound
 from mtfpmodel.engine.contracts import contract_cost, contract_uplift, line_contracts
 from mtfpmodel.engine.inputs import Inputs
 from mtfpmodel.engine.volumes import annual_unit_cost, line_volume, price_index
@@ -38,7 +39,7 @@ class BudgetLines:
 
 def budget_lines(inputs: Inputs) -> BudgetLines:
     """Project every budget line, its workforce share and its contracts."""
-    inflation = np.cumprod(1.0 + inputs.assumption_rate, axis=-1)
+    inflation = compound(inputs.assumption_rate)
     volume = line_volume(inputs.volumes)
     lines, years = len(inputs.layout.lines), inflation.shape[-1]
     price = {line: _price(inputs, inflation, line)
@@ -84,9 +85,24 @@ def component_cost(inputs: Inputs, inflation: np.ndarray, volume: np.ndarray, ca
 
 
 def line_cost(components: np.ndarray, inputs: Inputs) -> np.ndarray:
-    """Sum over the line's cost-mix parts c of cost[L,c,t]."""
-    starts = np.flatnonzero(np.r_[True, np.diff(inputs.component_line) != 0])
-    return np.add.reduceat(components, starts, axis=1)
+    """Sum over the line's cost-mix parts c of cost[L,c,t]: its first part plus the sum of the others
+    (in cost-mix order, the order these figures have always been added in).
+
+    Most lines have one part, so each line starts as its first part and only the lines with
+    more have the rest added, part by part: much quicker than a reduceat over the middle axis.
+    """
+    line = inputs.component_line
+    first = np.flatnonzero(np.r_[True, np.diff(line) != 0])
+    cost = components[:, first]
+    place = np.arange(line.size) - first[line]          # 0 for a line's first part, 1 for its second...
+    if place.size and place.max() > 0:
+        second = np.flatnonzero(place == 1)
+        rest = components[:, second]
+        for n in range(2, int(place.max()) + 1):
+            later = np.flatnonzero(place == n)
+            rest[:, np.searchsorted(line[second], line[later])] += components[:, later]
+        cost[:, line[second]] += rest
+    return cost
 
 
 def _price(inputs: Inputs, inflation: np.ndarray, line: int) -> np.ndarray:

@@ -7,7 +7,7 @@ year after; grants and capital receipts cost revenue nothing. Two lines of the p
     capital_financing[t] = existing_debt_charges[t] + sum over schemes of (mrp[C,t] + interest[C,t])
     revenue_contributions[t] = sum over schemes of revenue[C,t]
 
-Every array has the leading draws axis D; loops run over schemes and years of spend only.
+Every array has the leading draws axis D; loops run over the schemes' (life, method) pairs only.
 Money in the scenario unit.
 """
 from __future__ import annotations
@@ -86,26 +86,25 @@ def existing_debt_charges(scenario: Scenario, series: Callable[[str], np.ndarray
 
 
 def costs(capital: CapitalInputs | None, length: int) -> CapitalCosts:
-    """MRP and interest of every scheme's tranches, the old debt's charges and revenue contributions."""
+    """MRP and interest of every scheme's tranches, the old debt's charges and revenue contributions.
+
+    Schemes with the same life and method share their repayment factors (they borrow at the
+    same rates), so those are worked out once per (life, method), for every draw.
+    """
     if capital is None:
         zero = np.zeros((1, length))
         return CapitalCosts(np.zeros((1, 0, len(SOURCES), length)), np.zeros((1, 0, length)),
                             np.zeros((1, 0, length)), zero, zero)
-    mrp, interest = [], []
-    for c, (life, method) in enumerate(zip(capital.life, capital.method)):
-        borrowing = capital.spend[:, c, BORROWING]
-        if borrowing.any():
-            m, i = tranche_costs(borrowing, capital.rate, life, method)
-        else:                                       # financed without borrowing: no debt charges
-            m = i = np.zeros((1, length))
-        mrp.append(m)
-        interest.append(i)
-    return CapitalCosts(spend=capital.spend, mrp=_stack(mrp, length), interest=_stack(interest, length),
-                        existing=capital.existing,
+    borrowing = capital.spend[:, :, BORROWING]
+    groups: dict[tuple[int, str], list[int]] = {}
+    for c, terms in enumerate(zip(capital.life, capital.method)):
+        if borrowing[:, c].any():                   # financed without borrowing: no debt charges
+            groups.setdefault(terms, []).append(c)
+    parts = [(schemes, tranche_costs(borrowing[:, schemes], capital.rate, life, method))
+             for (life, method), schemes in groups.items()]
+    draws = max([1] + [m.shape[0] for _, (m, _) in parts])
+    mrp, interest = np.zeros((draws, len(capital.life), length)), np.zeros((draws, len(capital.life), length))
+    for schemes, (m, i) in parts:
+        mrp[:, schemes], interest[:, schemes] = m, i
+    return CapitalCosts(spend=capital.spend, mrp=mrp, interest=interest, existing=capital.existing,
                         contributions=capital.spend[:, :, REVENUE].sum(axis=1))
-
-
-def _stack(arrays: list[np.ndarray], length: int) -> np.ndarray:
-    if not arrays:
-        return np.zeros((1, 0, length))
-    return np.stack(np.broadcast_arrays(*arrays), axis=1)

@@ -10,7 +10,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from mtfpmodel.engine.arrays import stack, with_base
+from mtfpmodel.engine.arrays import compound, stack, with_base
 from mtfpmodel.scenario.schema import Scenario
 
 
@@ -65,7 +65,7 @@ def contract_uplift(c: ContractInputs, line_growth: np.ndarray) -> np.ndarray:
 
 def contract_cost(c: ContractInputs, uplift: np.ndarray) -> np.ndarray:
     """contract[C,t] = contract[C,t-1] * (1 + uplift[C,t]); contract[C,0] = value; (D, C, T+1)."""
-    return c.value[:, :, None] * np.cumprod(1.0 + uplift, axis=-1)
+    return c.value[:, :, None] * compound(uplift)
 
 
 def line_contracts(cost: np.ndarray, c: ContractInputs, lines: int) -> np.ndarray:

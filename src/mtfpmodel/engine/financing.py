@@ -15,6 +15,8 @@ tranche over its life sums to P.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 
@@ -51,23 +53,48 @@ def payment_factors(rate: np.ndarray, life: int, method: str) -> np.ndarray:
 
 
 def tranche_costs(amount: np.ndarray, rate: np.ndarray, life: int, method: str) -> tuple[np.ndarray, np.ndarray]:
-    """(MRP, interest) [scenario unit] in each year of ``amount``'s axis, each (D, H+1).
+    """(MRP, interest) [scenario unit] in each year of ``amount``'s axis, each shaped like ``amount``.
 
-    ``amount`` (D, H+1) is the borrowing in each year (index 0 = base year); repayments start
-    the year after spend and stop after ``life`` years or at the end of the axis. ``rate`` is
-    (D,), one rate for every tranche, or (D, H+1), the rate each year's tranche is borrowed at
-    (fixed for its life). Every tranche and draw at once: the factor of tranche s in year t
-    (k = t - s) is laid out as a (D, s, t) array and weighted by the amounts.
+    ``amount`` (D, ..., H+1) is the borrowing in each year (index 0 = base year), for one or
+    more borrowings (the axes between D and the years, e.g. the schemes of a capital programme
+    that share a life and method); repayments start the year after spend and stop after
+    ``life`` years or at the end of the axis. ``rate`` is (D,), one rate for every tranche, or
+    (D, H+1), the rate each year's tranche is borrowed at (fixed for its life). Every tranche
+    and draw at once: the factors are worked out only for the pairs (s, t) of a tranche's year
+    s and a year t it is charged in (k = t - s from 1 to ``life``), once for all the borrowings,
+    then weighted by their amounts and added up by year t.
     """
     amount = np.asarray(amount, dtype=float)
     rate = np.asarray(rate, dtype=float)
-    years = np.arange(amount.shape[-1], dtype=float)
-    k = years[None, :] - years[:, None]                     # (s, t): years after spend
-    r = rate[:, :, None] if rate.ndim == 2 else rate[:, None, None]
-    mrp, interest = _factors(r, life, method, k)
-    charged = (k >= 1) & (k <= life)
-    weights = np.where(charged, 1.0, 0.0) * amount[:, :, None]
-    return (weights * mrp).sum(axis=1), (weights * interest).sum(axis=1)
+    years = amount.shape[-1]
+    spend, k, first, charged = _charged_pairs(years, life)
+    lead = (1,) * (amount.ndim - 2)
+    r = (rate.T[spend] if rate.ndim == 2 else rate[None, :]).reshape((-1, rate.shape[0]) + lead)
+    mrp, interest = _factors(r, life, method, k.reshape((-1, 1) + lead))      # (P, D, ...)
+    weights = np.moveaxis(amount, -1, 0)[spend]                               # the pairs first: (P, D, ...)
+    return _by_year(weights * mrp, first, charged, years), _by_year(weights * interest, first, charged, years)
+
+
+@lru_cache(maxsize=None)
+def _charged_pairs(years: int, life: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of a tranche year s and a year t it is charged in (1 <= k = t - s <= life), ordered
+    by t then s: s and k of each pair (P,), where each year's pairs start, and those years."""
+    t, s = np.nonzero(np.subtract.outer(np.arange(years), np.arange(years)) >= 1)
+    keep = t - s <= life
+    t, s = t[keep], s[keep]
+    first = np.flatnonzero(np.r_[True, np.diff(t) != 0]) if t.size else t
+    pairs = (s, (t - s).astype(float), first, t[first])
+    for array in pairs:
+        array.flags.writeable = False          # shared by every call (cached)
+    return pairs
+
+
+def _by_year(terms: np.ndarray, first: np.ndarray, charged: np.ndarray, years: int) -> np.ndarray:
+    """Each year's sum of the (P, D, ...) terms of its pairs, as (D, ..., years)."""
+    out = np.zeros((years,) + terms.shape[1:])
+    if first.size:
+        out[charged] = np.add.reduceat(terms, first, axis=0)
+    return np.moveaxis(out, 0, -1)
 
 
 def financing_cost(amount: np.ndarray, rate: np.ndarray, life: int, method: str) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 
 from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import reserves as reserve_plan
+from mtfpmodel.engine.arrays import compound, running_total
 from mtfpmodel.engine.budgetlines import budget_lines
 from mtfpmodel.engine.financing import financing_cost
 from mtfpmodel.engine.finite import check_finite
@@ -174,7 +175,7 @@ def pressure_level(inputs: Inputs) -> np.ndarray:
     """Level of each pressure in year t: sum of amounts up to t if recurring, else the year's amount."""
     amounts = inputs.pressure_amount
     recurring = inputs.pressure_recurring[None, :, None]
-    return np.where(recurring, np.cumsum(amounts, axis=-1), amounts)
+    return np.where(recurring, running_total(amounts), amounts)
 
 
 def net_expenditure(lines: np.ndarray, pressures: np.ndarray, other: np.ndarray | float = 0.0) -> np.ndarray:
@@ -185,15 +186,15 @@ def net_expenditure(lines: np.ndarray, pressures: np.ndarray, other: np.ndarray 
 
 def council_tax_income(inputs: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(tax_base [Band D eq.], band_d [£], income [unit]); income = tax_base * band_d / unit + collection_fund."""
-    tax_base = inputs.tax_base[:, None] * np.cumprod(1.0 + inputs.tax_base_growth, axis=-1)
-    band_d = inputs.band_d[:, None] * np.cumprod(1.0 + inputs.band_d_increase, axis=-1)
+    tax_base = inputs.tax_base[:, None] * compound(inputs.tax_base_growth)
+    band_d = inputs.band_d[:, None] * compound(inputs.band_d_increase)
     return tax_base, band_d, tax_base * band_d / inputs.unit + inputs.collection_fund
 
 
 def source_amounts(inputs: Inputs) -> np.ndarray:
     """Business rates and grants: x[t] = x[t-1] * (1 + growth[t]), or the values given (base in t = 0);
     0 after a grant's last year (``ends``) and, in a draw where it is lost, in every projection year."""
-    grown = inputs.source_base[:, :, None] * np.cumprod(1.0 + inputs.source_growth, axis=-1)
+    grown = inputs.source_base[:, :, None] * compound(inputs.source_growth)
     given = inputs.source_values.copy() if inputs.source_values.size else inputs.source_values
     if given.size:
         given = np.broadcast_to(given, np.broadcast_shapes(given.shape, grown.shape)).copy()

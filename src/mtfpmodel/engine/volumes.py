@@ -13,7 +13,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from mtfpmodel.engine.arrays import stack, with_base
+from mtfpmodel.engine.arrays import compound, stack, with_base
 from mtfpmodel.scenario.schema import Scenario
 
 
@@ -62,7 +62,7 @@ def compile_volumes(scenario: Scenario, values: Mapping[str, np.ndarray],
 
 def line_volume(v: VolumeInputs) -> np.ndarray:
     """volume[L,t] = volume[L,t-1] * (1 + growth[L,t]) from the base, or the levels given; (D, L, T+1)."""
-    grown = v.base[:, :, None] * np.cumprod(1.0 + v.growth, axis=-1)
+    grown = v.base[:, :, None] * compound(v.growth)
     return np.where(v.given[None, :, None], v.values, grown) if v.given.any() else grown
 
 

@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from mtfpmodel.engine.arrays import stack, with_base
+from mtfpmodel.engine.arrays import compound, stack, with_base
 from mtfpmodel.scenario.schema import Scenario
 
 MEASURES = ("pay_bill", "employer_ni", "employer_pension", "apprenticeship_levy")
@@ -93,7 +93,7 @@ def workforce_costs(w: WorkforceInputs) -> WorkforceCosts:
         employer_pension[g,t] = pension_rate[t] * pay_bill[g,t]
         apprenticeship_levy[g,t] = levy_rate * max(sum of pay_bill - allowance, 0) * pay_bill[g,t] / sum of pay_bill
     """
-    salary = w.salary[:, :, None] * np.cumprod(1.0 + w.award, axis=-1)
+    salary = w.salary[:, :, None] * compound(w.award)
     in_post = (1.0 + w.drift) * (1.0 - w.vacancy)
     pay_bill = (w.fte * in_post)[:, :, None] * salary / w.unit
     employees = w.headcount * (1.0 - w.vacancy)

@@ -30,11 +30,12 @@ from mtfpmodel.outputs.chartstyle import (
     title_of,
 )
 from mtfpmodel.outputs.outdir import Staging
-from mtfpmodel.outputs.parallel import run_tasks
+from mtfpmodel.outputs.parallel import Background, run_tasks
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
 CHARTS = ("gap", "bridge", "savings", "reserves")
+LONGEST_FIRST = ("savings", "bridge", "gap", "reserves")     # drawn in this order: the slowest first
 COLOURS = {"gross_gap": PALETTE["blue"], "savings": PALETTE["green"], "net_gap": PALETTE["vermillion"],
            "closing_reserves": PALETTE["blue"], "minimum_reserves": PALETTE["vermillion"]}
 
@@ -47,14 +48,24 @@ def write_charts(result: Result, staging: Staging, folder: str = "charts", annou
     drawers = {"gap": gap_chart, "bridge": bridge_chart, "savings": savings_chart, "reserves": reserves_chart}
     stems = {name: staging.path(f"{folder}/{name}.png").with_suffix("") for name in CHARTS}
     pyplot()                       # imported once, before the drawing is shared out between processes
-    run_tasks([partial(_draw, drawers[name], result, stems[name]) for name in CHARTS])
+    run_tasks([partial(_draw, drawers[name], result, stems[name]) for name in LONGEST_FIRST])
     written: list[str] = []
-    for name in CHARTS:
-        names = [f"{folder}/{name}.png", f"{folder}/{name}.svg"]
+    for names in chart_files(folder):
         if announce:
             announce(names)
         written += names
     return written
+
+
+def draw_in_background(result: Result, staging: Staging, folder: str = "charts") -> Background:
+    """Start :func:`write_charts` in a background process (it imports matplotlib there, while this
+    process gets on with the rest); ``wait()`` for the files, then announce :func:`chart_files`."""
+    return Background(partial(write_charts, result, staging, folder))
+
+
+def chart_files(folder: str = "charts") -> list[list[str]]:
+    """The files of each chart, in drawing order: [[folder/gap.png, folder/gap.svg], ...]."""
+    return [[f"{folder}/{name}.png", f"{folder}/{name}.svg"] for name in CHARTS]
 
 
 def _draw(drawer, result: Result, stem: Path) -> None:

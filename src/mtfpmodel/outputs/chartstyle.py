@@ -27,6 +27,9 @@ RAG_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["orange"], "red": PAL
 RAG_HATCHES = {"green": "", "amber": "//", "red": "xx", "": ".."}
 DPI = 300
 PAD = 0.1                         # inches of white round a chart's tight crop (matplotlib's default)
+# zlib level of the PNG files: the same pixels as the default level 6, written about a fifth
+# faster (flat-coloured charts compress well either way; the files are about a quarter larger).
+PNG_COMPRESSION = 3
 WIDTH, HEIGHT = 7.5, 4.2          # inches: the text width of an A4 page with margins
 
 
@@ -117,8 +120,8 @@ def save(figure, stem: Path) -> list[Path]:
     The two files are written at the same time where there is a core for each
     (:func:`~mtfpmodel.outputs.parallel.run_tasks`). The PNG's tight crop is measured once,
     without the full dry-run drawing ``savefig`` makes for ``bbox_inches="tight"``: the same
-    pixels, about a third less time. The SVG keeps its own measurement (its text is measured in
-    points, so its crop differs slightly from the PNG's).
+    pixels, about a third less time, compressed at :data:`PNG_COMPRESSION`. The SVG keeps its
+    own measurement (its text is measured in points, so its crop differs slightly from the PNG's).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -130,7 +133,7 @@ def save(figure, stem: Path) -> list[Path]:
     def write_png() -> None:
         figure.set_dpi(DPI)
         crop = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer()).padded(PAD)
-        figure.savefig(png, dpi=DPI, bbox_inches=crop)
+        figure.savefig(png, dpi=DPI, bbox_inches=crop, pil_kwargs={"compress_level": PNG_COMPRESSION})
 
     try:
         run_tasks([write_png, lambda: figure.savefig(svg, dpi=DPI)])

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from mtfpmodel.outputs.parallel import stop_all
 from mtfpmodel.scenario.errors import MtfpError, UsageError
 
 PUBLISHED: list[Path] = []
@@ -67,6 +68,7 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
     finally:
         if not keep:
             with held_interrupts():
+                stop_all()              # no background drawing may go on writing into it
                 shutil.rmtree(root, ignore_errors=True)
 
 

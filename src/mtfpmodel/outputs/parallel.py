@@ -14,11 +14,18 @@ folder. The parent process works too, so two cores give two workers in all.
   parent stops them when it is interrupted, then re-raises.
 - Where there is no ``os.fork`` (Windows) or one core, outside the main thread, or with
   ``MTFP_WORKERS=1``, tasks run here, one after the other, with the same results.
+
+:class:`Background` is the other half: work handed to one process forked *early*, which gets
+on with it (importing matplotlib, then drawing) while this process carries on with what needs
+no charts — the terminal tables, the CSV files, the workbook, or a Monte Carlo simulation. It
+follows the same rules (Ctrl-C ignored there, errors raised here, no fork where there is
+none), and leads its own process group, so stopping it also stops any drawing worker it forked.
 """
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -27,6 +34,7 @@ from typing import Callable, Sequence
 
 Task = Callable[[], None]
 _IN_WORKER = False          # a worker runs its tasks one after the other: no forks within forks
+_IN_BACKGROUND = False      # a background process runs further background work itself
 
 
 def workers(tasks: int) -> int:
@@ -125,8 +133,12 @@ def _take_tasks(tasks: Sequence[Task], queue: int) -> BaseException | None:
 
 
 def _pickled(exc: BaseException) -> bytes:
+    """``exc`` pickled, if it also unpickles (an exception with an __init__ of its own may not),
+    else a RuntimeError saying what it was."""
     try:
-        return pickle.dumps(exc)
+        data = pickle.dumps(exc)
+        pickle.loads(data)
+        return data
     except Exception:
         return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
 
@@ -152,3 +164,258 @@ def _stop(pid: int) -> None:
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):
         pass
+
+
+class Background:
+    """Work done by a process forked now, while this one carries on; :meth:`wait` for it.
+
+    The process runs ``first()`` at once (work whose inputs this process already holds, such as
+    drawing the charts of a computed plan, or getting ready: importing matplotlib and pandas
+    while a simulation runs here), then each task :meth:`send` or :meth:`ask` hands it, in order;
+    such a task is pickled, so it carries its inputs with it, and an asked task's return value
+    comes back (:meth:`answers`), so it can take a share of this process's work (:meth:`has_room`). :meth:`wait` returns once every task has run and raises here the first
+    error any of them raised there. As a context manager, leaving the block waits; leaving it
+    with an exception (Ctrl-C included) stops the process, and every worker it forked, straight
+    away, so that none is left writing into a staging folder that is about to be removed. Where
+    :func:`run_tasks` would run its tasks here (no fork, one core, ``MTFP_WORKERS=1``, outside
+    the main thread, inside a worker), so does this: each task runs when it is given, and it never
+    has room for more.
+    """
+
+    def __init__(self, first: Task):
+        self._pid: int | None = None
+        self._fds: list[int] = []
+        self._ready = False          # first() has finished there
+        self._asked = 0              # asked tasks not answered yet
+        self._answers: list[object] = []
+        self._error: BaseException | None = None
+        if _IN_BACKGROUND or workers(2) == 1:
+            first()
+            return
+        tasks_out, self._tasks = os.pipe()
+        self._results, results_in = os.pipe()
+        self._fds = [self._tasks, self._results]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            with warnings.catch_warnings():           # Python 3.12+ warns about fork in a threaded process
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:                              # the background process: never returns
+                _serve(first, tasks_out, results_in, self._fds)
+            self._pid = pid
+            RUNNING.append(self)                      # before Ctrl-C can land: see stop_all
+            os.close(tasks_out)
+            os.close(results_in)
+            try:
+                os.setpgid(pid, pid)                  # as the process does itself: whichever comes first
+            except OSError:
+                pass
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def send(self, task: Task) -> None:
+        """Run ``task`` (picklable, e.g. a functools.partial of a module-level function) after the rest."""
+        if self._pid is None:
+            task()
+        else:
+            self._put(_SEND, task)
+
+    def ask(self, task: Callable[[], object]) -> None:
+        """Run ``task`` there after the rest and send back what it returns (see :meth:`answers`)."""
+        if self._pid is None:
+            self._answers.append(task())
+        else:
+            self._put(_ASK, task)
+            self._asked += 1
+
+    def has_room(self) -> bool:
+        """True when the process has finished ``first`` and answered every task it was asked: ask
+        it another. (One at a time: a second, sent while it works on the first, could fill the
+        pipe and hold this process up until it is read.)"""
+        if self._pid is None:
+            return False
+        self._take_in(lambda: not self._readable())
+        return self._ready and self._asked == 0
+
+    def answers(self, wait: bool = False) -> list[object]:
+        """The return values of the asked tasks that have come back since the last call, in the
+        order they were asked; with ``wait``, once all of them have."""
+        if self._pid is not None:
+            self._take_in((lambda: self._asked == 0) if wait else (lambda: not self._readable()))
+        answers, self._answers = self._answers, []
+        return answers
+
+    def wait(self) -> None:
+        """Wait until every task has run; raise the first error one of them raised."""
+        if self._pid is None:
+            return
+        self._close(self._tasks)                      # no more tasks: it exits after the last
+        while self._receive_one():
+            pass
+        code = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
+        self._forget()
+        self._close(self._results)
+        if self._error is not None:
+            raise self._error
+        if code != 0:
+            raise _stopped()
+
+    def stop(self) -> None:
+        """Stop the process and every worker it forked, at once (after an error or Ctrl-C here)."""
+        if self._pid is not None:
+            try:
+                os.killpg(self._pid, signal.SIGKILL)
+            except OSError:
+                _stop(self._pid)
+            try:
+                os.waitpid(self._pid, 0)
+            except ChildProcessError:
+                pass
+            self._forget()
+        for fd in list(self._fds):
+            self._close(fd)
+
+    def _put(self, kind: bytes, task: Task) -> None:
+        """Write a task to the process, taking in what it sends back meanwhile (so that neither
+        waits on the other with a full pipe)."""
+        data = memoryview(kind + _framed(pickle.dumps(task)))
+        while data:
+            readable, writable, _ = select.select([self._results], [self._tasks], [])
+            if readable and not self._receive_one():
+                break                                 # it has stopped: say why
+            if writable:
+                try:
+                    data = data[os.write(self._tasks, data[:_PIPE_CHUNK]):]
+                except BrokenPipeError:
+                    break
+        if data:
+            self.wait()
+            raise _stopped()
+
+    def _take_in(self, done: Callable[[], bool]) -> None:
+        """Read what the process sends until ``done()``; raise its error (or that it has gone),
+        after stopping it, if there is one."""
+        while not done():
+            if not self._receive_one() and self._error is None:
+                self._error = _stopped()
+            if self._error is not None:
+                error = self._error
+                self.stop()
+                raise error
+
+    def _readable(self) -> bool:
+        return bool(select.select([self._results], [], [], 0)[0])
+
+    def _receive_one(self) -> bool:
+        """Read one message from the process; False if it has exited (the pipe is closed)."""
+        header = _read_exactly(self._results, 9)
+        if len(header) < 9:
+            return False
+        kind, size = header[:1], int.from_bytes(header[1:], "little")
+        payload = _read_exactly(self._results, size)
+        if kind == _READY:
+            self._ready = True
+        elif kind == _ANSWER:
+            self._answers.append(pickle.loads(payload))
+            self._asked -= 1
+        elif self._error is None:
+            self._error = _unpickled(payload)
+        return True
+
+    def _forget(self) -> None:
+        self._pid = None
+        if self in RUNNING:
+            RUNNING.remove(self)
+
+    def _close(self, fd: int) -> None:
+        if fd in self._fds:
+            self._fds.remove(fd)
+            os.close(fd)
+
+    def __enter__(self) -> "Background":
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        if kind is None:
+            self.wait()
+        else:
+            self.stop()
+
+
+_SEND, _ASK = b"S", b"A"                 # tasks: run it; run it and send back its value
+_READY, _ANSWER, _ERROR = b"R", b"V", b"E"   # messages back: first() done; a value; a failure
+_PIPE_CHUNK = 1 << 16
+
+
+def _framed(payload: bytes) -> bytes:
+    return len(payload).to_bytes(8, "little") + payload
+
+
+def _stopped() -> RuntimeError:
+    return RuntimeError("the background drawing process stopped before its work was done")
+
+
+RUNNING: list[Background] = []       # started and not yet waited for or stopped
+
+
+def stop_all() -> None:
+    """Stop every background process still running: before a staging folder is removed, so that
+    none can go on writing into it even if an interrupt came before its ``with`` block began."""
+    for background in list(RUNNING):
+        background.stop()
+
+
+def _serve(first: Task, tasks: int, results: int, parents: list[int]) -> None:
+    """The background process: run ``first``, then each task read from ``tasks``, sending back
+    (on ``results``) that it is ready, each asked task's value, or the first failure."""
+    global _IN_BACKGROUND
+    _IN_BACKGROUND = True
+    code = 0
+    try:
+        for fd in parents:
+            os.close(fd)
+        os.setpgid(0, 0)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        first()
+        _write_all(results, _READY + _framed(b""))
+        while (item := _read_task(tasks)) is not None:
+            kind, task = item
+            value = task()
+            if kind == _ASK:
+                _write_all(results, _ANSWER + _framed(pickle.dumps(value)))
+    except BaseException as exc:                  # nothing may escape into the parent's code
+        code = 1
+        try:
+            _write_all(results, _ERROR + _framed(_pickled(exc)))
+        except BaseException:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _read_task(fd: int) -> tuple[bytes, Task] | None:
+    """The next task sent (kind, length, then pickle), or None once the sender has closed the pipe."""
+    header = _read_exactly(fd, 9)
+    if len(header) < 9:
+        return None
+    return header[:1], pickle.loads(_read_exactly(fd, int.from_bytes(header[1:], "little")))
+
+
+def _read_exactly(fd: int, count: int) -> bytes:
+    chunks, left = [], count
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

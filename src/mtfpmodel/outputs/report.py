@@ -16,7 +16,7 @@ leave it out), so a new section is a new function in these lists.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import Staging
@@ -60,20 +60,27 @@ def build(ctx: Context) -> Pack:
                 tuple(meta), sections, footer, generator=f"mtfpmodel {__version__}")
 
 
-def plan_charts(staging: Staging, folder: str | None) -> dict:
-    """The plan's chart PNGs already drawn into ``folder`` of the staging area."""
+def plan_charts(staging: Staging, folder: str | None, drawing: bool = False) -> dict:
+    """The plan's chart PNGs already drawn into ``folder`` of the staging area (every one of them
+    while ``drawing``: they are being drawn and will all be there)."""
     if folder is None:
         return {}
     found = {name: staging.path(f"{folder}/{name}.png") for name in PLAN_CHARTS}
-    return {name: png for name, png in found.items() if png.exists()}
+    return {name: png for name, png in found.items() if drawing or png.exists()}
 
 
-def write_report(result: Result, staging: Staging, charts: str | None = "charts") -> list[str]:
+def write_report(result: Result, staging: Staging, charts: str | None = "charts",
+                 drawn: Callable[[], None] | None = None) -> list[str]:
     """``mtfp run``'s report.html: the plan's sections, embedding the PNGs in ``charts`` if drawn
-    (``result`` in cash, or in real terms for ``mtfp run --real``)."""
+    (``result`` in cash, or in real terms for ``mtfp run --real``). With the charts still being
+    drawn in the background, ``drawn`` waits for them: the page is laid out first, then it is
+    called, then the PNGs are read."""
     from mtfpmodel.outputs.pack import html
 
-    pack = build(Context(result, plan_charts(staging, charts)))
+    pack = build(Context(result, plan_charts(staging, charts, drawing=drawn is not None)))
+    html.template()
+    if drawn is not None:
+        drawn()
     staging.path(FILENAME).write_text(html.render(pack), encoding="utf-8")
     return [FILENAME]
 

@@ -74,29 +74,45 @@ def _tick(value: float, path: str) -> str:
     return f"{value * 100:.4g}%" if abs(value) <= 1 else f"{value:,.6g}"
 
 
+FAN = (0.1, 0.25, 0.5, 0.75, 0.9)      # the fan chart's quantiles: P10, P25, P50, P75, P90
+
+
 def fan_chart(sim: Simulation, labels: Sequence[str], scale: Scale, stem: Path, title: str) -> list[Path]:
     """P10-P90 band and median of the net gap and of closing reserves by year, with the minimum."""
+    return draw_fan(fan_bands(sim, scale), sim.draws, labels, scale, stem, title)
+
+
+def fan_bands(sim: Simulation, scale: Scale) -> dict[str, np.ndarray]:
+    """The fan chart's figures [display unit]: the :data:`FAN` quantiles by projection year of the
+    net gap and of closing reserves, (5, T) each, and the median minimum reserves, (T,)."""
+    bands = {name: np.quantile(getattr(sim, name)[:, 1:] * scale.factor, FAN, axis=0)
+             for name in ("net_gap", "closing_reserves")}
+    bands["minimum_reserves"] = np.median(sim.minimum_reserves[:, 1:], axis=0) * scale.factor
+    return bands
+
+
+def draw_fan(bands: dict[str, np.ndarray], draws: int, labels: Sequence[str], scale: Scale, stem: Path,
+             title: str) -> list[Path]:
+    """The fan chart of :func:`fan_bands` (from ``draws`` simulated plans)."""
     plt = pyplot()
     years = list(labels[1:])
     x = np.arange(len(years))
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4), gridspec_kw={"wspace": 0.35})
     panels = (("net_gap", "Net gap", PALETTE["vermillion"]), ("closing_reserves", "Closing reserves", PALETTE["blue"]))
     for ax, (name, heading, colour) in zip(axes, panels):
-        values = getattr(sim, name)[:, 1:] * scale.factor
-        p10, p25, p50, p75, p90 = np.quantile(values, (0.1, 0.25, 0.5, 0.75, 0.9), axis=0)
+        p10, p25, p50, p75, p90 = bands[name]
         ax.fill_between(x, p10, p90, color=colour, alpha=0.18, linewidth=0, label="P10 to P90")
         ax.fill_between(x, p25, p75, color=colour, alpha=0.3, linewidth=0, label="P25 to P75")
         ax.plot(x, p50, color=colour, linewidth=2, label="median (P50)")
         ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         if name == "closing_reserves":
-            ax.plot(x, np.median(sim.minimum_reserves[:, 1:], axis=0) * scale.factor, color=PALETTE["grey"], linestyle="--",
-                    label="minimum reserves")
+            ax.plot(x, bands["minimum_reserves"], color=PALETTE["grey"], linestyle="--", label="minimum reserves")
         ax.set_xticks(x, years)
         ax.set_ylabel(scale.unit)
         ax.yaxis.set_major_formatter(money_formatter(scale))
         ax.set_title(heading)
         ax.legend(loc="best", fontsize=8)
-    fig.suptitle(f"{title} ({sim.draws:,} simulated plans)", fontweight="bold")
+    fig.suptitle(f"{title} ({draws:,} simulated plans)", fontweight="bold")
     return save(fig, stem)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtfpmodel.engine.arrays import running_total
 from mtfpmodel.engine.streams.base import Getter, Layout, Projection
 from mtfpmodel.scenario.streams import FixedStream
 
@@ -25,4 +26,4 @@ def compile(stream: FixedStream, get: Getter, layout: Layout) -> FixedInputs:
 
 def gross(inputs: FixedInputs, projection: Projection) -> np.ndarray:
     """Gross saving [scenario unit]: cumulative new savings if recurring, else the year's."""
-    return np.cumsum(inputs.saving, axis=-1) if inputs.recurring else inputs.saving
+    return running_total(inputs.saving) if inputs.recurring else inputs.saving

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtfpmodel.engine.arrays import compound
 from mtfpmodel.engine.streams.base import Getter, Layout, Projection
 from mtfpmodel.scenario.streams import UnitCostStream
 
@@ -39,7 +40,7 @@ def compile(stream: UnitCostStream, get: Getter, layout: Layout) -> UnitCostInpu
 
 def gross(inputs: UnitCostInputs, projection: Projection) -> np.ndarray:
     """Gross saving [scenario unit] = volume * (from - to) * periods / unit; 0 in the base year."""
-    index = np.cumprod(1.0 + inputs.growth, axis=-1)
+    index = compound(inputs.growth)
     if inputs.moves_from is None:
         difference = (inputs.cost_from - inputs.cost_to)[:, None] * index
         saving = inputs.volume * difference * inputs.periods[:, None] / inputs.unit

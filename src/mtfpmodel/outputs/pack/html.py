@@ -7,6 +7,7 @@ across a printed page (``break-inside: avoid``); sections marked ``new_page`` st
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from pathlib import Path
 
 from mtfpmodel.outputs.pack.content import Pack, kind
@@ -14,13 +15,19 @@ from mtfpmodel.outputs.pack.content import Pack, kind
 
 def render(pack: Pack) -> str:
     """The report's HTML (jinja2, autoescaped, undefined names an error)."""
+    return template().render(pack=pack)
+
+
+@lru_cache(maxsize=1)
+def template():
+    """templates/report.html.j2, compiled once (call it early to have it ready)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader("mtfpmodel.outputs", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["kind"] = kind
     env.filters["data_uri"] = data_uri
-    return env.get_template("report.html.j2").render(pack=pack)
+    return env.get_template("report.html.j2")
 
 
 def data_uri(png: Path) -> str:
