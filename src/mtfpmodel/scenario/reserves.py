@@ -44,7 +44,21 @@ def _not_negative(value: float, what: str) -> float:
     return value
 
 
-class Reserve(Model):
+class _Balance(Model):
+    """What every form of a reserve checks the same way: its opening balance and its minimum."""
+
+    @field_validator("minimum", mode="before", check_fields=False)
+    @classmethod
+    def _minimum(cls, value: Any) -> float | str:
+        return parse_minimum(value)
+
+    @field_validator("opening", check_fields=False)
+    @classmethod
+    def _opening(cls, value: float) -> float:
+        return _not_negative(value, "the opening balance")
+
+
+class Reserve(_Balance):
     """A named reserve: a general fund balance, an earmarked reserve, or a ring-fenced balance.
 
     For each projection year t = 1..T, in this order, for every reserve r (``bal`` starts at
@@ -90,16 +104,6 @@ class Reserve(Model):
                                                      "false for earmarked); never true for a ring-fenced reserve.")
     source: str | None = Field(None, description="Where the figures come from.")
 
-    @field_validator("minimum", mode="before")
-    @classmethod
-    def _minimum(cls, value: Any) -> float | str:
-        return parse_minimum(value)
-
-    @field_validator("opening")
-    @classmethod
-    def _opening(cls, value: float) -> float:
-        return _not_negative(value, "the opening balance")
-
     @field_validator("contributions", "planned_use")
     @classmethod
     def _flows(cls, value: Series, info: ValidationInfo) -> Series:
@@ -129,7 +133,7 @@ class Reserve(Model):
         return parse_rate(self.minimum) if isinstance(self.minimum, str) else None
 
 
-class ReservesMapping(Model):
+class ReservesMapping(_Balance):
     """The older single-pot form: one general reserve named "Usable reserves".
 
     ``{opening, minimum, use_to_balance}`` means the list
@@ -141,16 +145,6 @@ class ReservesMapping(Model):
         0.0, description="Minimum level: an amount [scenario unit] or a share of net expenditure such as '5%'.",
         json_schema_extra=_MINIMUM_SCHEMA)
     use_to_balance: bool = Field(True, description="Draw on reserves to meet any gap the plan leaves.")
-
-    @field_validator("minimum", mode="before")
-    @classmethod
-    def _minimum(cls, value: Any) -> float | str:
-        return parse_minimum(value)
-
-    @field_validator("opening")
-    @classmethod
-    def _opening(cls, value: float) -> float:
-        return _not_negative(value, "the opening balance")
 
     def as_reserve(self) -> Reserve:
         return Reserve.model_construct(name=MAPPING_NAME, kind="general", opening=self.opening,
