@@ -104,3 +104,24 @@ def test_more_volume_never_lowers_cost(low, extra, growth, more_growth):
     cost = r.line_cost[:, 0, :]
     assert np.all(cost[1] >= cost[0] - 1e-9)
     assert np.all(r.net_expenditure[1] >= r.net_expenditure[0] - 1e-9)
+
+
+def test_the_lines_total_is_carried_to_net_expenditure_as_the_report_does():
+    # Durham, 2025/26: 569,826 budget lines + 900 pressures + 35,500 capital financing + 500 revenue
+    # contributions to capital = 606,726, the MTFP table's net expenditure (before: the --detail
+    # table stopped at the lines' 569,826 with nothing to say what else net expenditure holds).
+    from conftest import EXAMPLES
+
+    from mtfpmodel.outputs.drivertext import line_table_text
+    from mtfpmodel.results.linetable import to_net_expenditure
+
+    durham = mtfpmodel.run(mtfpmodel.load(EXAMPLES / "durham.yaml"))
+    years = list(durham.labels)
+    rows = to_net_expenditure(durham)
+    total = line_table(durham).set_index("item").loc["Total budget lines", years].to_numpy(dtype=float)
+    assert [label for label, _, _ in rows] == ["Pressures", "Capital financing (MRP and interest)",
+                                               "Revenue contributions to capital", "Net expenditure"]
+    assert total + sum(values for _, _, values in rows[:-1]) == approx(rows[-1][2], abs=1e-9)
+    assert rows[-1][2][1:] == approx(durham.summary.net_expenditure.to_numpy(), abs=0)
+    last = line_table_text(durham).splitlines()[-1].split()
+    assert last[:2] == ["Net", "expenditure"] and last[3:] == ["606,726", "636,743", "667,346", "699,446"]

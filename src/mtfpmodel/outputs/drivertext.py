@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.engine.workforce import MEASURES
-from mtfpmodel.results.linetable import SUBTOTALS, line_table
+from mtfpmodel.results.linetable import SUBTOTALS, line_table, to_net_expenditure
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
@@ -30,12 +30,16 @@ def _grid(title: str, rows: list[tuple[str, np.ndarray | None]], years: list[str
 
 
 def line_table_text(result: Result) -> str:
-    """Budget lines grouped with subtotals, then what the drivers carry (``results.linetable``)."""
+    """Budget lines grouped with subtotals, what the drivers carry, and what the total adds up to
+    with the pressures, the capital plan's lines and contributions to reserves (``results.linetable``)."""
     table = line_table(result)
     years = list(result.labels)
     rows = [(item, None if key == "group" else row[years].to_numpy(dtype=float))
             for (item, key), (_, row) in zip(zip(table["item"], table["key"]), table.iterrows())]
     totals = tuple(item for item, key in zip(table["item"], table["key"]) if key in SUBTOTALS)
+    added = to_net_expenditure(result)         # what the total adds up to, as the report shows it
+    rows += [(label, values) for label, _, values in added]
+    totals += tuple(label for label, key, _ in added if key == "net_expenditure")
     return _grid(f"Budget lines ({result.unit_label})", rows, years, 1 if result.units == "£m" else 0, totals)
 
 

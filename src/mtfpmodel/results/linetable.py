@@ -11,13 +11,20 @@ Rows [scenario unit], base year included:
       of which contracts                     sum of contract[C,t]           (with contracts)
       contractual inflation                  sum of contract[C,t] - contract[C,0]
 
-A group's lines are gathered at the place of its first line, in file order.
+A group's lines are gathered at the place of its first line, in file order. What the total adds up
+to (:func:`to_net_expenditure`), the same rows in the terminal and the report:
+
+    Pressures                                sum of pressure_level[P,t]     (with pressures)
+    <capital plan line>                      capital financing; revenue contributions to capital
+    Contributions to reserves                reserve_contributions[t]       (when any)
+    Net expenditure                          net_expenditure[t] = the total and every row above
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.results.result import Result
 
 SUBTOTALS = ("subtotal", "total")
@@ -61,3 +68,19 @@ def line_table(result: Result, draw: int = 0) -> pd.DataFrame:
     for t, year in enumerate(result.labels):
         data[year] = [float(values[t]) for _, _, values in rows]
     return pd.DataFrame(data)
+
+
+def to_net_expenditure(result: Result, draw: int = 0) -> list[tuple[str, str, np.ndarray]]:
+    """The rows from ``Total budget lines`` to net expenditure, as (label, key, values by year,
+    base year first): pressures, the capital plan's lines and contributions to reserves, each when
+    the plan has them, then ``Net expenditure`` (key ``net_expenditure``)."""
+    r = result.results
+    d = min(draw, r.draws - 1)
+    rows: list[tuple[str, str, np.ndarray]] = []
+    if result.scenario.pressures:
+        rows.append(("Pressures", "pressures", r.pressure_level[d].sum(axis=0)))
+    rows += [(name, "capital", values[d]) for name, values in plan_lines(r, result.scenario)]
+    if (r.reserve_contributions[d] != 0).any():
+        rows.append(("Contributions to reserves", "contributions", r.reserve_contributions[d]))
+    rows.append(("Net expenditure", "net_expenditure", r.net_expenditure[d]))
+    return rows

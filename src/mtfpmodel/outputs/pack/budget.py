@@ -10,8 +10,7 @@ from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, Subheading, Table, paged
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.results.capital import plan_lines
-from mtfpmodel.results.linetable import line_table, uses_drivers
+from mtfpmodel.results.linetable import line_table, to_net_expenditure, uses_drivers
 from mtfpmodel.scenario.units import figure, percent
 
 PERIODS = {52: "a week", 12: "a month", 1: "a year"}
@@ -102,7 +101,7 @@ def _note(ctx: Context, line) -> str:
 def _to_net_expenditure(ctx: Context, table) -> Table:
     """Budget lines to net expenditure: their total (of which workforce and contracts, and the
     contractual inflation), pressures, the capital lines, contributions to reserves."""
-    result, r = ctx.result, ctx.result.results
+    result = ctx.result
     years = list(result.labels)
     by_key = {row["key"]: row for _, row in table.iterrows()}
     rows = [Row.of("Total budget lines", ctx.cells(by_key["total"][years]), "total")]
@@ -112,12 +111,8 @@ def _to_net_expenditure(ctx: Context, table) -> Table:
         rows += [Row.of("of which indexed contracts", ctx.cells(by_key["contracts"][years]), "sub"),
                  Row.of(f"Contractual inflation (contracts' rise since {years[0]})",
                         ctx.cells(by_key["contractual_inflation"][years]))]
-    if result.scenario.pressures:
-        rows.append(Row.of("Pressures", ctx.cells(r.pressure_level[0].sum(axis=0))))
-    rows += [Row.of(name, ctx.cells(values[0])) for name, values in plan_lines(r, result.scenario)]
-    if (r.reserve_contributions[0] != 0).any():
-        rows.append(Row.of("Contributions to reserves", ctx.cells(r.reserve_contributions[0])))
-    rows.append(Row.of("Net expenditure", ctx.cells(r.net_expenditure[0]), "total"))
+    rows += [Row.of(label, ctx.cells(values), "total" if key == "net_expenditure" else "")
+             for label, key, values in to_net_expenditure(result)]
     return Table("lines-total-table", _header(ctx, "What the lines add up to"), tuple(rows))
 
 
