@@ -47,7 +47,8 @@ def write_charts(result: Result, staging: Staging, folder: str = "charts", annou
     """
     drawers = {"gap": gap_chart, "bridge": bridge_chart, "savings": savings_chart, "reserves": reserves_chart}
     stems = {name: staging.path(f"{folder}/{name}.png").with_suffix("") for name in CHARTS}
-    pyplot()                       # imported once, before the drawing is shared out between processes
+    pyplot()                       # imported once, before the drawing is shared out between processes,
+    _ = result.summary             # as are pandas and the tables the charts read (not once in each)
     run_tasks([partial(_draw, drawers[name], result, stems[name]) for name in LONGEST_FIRST])
     written: list[str] = []
     for names in chart_files(folder):
