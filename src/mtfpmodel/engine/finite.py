@@ -39,41 +39,38 @@ BLANK_WHERE_NOT_APPLICABLE = ("line_unit_cost",)
 
 
 def check_finite(results, prefix: str = "") -> None:
-    """Raise NonFiniteFigure at the first non-finite figure of ``results`` (an engine Results, or
-    a dataclass of arrays inside it such as each reserve's flows)."""
-    if not prefix:
-        with np.errstate(over="ignore", invalid="ignore"):      # an overflowing sum is an answer here
-            if _sums_are_finite(results):
-                return
+    """Raise NonFiniteFigure at the first non-finite figure of ``results`` (an engine Results, with
+    the dataclasses of arrays inside it such as each reserve's flows).
+
+    Each array is summed first (one pass, no temporary): a nan or infinity among the figures makes
+    their sum nan or infinite, so only when a sum is not finite are the figures searched one by one,
+    upstream first. (Finite figures whose sum overflows start the search too, which finds nothing.)
+    A blank-by-design array is checked for infinities only.
+    """
+    arrays = list(_float_arrays(results, prefix))
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflowing sum is an answer here
+        if all(_sum_is_finite(field, array) for _, field, array in arrays):
+            return
+    for name, field, array in arrays:
+        bad = np.isinf(array) if field in BLANK_WHERE_NOT_APPLICABLE else ~np.isfinite(array)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise NonFiniteFigure(name, index, float(array[index]))
+
+
+def _float_arrays(results, prefix: str):
+    """(name, field, array) of every float array of ``results``, upstream first, the arrays of a
+    dataclass inside it in its place (named ``field.inner``)."""
     names = [f.name for f in fields(results)]
     for name in [n for n in UPSTREAM if n in names] + [n for n in names if n not in UPSTREAM]:
         array = getattr(results, name)
         if hasattr(array, "__dataclass_fields__"):
-            check_finite(array, f"{prefix}{name}.")
-            continue
-        if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
-            continue
-        bad = np.isinf(array) if name in BLANK_WHERE_NOT_APPLICABLE else ~np.isfinite(array)
-        if bad.any():
-            index = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise NonFiniteFigure(prefix + name, index, float(array[index]))
-
-
-def _sums_are_finite(results) -> bool:
-    """True when the sum of every float array of ``results`` is finite, so that every figure is:
-    a nan or infinity among the figures makes their sum nan or infinite. (Finite figures whose sum
-    overflows give False: the figure-by-figure search then finds nothing and the check passes.)
-    One pass over each array without a temporary: a Monte Carlo chunk is checked in a few
-    milliseconds. A blank-by-design array is checked for infinities only, by the search."""
-    for item in fields(results):
-        array = getattr(results, item.name)
-        if hasattr(array, "__dataclass_fields__"):
-            if not _sums_are_finite(array):
-                return False
+            yield from _float_arrays(array, f"{prefix}{name}.")
         elif isinstance(array, np.ndarray) and array.dtype.kind == "f":
-            if item.name in BLANK_WHERE_NOT_APPLICABLE:
-                if np.isinf(array).any():
-                    return False
-            elif not np.isfinite(np.add.reduce(array, axis=None)):
-                return False
-    return True
+            yield prefix + name, name, array
+
+
+def _sum_is_finite(field: str, array: np.ndarray) -> bool:
+    if field in BLANK_WHERE_NOT_APPLICABLE:
+        return not np.isinf(array).any()
+    return bool(np.isfinite(np.add.reduce(array, axis=None)))
