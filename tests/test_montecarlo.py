@@ -1,6 +1,8 @@
 """Monte Carlo (analysis/montecarlo.py, analysis/distributions.py, mtfp montecarlo)."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,9 +68,10 @@ def test_chunks_projected_in_the_background_give_exactly_the_same_draws(monkeypa
             self.inner, self.asked = inner, 0
 
         def has_room(self):
-            # wait for it to be ready, so that it certainly takes some chunks
-            while not self.inner.has_room() and self.asked == 0:
-                pass
+            # wait (a minute at most) for it to be ready, so that it certainly takes some chunks
+            deadline = time.monotonic() + 60
+            while self.asked == 0 and not self.inner.has_room() and time.monotonic() < deadline:
+                time.sleep(0.001)
             return self.inner.has_room()
 
         def ask(self, task):
