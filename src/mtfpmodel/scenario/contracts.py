@@ -8,13 +8,13 @@ equations; what the engine computes is :mod:`mtfpmodel.engine.contracts`.
 """
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mtfpmodel.scenario.fields import Fraction, Model, Number, Rate
 from mtfpmodel.scenario.series import check_year_label
+from mtfpmodel.scenario.streams import check_line_reference
 
 MAX_LAG = 5
 
@@ -60,13 +60,8 @@ class Contract(Model):
     @field_validator("line")
     @classmethod
     def _line(cls, line: str, info: ValidationInfo) -> str:
-        context = info.context or {}
-        lines = context.get("lines", {})
-        if line not in lines:
-            close = difflib.get_close_matches(line, list(lines), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "it must be the name of an expenditure line"
-            raise ValueError(f"no expenditure line named '{line}' ({hint})")
-        if line in context.get("volume_lines", set()):
+        check_line_reference(line, None, info)
+        if line in (info.context or {}).get("volume_lines", set()):
             raise ValueError(f"'{line}' is a volume-driven line: its cost is volume × unit cost, so a contract "
                              "cannot be carved out of it (put the contract on a line with a base budget)")
         return line

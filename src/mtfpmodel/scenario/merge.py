@@ -13,7 +13,7 @@ from typing import Any
 
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.limits import shown
-from mtfpmodel.scenario.names import name_key
+from mtfpmodel.scenario.names import repeats
 from mtfpmodel.scenario.yamlfile import Where
 
 NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("reserves",), ("capital_programme",),
@@ -83,20 +83,14 @@ def _merge_named(parent: list, pwhere: Where, child: list, cwhere: Where,
 def _check_child_names(child: list, cwhere: Where, problems: list[Problem], path: tuple) -> None:
     """A name twice in one list of the child file is an error, as it is in any file (it would
     otherwise be merged into one item silently, the last winning)."""
-    seen: dict[str, int] = {}
-    for i, item in enumerate(child):
-        name = item.get("name") if isinstance(item, dict) else None
-        if not isinstance(name, str):
-            continue
-        if name_key(name) in seen:
-            first = child[seen[name_key(name)]]["name"]
-            mark = cwhere.children[i]
-            same = "is used twice" if first == name else f"is the same as {shown(first)} once spaces and capitals are ignored"
-            problems.append(Problem(f"the name {shown(name)} {same} in {_show(path)}", file=mark.file, line=mark.line,
-                                    path=f"{_show(path)}[{name}]",
-                                    hint=f"names must be unique; the first is at line {cwhere.children[seen[name_key(name)]].line}"))
-        else:
-            seen[name_key(name)] = i
+    names = [item.get("name") if isinstance(item, dict) else None for item in child]
+    for i, at in repeats([name if isinstance(name, str) else None for name in names]):
+        name, first = names[i], names[at]
+        mark = cwhere.children[i]
+        same = "is used twice" if first == name else f"is the same as {shown(first)} once spaces and capitals are ignored"
+        problems.append(Problem(f"the name {shown(name)} {same} in {_show(path)}", file=mark.file, line=mark.line,
+                                path=f"{_show(path)}[{name}]",
+                                hint=f"names must be unique; the first is at line {cwhere.children[at].line}"))
 
 
 def _show(path: tuple) -> str:

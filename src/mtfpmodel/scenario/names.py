@@ -2,6 +2,8 @@
 error, and names are compared as a person reads them: spaces trimmed, case ignored."""
 from __future__ import annotations
 
+from typing import Iterator
+
 from mtfpmodel.scenario.limits import shown
 
 
@@ -20,17 +22,27 @@ def name_key(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
 
+def repeats(names: list[str | None]) -> Iterator[tuple[int, int]]:
+    """(index, first) for each name that repeats an earlier one (compared by :func:`name_key`):
+    its place and the place of the first; None (an item without a name) is passed over."""
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name is None:
+            continue
+        key = name_key(name)
+        if key in seen:
+            yield index, seen[key]
+        else:
+            seen[key] = index
+
+
 def unique_names(items: list, what: str) -> list:
     """``items`` unchanged if no two share a name (compared by :func:`name_key`); else raise
     DuplicateName at the second, naming the first."""
-    seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        key = name_key(item.name)
-        if key in seen:
-            first = items[seen[key]].name
-            same = first == item.name
-            raise DuplicateName(f"the name {shown(item.name)} is used twice in {what}" if same else
-                                f"the name {shown(item.name)} is the same as {shown(first)} in {what} "
-                                "once spaces and capitals are ignored", index, seen[key])
-        seen[key] = index
+    for index, at in repeats([item.name for item in items]):
+        item, first = items[index], items[at].name
+        same = first == item.name
+        raise DuplicateName(f"the name {shown(item.name)} is used twice in {what}" if same else
+                            f"the name {shown(item.name)} is the same as {shown(first)} in {what} "
+                            "once spaces and capitals are ignored", index, at)
     return items

@@ -22,7 +22,6 @@ from mtfpmodel.scenario.fields import (
 )
 from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.series import Series, parse_rate
-from mtfpmodel.scenario.volumes import check_volume_line
 
 RAG_WORDS = ("green", "amber", "red")
 ZERO = Series(values=(0.0,))
@@ -104,12 +103,23 @@ def check_line_reference(line: str, component: str | None, info: ValidationInfo)
     lines: dict[str, set[str]] = (info.context or {}).get("lines", {})
     if line not in lines:
         import difflib
+
         close = difflib.get_close_matches(line, list(lines), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "it must be the name of an expenditure line"
         raise ValueError(f"no expenditure line named '{line}' ({hint})")
     if component is not None and component not in lines[line]:
         parts = ", ".join(sorted(lines[line]))
         raise ValueError(f"'{component}' is not in the cost mix of '{line}' (its parts are: {parts})")
+
+
+def check_volume_line(name: str, info: ValidationInfo, key: str) -> None:
+    """``name`` must be a volume-driven expenditure line (for a stream's ``moves_from``)."""
+    check_line_reference(name, None, info)
+    volume_lines: set[str] = (info.context or {}).get("volume_lines", set())
+    if name not in volume_lines:
+        choices = ", ".join(sorted(volume_lines)) or "none in this plan"
+        raise ValueError(f"'{key}' must name a volume-driven line (one with volume and unit_cost), and "
+                         f"'{name}' has a base budget (volume-driven lines: {choices})")
 
 
 class FixedStream(StreamBase):

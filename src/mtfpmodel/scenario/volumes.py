@@ -7,8 +7,6 @@ volume's model and the checks that a line uses one form or the other; the line i
 """
 from __future__ import annotations
 
-import difflib
-
 from pydantic import Field, ValidationInfo, model_validator
 
 from mtfpmodel.scenario.fields import Model, Number, Rate, Volume
@@ -80,17 +78,3 @@ def check_line_form(line) -> None:
     if line.volume is not None and line.unit_cost is None:
         raise ValueError("a volume-driven line needs 'unit_cost' (£ per period at base-year prices; "
                          "add it)")
-
-
-def check_volume_line(name: str, info: ValidationInfo, key: str) -> None:
-    """``name`` must be a volume-driven expenditure line (for a stream's ``moves_from``)."""
-    context = info.context or {}
-    lines, volume_lines = context.get("lines", {}), context.get("volume_lines", set())
-    if name not in lines:
-        close = difflib.get_close_matches(name, list(lines), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "it must be the name of an expenditure line"
-        raise ValueError(f"no expenditure line named '{name}' ({hint})")
-    if name not in volume_lines:
-        choices = ", ".join(sorted(volume_lines)) or "none in this plan"
-        raise ValueError(f"'{key}' must name a volume-driven line (one with volume and unit_cost), and "
-                         f"'{name}' has a base budget (volume-driven lines: {choices})")
