@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtfpmodel.engine.arrays import compound
+from mtfpmodel.engine.arrays import compound, stack
 from mtfpmodel.engine.contracts import contract_cost, contract_uplift, line_contracts
 from mtfpmodel.engine.inputs import Inputs
 from mtfpmodel.engine.volumes import annual_unit_cost, line_volume, price_index
@@ -122,6 +122,6 @@ def _contracts(inputs: Inputs, price: dict[int, np.ndarray], years: int) -> tupl
         return np.zeros((1, 0, years)), np.zeros((1, 0, years))
     growth = [np.concatenate([np.zeros_like(price[line][:, :1]), price[line][:, 1:] / price[line][:, :-1] - 1.0],
                              axis=1) if line in price else np.zeros((1, years)) for line in c.line]
-    line_growth = np.stack(np.broadcast_arrays(*growth), axis=1)
+    line_growth = stack(growth, years - 1)
     uplift = contract_uplift(c, line_growth)
     return contract_cost(c, uplift), uplift

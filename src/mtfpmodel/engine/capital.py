@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from mtfpmodel.engine.arrays import stack
 from mtfpmodel.engine.financing import tranche_costs
 from mtfpmodel.scenario.capital import SOURCES
 from mtfpmodel.scenario.schema import Scenario
@@ -58,11 +59,8 @@ def compile(scenario: Scenario, series: Callable[[str], np.ndarray], values: Map
     T = scenario.years
     schemes = scenario.capital_programme
     arrays = [series(f"capital_programme[{s.name}].{f}") for s in schemes for f in SOURCES]
-    if arrays:
-        flat = np.stack(np.broadcast_arrays(*arrays), axis=1)
-        stacked = flat.reshape(flat.shape[0], len(schemes), len(SOURCES), T + 1)
-    else:
-        stacked = np.zeros((1, 0, len(SOURCES), T + 1))
+    flat = stack(arrays, T)
+    stacked = flat.reshape(flat.shape[0], len(schemes), len(SOURCES), T + 1)
     financing = scenario.capital_financing
     rate = series("capital_financing.borrowing_rate") if financing is not None else np.zeros((1, T + 1))
     return CapitalInputs(names=tuple(s.name for s in schemes), spend=stacked, life=tuple(s.life for s in schemes),

@@ -71,5 +71,6 @@ def contract_cost(c: ContractInputs, uplift: np.ndarray) -> np.ndarray:
 def line_contracts(cost: np.ndarray, c: ContractInputs, lines: int) -> np.ndarray:
     """Sum of the contracts of each line, (D, L, T+1)."""
     out = np.zeros((cost.shape[0], lines, cost.shape[-1]))
-    np.add.at(out, (slice(None), c.line), cost)
+    for k, line in enumerate(c.line):
+        out[:, line] += cost[:, k]
     return out

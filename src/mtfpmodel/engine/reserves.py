@@ -23,6 +23,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from mtfpmodel.engine.arrays import stack
 from mtfpmodel.scenario.reserves import first_gap_reserve
 from mtfpmodel.scenario.schema import Scenario
 
@@ -80,22 +81,15 @@ def compile_reserves(scenario: Scenario, values: Mapping[str, np.ndarray],
     reserves = [r for _, r in items]
     return ReserveInputs(
         names=tuple(r.name for r in reserves),
-        opening=_stack([values[f"{p}.opening"] for p, _ in items], (1, 0)),
-        minimum=_stack([values[f"{p}.minimum"] for p, _ in items], (1, 0)),
+        opening=stack([values[f"{p}.opening"] for p, _ in items], T, scalar=True),
+        minimum=stack([values[f"{p}.minimum"] for p, _ in items], T, scalar=True),
         minimum_is_share=np.array([r.minimum_share is not None for r in reserves], dtype=bool),
-        contributions=_stack([flow(p, "contributions") for p, _ in items], (1, 0, T + 1)),
-        planned_use=_stack([flow(p, "planned_use") for p, _ in items], (1, 0, T + 1)),
+        contributions=stack([flow(p, "contributions") for p, _ in items], T),
+        planned_use=stack([flow(p, "planned_use") for p, _ in items], T),
         ring_fenced=np.array([r.ring_fenced for r in reserves], dtype=bool),
         meets_gap=np.array([r.meets_gaps for r in reserves], dtype=bool),
         first=first_gap_reserve(reserves),
     )
-
-
-def _stack(arrays: list[np.ndarray], empty: tuple[int, ...]) -> np.ndarray:
-    """Per-reserve arrays stacked on axis 1, broadcasting their draws axes; none gives ``empty``."""
-    if not arrays:
-        return np.zeros(empty)
-    return np.stack(np.broadcast_arrays(*arrays), axis=1)
 
 
 def reserve_contributions(reserves: ReserveInputs) -> np.ndarray:
@@ -158,5 +152,4 @@ def usable(reserves: ReserveInputs, per_reserve: np.ndarray) -> np.ndarray:
 def reserve_minimums(reserves: ReserveInputs, net_expenditure: np.ndarray) -> np.ndarray:
     """(D, R, T+1) each reserve's minimum: its amount, or its share * net_expenditure[t]."""
     share = reserves.minimum_is_share[None, :, None]
-    return np.where(share, reserves.minimum[:, :, None] * net_expenditure[:, None, :],
-                    reserves.minimum[:, :, None] + 0.0 * net_expenditure[:, None, :])
+    return np.where(share, reserves.minimum[:, :, None] * net_expenditure[:, None, :], reserves.minimum[:, :, None])
