@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import keyword
 import os
 import signal
 import sys
@@ -40,7 +41,6 @@ COMMANDS = (          # the order 'mtfp --help' lists them in; other command mod
     "paths",
     "import",
 )
-MODULES = {"import": "import_"}      # a command whose name is a Python keyword: its module has a '_'
 
 EPILOG = """\
 examples:
@@ -239,8 +239,10 @@ def command_names() -> list[str]:
 
 
 def module_of(name: str) -> str:
-    """The module of command ``name``: mtfpmodel.commands.<name>, '-' as '_' (``import``: import_)."""
-    return f"mtfpmodel.commands.{MODULES.get(name, name.replace('-', '_'))}"
+    """The module of command ``name``: mtfpmodel.commands.<name>, '-' as '_', and a '_' after a
+    Python keyword (``import``: import_), as :func:`command_names` reads them."""
+    module = name.replace("-", "_")
+    return f"mtfpmodel.commands.{module}_" if keyword.iskeyword(module) else f"mtfpmodel.commands.{module}"
 
 
 def _chosen(argv: list[str], names: list[str]) -> str | None:

@@ -7,7 +7,7 @@ from mtfpmodel.analysis.explain import Explanation, explain_tree
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
-from mtfpmodel.scenario.units import figure
+from mtfpmodel.scenario.units import figure, percent
 
 HELP = "show how a figure is made up: its equation with the numbers"
 DESCRIPTION = """\
@@ -73,5 +73,5 @@ def show(value: float, unit: str) -> str:
     if unit == "Band D equivalents":
         return f"{value:,.1f} Band D equivalents"
     if unit == "fraction":            # a share such as usable_reserves_pct
-        return f"{value * 100:.2f}%"
+        return percent(value)
     return f"{figure(value, 1 if unit == '£m' else 0)} {unit}"

@@ -95,7 +95,8 @@ def main(args: argparse.Namespace) -> int:
         head = montecarlo.headline(sim)
         scale = scale_of(run(prep.loaded))
         writer.send(partial(_write, staging, table, montecarlo.headline_rows(head, sim),
-                            riskcharts.fan_bands(sim, scale), sim.draws, labels, scale, f"{title}: range of outcomes"))
+                            riskcharts.fan_bands(sim, table, scale), sim.draws, labels, scale,
+                            f"{title}: range of outcomes"))
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
 
         print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plans (seed {sim.seed})")

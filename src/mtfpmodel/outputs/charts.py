@@ -43,7 +43,7 @@ COLOURS = {"gross_gap": PALETTE["blue"], "savings": PALETTE["green"], "net_gap":
 def write_charts(result: Result, staging: Staging, folder: str = "charts", announce=None) -> list[str]:
     """Draw every chart into ``folder`` of the staging area; return the file names written.
 
-    ``announce(names)``, if given, is called after each chart with the files just written.
+    ``announce(names)``, if given, is called once for each chart, with its files, after all are written.
     """
     drawers = {"gap": gap_chart, "bridge": bridge_chart, "savings": savings_chart, "reserves": reserves_chart}
     stems = {name: staging.path(f"{folder}/{name}.png").with_suffix("") for name in CHARTS}
@@ -65,7 +65,8 @@ def draw_in_background(result: Result, staging: Staging, folder: str = "charts")
 
 
 def chart_files(folder: str = "charts") -> list[list[str]]:
-    """The files of each chart, in drawing order: [[folder/gap.png, folder/gap.svg], ...]."""
+    """The files of each chart, in the order of :data:`CHARTS` (not the drawing order, :data:`LONGEST_FIRST`):
+    [[folder/gap.png, folder/gap.svg], ...]."""
     return [[f"{folder}/{name}.png", f"{folder}/{name}.svg"] for name in CHARTS]
 
 
@@ -238,11 +239,6 @@ def _mark_first(ax, labels, condition: np.ndarray, values: np.ndarray, text: str
                 textcoords="offset points", ha="right" if last else "center", va="center" if last else "top",
                 color=colour, fontsize=8, fontweight="bold",
                 arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.8})
-
-
-def chart_paths(folder: Path) -> dict[str, Path]:
-    """The PNG of each chart in ``folder``, by name (for the report)."""
-    return {name: folder / f"{name}.png" for name in CHARTS}
 
 
 def compare_chart(table, scale: Scale):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from mtfpmodel.outputs.charts import CHARTS
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import Staging
 from mtfpmodel.outputs.pack import budget, capital, funding, options, plan, risk, scenarios, sensitivity
@@ -35,7 +36,6 @@ PLAN = (plan.summary, plan.mtfp, plan.gap, plan.bridge, funding.section, budget.
         plan.reserves)
 ANALYSES = (sensitivity.section, scenarios.section, risk.section, options.section)
 CLOSING = (plan.assumptions, plan.warnings)
-PLAN_CHARTS = ("gap", "bridge", "savings", "reserves")
 
 
 def build(ctx: Context) -> Pack:
@@ -61,11 +61,11 @@ def build(ctx: Context) -> Pack:
 
 
 def plan_charts(staging: Staging, folder: str | None, drawing: bool = False) -> dict:
-    """The plan's chart PNGs already drawn into ``folder`` of the staging area (every one of them
-    while ``drawing``: they are being drawn and will all be there)."""
+    """The plan's chart PNGs (:data:`~mtfpmodel.outputs.charts.CHARTS`) already drawn into ``folder``
+    of the staging area (every one of them while ``drawing``: they are being drawn and will all be there)."""
     if folder is None:
         return {}
-    found = {name: staging.path(f"{folder}/{name}.png") for name in PLAN_CHARTS}
+    found = {name: staging.path(f"{folder}/{name}.png") for name in CHARTS}
     return {name: png for name, png in found.items() if drawing or png.exists()}
 
 

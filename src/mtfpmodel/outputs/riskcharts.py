@@ -5,7 +5,7 @@ Sobol ranking. Each takes the analysis result and the plan's :class:`~chartstyle
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
@@ -75,18 +75,29 @@ def _tick(value: float, path: str) -> str:
 
 
 FAN = (0.1, 0.25, 0.5, 0.75, 0.9)      # the fan chart's quantiles: P10, P25, P50, P75, P90
+INNER = (0.25, 0.75)                   # those not in montecarlo.csv, computed here: P25, P75
 
 
-def fan_chart(sim: Simulation, labels: Sequence[str], scale: Scale, stem: Path, title: str) -> list[Path]:
-    """P10-P90 band and median of the net gap and of closing reserves by year, with the minimum."""
-    return draw_fan(fan_bands(sim, scale), sim.draws, labels, scale, stem, title)
+def fan_chart(sim: Simulation, table: Mapping[str, Sequence[float]], labels: Sequence[str], scale: Scale, stem: Path,
+              title: str) -> list[Path]:
+    """P10-P90 band and median of the net gap and of closing reserves by year, with the minimum;
+    ``table`` is montecarlo.csv's columns (:func:`~mtfpmodel.analysis.montecarlo.by_year`) for ``sim``."""
+    return draw_fan(fan_bands(sim, table, scale), sim.draws, labels, scale, stem, title)
 
 
-def fan_bands(sim: Simulation, scale: Scale) -> dict[str, np.ndarray]:
+def fan_bands(sim: Simulation, table: Mapping[str, Sequence[float]], scale: Scale) -> dict[str, np.ndarray]:
     """The fan chart's figures [display unit]: the :data:`FAN` quantiles by projection year of the
-    net gap and of closing reserves, (5, T) each, and the median minimum reserves, (T,)."""
-    bands = {name: np.quantile(getattr(sim, name)[:, 1:] * scale.factor, FAN, axis=0)
-             for name in ("net_gap", "closing_reserves")}
+    net gap and of closing reserves, (5, T) each, and the median minimum reserves, (T,).
+
+    P10, P50 and P90 are montecarlo.csv's own, from ``table`` (the columns of
+    :func:`~mtfpmodel.analysis.montecarlo.by_year_columns` for ``sim``, or its table); only
+    P25 and P75 are computed here, over the same draws in the same way.
+    """
+    bands = {}
+    for name in ("net_gap", "closing_reserves"):
+        p25, p75 = np.quantile(getattr(sim, name)[:, 1:], INNER, axis=0)
+        p10, p50, p90 = (np.asarray(table[f"{name}_p{q}"], dtype=float) for q in (10, 50, 90))
+        bands[name] = np.stack([p10, p25, p50, p75, p90]) * scale.factor
     bands["minimum_reserves"] = np.median(sim.minimum_reserves[:, 1:], axis=0) * scale.factor
     return bands
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.workforce import MEASURES
+from mtfpmodel.outputs.drivertext import MEASURE_LABELS
 from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, Subheading, Table, paged
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.linetable import line_table, to_net_expenditure, uses_drivers
 from mtfpmodel.scenario.units import figure, percent
 
 PERIODS = {52: "a week", 12: "a month", 1: "a year"}
-MEASURE_ROWS = {"pay_bill": "Pay bill", "employer_ni": "Employer NI", "employer_pension": "Employer pension",
-                "apprenticeship_levy": "Apprenticeship levy"}
+MEASURE_ROWS = {m: text[0].upper() + text[1:] for m, text in MEASURE_LABELS.items()}   # Pay bill, Employer NI, ...
 
 
 def share(value: float) -> str:

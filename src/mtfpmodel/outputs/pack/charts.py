@@ -32,7 +32,7 @@ def draw(ctx: Context, staging: Staging, folder: str = "charts", announce=None) 
         figure = compare_chart(compare_table(results, names, ctx.unit), scale_for(ctx.unit, budgets(results, ctx.unit)))
         done("scenarios", save(figure, staging.path(f"{folder}/scenarios.png").with_suffix("")))
     if cabinet.risk is not None:
-        done("fan_chart", riskcharts.fan_chart(cabinet.risk.simulation, result.labels, scale,
+        done("fan_chart", riskcharts.fan_chart(cabinet.risk.simulation, cabinet.risk.by_year, result.labels, scale,
                                                staging.path(f"{folder}/fan_chart"), f"{title}: range of outcomes"))
         if cabinet.risk.sobol is not None:
             done("sobol", riskcharts.sobol_chart(cabinet.risk.sobol, staging.path(f"{folder}/sobol"),

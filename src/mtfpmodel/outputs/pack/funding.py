@@ -81,46 +81,37 @@ def _cliff_edges(ctx: Context) -> list[str]:
     return out
 
 
-def _tax_cells(table, column: str, kind: str) -> list[str]:
-    """One row of the council tax table as the pack shows it (the header says £); ``kind`` "£m" or
-    "money" is money in the scenario unit, to one decimal in £m."""
-    if kind in ("£m", "money"):
-        return tax_cells(table[column], "money", "£m" if kind == "£m" else "£000")
-    return tax_cells(table[column], kind, "£000")
-
-
 def _council_tax(ctx: Context) -> Table:
     """Tax base, Band D by part in % and £, the rise a year and a week, the referendum check, the
     yield, the collection fund and the income (council_tax.csv); in real terms also Band D and the
     income at base-year prices."""
     result = ctx.result
     table, unit = result.council_tax, ctx.unit
-    money = "£m" if unit == "£m" else "money"
     parts = [c[len("increase_"):-len("_pct")] for c in table.columns if c.startswith("increase_") and c.endswith("_pct")]
-    rows = [Row.of("Tax base (Band D equivalents)", _tax_cells(table, "tax_base", "base")),
-            Row.of("Band D brought forward (£)", _tax_cells(table, "band_d_brought_forward", "£"))]
+    rows = [Row.of("Tax base (Band D equivalents)", tax_cells(table["tax_base"], "base", unit)),
+            Row.of("Band D brought forward (£)", tax_cells(table["band_d_brought_forward"], "£", unit))]
     for part in parts:
         name = part.replace("_", " ").capitalize()
-        rows += [Row.of(f"{name} increase (%)", _tax_cells(table, f"increase_{part}_pct", "pct"), "sub"),
-                 Row.of(f"{name} increase (£)", _tax_cells(table, f"increase_{part}", "£"), "sub")]
-    rows += [Row.of("Band D (£)", _tax_cells(table, "band_d", "£"), "total"),
-             Row.of("Increase in Band D (%)", _tax_cells(table, "band_d_increase_pct", "pct")),
-             Row.of("Increase, £ a year (Band D)", _tax_cells(table, "band_d_increase", "£")),
-             Row.of("Increase, £ a week (Band D)", _tax_cells(table, "band_d_increase_per_week", "£")),
-             Row.of("Increase, £ a week (Band A)", _tax_cells(table, "band_a_increase_per_week", "£"), "sub")]
+        rows += [Row.of(f"{name} increase (%)", tax_cells(table[f"increase_{part}_pct"], "pct", unit), "sub"),
+                 Row.of(f"{name} increase (£)", tax_cells(table[f"increase_{part}"], "£", unit), "sub")]
+    rows += [Row.of("Band D (£)", tax_cells(table["band_d"], "£", unit), "total"),
+             Row.of("Increase in Band D (%)", tax_cells(table["band_d_increase_pct"], "pct", unit)),
+             Row.of("Increase, £ a year (Band D)", tax_cells(table["band_d_increase"], "£", unit)),
+             Row.of("Increase, £ a week (Band D)", tax_cells(table["band_d_increase_per_week"], "£", unit)),
+             Row.of("Increase, £ a week (Band A)", tax_cells(table["band_a_increase_per_week"], "£", unit), "sub")]
     if "referendum_limit" in table:
         within = ["–" if w is None else Cell("yes", badge="status ok") if w else Cell("no: above", badge="status bad")
                   for w in within_limit(table)]
-        rows += [Row.of("Referendum limit (%)", _tax_cells(table, "referendum_limit", "pct")),
+        rows += [Row.of("Referendum limit (%)", tax_cells(table["referendum_limit"], "pct", unit)),
                  Row.of("Rise within the referendum limit", within)]
-    rows += [Row.of(f"Yield: tax base × Band D ({unit})", _tax_cells(table, "yield", money)),
-             Row.of(f"Collection fund surplus (deficit) ({unit})", _tax_cells(table, "collection_fund", money)),
-             Row.of(f"Council tax income ({unit})", _tax_cells(table, "council_tax", money), "total")]
+    rows += [Row.of(f"Yield: tax base × Band D ({unit})", tax_cells(table["yield"], "money", unit)),
+             Row.of(f"Collection fund surplus (deficit) ({unit})", tax_cells(table["collection_fund"], "money", unit)),
+             Row.of(f"Council tax income ({unit})", tax_cells(table["council_tax"], "money", unit), "total")]
     header = "(£ unless stated)"
     if result.real:
-        rows += [Row.of(f"Band D at {result.real.label} (£)", _tax_cells(table, "band_d_real", "£"), "sub"),
+        rows += [Row.of(f"Band D at {result.real.label} (£)", tax_cells(table["band_d_real"], "£", unit), "sub"),
                  Row.of(f"Council tax income at {result.real.label} ({unit})",
-                        _tax_cells(table, "council_tax_real", money), "sub")]
+                        tax_cells(table["council_tax_real"], "money", unit), "sub")]
         header = "(£ unless stated; cash: bills are set in cash)"
     return Table("council-tax-table", (header, f"{result.labels[0]} (base)", *result.labels[1:]), tuple(rows),
                  label_width=36)
@@ -131,12 +122,14 @@ def _bands(ctx: Context) -> Table:
     result = ctx.result
     table, unit = result.council_tax, ctx.unit
     rows = [Row.of(f"Band {band} ({RATIO_TEXT[band]} of Band D)",
-                   _tax_cells(table, "band_d" if band == "D" else f"band_{band.lower()}", "£"), "total" if band == "D" else "")
+                   tax_cells(table["band_d" if band == "D" else f"band_{band.lower()}"], "£", unit),
+                   "total" if band == "D" else "")
             for band in BAND_RATIOS]
     if "parish_precepts" in table:
         rows += [Row.of(f"Parish precepts ({unit}, for information)",
-                        _tax_cells(table, "parish_precepts", "£m" if unit == "£m" else "money")),
-                 Row.of("Average parish Band D (£, for information)", _tax_cells(table, "parish_band_d", "£"), "sub")]
+                        tax_cells(table["parish_precepts"], "money", unit)),
+                 Row.of("Average parish Band D (£, for information)", tax_cells(table["parish_band_d"], "£", unit),
+                        "sub")]
     header = "Council tax by band (£ a year" + ("; cash)" if result.real else ")")
     return Table("council-tax-bands", (header, f"{result.labels[0]} (base)", *result.labels[1:]), tuple(rows),
                  label_width=36)

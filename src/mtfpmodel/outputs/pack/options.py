@@ -7,10 +7,7 @@ from mtfpmodel.analysis.paths import label
 from mtfpmodel.outputs.pack.content import Bullets, Paragraph, Row, Section, Table
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money
-
-
-def pct(value: float) -> str:
-    return f"{value * 100:.2f}%"
+from mtfpmodel.scenario.units import percent
 
 
 def section(ctx: Context) -> Section | None:
@@ -23,19 +20,19 @@ def section(ctx: Context) -> Section | None:
         part = label(tax.path).removeprefix("council tax ")
         value = float(tax.solution.values[0])
         total = tax.solution.series + tax.others
-        rows += [Row.of(f"Council tax alone: {part} increase (%)", [pct(v) for v in tax.solution.series],
-                        note=f"planned {', '.join(pct(v) for v in tax.planned)}"),
-                 Row.of("Band D increase, all parts (%)", [pct(v) for v in total], "sub"),
+        rows += [Row.of(f"Council tax alone: {part} increase (%)", [percent(v) for v in tax.solution.series],
+                        note=f"planned {', '.join(percent(v) for v in tax.planned)}"),
+                 Row.of("Band D increase, all parts (%)", [percent(v) for v in total], "sub"),
                  Row.of("Net gap with this increase", ctx.cells(tax.net_gap[1:]), "sub")]
         if tax.breaches:
-            check = "; ".join(f"with the other parts a Band D rise of {pct(b.total)} in {', '.join(b.years)}, above "
-                              f"the {pct(b.limit)} referendum limit (a local referendum would be needed)"
+            check = "; ".join(f"with the other parts a Band D rise of {percent(b.total)} in {', '.join(b.years)}, "
+                              f"above the {percent(b.limit)} referendum limit (a local referendum would be needed)"
                               for b in tax.breaches)
         elif tax.limit is not None:
-            check = f"within the referendum limit of {', '.join(sorted({pct(v) for v in tax.limit}))}"
+            check = f"within the referendum limit of {', '.join(sorted({percent(v) for v in tax.limit}))}"
         else:
             check = "the scenario sets no referendum limit"
-        sentences.append(f"Council tax alone: a {part} increase of {pct(value)} in every year closes the {last} "
+        sentences.append(f"Council tax alone: a {part} increase of {percent(value)} in every year closes the {last} "
                          f"gap — {check}.")
     elif tax is not None:
         sentences.append(f"Council tax alone cannot close the gap: {tax.failure}.")

@@ -10,12 +10,9 @@ from mtfpmodel.analysis.montecarlo import CONFIDENCE
 from mtfpmodel.outputs.pack.content import Figure, KeyFigures, Paragraph, Row, Section, Subheading, Table
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money
+from mtfpmodel.scenario.units import percent
 
 SOBOL_ROWS = 8
-
-
-def chance(p: float) -> str:
-    return f"{p * 100:.1f}%"
 
 
 def section(ctx: Context) -> Section | None:
@@ -24,16 +21,16 @@ def section(ctx: Context) -> Section | None:
     risk, unit, last = ctx.cabinet.risk, ctx.unit, ctx.years[-1]
     head, sim, table = risk.headline, risk.simulation, risk.by_year
     cards = KeyFigures((
-        ("Chance the plan balances in every year", chance(head.p_balances)),
-        ("Chance reserves fall below the minimum", chance(1 - head.p_above_minimum)),
+        ("Chance the plan balances in every year", percent(head.p_balances, 1)),
+        ("Chance reserves fall below the minimum", percent(1 - head.p_above_minimum, 1)),
         (f"Opening reserves for {CONFIDENCE[0]:.0%} confidence", cabinet_money(head.needed_above_minimum[CONFIDENCE[0]], unit)),
         (f"Opening reserves for {CONFIDENCE[1]:.0%} confidence", cabinet_money(head.needed_above_minimum[CONFIDENCE[1]], unit)),
     ))
     intro = Paragraph(
         f"{sim.draws:,} simulated plans (seed {sim.seed}) drawn from the uncertain inputs in the scenario's "
         f"monte_carlo block, each savings stream delivered with its confidence or slipping. The plan balances in "
-        f"every year in {chance(head.p_balances)} of them; reserves fall below the minimum in at least one year in "
-        f"{chance(1 - head.p_above_minimum)}, and have run out by {last} in {chance(head.p_exhausted_by_end)}.")
+        f"every year in {percent(head.p_balances, 1)} of them; reserves fall below the minimum in at least one year in "
+        f"{percent(1 - head.p_above_minimum, 1)}, and have run out by {last} in {percent(head.p_exhausted_by_end, 1)}.")
     rows = []
     for name, title in (("net_gap", "Net gap"), ("closing_reserves", "Closing reserves")):
         for q, text in (("p10", "P10 (1 in 10 lower)"), ("p50", "P50 (median)"), ("p90", "P90 (1 in 10 higher)")):
@@ -41,7 +38,7 @@ def section(ctx: Context) -> Section | None:
     for column, text in (("p_net_gap_above_zero", "Chance of a gap (net gap above 0)"),
                          ("p_below_minimum", "Chance reserves are below the minimum"),
                          ("p_reserves_exhausted_by_year", "Chance reserves have run out by then")):
-        rows.append(Row.of(text, [chance(v) for v in table[column]]))
+        rows.append(Row.of(text, [percent(v, 1) for v in table[column]]))
     outcomes = Table("risk-table", (f"({ctx.cash_label})", *ctx.years), tuple(rows))
     needed = Table("reserves-needed-table", (f"Opening reserves needed ({ctx.cash_label})", "Never to run out",
                                              "To stay at or above the minimum"),
