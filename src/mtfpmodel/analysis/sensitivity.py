@@ -118,8 +118,12 @@ class Tornado:
 
 
 def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping[str, Sequence[float]] | None,
-            paths: Sequence[str], step: float) -> Tornado:
-    """Low/high from ``ranges`` (values in every year) when given, else ±step on ``paths``."""
+            paths: Sequence[str], step: float, shifted: OneWay | None = None) -> Tornado:
+    """Low/high from ``ranges`` (values in every year) when given, else ±step on ``paths``.
+
+    ``shifted`` is the one-way table already projected for ``paths`` and ``step``
+    (:func:`one_way`); without ranges it is used rather than projecting the same shifts again.
+    """
     if ranges:
         chosen = list(ranges)
         batch = Batch(params, 1 + 2 * len(chosen))
@@ -132,7 +136,9 @@ def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping
         low, high = gap[1::2], gap[2::2]
     else:
         chosen = list(paths)
-        result = one_way(scenario, params, chosen, step)
+        if shifted is not None and (shifted.paths != tuple(chosen) or shifted.step != step):
+            raise ValueError("the one-way table given to tornado is for other paths or another step")
+        result = shifted if shifted is not None else one_way(scenario, params, chosen, step)
         low, high, gap = result.down[:, -1], result.up[:, -1], result.base[None, -1]
         lows = (f"-{step * 100:g}pt",) * len(chosen)
         highs = (f"+{step * 100:g}pt",) * len(chosen)
