@@ -99,17 +99,20 @@ def delivery(scenario: Scenario, batch: Batch, config: MonteCarloConfig, u: np.n
     return overrides, np.where(slipped, config.slippage.delivers, 1.0)[:, :, None]
 
 
-def grant_loss(scenario: Scenario, batch: Batch, config: MonteCarloConfig, u: np.ndarray) -> np.ndarray | None:
+def grant_loss(scenario: Scenario, params: Mapping[str, Parameter], overrides: Mapping[str, np.ndarray],
+               config: MonteCarloConfig, u: np.ndarray) -> np.ndarray | None:
     """(n, S) 1 where a funding source is received, 0 where a grant is drawn as lost: lost when
-    u >= its certainty share (so a confirmed grant, share 100%, is never lost). None when off."""
+    u >= its certainty share (so a confirmed grant, share 100%, is never lost). None when off.
+
+    A drawn certainty share is read from ``overrides`` (those :func:`delivery` returned: it changes
+    only savings profiles); otherwise the share is the scenario's own (``params``)."""
     if not config.grant_loss or not scenario.funding.grants:
         return None
-    overrides = batch.overrides()
     received = np.ones((u.shape[0], len(funding_sources(scenario))))
     offset = 1 if scenario.funding.business_rates is not None else 0
     for g, grant in enumerate(scenario.funding.grants):
         path = f"funding.grants[{grant.name}].certainty"
-        share = np.broadcast_to(overrides.get(path, batch.params[path].value), (u.shape[0],))
+        share = np.broadcast_to(overrides.get(path, params[path].value), (u.shape[0],))
         received[:, offset + g] = u[:, g] < share
     return received
 
@@ -123,7 +126,7 @@ class Simulation:
     closing_reserves: np.ndarray
     minimum_reserves: np.ndarray
     balances: np.ndarray            # (D,) bool: no year unbalanced or with reserves exhausted
-    unfunded_gap: np.ndarray | None = None
+    unfunded_gap: np.ndarray
 
     @property
     def draws(self) -> int:
@@ -140,7 +143,7 @@ def sample(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCar
     batch = Batch(params, draws)
     apply_draws(batch, config, {p: from_normal(d, z) for p, d, z in zip(paths, dists, scores)})
     overrides, multiplier = delivery(scenario, batch, config, rng.random((draws, len(scenario.savings))))
-    received = grant_loss(scenario, batch, config, rng.random((draws, len(scenario.funding.grants)))) \
+    received = grant_loss(scenario, params, overrides, config, rng.random((draws, len(scenario.funding.grants)))) \
         if config.grant_loss else None
     return overrides, multiplier, received
 
@@ -247,8 +250,6 @@ def by_year_columns(sim: Simulation, labels) -> dict[str, object]:
 
 def run_out(sim: Simulation) -> np.ndarray:
     """(D, T) true where a year is left with an unfunded gap (reserves never go below zero)."""
-    if sim.unfunded_gap is None:
-        return sim.closing_reserves[:, 1:] < 0
     return sim.unfunded_gap[:, 1:] > 0
 
 
@@ -263,8 +264,6 @@ def shadow_reserves(sim: Simulation) -> np.ndarray:
     For one pot of reserves this is exactly the balance that would have been left had the
     unfunded gaps been drawn too; with several reserves it treats them as one pot.
     """
-    if sim.unfunded_gap is None:
-        return sim.closing_reserves
     return sim.closing_reserves - np.cumsum(sim.unfunded_gap, axis=1)
 
 

@@ -140,7 +140,8 @@ def movement(old: Loaded, new: Loaded) -> Movement:
     """Reconcile the change in net gap from ``old`` to ``new`` into causes (module docstring)."""
     check_comparable(old.scenario, new.scenario, old.path, new.path)
     state = copy.deepcopy(old.data)
-    gap, planned = gap_and_planned(old.scenario)
+    start, start_planned = gap_and_planned(old.scenario)
+    gap, planned = start, start_planned      # the plan so far; rebound at each switch, never changed in place
     causes: list[Cause] = []
     pending: list[Step] = []
     for step in plan(old, new) + [Step("Other changes", "other", lambda d: _replace_all(d, new.data))]:
@@ -155,7 +156,6 @@ def movement(old: Loaded, new: Loaded) -> Movement:
         gap, planned, pending = after, after_planned, []
     final, final_planned = gap_and_planned(new.scenario)
     kept = tuple(c for c in causes if np.any(c.values != 0.0) or np.any(c.planned != 0.0) or c.category == "reserves")
-    start, start_planned = gap_and_planned(old.scenario)
     return Movement(year_labels(new.scenario.base_year, new.scenario.years), new.scenario.units,
                     old.scenario.scenario, new.scenario.scenario, start, final, kept,
                     tuple(notes(old.scenario, new.scenario)), start_planned, final_planned)
