@@ -18,6 +18,7 @@ from scipy.optimize import brentq
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import in_percent, label
 from mtfpmodel.engine.parameters import Parameter, collect, series_values
+from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money
@@ -188,9 +189,10 @@ def referendum_breaches(scenario: Scenario, params: Mapping[str, Parameter], pat
                   if f"funding.council_tax.increase.{p}" != path), np.zeros(T))
     limit = series_values(tax.referendum_limit, params, T)
     total = np.broadcast_to(series, (T,)) + others
+    breached = above_limit(total, limit)
     above: dict[tuple[float, float, float], list[str]] = {}
     for t in range(T):
-        if total[t] > limit[t] + 1e-12:
+        if breached[t]:
             key = (round(total[t] - others[t], 6), round(total[t], 6), round(limit[t], 6))
             above.setdefault(key, []).append(labels[t + 1])
     return [Breach(tuple(years), own, whole, cap) for (own, whole, cap), years in above.items()]

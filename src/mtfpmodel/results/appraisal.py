@@ -68,20 +68,19 @@ def npv(flows: np.ndarray, discount_rate: float) -> float:
     return float(np.sum(flows / (1.0 + discount_rate) ** years))
 
 
-def payback_year(flows: np.ndarray, labels: tuple[str, ...]) -> str:
-    """First plan year whose cumulative net flow is >= 0, or 'beyond the plan'."""
-    cumulative = np.cumsum(flows[1:len(labels)])
+def payback_year(flows: np.ndarray, labels: tuple[str, ...], start: int = 1) -> str:
+    """First plan year whose cumulative net flow, counted from year ``start`` (1, the first plan
+    year, unless told), is >= 0, or 'beyond the plan'."""
+    cumulative = np.cumsum(flows[start:len(labels)])
     hits = np.flatnonzero(cumulative >= 0)
-    return labels[hits[0] + 1] if hits.size else BEYOND
+    return labels[start + hits[0]] if hits.size else BEYOND
 
 
 def one_off_payback_year(net: np.ndarray, implementation: np.ndarray, labels: tuple[str, ...]) -> str:
     """First plan year, from the first year with a one-off cost, whose cumulative net saving less
     the one-off costs is >= 0 (years before the costs start do not count), or 'beyond the plan'."""
     start = int(np.flatnonzero(implementation[1:])[0]) + 1
-    cumulative = np.cumsum((net - implementation)[start:len(labels)])
-    hits = np.flatnonzero(cumulative >= 0)
-    return labels[start + hits[0]] if hits.size else BEYOND
+    return payback_year(net - implementation, labels, start)
 
 
 def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...]) -> pd.DataFrame:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from mtfpmodel.engine.inputs import Inputs
 from mtfpmodel.engine.parameters import funding_sources
 from mtfpmodel.results.capital import EXISTING, plan_lines
 from mtfpmodel.results.result import Result
 from mtfpmodel.results.tables import grant_name
-from mtfpmodel.scenario.units import figure
+from mtfpmodel.scenario.units import figure, percent
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,21 @@ class Context:
 
     def year(self, t: int) -> str:
         return self.result.labels[t]
+
+
+def summary_value(ctx: Context, column: str, t: int) -> float:
+    """The summary's ``column`` in year t, as the run has it (draw 0) [scenario unit or fraction]."""
+    return float(np.broadcast_to(getattr(ctx.r, column), ctx.r.net_gap.shape)[0, t])
+
+
+def summary_path(column: str, ctx: Context, t: int) -> str:
+    """The path of the summary's ``column`` in year t, e.g. ``summary.net_gap[2026/27]``."""
+    return f"summary.{column}[{ctx.year(t)}]"
+
+
+def pct(value: float) -> str:
+    """A rate in the working, to two decimal places: 0.0299 as 2.99%."""
+    return percent(value, 2)
 
 
 def sum_lines(ctx: Context, parts: list[tuple[str, float]], total: float) -> tuple[str, ...]:

@@ -9,13 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.analysis.explain.context import Context, Explanation, sum_lines
+from mtfpmodel.analysis.explain.context import pct as _pct
 from mtfpmodel.engine.financing import payment_factors
 from mtfpmodel.engine.parameters import collect, funding_sources
-from mtfpmodel.scenario.units import percent
-
-
-def _pct(value: float) -> str:
-    return percent(value, 2)
 
 
 def pressure_level(ctx: Context, name: str, t: int, path: str) -> Explanation:

@@ -9,13 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.analysis.explain.context import Context, Explanation
-from mtfpmodel.scenario.units import percent
+from mtfpmodel.analysis.explain.context import pct as _pct
+from mtfpmodel.engine.workforce import MEASURES
 
-WORKFORCE_FIGURES = ("pay_bill", "employer_ni", "employer_pension", "apprenticeship_levy", "total_cost")
-
-
-def _pct(value: float) -> str:
-    return percent(value, 2)
+WORKFORCE_FIGURES = (*MEASURES, "total_cost")
 
 
 def _at(array: np.ndarray, i: int, t: int) -> float:
@@ -129,12 +126,12 @@ def _levy(ctx, name, t, path):
 
 def _total(ctx, name, t, path):
     g, _, _ = _group(ctx, name)
-    parts = [_at(getattr(ctx.r, m), g, t) for m in WORKFORCE_FIGURES[:-1]]
+    parts = [_at(getattr(ctx.r, m), g, t) for m in MEASURES]
     value = sum(parts)
     return Explanation(path, value, ctx.result.units,
                        "total_cost = pay_bill + employer_ni + employer_pension + apprenticeship_levy",
                        ("= " + " + ".join(ctx.money(p) for p in parts) + f" = {ctx.money(value)}",),
-                       tuple(f"workforce[{name}].{m}[{ctx.year(t)}]" for m in WORKFORCE_FIGURES[:-1]))
+                       tuple(f"workforce[{name}].{m}[{ctx.year(t)}]" for m in MEASURES))
 
 
 _WORKFORCE = {"pay_bill": _pay_bill, "employer_ni": _employer_ni, "employer_pension": _employer_pension,

@@ -6,13 +6,11 @@ Each reads the engine's own arrays (draw 0): the numbers shown are the run's.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from mtfpmodel.analysis.explain.context import Context, Explanation, sum_lines
+from mtfpmodel.analysis.explain.context import summary_path as _spath
+from mtfpmodel.analysis.explain.context import summary_value as _s
+from mtfpmodel.results.reserves import COLUMNS  # the columns of reserves.csv
 from mtfpmodel.scenario.units import percent
-
-COLUMNS = ("opening", "contributions", "planned_use", "implementation_costs", "unplanned_use", "surplus_added",
-           "closing")
 
 
 def _reserves(ctx: Context):
@@ -25,14 +23,6 @@ def _index(ctx: Context, name: str) -> int:
 
 def _flow(ctx: Context, column: str, r: int, t: int) -> float:
     return float(getattr(ctx.r.reserve_flows, column)[0, r, t])
-
-
-def _s(ctx: Context, column: str, t: int) -> float:
-    return float(np.broadcast_to(getattr(ctx.r, column), ctx.r.net_gap.shape)[0, t])
-
-
-def _spath(column: str, ctx: Context, t: int) -> str:
-    return f"summary.{column}[{ctx.year(t)}]"
 
 
 def _rpath(name: str, column: str, ctx: Context, t: int) -> str:

@@ -11,6 +11,8 @@ from mtfpmodel.analysis.explain.context import (
     item_names,
     sum_lines,
 )
+from mtfpmodel.analysis.explain.context import summary_path as _spath
+from mtfpmodel.analysis.explain.context import summary_value as _s
 from mtfpmodel.analysis.explain.reserves import SUMMARY as RESERVE_SUMMARY
 from mtfpmodel.results.capital import plan_lines
 from mtfpmodel.scenario.units import percent
@@ -21,14 +23,6 @@ def _summary(column: str) -> Callable:
     def handler(ctx: Context, item, t: int, path: str) -> Explanation:
         return _SUMMARY[column](ctx, t, path)
     return handler
-
-
-def _s(ctx: Context, column: str, t: int) -> float:
-    return float(np.broadcast_to(getattr(ctx.r, column), ctx.r.net_gap.shape)[0, t])
-
-
-def _spath(column: str, ctx: Context, t: int) -> str:
-    return f"summary.{column}[{ctx.year(t)}]"
 
 
 def _net_gap(ctx, t, path):
