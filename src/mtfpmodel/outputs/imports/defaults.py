@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-DEFAULT_RAG = {"green": 0.95, "amber": 0.70, "red": 0.30}
-DEFAULT_GRANT_CONFIDENCE = {"confirmed": 1.0, "indicative": 0.90, "assumed": 0.70}
+from mtfpmodel.scenario.schema import DEFAULT_GRANT_CONFIDENCE, DEFAULT_RAG, Line, Scenario
+from mtfpmodel.scenario.streams import UnitCostStream
+from mtfpmodel.scenario.workforce import LEVY_ALLOWANCE, LEVY_RATE
+
+LINE_PERIODS = Line.model_fields["periods_per_year"].default              # 52: weekly
+STREAM_PERIODS = UnitCostStream.model_fields["periods_per_year"].default
+DISCOUNT_RATE = Scenario.model_fields["discount_rate"].default            # the Green Book's 3.5%
 ITEM_DEFAULTS = {   # section → {key: test that the value is the default}
     "expenditure": {"demand": lambda v: _all(v, 0.0), "cost_mix": lambda v: v == {"none": 1.0},
-                    "periods_per_year": lambda v: v == 52},
+                    "periods_per_year": lambda v: v == LINE_PERIODS},
     "pressures": {"recurring": lambda v: v is True},
     "savings": {"implementation_cost": lambda v: _all(v, 0.0), "funded_by": lambda v: v == "revenue",
                 "recurring": lambda v: v is True, "phasing": lambda v: _all(v, 1.0),
                 "unit_cost_growth": lambda v: _all(v, 0.0) or v == "none",
-                "periods_per_year": lambda v: v == 52, "confidence": lambda v: v == 1},
+                "periods_per_year": lambda v: v == STREAM_PERIODS, "confidence": lambda v: v == 1},
     "contracts": {"lag": lambda v: v == 0},
     "capital_programme": {"borrowing": lambda v: _all(v, 0.0), "grants": lambda v: _all(v, 0.0),
                           "capital_receipts": lambda v: _all(v, 0.0), "revenue": lambda v: _all(v, 0.0),
@@ -66,11 +71,11 @@ def drop_defaults(data: dict) -> None:
     for group in workforce.get("groups") or []:
         _drop(group, GROUP_DEFAULTS)
     levy = workforce.get("apprenticeship_levy")
-    if levy == {"rate": 0.005, "allowance": 3_000_000}:
+    if levy == {"rate": LEVY_RATE, "allowance": LEVY_ALLOWANCE}:
         del workforce["apprenticeship_levy"]
     if data.get("grant_confidence") == DEFAULT_GRANT_CONFIDENCE:
         del data["grant_confidence"]
     if data.get("rag_confidence") == DEFAULT_RAG:
         del data["rag_confidence"]
-    if data.get("discount_rate") == 0.035:
+    if data.get("discount_rate") == DISCOUNT_RATE:
         del data["discount_rate"]

@@ -13,11 +13,11 @@ import re
 from mtfpmodel.outputs.imports.cells import Cell, Table
 from mtfpmodel.outputs.imports.document import Document
 from mtfpmodel.outputs.imports.yamltext import percent_text
+from mtfpmodel.outputs.workbook.grid import INPUTS_SHEET as SHEET
+from mtfpmodel.outputs.workbook.grid import PATH_HEADING
 from mtfpmodel.scenario.loader import parse_path
 from mtfpmodel.scenario.series import check_year_label
 
-SHEET = "Inputs"
-PATH_HEADING = "mtfp path"
 _LINK = re.compile(r"^=\$?([A-Z]{1,3})\$?(\d+)$")
 _FOLLOWS = re.compile(r"\s*(—\s*)?follows \S+ \(type a value to override\)\s*$")
 _PLACE = re.compile(r"\s*\(?from [^()]*, rows? \d+\)?\s*$", re.IGNORECASE)   # added by an earlier import

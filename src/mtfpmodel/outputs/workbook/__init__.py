@@ -17,8 +17,11 @@ block of the scenario adds its rows to ``inputs.py`` and a calculation module of
 """
 from __future__ import annotations
 
-from mtfpmodel.outputs.outdir import Staging
-from mtfpmodel.results.result import Result
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:       # for the annotations only: mtfp import reads grid.py's names without loading the results
+    from mtfpmodel.outputs.outdir import Staging
+    from mtfpmodel.results.result import Result
 
 FILENAME = "mtfp.xlsx"
 
@@ -51,7 +54,8 @@ def build_workbook(result: Result, path) -> None:
 
     book = Book(path, result.labels, result.units, _title(result))
     outputs = output_sheets(book)
-    model = Model(book, result, inputs_sheet(book, result))
+    inputs = inputs_sheet(book, result)
+    model = Model(book, result, inputs.map, inputs.params)
     model.sheets = {**outputs, **calculation_sheets(book)}
     price_indices(model)            # the Contracts sheet needs the lines' price indices
     for build in (workforce_sheet, contracts_sheet, capital_sheet, expenditure_sheet, funding_sheet, financing_sheet,

@@ -133,6 +133,13 @@ class Sheet:
 
         return f"{'$' if absolute else ''}{column_letter(BASE + t)}${YEAR_NUMBER_ROW + 1}"
 
+    def previous(self, t: int, row: int | None = None) -> str:
+        """Last year's cell (year t-1, relative) of a row on this sheet: the row being written unless ``row``.
+
+        A row that grows year on year refers to its own previous column: x[t] = x[t-1] * (1 + rate[t]).
+        """
+        return Ref(self.name, self.row if row is None else row).year(t - 1, self.name)
+
     def widths(self, label: float, detail: float, unit: float = style.WIDTHS["unit"],
                value: float = style.WIDTHS["value"], year: float = style.WIDTHS["year"]) -> None:
         ws = self.ws
@@ -141,6 +148,12 @@ class Sheet:
         ws.set_column(UNIT, UNIT, unit)
         ws.set_column(VALUE, VALUE, value)
         ws.set_column(BASE, BASE + self.book.years - 1, year)
+
+    def one_page(self, label: float, detail: float, unit: float, value: float, year: float) -> None:
+        """An output sheet printed on one page: these column widths, the rows written so far, fitted."""
+        self.widths(label, detail, unit, value, year)
+        self.ws.fit_to_pages(1, 1)
+        self.ws.print_area(0, 0, self.row - 1, BASE + self.book.years - 1)
 
     def heading(self, text: str, gap: bool = True) -> None:
         """A block heading across the row (a blank row above it unless ``gap`` is false)."""

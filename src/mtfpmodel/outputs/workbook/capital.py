@@ -86,14 +86,17 @@ def _scheme(model: Model, sheet: Sheet, c: int, scheme, cfr: np.ndarray):
     rates = model.input_values("capital_financing.borrowing_rate")
     life, method = inputs[f"{p}.life"], inputs[f"{p}.method"]
     L, M = life.value(SHEET), method.value(SHEET)
+    tranches = {}                   # year s → (MRP, interest) of that year's borrowing alone, each (1, T+1)
+    for s in range(1, years):
+        single = np.zeros(years)
+        single[s] = spent[s]
+        tranches[s] = tranche_costs(single[None, :], rates[None, :], scheme.life, scheme.method)
     blocks = {}
     for part, annuity, straight in (("mrp", "PPMT({r},{k},{L},-{P})", "{P}/{L}"),
                                     ("interest", "IPMT({r},{k},{L},-{P})", "{r}*{P}*(1-({k}-1)/{L})")):
         rows = []
         for s in range(1, years):
-            single = np.zeros(years)
-            single[s] = spent[s]
-            values = tranche_costs(single[None, :], rates[None, :], scheme.life, scheme.method)[part == "interest"][0]
+            values = tranches[s][part == "interest"][0]
             principal = borrowing.cell(BASE + s, SHEET, absolute=True)
 
             def formula(t: int, s=s, row=sheet.row) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
@@ -20,6 +19,7 @@ class Model:
     book: Book
     result: Result
     inputs: InputMap
+    params: dict[str, P.Parameter]       # every input of the scenario by path, with its values (projection years)
     rows: dict[str, Ref] = field(default_factory=dict)
     groups: dict[str, list[Ref]] = field(default_factory=dict)   # per line, per stream, per category...
     figures: dict[str, np.ndarray] = field(default_factory=dict)  # the cached values of rows[key]
@@ -27,11 +27,6 @@ class Model:
 
     def sheet(self, name: str) -> Sheet:
         return self.sheets[name]
-
-    @cached_property
-    def params(self) -> dict[str, P.Parameter]:
-        """Every input of the scenario by path, with its values (projection years)."""
-        return P.collect(self.result.scenario)
 
     def input_values(self, path: str) -> np.ndarray:
         """An input series as T+1 values, 0 in the base year."""

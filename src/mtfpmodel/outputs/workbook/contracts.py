@@ -57,7 +57,7 @@ def contracts_sheet(model: Model) -> None:
                 uplift_values, unit="% a year", kind="rate", start=1)
         row = sheet.row
         model.row(sheet, c.name, "cost", lambda t: (
-            value.base(SHEET) if t == 0 else f"{column_letter(BASE + t - 1)}{row + 1}*(1+{uplift.year(t, SHEET)})"),
+            value.base(SHEET) if t == 0 else f"{sheet.previous(t, row)}*(1+{uplift.year(t, SHEET)})"),
             r.contract_cost[0, n], total=True, key=f"contract:{c.name}")
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from mtfpmodel.outputs.workbook.book import Sheet
 from mtfpmodel.outputs.workbook.context import Model
-from mtfpmodel.outputs.workbook.grid import BASE, Formula, column_letter
+from mtfpmodel.outputs.workbook.grid import Formula
 
 WORKINGS = "Funding"
 OUTPUT = "Council tax"
@@ -77,7 +77,7 @@ def _parishes(model: Model, sheet: Sheet, row, precepts) -> None:
     else:
         growth = model.inputs[f"{p}.growth"]
         formula = (lambda t: base.base(here) if t == 0
-                   else f"{column_letter(BASE + t - 1)}{previous + 1}*(1+{growth.year(t, here)})")
+                   else f"{sheet.previous(t, previous)}*(1+{growth.year(t, here)})")
     row("parish_precepts", "Parish precepts", "for information (not the council's funding)", formula,
         unit=model.unit, kind="money")
     precept, tax_base = model.rows["ct:parish_precepts"], model.rows["tax_base"]
@@ -124,17 +124,5 @@ def council_tax_sheet(model: Model) -> None:
         source = model.rows[key]
         values = model.figures[key]
         cells = [None if t < start else Formula(source.year(t, OUTPUT), float(values[t])) for t in range(model.years)]
-        model.rows[f"council_tax_table:{key}"] = sheet.write(label, "", shown, years=cells, kind=kind, total=total)
-        model.figures[f"council_tax_table:{key}"] = np.where(np.arange(model.years) >= start, values, 0.0)
-    _layout(model, sheet)
-
-
-def _layout(model: Model, sheet: Sheet) -> None:
-    ws, last = sheet.ws, BASE + model.years - 1
-    ws.set_column(0, 0, 36)
-    ws.set_column(1, 1, 1)
-    ws.set_column(2, 2, 18)
-    ws.set_column(3, 3, 1)
-    ws.set_column(BASE, last, 13)
-    ws.fit_to_pages(1, 1)
-    ws.print_area(0, 0, sheet.row - 1, last)
+        sheet.write(label, "", shown, years=cells, kind=kind, total=total)
+    sheet.one_page(label=36, detail=1, unit=18, value=1, year=13)

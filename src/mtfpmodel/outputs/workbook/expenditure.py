@@ -23,7 +23,7 @@ import numpy as np
 
 from mtfpmodel.outputs.workbook.book import Sheet
 from mtfpmodel.outputs.workbook.context import Model, sum_rows
-from mtfpmodel.outputs.workbook.grid import BASE, across, column_letter
+from mtfpmodel.outputs.workbook.grid import across
 from mtfpmodel.scenario.capital import CONTRIBUTIONS_LINE, FINANCING_LINE
 
 SHEET = "Expenditure"
@@ -42,7 +42,8 @@ def price_indices(model: Model) -> None:
         rate = model.inputs[f"assumptions.{name}"]
         index = np.cumprod(1.0 + model.input_values(f"assumptions.{name}"))
         row = sheet.row
-        cells = [1.0] + across(model.years, lambda t: f"{_previous(t, row)}*(1+{rate.year(t, SHEET)})", index, 1)[1:]
+        cells = [1.0] + across(model.years, lambda t: f"{sheet.previous(t, row)}*(1+{rate.year(t, SHEET)})", index,
+                               1)[1:]
         model.publish(f"index:{name}", sheet.write(name, "index", "index", years=cells, kind="ratio",
                                                    role="structure"), index)
     for line in lines:
@@ -57,10 +58,6 @@ def price_indices(model: Model) -> None:
 
         model.row(sheet, line.name, "price index (cost-mix shares x indices)", formula, price, unit="index",
                   kind="ratio", key=f"price:{line.name}")
-
-
-def _previous(t: int, row: int) -> str:
-    return f"{column_letter(BASE + t - 1)}{row + 1}"
 
 
 def expenditure_sheet(model: Model) -> None:
@@ -118,7 +115,7 @@ def _volumes(model: Model, sheet: Sheet) -> None:
         else:
             growth = inputs[f"{p}.volume.growth"]
             formula = (lambda t, growth=growth, base=base, row=row: base.base(SHEET) if t == 0
-                       else f"{_previous(t, row)}*(1+{growth.year(t, SHEET)})")
+                       else f"{sheet.previous(t, row)}*(1+{growth.year(t, SHEET)})")
         model.row(sheet, line.name, "volume", formula, r.line_volume[0, i], unit="units", kind="number",
                   key=f"volume:{line.name}")
         cost, price = inputs[f"{p}.unit_cost"], model.rows[f"price:{line.name}"]
@@ -138,14 +135,14 @@ def _components(model: Model, sheet: Sheet) -> None:
         for part in line.cost_mix:
             share = inputs[f"{prefix}.cost_mix.{part}"]
             formula = (_volume_part(model, line, share, part) if line.volume is not None
-                       else _base_part(model, line, share, part, sheet.row))
+                       else _base_part(model, line, share, part, sheet, sheet.row))
             parts.append(model.row(sheet, line.name, "no inflation" if part == "none" else part, formula,
                                    r.component_cost[0, k]))
             k += 1
         model.groups[f"components:{line.name}"] = parts
 
 
-def _base_part(model: Model, line, share, part: str, row: int):
+def _base_part(model: Model, line, share, part: str, sheet: Sheet, row: int):
     prefix = f"expenditure[{line.name}]"
     base, demand = model.inputs[f"{prefix}.base"], model.inputs[f"{prefix}.demand"]
     rate = model.inputs.get(f"assumptions.{part}")
@@ -156,7 +153,7 @@ def _base_part(model: Model, line, share, part: str, row: int):
             rest = base.base(SHEET) + "".join(f"-{c.base(SHEET)}" for c in carved)
             return f"({rest})*{share.value(SHEET)}" if carved else f"{rest}*{share.value(SHEET)}"
         inflation = f"*(1+{rate.year(t, SHEET)})" if rate is not None else ""
-        return f"{_previous(t, row)}{inflation}*(1+{demand.year(t, SHEET)})"
+        return f"{sheet.previous(t, row)}{inflation}*(1+{demand.year(t, SHEET)})"
 
     return formula
 

@@ -38,23 +38,18 @@ def funding_sheet(model: Model) -> None:
     council_tax_workings(model, sheet)
 
 
-def _previous(sheet: Sheet, t: int) -> str:
-    return f"{column_letter(BASE + t - 1)}{sheet.row + 1}"
-
-
 def _council_tax(model: Model, sheet: Sheet) -> None:
     inputs, r, scenario = model.inputs, model.r, model.result.scenario
     prefix = "funding.council_tax"
-    params = model.params
     sheet.heading("Council tax", gap=False)
     growth = inputs[f"{prefix}.tax_base_growth"]
     tax_base = inputs[f"{prefix}.tax_base"]
     model.row(sheet, "Tax base", "grows with tax base growth",
-              lambda t: tax_base.year(0, SHEET) if t == 0 else f"{_previous(sheet, t)}*(1+{growth.year(t, SHEET)})",
+              lambda t: tax_base.year(0, SHEET) if t == 0 else f"{sheet.previous(t)}*(1+{growth.year(t, SHEET)})",
               r.tax_base[0], unit="Band D equivalents", kind="number", key="tax_base")
     parts = [inputs[f"{prefix}.increase.{part}"] for part in scenario.funding.council_tax.increase]
-    increase = np.concatenate([[0.0], sum((params[f"{prefix}.increase.{p}"].value
-                                           for p in scenario.funding.council_tax.increase), np.zeros(model.years - 1))])
+    increase = sum((model.input_values(f"{prefix}.increase.{p}") for p in scenario.funding.council_tax.increase),
+                   np.zeros(model.years))
     if parts:
         rise = model.row(sheet, "Band D increase", "sum of the increase parts",
                          lambda t: sum_rows(parts[0], parts[-1], t, SHEET), increase, unit="% a year", start=1,
@@ -63,10 +58,10 @@ def _council_tax(model: Model, sheet: Sheet) -> None:
         rise = sheet.write("Band D increase", "(no increase parts)", "% a year", kind="rate")
     band_d = inputs[f"{prefix}.band_d"]
     model.row(sheet, "Band D charge", "rises by the increase",
-              lambda t: band_d.year(0, SHEET) if t == 0 else f"{_previous(sheet, t)}*(1+{rise.year(t, SHEET)})",
+              lambda t: band_d.year(0, SHEET) if t == 0 else f"{sheet.previous(t)}*(1+{rise.year(t, SHEET)})",
               r.band_d[0], unit="£ a year", kind="pounds", key="band_d")
     fund = inputs[f"{prefix}.collection_fund"]
-    collection = np.concatenate([[0.0], params[f"{prefix}.collection_fund"].value])
+    collection = model.input_values(f"{prefix}.collection_fund")
     cf = model.row(sheet, "Collection fund surplus (deficit)", "", lambda t: fund.year(t, SHEET), collection,
                    key="collection_fund")
     tb, bd = model.rows["tax_base"], model.rows["band_d"]
@@ -91,7 +86,7 @@ def _sources(model: Model, sheet: Sheet) -> None:
             growth = inputs[f"{prefix}.growth"]
             detail = "grows from the base"
             amount = (lambda t, growth=growth, row=sheet.row:
-                      f"{column_letter(BASE + t - 1)}{row + 1}*(1+{growth.year(t, SHEET)})")
+                      f"{sheet.previous(t, row)}*(1+{growth.year(t, SHEET)})")
         if ends is not None:
             detail += ", until its last year"
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from mtfpmodel.outputs.workbook.context import Model
-from mtfpmodel.outputs.workbook.grid import BASE, column_letter
 
 SHEET = "Gap"
 
@@ -31,12 +30,11 @@ def gap_sheet(model: Model) -> None:
     gross = model.row(sheet, "Budget gap before savings", "net expenditure - funding",
                       lambda t: f"{spend.year(t, SHEET)}-{funding.year(t, SHEET)}", r.gross_gap, total=True,
                       key="gross_gap")
-    net_row = sheet.row
-    model.row(sheet, "Net gap", "gross gap - savings + one-off costs",
-              lambda t: f"{gross.year(t, SHEET)}-{savings.year(t, SHEET)}+{one_off.year(t, SHEET)}", r.net_gap,
-              total=True, key="net_gap")
+    net = model.row(sheet, "Net gap", "gross gap - savings + one-off costs",
+                    lambda t: f"{gross.year(t, SHEET)}-{savings.year(t, SHEET)}+{one_off.year(t, SHEET)}", r.net_gap,
+                    total=True, key="net_gap")
     model.row(sheet, "Net gap: change in the year", "net gap - last year's",
-              lambda t: f"{column_letter(BASE + t)}{net_row + 1}-{column_letter(BASE + t - 1)}{net_row + 1}",
+              lambda t: f"{net.year(t, SHEET)}-{net.year(t - 1, SHEET)}",
               r.incremental_gap, start=1, key="incremental_gap")
     model.row(sheet, "Risk-adjusted net gap", "gross gap - risk-weighted savings + one-off costs + grants at risk",
               lambda t: (f"{gross.year(t, SHEET)}-{weighted.year(t, SHEET)}+{one_off.year(t, SHEET)}"

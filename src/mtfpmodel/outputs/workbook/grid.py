@@ -18,6 +18,8 @@ from typing import Any, Callable, Sequence
 LABEL, DETAIL, UNIT, VALUE, BASE = range(5)    # 0-based columns A-E; year t is in column BASE + t
 TITLE_ROW, NOTE_ROW, HEADING_ROW, YEAR_NUMBER_ROW = 0, 1, 2, 3
 FIRST_ROW = 5                                  # first row of content (0-based), below the headings
+INPUTS_SHEET = "Inputs"                        # the sheet of inputs, one per row...
+PATH_HEADING = "mtfp path"                     # ...the heading of its path column (mtfp import reads both)
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,6 @@ class Ref:
     def base(self, here: str) -> str:
         """The row's base-year cell (column E), absolute."""
         return self.cell(BASE, here, absolute=True)
-
-    def label(self, here: str) -> str:
-        return self.cell(LABEL, here, absolute=True)
-
-    def detail(self, here: str) -> str:
-        return self.cell(DETAIL, here, absolute=True)
 
     def through(self, t: int, here: str) -> str:
         """The base year to year t of the row, e.g. Inputs!$E12:G12 (a running total copies across)."""

@@ -14,15 +14,15 @@ from __future__ import annotations
 from mtfpmodel.engine import parameters as P
 from mtfpmodel.outputs.workbook.book import Book
 from mtfpmodel.outputs.workbook.grid import BASE, safe_name
-from mtfpmodel.outputs.workbook.register import (CERTAINTIES, CHECK_TOLERANCE, FUNDED_BY, METHODS, InputMap,
-                                                 Register, life)
+from mtfpmodel.outputs.workbook.register import (CERTAINTIES, CHECK_TOLERANCE, FUNDED_BY, METHODS, Register,
+                                                 life)
 from mtfpmodel.results.counciltax import BAND_RATIOS, WEEKS
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.series import Series
 
 
-def inputs_sheet(book: Book, result: Result) -> InputMap:
-    """Write the Inputs sheet; return where each input is."""
+def inputs_sheet(book: Book, result: Result) -> Register:
+    """Write the Inputs sheet; return its register (``map``: where each input is; ``params``: their values)."""
     from mtfpmodel.outputs.workbook import driverinputs, planinputs
 
     reg = Register(book, result)
@@ -38,7 +38,7 @@ def inputs_sheet(book: Book, result: Result) -> InputMap:
     _streams(reg)
     planinputs.capital(reg)
     _workbook_settings(reg)
-    return reg.map
+    return reg
 
 
 def _settings(reg: Register) -> None:

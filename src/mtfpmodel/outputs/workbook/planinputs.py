@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from mtfpmodel.outputs.workbook.grid import BASE, safe_name
 from mtfpmodel.outputs.workbook.register import METHODS, Register, life
+from mtfpmodel.scenario.capital import SOURCES
 
 KINDS = ["general", "earmarked"]
 NONE = "none"                        # the Inputs sheet's word for a plan with no reserves at all
-SOURCE_LABELS = {"borrowing": "Borrowing", "grants": "Capital grants and contributions",
-                 "capital_receipts": "Capital receipts", "revenue": "Revenue contributions (RCCO)"}
+# The financing sources in the engine's order (SOURCES: the index f of capital_spend), with their labels
+SOURCE_LABELS = dict(zip(SOURCES, ("Borrowing", "Capital grants and contributions", "Capital receipts",
+                                   "Revenue contributions (RCCO)"), strict=True))
 
 
 def reserves(reg: Register) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mtfpmodel.engine import parameters as P
+from mtfpmodel.outputs.workbook import style
 from mtfpmodel.outputs.workbook.book import Book, Sheet
-from mtfpmodel.outputs.workbook.grid import VALUE, Cell, Formula, Ref
+from mtfpmodel.outputs.workbook.grid import INPUTS_SHEET as SHEET
+from mtfpmodel.outputs.workbook.grid import PATH_HEADING, VALUE, Cell, Formula, Ref
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.series import Series
 
-SHEET = "Inputs"
-PATH_HEADING = "mtfp path"
 NOTE = ("Inputs are blue on yellow: change them and every sheet recalculates. Grey italic cells are the "
         "scenario's structure (change it in the scenario file). Rates are % a year; amounts in the "
         "money unit arise in the year shown.")
@@ -35,9 +35,6 @@ class InputMap:
     def __getitem__(self, path: str) -> Ref:
         return self.rows[path]
 
-    def __contains__(self, path: str) -> bool:
-        return path in self.rows
-
     def get(self, path: str) -> Ref | None:
         return self.rows.get(path)
 
@@ -53,8 +50,8 @@ class Register:
         self.sheet = Sheet(book, SHEET, "Inputs", columns=("Item", "Input", "Unit", "Value"), note=NOTE,
                            year_numbers=False, extra=("Source", PATH_HEADING))
         ws = self.sheet.ws
-        ws.set_column(book.source_col, book.source_col, 60)
-        ws.set_column(book.path_col, book.path_col, 44)
+        ws.set_column(book.source_col, book.source_col, style.WIDTHS["source"])
+        ws.set_column(book.path_col, book.path_col, style.WIDTHS["path"])
 
     @property
     def unit(self) -> str:

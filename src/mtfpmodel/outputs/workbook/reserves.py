@@ -29,9 +29,6 @@ from mtfpmodel.outputs.workbook.grid import Formula, Ref, column_range
 from mtfpmodel.scenario.reserves import first_gap_reserve
 
 SHEET = "Reserves"
-PROVIDES = ("reserves_drawn", "closing_reserves", "minimum_reserves", "status", "planned_reserves_use",
-            "savings_still_to_find", "savings_still_to_find_in_year", "unplanned_reserves_use", "unfunded_gap",
-            "usable_reserves_pct", "surplus_to_reserves", "unfunded_implementation_costs")
 
 
 class _Plan:

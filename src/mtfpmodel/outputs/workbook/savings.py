@@ -16,7 +16,7 @@ import numpy as np
 
 from mtfpmodel.outputs.workbook.book import Sheet
 from mtfpmodel.outputs.workbook.context import Model, sum_rows
-from mtfpmodel.outputs.workbook.grid import BASE, DETAIL, LABEL, VALUE, Formula, column_letter, column_range
+from mtfpmodel.outputs.workbook.grid import DETAIL, LABEL, VALUE, Formula, column_letter, column_range
 from mtfpmodel.results.gaptable import category
 
 SHEET = "Savings"
@@ -87,7 +87,7 @@ def _workings(model: Model, sheet: Sheet, streams) -> None:
             def formula(t: int, start=start, row=row, growth=growth) -> str:
                 if t == 0:
                     return start.value(SHEET)
-                return f"{column_letter(BASE + t - 1)}{row + 1}*(1+{growth.year(t, SHEET)})"
+                return f"{sheet.previous(t, row)}*(1+{growth.year(t, SHEET)})"
 
             model.row(sheet, s.name, detail, formula, float(getattr(s, field)) * index, unit="£ per period",
                       kind="pounds", key=f"{field}:{s.name}")

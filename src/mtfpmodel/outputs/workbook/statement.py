@@ -58,14 +58,7 @@ def statement_sheet(model: Model) -> None:
     for label, key, kind in TOTALS:
         link(label, key, 0, kind, bold=key == "closing_reserves")
     _findings(model, sheet)
-    ws, last = sheet.ws, BASE + years - 1
-    ws.set_column(0, 0, 48)
-    ws.set_column(1, 1, 1)
-    ws.set_column(2, 2, 8)
-    ws.set_column(3, 3, 16)
-    ws.set_column(BASE, last, 13)
-    ws.fit_to_pages(1, 1)
-    ws.print_area(0, 0, sheet.row - 1, last)
+    sheet.one_page(label=48, detail=1, unit=8, value=16, year=13)
 
 
 def _findings(model: Model, sheet) -> None:
@@ -81,10 +74,8 @@ def _findings(model: Model, sheet) -> None:
     first, final = closing.cell(BASE, SHEET, absolute=True), closing.cell(BASE + T, SHEET, absolute=True)
     fall = sheet.write(FALL, "", model.unit, value=Formula(
         f"({first}-{final})/Projection_years", s.average_fall))
-    model.rows["statement:average_fall"] = fall
-    model.rows["statement:years_last"] = sheet.write(
-        LAST, "", "years", value=Formula(
-            f'IF({fall.value(SHEET)}>0,{final}/{fall.value(SHEET)},"{NOT_FALLING}")',
-            s.years_last if s.years_last is not None else NOT_FALLING), value_kind="number")
+    sheet.write(LAST, "", "years", value=Formula(
+        f'IF({fall.value(SHEET)}>0,{final}/{fall.value(SHEET)},"{NOT_FALLING}")',
+        s.years_last if s.years_last is not None else NOT_FALLING), value_kind="number")
     sheet.write(FINAL, "", model.unit,
                 value=Formula(drawn.cell(BASE + T, SHEET, absolute=True), s.final_year_drawn))

@@ -13,7 +13,7 @@ import numpy as np
 from mtfpmodel.outputs.workbook import style
 from mtfpmodel.outputs.workbook.book import Sheet
 from mtfpmodel.outputs.workbook.context import Model
-from mtfpmodel.outputs.workbook.grid import BASE, DETAIL, HEADING_ROW, LABEL, UNIT, VALUE, Formula
+from mtfpmodel.outputs.workbook.grid import BASE, DETAIL, HEADING_ROW, LABEL, VALUE, Formula
 from mtfpmodel.results.gaptable import category
 from mtfpmodel.scenario.reserves import first_gap_reserve
 
@@ -74,19 +74,11 @@ def summary_sheet(model: Model, sheet: Sheet) -> None:
 
 
 def _summary_layout(model: Model, sheet: Sheet) -> None:
-    ws, last = sheet.ws, BASE + model.years - 1
-    ws.set_column(LABEL, LABEL, 50)
-    ws.set_column(DETAIL, DETAIL, 1)
-    ws.set_column(UNIT, UNIT, 6)
-    ws.set_column(VALUE, VALUE, 1)
-    ws.set_column(BASE, last, 13)
-    ws.set_landscape()
-    ws.set_paper(9)                      # A4
-    ws.fit_to_pages(1, 1)
+    """One A4 landscape page (the sheet's page setup), centred, with narrower margins; the tab that opens."""
+    sheet.one_page(label=50, detail=1, unit=6, value=1, year=13)
+    ws = sheet.ws
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.print_area(0, 0, sheet.row - 1, last)
-    ws.freeze_panes(sheet.first_row, BASE)
     ws.activate()
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from mtfpmodel.outputs.workbook.book import Sheet
 from mtfpmodel.outputs.workbook.context import Model
-from mtfpmodel.outputs.workbook.grid import BASE, Formula, column_letter
+from mtfpmodel.outputs.workbook.grid import Formula
 
 SHEET = "Workforce"
 
@@ -100,7 +100,7 @@ def _group(model: Model, sheet: Sheet, g: int, group, rates: dict) -> dict:
     sheet.heading(f"{group.name}: pay bill and on-costs")
     row = sheet.row
     pay_rise = model.row(sheet, group.name, "salary per FTE, with pay awards", lambda t: (
-        S if t == 0 else f"{column_letter(BASE + t - 1)}{row + 1}*(1+{award.year(t, SHEET)})"),
+        S if t == 0 else f"{sheet.previous(t, row)}*(1+{award.year(t, SHEET)})"),
         r.average_salary[0, g], unit="£ a year", kind="pounds")
     out = {"pay_bill": model.row(sheet, group.name, "pay bill", lambda t: (
         f"{F}*{pay_rise.year(t, SHEET)}*(1+{D})*(1-{V})/Pounds_per_unit"), r.pay_bill[0, g],
