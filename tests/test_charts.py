@@ -152,7 +152,8 @@ def _pixels(path: Path):
     import numpy as np
     from PIL import Image
 
-    return np.asarray(Image.open(path))
+    with Image.open(path) as image:                 # RGBA, whichever way the file stores the pixels
+        return np.asarray(image.convert("RGBA"))
 
 
 def _svg(path: Path) -> str:
@@ -192,3 +193,28 @@ def test_the_png_crop_is_the_one_savefig_chooses(tmp_path):
         save(draw(result), tmp_path / "saved")
         assert (_pixels(tmp_path / "tight.png") == _pixels(tmp_path / "saved.png")).all(), draw.__name__
         assert _svg(tmp_path / "tight.svg") == _svg(tmp_path / "saved.svg"), draw.__name__
+
+
+def test_the_png_writer_keeps_the_pixels_the_resolution_and_the_software_text(tmp_path):
+    # pngfile.write_png replaces Pillow's encoder for the charts: a decoder must read back the
+    # very pixels given, the dpi and matplotlib's Software text; an opaque image is stored as
+    # RGB, one with any transparency as RGBA.
+    import numpy as np
+    from PIL import Image
+
+    from mtfpmodel.outputs.pngfile import write_png
+
+    rng = np.random.default_rng(7)
+    opaque = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    opaque[:, :, 3] = 255
+    clear = opaque.copy()
+    clear[5, 9, 3] = 17
+    for name, pixels, mode in (("opaque", opaque, "RGB"), ("clear", clear, "RGBA")):
+        path = tmp_path / f"{name}.png"
+        write_png(path, pixels, 300, "Matplotlib version9.9, https://matplotlib.org/")
+        with Image.open(path) as image:
+            image.load()                            # decodes every row, checking the CRCs
+            assert image.mode == mode and image.size == (53, 37)
+            assert image.info["dpi"][0] == pytest.approx(300, abs=0.01)
+            assert image.info["Software"] == "Matplotlib version9.9, https://matplotlib.org/"
+            assert (np.asarray(image.convert("RGBA")) == pixels).all()

@@ -84,9 +84,9 @@ def main(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else config.seed
 
     title = scenario.council or scenario.scenario
-    # The files are written by a process started now, which imports matplotlib and pandas while
-    # this one simulates, then takes a share of the simulation; it is handed the few figures the
-    # files need once they are known.
+    # The charts are drawn by a process started now, which imports matplotlib while this one
+    # simulates, then takes a share of the simulation; it is handed the few figures the fan chart
+    # needs once they are known, and draws it while this one prints and writes the CSV files.
     with staged_output(prep.out) as staging, Background(_get_ready) as writer:
         long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
         sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, _ProgressBar() if long_run else None,
@@ -94,9 +94,8 @@ def main(args: argparse.Namespace) -> int:
         table = montecarlo.by_year_columns(sim, labels)
         head = montecarlo.headline(sim)
         scale = scale_of(run(prep.loaded))
-        writer.send(partial(_write, staging, table, montecarlo.headline_rows(head, sim),
-                            riskcharts.fan_bands(sim, table, scale), sim.draws, labels, scale,
-                            f"{title}: range of outcomes"))
+        writer.send(partial(riskcharts.draw_fan, riskcharts.fan_bands(sim, table, scale), sim.draws, labels, scale,
+                            staging.path("fan_chart"), f"{title}: range of outcomes"))
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
 
         print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plans (seed {sim.seed})")
@@ -106,6 +105,7 @@ def main(args: argparse.Namespace) -> int:
         print(_quantile_table(table, unit))
         print()
         print(_headline_text(head, table, labels, unit))
+        _write_tables(staging, table, montecarlo.headline_rows(head, sim))
         if args.sobol:
             indices = _sobol(prep, config, args.sobol_samples, sim.seed)
             writer.send(partial(_write_sobol, staging, indices, f"{title}: what drives the {labels[-1]} net gap"))
@@ -117,21 +117,18 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _get_ready() -> None:
-    """In the writing process: import what the files need (matplotlib for the charts, pandas for the tables)."""
-    import mtfpmodel.outputs.csvfiles  # noqa: F401
+    """In the drawing process: import matplotlib for the charts."""
     from mtfpmodel.outputs.chartstyle import pyplot
 
     pyplot()
 
 
-def _write(staging: Staging, table: dict, headline_rows: list, bands: dict, draws: int, labels, scale: Scale,
-           title: str) -> None:
-    """montecarlo.csv, montecarlo_headline.csv and the fan chart, from the figures the simulation gave."""
+def _write_tables(staging: Staging, table: dict, headline_rows: list) -> None:
+    """montecarlo.csv and montecarlo_headline.csv, from the figures the simulation gave."""
     from mtfpmodel.outputs.csvfiles import write_csv
 
     write_csv(montecarlo.frame(table), staging.path("montecarlo.csv"))
     write_csv(montecarlo.headline_frame(headline_rows), staging.path("montecarlo_headline.csv"))
-    riskcharts.draw_fan(bands, draws, labels, scale, staging.path("fan_chart"), title)
 
 
 def _write_sobol(staging: Staging, indices, title: str) -> None:

@@ -47,8 +47,7 @@ def write_charts(result: Result, staging: Staging, folder: str = "charts", annou
     """
     drawers = {"gap": gap_chart, "bridge": bridge_chart, "savings": savings_chart, "reserves": reserves_chart}
     stems = {name: staging.path(f"{folder}/{name}.png").with_suffix("") for name in CHARTS}
-    pyplot()                       # imported once, before the drawing is shared out between processes,
-    _ = result.summary             # as are pandas and the tables the charts read (not once in each)
+    pyplot()                       # imported once, before the drawing is shared out between processes
     run_tasks([partial(_draw, drawers[name], result, stems[name]) for name in LONGEST_FIRST])
     written: list[str] = []
     for names in chart_files(folder):
@@ -86,18 +85,19 @@ def label_bars(ax, bars, values, scale: Scale, inside: bool = False) -> None:
 
 
 def gap_chart(result: Result):
-    """Gross gap, savings and net gap [display unit] side by side for each projection year."""
-    summary = result.summary
+    """Gross gap, savings and net gap [display unit] side by side for each projection year: the
+    engine's arrays that summary.csv's columns of those names print (read here without pandas)."""
     names = (("gross_gap", "Gross gap (before savings)"), ("savings", "Savings"), ("net_gap", "Net gap"))
     scale = scale_of(result)
     fig, ax = new_axes("Budget gap by year", f"{title_of(result)} · positive gap = shortfall, negative = surplus", scale)
-    x = np.arange(len(summary))
+    years = list(result.labels[1:])
+    x = np.arange(len(years))
     width = 0.26
     for i, (column, label) in enumerate(names):
-        values = summary[column].to_numpy()
+        values = getattr(result.results, column)[0, 1:]
         bars = ax.bar(x + (i - 1) * width, values * scale.factor, width, label=label, color=COLOURS[column])
         label_bars(ax, bars, values * scale.factor, Scale(scale.unit, 1.0))
-    ax.set_xticks(x, summary["year"])
+    ax.set_xticks(x, years)
     ax.set_xlabel("Financial year")
     ax.margins(y=0.12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
