@@ -195,6 +195,18 @@ def test_the_png_crop_is_the_one_savefig_chooses(tmp_path):
         assert _svg(tmp_path / "tight.svg") == _svg(tmp_path / "saved.svg"), draw.__name__
 
 
+def test_a_raw_buffer_of_another_shape_falls_back_to_savefigs_own_png(tmp_path, monkeypatch):
+    # save_png takes matplotlib's (height, width, 4) buffer; were it handed flat bytes instead (a
+    # matplotlib that changed print_raw), savefig must write the PNG itself, the same pixels.
+    from mtfpmodel.outputs import charts, chartstyle
+
+    result = mtfpmodel.run(mtfpmodel.load(STRETCHED))
+    chartstyle.save(charts.gap_chart(result), tmp_path / "shaped")
+    monkeypatch.setattr(chartstyle._Pixels, "write", lambda self, data: None)   # rgba stays None
+    chartstyle.save(charts.gap_chart(result), tmp_path / "flat")
+    assert (_pixels(tmp_path / "shaped.png") == _pixels(tmp_path / "flat.png")).all()
+
+
 def test_the_png_writer_keeps_the_pixels_the_resolution_and_the_software_text(tmp_path):
     # pngfile.write_png replaces Pillow's encoder for the charts: a decoder must read back the
     # very pixels given, the dpi and matplotlib's Software text; an opaque image is stored as

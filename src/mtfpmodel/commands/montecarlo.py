@@ -9,7 +9,7 @@ from mtfpmodel.analysis import montecarlo
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
-from mtfpmodel.outputs.chartstyle import Scale, scale_of
+from mtfpmodel.outputs.chartstyle import scale_of
 from mtfpmodel.outputs.outdir import Staging, staged_output
 from mtfpmodel.outputs.parallel import Background
 from mtfpmodel.results.result import run

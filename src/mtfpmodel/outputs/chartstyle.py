@@ -28,8 +28,8 @@ RAG_COLOURS = {"green": PALETTE["green"], "amber": PALETTE["orange"], "red": PAL
 RAG_HATCHES = {"green": "", "amber": "//", "red": "xx", "": ".."}
 DPI = 300
 PAD = 0.1                         # inches of white round a chart's tight crop (matplotlib's default)
-# zlib level of the PNG files: the same pixels as the default level 6, written about a fifth
-# faster (flat-coloured charts compress well either way; the files are about a quarter larger).
+# zlib level of the PNG files (outputs/pngfile.py): flat-coloured charts compress well at any
+# level, and 3 takes about half the time of zlib's default 6, for files about 30% larger.
 PNG_COMPRESSION = 3
 WIDTH, HEIGHT = 7.5, 4.2          # inches: the text width of an A4 page with margins
 
@@ -122,9 +122,9 @@ def save(figure, stem: Path) -> list[Path]:
     (:func:`~mtfpmodel.outputs.parallel.run_tasks`). The PNG's tight crop is measured once,
     without the full dry-run drawing ``savefig`` makes for ``bbox_inches="tight"``, and its
     pixels are written by :func:`~mtfpmodel.outputs.pngfile.write_png` (not Pillow's slower
-    encoder), compressed at :data:`PNG_COMPRESSION`: the same pixels as ``savefig`` draws, in
-    about half the time. The SVG keeps its own measurement (its text is measured in points, so
-    its crop differs slightly from the PNG's).
+    encoder), compressed at :data:`PNG_COMPRESSION`: the same pixels as ``savefig`` draws. The
+    SVG's crop is measured the same way, with the SVG renderer (its text is measured in points,
+    so its crop differs slightly from the PNG's).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -169,28 +169,35 @@ def _svg_crop(figure):
 
 
 def save_png(figure, path: Path, crop) -> None:
-    """Draw ``figure`` at :data:`DPI`, cropped to ``crop`` (inches), and write it to ``path`` as PNG."""
+    """Draw ``figure`` at :data:`DPI`, cropped to ``crop`` (inches), and write it to ``path`` as PNG.
+
+    The pixels are taken from ``savefig(format="raw")``, which hands over matplotlib's own
+    (height, width, 4) buffer; should a matplotlib hand over anything else, ``savefig`` writes the
+    PNG itself (through Pillow, the same pixels, only slower)."""
     import matplotlib
 
     from mtfpmodel.outputs.pngfile import write_png
 
     pixels = _Pixels()
-    figure.savefig(pixels, format="raw", dpi=DPI, bbox_inches=crop)    # the RGBA buffer, as drawn
+    figure.savefig(pixels, format="raw", dpi=DPI, bbox_inches=crop)
+    if pixels.rgba is None:
+        figure.savefig(path, dpi=DPI, bbox_inches=crop, pil_kwargs={"compress_level": PNG_COMPRESSION})
+        return
     software = f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"   # as savefig writes
     write_png(path, pixels.rgba, DPI, software, PNG_COMPRESSION)
 
 
 class _Pixels:
-    """A file for ``savefig(format="raw")`` that keeps the drawn buffer, (height, width, 4), uncopied."""
+    """A file for ``savefig(format="raw")`` that keeps the drawn buffer uncopied, when it is the
+    (height, width, 4) bytes a PNG needs (else ``rgba`` stays None)."""
 
-    rgba: np.ndarray
+    def __init__(self) -> None:
+        self.rgba: np.ndarray | None = None
 
     def write(self, data) -> None:
         rgba = np.asarray(data)
-        if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
-            raise RuntimeError(f"matplotlib drew a buffer of shape {rgba.shape} ({rgba.dtype}), "
-                               "not (height, width, 4) bytes: cannot write it as PNG")
-        self.rgba = rgba
+        if rgba.ndim == 3 and rgba.shape[2] == 4 and rgba.dtype == np.uint8:
+            self.rgba = rgba
 
     def seek(self, offset: int, whence: int = 0) -> int:   # matplotlib takes an object with seek for a file
         return 0
