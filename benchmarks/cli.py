@@ -17,7 +17,9 @@ Each command runs once to warm up (OS file cache, .pyc files: PYTHONDONTWRITEBYT
 dropped from the commands' environment so that the warm-up can write them), then ``--repeat``
 times (default 5; ``--quick`` runs 3 and skips the 100,000-draw case), each run writing to a
 fresh temporary directory; the table shows the median, min and max. A command that fails stops
-the benchmark with its stderr (exit 1).
+the benchmark with its stderr (exit 1). Beside them, the CPU seconds each command used (its
+helper processes included) and so how many cores it kept busy: a command whose work is spread
+over every core cannot finish faster than its CPU seconds divided by the cores.
 
 Why ratios: absolute seconds differ from machine to machine and from minute to minute on the
 same machine, so each median is divided by the median of a floor measured alongside it with
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,13 +69,16 @@ def find_mtfp() -> list[str]:
 
 
 def run_once(argv: list[str]) -> float:
-    """Seconds from spawning ``argv`` to its exit; stop the benchmark if it fails."""
+    """Seconds from spawning ``argv`` to its exit; stop the benchmark if it fails. The CPU
+    seconds it used, its helper processes included, are added to :data:`CPU`."""
     with tempfile.TemporaryDirectory(prefix="mtfp-bench-") as out:
         command = [out if part == OUT else part for part in argv]
+        before = _children_cpu()
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, env=ENV, stdin=subprocess.DEVNULL,
                               capture_output=True, text=True)
         seconds = time.perf_counter() - start
+        CPU.append(_children_cpu() - before)
     if done.returncode != 0:
         print(f"benchmarks/cli.py: command failed (exit {done.returncode}):\n"
               f"  {' '.join(command)}\n"
@@ -81,16 +87,27 @@ def run_once(argv: list[str]) -> float:
     return seconds
 
 
-def measure(argv: list[str], floor_argv: list[str], repeat: int) -> tuple[list[float], list[float]]:
+CPU: list[float] = []      # CPU seconds (user + system) of each run, in the order run
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by every finished process this one started, and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(argv: list[str], floor_argv: list[str], repeat: int) -> tuple[list[float], list[float], list[float]]:
     """``repeat`` timed runs of ``argv``, each just after a timed run of the floor (after one
-    untimed run of each): the seconds of the command's runs and of the floor's beside them."""
+    untimed run of each): the seconds of the command's runs, of the floor's beside them, and the
+    CPU seconds of the command's runs."""
     run_once(floor_argv)
     run_once(argv)  # warm-up, not timed
-    times, floors = [], []
+    times, floors, cpu = [], [], []
     for _ in range(repeat):
         floors.append(run_once(floor_argv))
         times.append(run_once(argv))
-    return times, floors
+        cpu.append(CPU[-1])
+    return times, floors, cpu
 
 
 def main() -> None:
@@ -124,12 +141,12 @@ def main() -> None:
     print()
 
     header = (f"{'command':<17} {'median s':>9} {'min s':>7} {'max s':>7} {'floor s':>8} {'ratio':>7} "
-              f"{'target':>7}  met")
+              f"{'target':>7}  {'met':<7} {'cpu s':>6} {'cores':>6}")
     print(header)
     print("-" * len(header))
     missed = 0
     for label, arguments, target in cases:
-        times, floors = measure(mtfp + arguments, floor_argv, repeat)
+        times, floors, cpu = measure(mtfp + arguments, floor_argv, repeat)
         median, floor_median = statistics.median(times), statistics.median(floors)
         ratio = median / floor_median
         if target is None:
@@ -138,8 +155,15 @@ def main() -> None:
             target_text = f"<={target:g}x"
             met = "met" if ratio <= target else "not met"
             missed += ratio > target
+        cpu_median = statistics.median(cpu)
         print(f"{label:<17} {median:>9.3f} {min(times):>7.3f} {max(times):>7.3f} {floor_median:>8.3f} "
-              f"{ratio:>6.1f}x {target_text:>7}  {met}", flush=True)
+              f"{ratio:>6.1f}x {target_text:>7}  {met:<7} {cpu_median:>6.2f} {cpu_median / median:>6.2f}",
+              flush=True)
+    print()
+    print("cpu s: median CPU seconds (user + system) of the command and every process it started;")
+    print(f"cores: cpu s / median s, how many of this machine's {os.cpu_count()} cores were busy on average")
+    print("       (numpy's BLAS threads start with it and count too: a one-process command can show over 1).")
+    print(f"The median wall time cannot be under cpu s / {os.cpu_count()}.")
     print()
     print("commands:")
     for label, arguments, _ in cases:
