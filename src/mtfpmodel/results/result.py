@@ -15,7 +15,7 @@ import numpy as np
 
 from mtfpmodel.engine.finite import NonFiniteFigure
 from mtfpmodel.engine.inputs import build_inputs
-from mtfpmodel.engine.parameters import collect
+from mtfpmodel.engine.parameters import Parameter, collect
 from mtfpmodel.engine.projection import STATUSES, Results, project
 from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
@@ -56,12 +56,17 @@ class Result:
         """The money unit as every output should print it: '£000', or '£000, 2024/25 prices' in real terms."""
         return f"{self.units}, {self.real.label}" if self.real else self.units
 
+    @cached_property
+    def params(self) -> Mapping[str, Parameter]:
+        """Every input path of the scenario and its values (engine.parameters.collect), found once."""
+        return collect(self.scenario)
+
     def in_real_terms(self, index: str) -> "Result":
         """This plan at base-year prices, deflated by the assumption ``index`` (results.real)."""
         if self.real is not None:
             raise ValueError("this result is already in real terms")
         real_terms.check_index(self.scenario, index)
-        by = real_terms.deflator(collect(self.scenario), index)
+        by = real_terms.deflator(self.params, index)
         terms = real_terms.RealTerms(index, self.labels[0], by, self.results)
         return replace(self, results=real_terms.deflate(self.results, by), real=terms)
 
@@ -162,7 +167,7 @@ class Result:
         terms: the cash table, with Band D and the income at base-year prices beside it)."""
         from mtfpmodel.results import counciltax
 
-        return counciltax.council_tax_table(self.scenario, self.results, self.labels, collect(self.scenario),
+        return counciltax.council_tax_table(self.scenario, self.results, self.labels, self.params,
                                             real=self.real)
 
     @cached_property
@@ -170,7 +175,7 @@ class Result:
         """Each grant by year with its certainty, last year, and the part the risk-adjusted gap holds back."""
         from mtfpmodel.results import grants
 
-        return grants.grant_table(self.scenario, self.results, self.labels, collect(self.scenario))
+        return grants.grant_table(self.scenario, self.results, self.labels, self.params)
 
     @property
     def balances(self) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 from mtfpmodel.analysis.explain.context import Context, Explanation, sum_lines
 from mtfpmodel.analysis.explain.context import pct as _pct
 from mtfpmodel.engine.financing import payment_factors
-from mtfpmodel.engine.parameters import collect, funding_sources
+from mtfpmodel.engine.parameters import funding_sources
 
 
 def pressure_level(ctx: Context, name: str, t: int, path: str) -> Explanation:
@@ -72,7 +72,7 @@ def band_d(ctx: Context, name: str, t: int, path: str) -> Explanation:
     value = float(ctx.r.band_d[0, t])
     if t == 0:
         return Explanation(path, value, "£", "band_d as given for the base year", (f"= £{value:,.2f}",))
-    params = collect(ctx.result.scenario)
+    params = ctx.result.params
     parts = {p: float(params[f"funding.council_tax.increase.{p}"].value[t - 1])
              for p in ctx.result.scenario.funding.council_tax.increase}
     increase = " + ".join(f"{_pct(v)} {p}" for p, v in parts.items()) or "0%"

@@ -6,7 +6,6 @@ kept whole. Figures from ``Result``: ``lines``, ``workforce``, ``contracts`` and
 """
 from __future__ import annotations
 
-from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.outputs.drivertext import MEASURE_LABELS
 from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, Subheading, Table, paged
@@ -168,7 +167,7 @@ def _rates(ctx: Context) -> Table:
     """Employer NI, pension and levy rates and each group's pay award, by year (the scenario's values)."""
     s = ctx.result.scenario
     w = s.workforce
-    params = collect(s)
+    params = ctx.result.params
 
     def series(path: str, base: float | None, pounds: bool = False) -> list[str]:
         values = [base, *params[path].value] if base is not None else [None, *params[path].value]
@@ -194,7 +193,7 @@ def _contracts(ctx: Context, table) -> list:
     """Each indexed contract's cost and uplift by year (contracts.csv), and their contractual inflation."""
     result = ctx.result
     contracts, years = result.contracts, list(result.labels)
-    params = collect(result.scenario)
+    params = result.params
     blocks = []
     for c in result.scenario.contracts:
         own = contracts[contracts["contract"] == c.name].set_index("year").loc[years]

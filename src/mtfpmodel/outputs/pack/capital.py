@@ -4,7 +4,6 @@ existing debt charges, the capital financing line and the CFR (``Result.capital_
 and each scheme's spend (``Result.capital``, capital.csv)."""
 from __future__ import annotations
 
-from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, paged
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money
@@ -26,7 +25,7 @@ def section(ctx: Context) -> Section | None:
     summary = result.capital_summary
     rows = [Row.of(row["item"].strip(), ctx.cells(row[years]), KINDS.get(row["key"], ""))
             for _, row in summary.iterrows()]
-    params = collect(result.scenario)
+    params = result.params
     if "capital_financing.borrowing_rate" in params:
         rows.append(Row.of("Borrowing rate on new loans (%)",
                            [percent(v, 2) for v in params["capital_financing.borrowing_rate"].value], "sub"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from mtfpmodel.engine import parameters
 from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table
 from mtfpmodel.outputs.pack import reserves as reserve_pages
 from mtfpmodel.outputs.pack.context import Context
@@ -128,7 +127,7 @@ def reserves(ctx: Context) -> Section:
 def assumptions(ctx: Context) -> Section:
     """Every assumption and every line's demand, by year, with its source."""
     s = ctx.result.scenario
-    params = parameters.collect(s)
+    params = ctx.result.params
     header = ("Assumption (% a year)", *ctx.years, "Source")
     rows = [Row.of(name.replace("_", " "), [*(percent(v, 1) for v in params[f"assumptions.{name}"].value),
                                             Cell(a.source or "no source given", left=True)])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.analysis.paths import heading
-from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, Paragraph, Row, Section, Subheading, Table
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.scenario.units import rounded_money
@@ -29,7 +28,7 @@ def section(ctx: Context) -> Section | None:
     step = f"{one_way.step * 100:g}"
     if not one_way.paths:
         return Section("sensitivity", "Sensitivity", (Paragraph("The scenario sets no rate to move."),), new_page=True)
-    params = collect(ctx.result.scenario)
+    params = ctx.result.params
     intro = Paragraph(
         f"Each driver is moved {step} percentage point in every year, one at a time, with everything else as "
         f"planned. The {first} figure is the council's usual \"each {step}% ≈ £X a year\": {step} point on one "

@@ -45,7 +45,7 @@ class Register:
     def __init__(self, book: Book, result: Result):
         self.book = book
         self.result = result
-        self.params = P.collect(result.scenario)
+        self.params = result.params
         self.map = InputMap()
         self.sheet = Sheet(book, SHEET, "Inputs", columns=("Item", "Input", "Unit", "Value"), note=NOTE,
                            year_numbers=False, extra=("Source", PATH_HEADING))
