@@ -8,6 +8,7 @@ import numpy as np
 
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.results.linetable import SUBTOTALS, line_table, to_net_expenditure
+from mtfpmodel.results.workforce import all_groups, by_group
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
@@ -44,20 +45,22 @@ def line_table_text(result: Result) -> str:
 
 
 def workforce_text(result: Result) -> str:
-    """Pay bill and each on-cost by pay group and year, with the whole workforce when there are several groups."""
-    r, scenario = result.results, result.scenario
+    """Pay bill and each on-cost by pay group and year, with the whole workforce when there are
+    several groups: the figures of workforce.csv (``Result.workforce``), as the report shows them."""
+    scenario, years = result.scenario, list(result.labels)
     groups = scenario.workforce.groups
-    years = list(result.labels)
-    measures = {m: getattr(r, m)[0] for m in MEASURES}
+    table = result.workforce
     rows: list[tuple[str, np.ndarray | None]] = []
-    for g, group in enumerate(groups):
+    for group, own in zip(groups, by_group(table, scenario, years)):
         rows.append((f"{group.name} ({figure(group.fte, 0)} FTE)", None))
-        rows += [(f"  {MEASURE_LABELS[m]}", measures[m][g]) for m in MEASURES]
-        rows.append(("  total", sum(measures[m][g] for m in MEASURES)))
-    whole = {m: measures[m].sum(axis=0) for m in MEASURES}
+        rows += [(f"  {MEASURE_LABELS[m]}", own[m].to_numpy()) for m in MEASURES]
+        rows.append(("  total", own["total_cost"].to_numpy()))
     if len(groups) > 1:
+        whole = all_groups(table, years)
         rows.append(("All pay groups", None))
-        rows += [(f"  {MEASURE_LABELS[m]}", whole[m]) for m in MEASURES]
-        rows.append(("  total", sum(whole.values())))
-    rows.append(("Carried by budget lines (pay_from)", r.line_workforce[0].sum(axis=0)))
+        rows += [(f"  {MEASURE_LABELS[m]}", whole[m].to_numpy()) for m in MEASURES]
+        rows.append(("  total", whole["total_cost"].to_numpy()))
+    lines = line_table(result)
+    carried = lines[lines["key"] == "workforce"].iloc[0][years].to_numpy(dtype=float)
+    rows.append(("Carried by budget lines (pay_from)", carried))
     return _grid(f"Workforce ({result.unit_label})", rows, years, 1 if result.units == "£m" else 0)

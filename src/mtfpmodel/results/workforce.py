@@ -50,6 +50,16 @@ def workforce_table(results: Results, scenario: Scenario, labels: tuple[str, ...
     return pd.DataFrame(rows, columns=list(WORKFORCE_COLUMNS))
 
 
+def by_group(table: pd.DataFrame, scenario: Scenario, years: list[str]) -> list[pd.DataFrame]:
+    """Each pay group's rows of ``table`` (workforce.csv), indexed by year in ``years`` order."""
+    return [table[table["group"] == group.name].set_index("year").loc[years] for group in scenario.workforce.groups]
+
+
+def all_groups(table: pd.DataFrame, years: list[str]) -> pd.DataFrame:
+    """The whole workforce by year: each measure and ``total_cost`` summed over the pay groups of ``table``."""
+    return table.groupby("year", sort=False)[[*MEASURES, "total_cost"]].sum().loc[years]
+
+
 def contracts_table(results: Results, scenario: Scenario, labels: tuple[str, ...], draw: int = 0) -> pd.DataFrame:
     """One row per contract and year (base year included); empty without contracts."""
     import pandas as pd

@@ -11,6 +11,7 @@ from mtfpmodel.outputs.drivertext import MEASURE_LABELS
 from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, Subheading, Table, paged
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.linetable import line_table, to_net_expenditure, uses_drivers
+from mtfpmodel.results.workforce import all_groups, by_group
 from mtfpmodel.scenario.units import figure, percent
 
 PERIODS = {52: "a week", 12: "a month", 1: "a year"}
@@ -140,8 +141,7 @@ def _workforce(ctx: Context, table) -> list:
                               "bill; the apprenticeship levy a rate of the pay bill above the allowance.", "note"),
                     _rates(ctx)]
     tables: list[Table] = []
-    for n, group in enumerate(groups):
-        own = workforce[workforce["group"] == group.name].set_index("year").loc[years]
+    for n, (group, own) in enumerate(zip(groups, by_group(workforce, result.scenario, years))):
         carried = float(own["in_budget_lines"].iloc[0])
         about = (f"{figure(group.fte)} FTE" + (f", {figure(group.headcount)} employees" if group.headcount else "")
                  + f"; drift {share(group.drift)}, vacancy {share(group.vacancy)}; budget lines carry {share(carried)}")
@@ -154,7 +154,7 @@ def _workforce(ctx: Context, table) -> list:
     by_key = {row["key"]: row for _, row in table.iterrows()}
     rows = []
     if len(groups) > 1:
-        whole = workforce.groupby("year", sort=False)[[*MEASURES, "total_cost"]].sum().loc[years]
+        whole = all_groups(workforce, years)
         rows += [Row.of(MEASURE_ROWS[m], ctx.cells(whole[m]), "sub") for m in MEASURES]
         rows.append(Row.of("Total workforce", ctx.cells(whole["total_cost"]), "total"))
     rows.append(Row.of("Carried by budget lines (pay_from)", ctx.cells(by_key["workforce"][years]), "total"))
