@@ -146,7 +146,7 @@ def _report(exc: Exception, command: str) -> int:
     """Print ``exc`` for a person; return the exit code."""
     from mtfpmodel.commands import print_problems
     from mtfpmodel.scenario.errors import MtfpError, ScenarioError, UsageError
-    from mtfpmodel.scenario.limits import clip
+    from mtfpmodel.scenario.limits import MAX_PROBLEMS, clip
 
     if isinstance(exc, ScenarioError):
         print_problems(exc.problems)
@@ -154,7 +154,7 @@ def _report(exc: Exception, command: str) -> int:
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 1
     if isinstance(exc, MtfpError):
-        for line in str(exc).splitlines()[:50] or [""]:      # an argument is never echoed back whole
+        for line in str(exc).splitlines()[:MAX_PROBLEMS] or [""]:      # an argument is never echoed back whole
             print(f"{command}: error: {clip(line, 500)}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     if isinstance(exc, MemoryError):

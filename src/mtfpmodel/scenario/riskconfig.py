@@ -43,7 +43,7 @@ def parse_value(value: Any) -> float:
             number = float(value.strip()[:-1].strip())
         except ValueError:
             raise ValueError(f"{shown(value)} is not a number or a percentage") from None
-        return check_number(check_number(number, value) / 100.0)
+        return check_number(number, value) / 100.0
     return parse_number(value)
 
 

@@ -73,7 +73,7 @@ def parse_rate(value: Any, *, check_size: bool = True) -> float:
         except ValueError:
             raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)") from None
         if percent:
-            return check_number(check_number(number, value) / 100.0)
+            return check_number(number, value) / 100.0
         return parse_rate(check_number(number, value), check_size=check_size)
     raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
 
