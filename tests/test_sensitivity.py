@@ -76,7 +76,7 @@ def test_unused_assumption_changes_nothing(loaded, params):
 
 def test_tornado_uses_ranges_sorted_by_swing(loaded, params):
     ranges = loaded.scenario.sensitivity.ranges
-    tornado = sensitivity.tornado(loaded.scenario, params, ranges, [], 0.01)
+    tornado = sensitivity.tornado(loaded.scenario, params, ranges, sensitivity.one_way(loaded.scenario, params, [], 0.01))
     # Core council tax 0% → 2.99% on £1m: 2025/26 +29.9, 2026/27 1000*(1.0299²-1) = 60.694 off the gap.
     # Pay 1% → 4%: 2026/27 cost 1020.1 → 1081.6: swing 61.5. Pay is widest, so first.
     assert tornado.paths == ("assumptions.pay", "funding.council_tax.increase.core")
@@ -86,7 +86,8 @@ def test_tornado_uses_ranges_sorted_by_swing(loaded, params):
 
 
 def test_tornado_without_ranges_uses_the_step(loaded, params):
-    tornado = sensitivity.tornado(loaded.scenario, params, None, ["assumptions.pay"], 0.01)
+    shifted = sensitivity.one_way(loaded.scenario, params, ["assumptions.pay"], 0.01)
+    tornado = sensitivity.tornado(loaded.scenario, params, None, shifted)
     assert tornado.low[0] == approx(34.4 - 20.3) and tornado.high[0] == approx(34.4 + 20.5)
     assert tornado.low_labels == ("-1pt",)
 

@@ -12,11 +12,10 @@ from typing import Mapping
 
 import numpy as np
 
-from mtfpmodel.engine.finite import NonFiniteFigure
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import Parameter, check_paths
-from mtfpmodel.engine.projection import Results, project
-from mtfpmodel.results.finite import named
+from mtfpmodel.engine.projection import Results
+from mtfpmodel.results.finite import project_named
 from mtfpmodel.scenario.schema import Scenario
 
 
@@ -102,10 +101,7 @@ def project_batch(scenario: Scenario, params: Mapping[str, Parameter], overrides
         inputs = replace(inputs, delivery=delivery)
     if received is not None:
         inputs = replace(inputs, received=received)
-    try:
-        return project(inputs)
-    except NonFiniteFigure as exc:
-        raise named(exc, scenario) from None
+    return project_named(scenario, inputs)
 
 
 def spread(array: np.ndarray, draws: int) -> np.ndarray:

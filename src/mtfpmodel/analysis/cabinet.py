@@ -92,7 +92,7 @@ def analyse(result: Result, variants: Sequence[Result] = (), draws: int | None =
     config = scenario.sensitivity or SensitivityConfig()
     paths = one_way_paths(params, scenario, everything)
     one_way = sensitivity.one_way(scenario, params, paths, config.step)
-    tornado = sensitivity.tornado(scenario, params, config.ranges, paths, config.step, shifted=one_way)
+    tornado = sensitivity.tornado(scenario, params, config.ranges, one_way)
     return Cabinet(
         one_way=one_way, ladder=grid.ladder(scenario, params, paths), tornado=tornado,
         tornado_from_ranges=bool(config.ranges), variants=tuple(variants),

@@ -118,12 +118,9 @@ class Tornado:
 
 
 def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping[str, Sequence[float]] | None,
-            paths: Sequence[str], step: float, shifted: OneWay | None = None) -> Tornado:
-    """Low/high from ``ranges`` (values in every year) when given, else ±step on ``paths``.
-
-    ``shifted`` is the one-way table already projected for ``paths`` and ``step``
-    (:func:`one_way`); without ranges it is used rather than projecting the same shifts again.
-    """
+            shifted: OneWay) -> Tornado:
+    """Low/high from ``ranges`` (values in every year) when given, else the one-way table
+    ``shifted`` (:func:`one_way`, already projected): ±its step on its paths."""
     if ranges:
         chosen = list(ranges)
         batch = Batch(params, 1 + 2 * len(chosen))
@@ -135,11 +132,8 @@ def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping
         gap = _net_gap(scenario, params, batch)[:, -1]
         low, high = gap[1::2], gap[2::2]
     else:
-        chosen = list(paths)
-        if shifted is not None and (shifted.paths != tuple(chosen) or shifted.step != step):
-            raise ValueError("the one-way table given to tornado is for other paths or another step")
-        result = shifted if shifted is not None else one_way(scenario, params, chosen, step)
-        low, high, gap = result.down[:, -1], result.up[:, -1], result.base[None, -1]
+        chosen, step = list(shifted.paths), shifted.step
+        low, high, gap = shifted.down[:, -1], shifted.up[:, -1], shifted.base[None, -1]
         lows = (f"-{step * 100:g}pt",) * len(chosen)
         highs = (f"+{step * 100:g}pt",) * len(chosen)
     order = np.argsort(-np.abs(high - low), kind="stable")

@@ -9,7 +9,7 @@ from mtfpmodel.analysis import montecarlo
 from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
-from mtfpmodel.outputs.chartstyle import scale_of
+from mtfpmodel.outputs.chartstyle import pyplot, scale_of
 from mtfpmodel.outputs.outdir import Staging, staged_output
 from mtfpmodel.outputs.parallel import Background
 from mtfpmodel.results.result import run
@@ -87,7 +87,7 @@ def main(args: argparse.Namespace) -> int:
     # The charts are drawn by a process started now, which imports matplotlib while this one
     # simulates, then takes a share of the simulation; it is handed the few figures the fan chart
     # needs once they are known, and draws it while this one prints and writes the CSV files.
-    with staged_output(prep.out) as staging, Background(_get_ready) as writer:
+    with staged_output(prep.out) as staging, Background(pyplot) as writer:
         long_run = draws > montecarlo.chunk_size(scenario) and sys.stderr.isatty()
         sim = montecarlo.simulate(scenario, prep.params, config, draws, seed, _ProgressBar() if long_run else None,
                                   helper=writer)      # which, once ready, projects chunks too
@@ -105,7 +105,10 @@ def main(args: argparse.Namespace) -> int:
         print(_quantile_table(table, unit))
         print()
         print(_headline_text(head, table, labels, unit))
-        _write_tables(staging, table, montecarlo.headline_rows(head, sim))
+        from mtfpmodel.outputs.csvfiles import write_csv      # pandas: imported once the figures are known
+
+        write_csv(montecarlo.frame(table), staging.path("montecarlo.csv"))
+        write_csv(montecarlo.headline_table(head, sim), staging.path("montecarlo_headline.csv"))
         if args.sobol:
             indices = _sobol(prep, config, args.sobol_samples, sim.seed)
             writer.send(partial(_write_sobol, staging, indices, f"{title}: what drives the {labels[-1]} net gap"))
@@ -114,21 +117,6 @@ def main(args: argparse.Namespace) -> int:
         progress(f"wrote {', '.join(written)}")
     print(f"\nOutputs written to {prep.out}/")
     return 0
-
-
-def _get_ready() -> None:
-    """In the drawing process: import matplotlib for the charts."""
-    from mtfpmodel.outputs.chartstyle import pyplot
-
-    pyplot()
-
-
-def _write_tables(staging: Staging, table: dict, headline_rows: list) -> None:
-    """montecarlo.csv and montecarlo_headline.csv, from the figures the simulation gave."""
-    from mtfpmodel.outputs.csvfiles import write_csv
-
-    write_csv(montecarlo.frame(table), staging.path("montecarlo.csv"))
-    write_csv(montecarlo.headline_frame(headline_rows), staging.path("montecarlo_headline.csv"))
 
 
 def _write_sobol(staging: Staging, indices, title: str) -> None:

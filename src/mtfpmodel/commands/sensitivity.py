@@ -86,7 +86,7 @@ def main(args: argparse.Namespace) -> int:
 
     paths = one_way_paths(params, scenario, args.everything)
     one_way = sensitivity.one_way(scenario, params, paths, step)
-    tornado = sensitivity.tornado(scenario, params, config.ranges, paths, step, shifted=one_way)
+    tornado = sensitivity.tornado(scenario, params, config.ranges, one_way)
     grid = grids.two_way(scenario, params, *grid_specs[0], *grid_specs[1]) if grid_specs else None
 
     title = scenario.council or scenario.scenario

@@ -46,8 +46,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"{path}: valid ({result.scenario.scenario}, {result.labels[1]} to {result.labels[-1]}, "
               f"{_count(len(result.scenario.expenditure), 'line')}, {_count(len(result.scenario.savings), 'savings stream')})")
     if failed:
-        print(f"{failed} of {len(args.scenarios)} file{'s' if len(args.scenarios) != 1 else ''} invalid.",
-              file=sys.stderr)
+        print(f"{failed} of {_count(len(args.scenarios), 'file')} invalid.", file=sys.stderr)
     return 1 if failed else 0
 
 

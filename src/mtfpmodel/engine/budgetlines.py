@@ -58,8 +58,7 @@ def budget_lines(inputs: Inputs) -> BudgetLines:
         if part is not None:
             cost = cost + part
     draws = max(a.shape[0] for a in (cost, volume))
-    volume_prices = {line: index for line, index in price.items() if inputs.volumes.is_volume[line]}
-    annual = annual_unit_cost(inputs.volumes, volume_prices, (draws, lines, years))
+    annual = annual_unit_cost(inputs.volumes, price, (draws, lines, years))
     zeros = np.zeros((1, lines, years))
     return BudgetLines(
         component_cost=components, line_cost=cost, line_volume=volume,

@@ -76,10 +76,10 @@ def price_index(inflation: np.ndarray, share: np.ndarray, assumption: np.ndarray
 def annual_unit_cost(v: VolumeInputs, prices: dict[int, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
     """Cost of one unit for a year [scenario unit]: scale[L] * price[L,t] for volume-driven lines, else NaN.
 
-    ``prices`` holds the price index of each volume-driven line (by line index); ``shape`` is
-    (D, L, T+1).
+    ``prices`` holds the price index of each volume-driven line by line index (others, such as a
+    base-budget line's contracts, may be there too: they have no unit cost); ``shape`` is (D, L, T+1).
     """
     out = np.full(shape, np.nan)
-    for line, index in prices.items():
-        out[:, line, :] = v.scale[:, line, None] * index
+    for line in np.flatnonzero(v.is_volume):
+        out[:, line, :] = v.scale[:, line, None] * prices[line]
     return out

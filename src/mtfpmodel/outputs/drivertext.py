@@ -60,7 +60,5 @@ def workforce_text(result: Result) -> str:
         rows.append(("All pay groups", None))
         rows += [(f"  {MEASURE_LABELS[m]}", whole[m].to_numpy()) for m in MEASURES]
         rows.append(("  total", whole["total_cost"].to_numpy()))
-    lines = line_table(result)
-    carried = lines[lines["key"] == "workforce"].iloc[0][years].to_numpy(dtype=float)
-    rows.append(("Carried by budget lines (pay_from)", carried))
+    rows.append(("Carried by budget lines (pay_from)", result.results.line_workforce[0].sum(axis=0)))   # the line table's row
     return _grid(f"Workforce ({result.unit_label})", rows, years, 1 if result.units == "£m" else 0)

@@ -74,8 +74,7 @@ def _tick(value: float, path: str) -> str:
     return f"{value * 100:.4g}%" if abs(value) <= 1 else f"{value:,.6g}"
 
 
-FAN = (0.1, 0.25, 0.5, 0.75, 0.9)      # the fan chart's quantiles: P10, P25, P50, P75, P90
-INNER = (0.25, 0.75)                   # those not in montecarlo.csv, computed here: P25, P75
+INNER = (0.25, 0.75)                   # the fan chart's quantiles not in montecarlo.csv: P25, P75
 
 
 def fan_chart(sim: Simulation, table: Mapping[str, Sequence[float]], labels: Sequence[str], scale: Scale, stem: Path,
@@ -86,7 +85,7 @@ def fan_chart(sim: Simulation, table: Mapping[str, Sequence[float]], labels: Seq
 
 
 def fan_bands(sim: Simulation, table: Mapping[str, Sequence[float]], scale: Scale) -> dict[str, np.ndarray]:
-    """The fan chart's figures [display unit]: the :data:`FAN` quantiles by projection year of the
+    """The fan chart's figures [display unit]: P10, P25, P50, P75 and P90 by projection year of the
     net gap and of closing reserves, (5, T) each, and the median minimum reserves, (T,).
 
     P10, P50 and P90 are montecarlo.csv's own, from ``table`` (the columns of

@@ -3,7 +3,9 @@ output files and ``mtfp explain`` name it: ``lines[Adult social care].cost[2027/
 from __future__ import annotations
 
 from mtfpmodel.engine.finite import NonFiniteFigure
+from mtfpmodel.engine.inputs import Inputs
 from mtfpmodel.engine.parameters import funding_sources
+from mtfpmodel.engine.projection import Results, project
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.series import year_labels
 
@@ -12,6 +14,15 @@ _ITEMS = {"line_cost": ("lines", "cost"), "pressure_level": ("pressures", "level
           "stream_financing": ("savings", "financing_cost"),
           "stream_implementation": ("savings", "implementation_cost"), "stream_net": ("savings", "net_saving")}
 _COUNCIL_TAX = {"tax_base": "tax_base", "band_d": "band_d", "council_tax": "amount"}
+
+
+def project_named(scenario: Scenario, inputs: Inputs) -> Results:
+    """:func:`~mtfpmodel.engine.projection.project` ``inputs`` (built from ``scenario``); a
+    non-finite figure is raised :func:`named` as the output files name it."""
+    try:
+        return project(inputs)
+    except NonFiniteFigure as exc:
+        raise named(exc, scenario) from None
 
 
 def named(error: NonFiniteFigure, scenario: Scenario) -> NonFiniteFigure:

@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 
-from mtfpmodel.engine.finite import NonFiniteFigure
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import Parameter, collect
-from mtfpmodel.engine.projection import STATUSES, Results, project
+from mtfpmodel.engine.projection import STATUSES, Results
 from mtfpmodel.results import real as real_terms
 from mtfpmodel.results import warnings as checks
 from mtfpmodel.results.driverchecks import check_drivers, driver_warnings
-from mtfpmodel.results.finite import named
+from mtfpmodel.results.finite import project_named
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.schema import Scenario
@@ -202,10 +201,7 @@ def run(scenario: Scenario | Loaded | str | Path, overrides: Mapping[str, object
     if isinstance(scenario, Loaded):
         loaded, scenario = scenario, scenario.scenario
     params = collect(scenario)
-    try:
-        results = project(build_inputs(scenario, overrides, params))
-    except NonFiniteFigure as exc:
-        raise named(exc, scenario) from None
+    results = project_named(scenario, build_inputs(scenario, overrides, params))
     labels = labels_of(scenario)
     where = loaded.where if loaded else None
     check_drivers(scenario, results, labels, where)
