@@ -64,8 +64,7 @@ def drop_defaults(data: dict) -> None:
     for reserve in reserves if isinstance(reserves, list) else []:
         _drop(reserve, RESERVE_DEFAULTS)
         default = reserve.get("kind") == "general" and not reserve.get("ring_fenced")
-        if reserve.get("meets_gap") is default or (reserve.get("ring_fenced") is True and reserve.get("meets_gap")
-                                                   is False):
+        if reserve.get("meets_gap") is default:          # a ring-fenced reserve's default is False too
             del reserve["meets_gap"]
     workforce = data.get("workforce") or {}
     for group in workforce.get("groups") or []:

@@ -8,6 +8,7 @@ per year headed "<field> 2025/26"; a bare year heading ("2025/26") is the table'
 """
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 
 
@@ -196,5 +197,5 @@ def find_layout(name: str, headings: set[str] = frozenset()):
 
 
 def table_names() -> str:
-    names = dict.fromkeys(layout.name.title() for layout in LAYOUTS + SETTINGS)
-    return ", ".join(names).replace("On-Costs", "On-costs")
+    names = dict.fromkeys(string.capwords(layout.name) for layout in LAYOUTS + SETTINGS)
+    return ", ".join(names)

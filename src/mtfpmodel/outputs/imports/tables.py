@@ -144,9 +144,7 @@ def _row(table: Table, r: int, name: str, name_cell: Cell, layout: Layout, doc: 
         cell = table.cell(r, col)
         if cell.empty or key == "source":
             continue
-        value = _word(key, cell.value, words.get(key))
-        if key in SHARE_OR_AMOUNT and cell.percent:
-            value = percent_text(value)                  # 5% typed in Excel: a share, not 0.05 of a unit
+        value = _cell_value(key, cell, words.get(key))
         if key == "kind":
             kind = value
         if key in per_year and any(not table.cell(r, c).empty for c in per_year[key].values()):
@@ -186,6 +184,14 @@ def _word(key: str, value, words: dict | None):
         if key.rsplit(".", 1)[-1] in BOOLEANS:
             value = YES_NO.get(normal(value), value)
     return value
+
+
+def _cell_value(key: str, cell, words: dict | None):
+    """A cell's value for ``key``: its words turned into the scenario's (:func:`_word`), and a
+    percentage typed in Excel kept as one where a key takes a share or an amount (5% is a share,
+    not 0.05 of a unit)."""
+    value = _word(key, cell.value, words)
+    return percent_text(value) if key in SHARE_OR_AMOUNT and cell.percent else value
 
 
 def _key(layout: Layout, key: str) -> list[str]:
@@ -231,10 +237,7 @@ def read_settings(table: Table, settings: Settings, doc: Document, years: set[st
         if series and given:
             doc.put(steps, {label: c.value for label, c in sorted(given.items())}, next(iter(given.values())).where)
         elif value_cell is not None and not value_cell.empty:
-            value = _word(key, value_cell.value, None)
-            if key in SHARE_OR_AMOUNT and value_cell.percent:
-                value = percent_text(value)          # 5% typed in Excel: a share, not 0.05 of a unit
-            doc.put(steps, value, value_cell.where)
+            doc.put(steps, _cell_value(key, value_cell, None), value_cell.where)
         else:
             doc.problem(key_cell.where, f"'{key_cell.value}' has no value", hint="fill in the Value column")
         if settings.section:

@@ -23,8 +23,7 @@ NOT_RATES = {("contracts", "value")}                            # a contract's v
 RATE_MAPPINGS = {"cost_mix", "increase", "rag_confidence", "grant_confidence", "pay_from"}   # every value a rate
 AMOUNT_SERIES = {"amount", "saving", "implementation_cost", "values", "collection_fund", "contributions",
                  "planned_use", "borrowing", "grants", "capital_receipts", "revenue"}
-HELD_SERIES = {"volume", "threshold"}                           # plain numbers held from year to year
-HELD_UNDER = {"volume"}                                         # ...and every series in these mappings
+HELD_UNDER = {"volume"}                     # every series in these mappings is held from year to year
 FLOW = {"cost_mix", "increase", "rag_confidence", "grant_confidence", "pay_from", "volume"}   # one line each
 ITEM_ORDER = ("name", "kind", "category", "group", "confidence", "certainty", "ring_fenced", "meets_gap", "base",
               "volume", "unit_cost", "periods_per_year", "cost_mix", "demand", "pay_from", "line", "component",
@@ -111,7 +110,7 @@ class Writer:
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, list):
-            return self.series(key, value, rate, held=key in HELD_SERIES or parent in HELD_UNDER)
+            return self.series(key, value, rate, held=parent in HELD_UNDER)
         if isinstance(value, dict) and _year_mapping(value):
             if list(value) == list(self.labels) and len({repr(v) for v in value.values()}) == 1:
                 return self.one(key, next(iter(value.values())), rate)      # every year the same: one value
@@ -154,7 +153,7 @@ class Writer:
         if isinstance(value, dict) and key not in FLOW and not _year_mapping(value):
             self.lines.append(f"{pad}{key}:")
             for k, v in (value.items() if key == "assumptions" else _ordered(value)):
-                if steps + (k,) in rows and not (isinstance(v, dict) and "source" in v):
+                if _commented(rows, steps + (k,), v):
                     self.lines.append(f"{pad}  # {rows[steps + (k,)]}")
                 self.block(k, v, indent + 2, key, rows, steps + (k,))
         elif isinstance(value, list) and value and all(isinstance(v, dict) and "name" in v for v in value):
@@ -213,7 +212,13 @@ def scenario_yaml(data: dict, rows: dict, origin: str, read: list[str]) -> str:
         if key in SECTIONS:
             writer.lines.append("")
             writer.lines += [f"# {line}" for line in SECTIONS[key].splitlines()]
-        if (key,) in rows and not (isinstance(data[key], dict) and "source" in data[key]):
+        if _commented(rows, (key,), data[key]):
             writer.lines.append(f"# {rows[(key,)]}")
         writer.block(key, data[key], 0, None, rows, (key,))
     return "\n".join(writer.lines).replace("\n\n\n", "\n\n").rstrip() + "\n"
+
+
+def _commented(rows: dict, steps: tuple, value: Any) -> bool:
+    """Whether the item at ``steps`` gets a comment saying where it was read from: it has a row,
+    and it is not a mapping with a ``source:`` of its own (which says so already)."""
+    return steps in rows and not (isinstance(value, dict) and "source" in value)
