@@ -133,12 +133,13 @@ class Sheet:
 
         return f"{'$' if absolute else ''}{column_letter(BASE + t)}${YEAR_NUMBER_ROW + 1}"
 
-    def previous(self, t: int, row: int | None = None) -> str:
-        """Last year's cell (year t-1, relative) of a row on this sheet: the row being written unless ``row``.
+    def previous(self, t: int) -> str:
+        """Last year's cell (year t-1, relative) of the row being written.
 
         A row that grows year on year refers to its own previous column: x[t] = x[t-1] * (1 + rate[t]).
+        The formulas of a row are built before :meth:`write` moves on, so ``self.row`` is that row.
         """
-        return Ref(self.name, self.row if row is None else row).year(t - 1, self.name)
+        return Ref(self.name, self.row).year(t - 1, self.name)
 
     def widths(self, label: float, detail: float, unit: float = style.WIDTHS["unit"],
                value: float = style.WIDTHS["value"], year: float = style.WIDTHS["year"]) -> None:

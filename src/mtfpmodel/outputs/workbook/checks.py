@@ -159,9 +159,8 @@ def _driver_checks(model: Model) -> list:
                                                          r.apprenticeship_levy[0].sum(axis=0))], 0))
     if s.contracts:
         contracts = [model.rows[f"contract:{c.name}"] for c in s.contracts]
-        in_lines = [model.rows[k] for k in _keys(model, "line_contracts:", full=True)]
         checks.append(("Contracts within lines = the contracts", "Expenditure and Contracts sheets",
-                       [("+", (lambda t: "+".join(x.year(t, SHEET) for x in in_lines)), r.line_contracts[0].sum(axis=0)),
+                       [("+", (lambda t: "+".join(x.year(t, SHEET) for x in contracted)), r.line_contracts[0].sum(axis=0)),
                         ("-", (lambda t: "+".join(x.year(t, SHEET) for x in contracts)), r.contract_cost[0].sum(axis=0))],
                        0))
     if "capital:financing" in model.rows:

@@ -52,32 +52,27 @@ class Model:
 
     def row(self, sheet: Sheet, label: str, detail: str, formula, values, *, unit: str | None = None,
             start: int = 0, kind: str = "money", total: bool = False, value: Cell = None,
-            value_kind: str | None = None, key: str | None = None, bold: bool = False) -> Ref:
+            value_kind: str | None = None, key: str | None = None) -> Ref:
         """A calculated row: ``formula(t)`` in each year from ``start``, cached ``values``."""
         cells = across(self.years, formula, None if values is None else self.values(values), start)
         ref = sheet.write(label, detail, self.unit if unit is None else unit, years=cells, kind=kind,
-                          total=total, value=value, value_kind=value_kind, bold=bold)
+                          total=total, value=value, value_kind=value_kind)
         if key:
             self.rows[key] = ref
             self.figures[key] = np.zeros(self.years) if values is None else np.asarray(self.values(values))
         return ref
 
     def link(self, sheet: Sheet, label: str, detail: str, source: Ref, values, *, unit: str | None = None,
-             start: int = 0, kind: str = "money", total: bool = False, key: str | None = None,
-             bold: bool = False) -> Ref:
+             start: int = 0, kind: str = "money", total: bool = False, key: str | None = None) -> Ref:
         """A row that brings a figure from another sheet, year by year."""
         return self.row(sheet, label, detail, lambda t: source.year(t, sheet.name), values, unit=unit,
-                        start=start, kind=kind, total=total, key=key, bold=bold)
+                        start=start, kind=kind, total=total, key=key)
 
     def publish(self, key: str, ref: Ref, values) -> Ref:
         """Name a row written another way (``rows[key]``) with its cached values."""
         self.rows[key] = ref
-        self.figures[key] = np.asarray(self.values(values), dtype=object if _text(values) else float)
+        self.figures[key] = np.asarray(self.values(values), dtype=float)
         return ref
-
-
-def _text(values) -> bool:
-    return any(isinstance(v, str) for v in np.ravel(np.asarray(values, dtype=object)))
 
 
 def sum_rows(first: Ref, last: Ref, t: int, here: str) -> str:

@@ -34,12 +34,11 @@ def contracts_sheet(model: Model) -> None:
         given = inputs.get(f"{p}.base_index")
         index_values = model.input_values(f"{p}.index")
         index_values[0] = c.base_index if c.base_index is not None else index_values[1]
-        row = sheet.row
-        model.row(sheet, c.name, "index (base year: the index before the plan)", lambda t: (
+        indexed = model.row(sheet, c.name, "index (base year: the index before the plan)", lambda t: (
             (given.value(SHEET) if given is not None else index.cell(BASE + 1, SHEET, absolute=True))
             if t == 0 else index.year(t, SHEET)),
             index_values, unit="% a year", kind="rate")
-        span = f"${column_letter(BASE)}${row + 1}:${column_letter(BASE + years - 1)}${row + 1}"
+        span = indexed.span(0, years - 1, SHEET)
         back = np.maximum(np.arange(years) - c.lag, 0)
         lagged = model.row(sheet, c.name, "index the uplift follows (lagged)", lambda t: (
             f"INDEX({span},MAX({sheet.year_number(t)}-{lag.value(SHEET)},0)+1)"), index_values[back],
@@ -55,9 +54,8 @@ def contracts_sheet(model: Model) -> None:
             uplift = model.row(sheet, c.name, "uplift: the clause in term, else the line's price growth", lambda t: (
                 f"IF({term.year(t, SHEET)}=1,{clause(t)},{price.year(t, SHEET)}/{price.year(t - 1, SHEET)}-1)"),
                 uplift_values, unit="% a year", kind="rate", start=1)
-        row = sheet.row
         model.row(sheet, c.name, "cost", lambda t: (
-            value.base(SHEET) if t == 0 else f"{sheet.previous(t, row)}*(1+{uplift.year(t, SHEET)})"),
+            value.base(SHEET) if t == 0 else f"{sheet.previous(t)}*(1+{uplift.year(t, SHEET)})"),
             r.contract_cost[0, n], total=True, key=f"contract:{c.name}")
 
 

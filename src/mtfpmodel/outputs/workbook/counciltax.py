@@ -70,14 +70,14 @@ def council_tax_workings(model: Model, sheet: Sheet) -> None:
 def _parishes(model: Model, sheet: Sheet, row, precepts) -> None:
     p = "funding.council_tax.parish_precepts"
     base = model.inputs[f"{p}.base"]
-    here, previous = WORKINGS, sheet.row
+    here = WORKINGS
     if precepts.values is not None:
         given = model.inputs[f"{p}.values"]
         formula = (lambda t: base.base(here) if t == 0 else given.year(t, here))
     else:
         growth = model.inputs[f"{p}.growth"]
         formula = (lambda t: base.base(here) if t == 0
-                   else f"{sheet.previous(t, previous)}*(1+{growth.year(t, here)})")
+                   else f"{sheet.previous(t)}*(1+{growth.year(t, here)})")
     row("parish_precepts", "Parish precepts", "for information (not the council's funding)", formula,
         unit=model.unit, kind="money")
     precept, tax_base = model.rows["ct:parish_precepts"], model.rows["tax_base"]

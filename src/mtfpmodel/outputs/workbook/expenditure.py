@@ -41,8 +41,7 @@ def price_indices(model: Model) -> None:
     for name in used:
         rate = model.inputs[f"assumptions.{name}"]
         index = np.cumprod(1.0 + model.input_values(f"assumptions.{name}"))
-        row = sheet.row
-        cells = [1.0] + across(model.years, lambda t: f"{sheet.previous(t, row)}*(1+{rate.year(t, SHEET)})", index,
+        cells = [1.0] + across(model.years, lambda t: f"{sheet.previous(t)}*(1+{rate.year(t, SHEET)})", index,
                                1)[1:]
         model.publish(f"index:{name}", sheet.write(name, "index", "index", years=cells, kind="ratio",
                                                    role="structure"), index)
@@ -108,14 +107,13 @@ def _volumes(model: Model, sheet: Sheet) -> None:
     for i, line in driven:
         p = f"expenditure[{line.name}]"
         base = inputs[f"{p}.volume.base"]
-        row = sheet.row
         if line.volume.values is not None:
             given = inputs[f"{p}.volume.values"]
             formula = (lambda t, given=given, base=base: base.base(SHEET) if t == 0 else given.year(t, SHEET))
         else:
             growth = inputs[f"{p}.volume.growth"]
-            formula = (lambda t, growth=growth, base=base, row=row: base.base(SHEET) if t == 0
-                       else f"{sheet.previous(t, row)}*(1+{growth.year(t, SHEET)})")
+            formula = (lambda t, growth=growth, base=base: base.base(SHEET) if t == 0
+                       else f"{sheet.previous(t)}*(1+{growth.year(t, SHEET)})")
         model.row(sheet, line.name, "volume", formula, r.line_volume[0, i], unit="units", kind="number",
                   key=f"volume:{line.name}")
         cost, price = inputs[f"{p}.unit_cost"], model.rows[f"price:{line.name}"]
@@ -135,14 +133,14 @@ def _components(model: Model, sheet: Sheet) -> None:
         for part in line.cost_mix:
             share = inputs[f"{prefix}.cost_mix.{part}"]
             formula = (_volume_part(model, line, share, part) if line.volume is not None
-                       else _base_part(model, line, share, part, sheet, sheet.row))
+                       else _base_part(model, line, share, part, sheet))
             parts.append(model.row(sheet, line.name, "no inflation" if part == "none" else part, formula,
                                    r.component_cost[0, k]))
             k += 1
         model.groups[f"components:{line.name}"] = parts
 
 
-def _base_part(model: Model, line, share, part: str, sheet: Sheet, row: int):
+def _base_part(model: Model, line, share, part: str, sheet: Sheet):
     prefix = f"expenditure[{line.name}]"
     base, demand = model.inputs[f"{prefix}.base"], model.inputs[f"{prefix}.demand"]
     rate = model.inputs.get(f"assumptions.{part}")
@@ -153,7 +151,7 @@ def _base_part(model: Model, line, share, part: str, sheet: Sheet, row: int):
             rest = base.base(SHEET) + "".join(f"-{c.base(SHEET)}" for c in carved)
             return f"({rest})*{share.value(SHEET)}" if carved else f"{rest}*{share.value(SHEET)}"
         inflation = f"*(1+{rate.year(t, SHEET)})" if rate is not None else ""
-        return f"{sheet.previous(t, row)}{inflation}*(1+{demand.year(t, SHEET)})"
+        return f"{sheet.previous(t)}{inflation}*(1+{demand.year(t, SHEET)})"
 
     return formula
 
@@ -211,14 +209,15 @@ def _pressures(model: Model, sheet: Sheet) -> None:
 def _other_lines(model: Model, sheet: Sheet) -> None:
     """The capital lines of the plan (Capital sheet) and the budgeted contributions to reserves."""
     r = model.r
-    lines = [(key, label, detail, values) for key, label, detail, values in (
-        ("capital_financing", FINANCING_LINE, "existing debt charges + MRP + interest", r.capital_financing),
-        ("revenue_contributions", CONTRIBUTIONS_LINE, "schemes financed from revenue", r.revenue_contributions))
-        if f"capital:{key.split('_')[-1]}" in model.rows]
+    lines = [line for line in (
+        ("capital_financing", "capital:financing", FINANCING_LINE, "existing debt charges + MRP + interest",
+         r.capital_financing),
+        ("revenue_contributions", "capital:contributions", CONTRIBUTIONS_LINE, "schemes financed from revenue",
+         r.revenue_contributions)) if line[1] in model.rows]
     if lines:
         sheet.heading("Capital lines of the plan (Capital sheet)")
-    for key, label, detail, values in lines:
-        model.link(sheet, label, detail, model.rows[f"capital:{key.split('_')[-1]}"], values, key=key)
+    for key, source, label, detail, values in lines:
+        model.link(sheet, label, detail, model.rows[source], values, key=key)
     sheet.heading("Contributions to reserves (budgeted: spending in the year)")
     rows = []
     for n, (prefix, reserve) in enumerate(model.result.scenario.reserve_list):

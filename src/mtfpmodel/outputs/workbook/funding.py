@@ -85,8 +85,7 @@ def _sources(model: Model, sheet: Sheet) -> None:
         else:
             growth = inputs[f"{prefix}.growth"]
             detail = "grows from the base"
-            amount = (lambda t, growth=growth, row=sheet.row:
-                      f"{sheet.previous(t, row)}*(1+{growth.year(t, SHEET)})")
+            amount = (lambda t, growth=growth: f"{sheet.previous(t)}*(1+{growth.year(t, SHEET)})")
         if ends is not None:
             detail += ", until its last year"
 

@@ -214,5 +214,5 @@ def _workbook_settings(reg: Register) -> None:
     reg.name("Weeks_per_year", weeks)
     for band, ratio in BAND_RATIOS.items():
         ref = reg.value(f"Band {band}", "ratio to Band D (statutory)", "of Band D", None, ratio, kind="ratio",
-                        role="structure", key=f"band:{band}")
+                        role="structure")
         reg.name(f"Band_{band}_ratio", ref)

@@ -60,11 +60,11 @@ class Register:
     # --- one row of each shape -----------------------------------------------------------
 
     def value(self, item: str, label: str, unit: str, path: str | None, value, kind: str = "money",
-              role: str = "input", source: str | None = None, key: str | None = None) -> Ref:
-        """A row with one value in column D (``key`` names a row that has no path)."""
+              role: str = "input", source: str | None = None) -> Ref:
+        """A row with one value in column D (remembered by its path, when it has one)."""
         ref = self.sheet.write(item, label, unit, value=value, role=role, kind=kind, source=source, path=path)
-        if path or key:
-            self.map.rows[path or key] = ref
+        if path:
+            self.map.rows[path] = ref
         return ref
 
     def base(self, item: str, label: str, unit: str, path: str, kind: str = "money",

@@ -134,8 +134,9 @@ def _steps(model: Model, sheet: Sheet, plan: _Plan, net: Ref, costs: Ref, flags:
                               planned_formula, f.planned_use, "planned_use")
     planned = model.row(sheet, "Planned use of reserves", "all reserves", lambda t: _sum(steps["planned"], t),
                         model.r.planned_reserves_use, start=1, total=True, key="planned_reserves_use")
+    still_values = _still(model)
     still = model.row(sheet, "Savings still to find", "net gap - planned use of reserves",
-                      lambda t: f"{net.year(t, SHEET)}-{planned.year(t, SHEET)}", _still(model), start=1, total=True,
+                      lambda t: f"{net.year(t, SHEET)}-{planned.year(t, SHEET)}", still_values, start=1, total=True,
                       key="savings_still_to_find")
 
     def after_planned(n: int, t: int) -> str:
@@ -151,7 +152,7 @@ def _steps(model: Model, sheet: Sheet, plan: _Plan, net: Ref, costs: Ref, flags:
                        _available(model, plan), "available")
     steps["available"] = available
     need = model.row(sheet, "Gap to meet from reserves", "savings still to find, if positive",
-                     lambda t: f"MAX({still.year(t, SHEET)},0)", np.maximum(_still(model), 0.0), start=1)
+                     lambda t: f"MAX({still.year(t, SHEET)},0)", np.maximum(still_values, 0.0), start=1)
     steps["need"] = need
     steps["unplanned"] = _block(model, sheet, plan, "5. Unplanned use: the reserves that meet gaps, in order",
                                 "unplanned use", lambda n, t: (
@@ -259,7 +260,7 @@ def _status(unfunded: str, some: str, closing: str, minimum: str, drawn: str) ->
 def _gap_table_rows(model: Model, sheet: Sheet) -> None:
     sheet.heading("For the gap table")
     still = model.rows["savings_still_to_find"]
-    values = _still(model)
+    values = model.figures["savings_still_to_find"]
     model.row(sheet, "Savings still to find in the year", "change from last year (base year: 0)",
               lambda t: f"{still.year(t, SHEET)}-{still.year(t - 1, SHEET)}", np.diff(values, prepend=0.0), start=1,
               key="savings_still_to_find_in_year")

@@ -82,12 +82,11 @@ def _workings(model: Model, sheet: Sheet, streams) -> None:
                            unit="£ per period", kind="pounds", key=f"{field}:{s.name}")
                 continue
             start = model.inputs[f"{p}.{field}"]
-            row = sheet.row
 
-            def formula(t: int, start=start, row=row, growth=growth) -> str:
+            def formula(t: int, start=start, growth=growth) -> str:
                 if t == 0:
                     return start.value(SHEET)
-                return f"{sheet.previous(t, row)}*(1+{growth.year(t, SHEET)})"
+                return f"{sheet.previous(t)}*(1+{growth.year(t, SHEET)})"
 
             model.row(sheet, s.name, detail, formula, float(getattr(s, field)) * index, unit="£ per period",
                       kind="pounds", key=f"{field}:{s.name}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.outputs.workbook.context import Model
-from mtfpmodel.outputs.workbook.grid import BASE, HEADING_ROW, Formula, column_letter
+from mtfpmodel.outputs.workbook.grid import BASE, HEADING_ROW, Formula, Ref
 
 SHEET = "Reserves statement"
 FLOWS = (("Contributions to reserves", "reserve_contributions"),
@@ -66,7 +66,7 @@ def _findings(model: Model, sheet) -> None:
     T = model.years - 1
     closing, drawn = model.rows["statement:closing_reserves"], model.rows["reserves_drawn"]
     status = model.rows["status"].span(1, T, SHEET)
-    labels = (f"${column_letter(BASE + 1)}${HEADING_ROW + 1}:${column_letter(BASE + T)}${HEADING_ROW + 1}")
+    labels = Ref(SHEET, HEADING_ROW).span(1, T, SHEET)       # the year labels of the heading row
     sheet.heading("Findings (column D)")
     sheet.write(RUN_OUT, "", "year", value=Formula(
         f'IFERROR(INDEX({labels},MATCH("reserves exhausted",{status},0)),"{NONE_RUN_OUT}")',

@@ -49,7 +49,7 @@ def workforce_sheet(model: Model) -> None:
                                       f"-{allowance.value(SHEET)}/Pounds_per_unit,0)"),
                            r.apprenticeship_levy[0].sum(axis=0), key="workforce:levy")
     sheet.heading("Each group's whole cost (pay bill + employer NI + employer pension + its share of the levy)")
-    totals = []
+    totals, whole = [], []
     for g, group in groups:
         rows = per_group[group.name]
         share = model.row(sheet, group.name, "levy: its share of the pay bill",
@@ -57,10 +57,11 @@ def workforce_sheet(model: Model) -> None:
                                                          f"*{p.year(t, SHEET)}/{total_pay.year(t, SHEET)},0)"),
                           r.apprenticeship_levy[0, g], key=f"levy:{group.name}")
         parts = [rows["pay_bill"], rows["employer_ni"], rows["employer_pension"], share]
+        whole.append(_total(r, g))
         totals.append(model.row(sheet, group.name, "whole cost", lambda t, parts=parts: "+".join(
-            p.year(t, SHEET) for p in parts), _total(r, g), total=True, key=f"group_total:{group.name}"))
+            p.year(t, SHEET) for p in parts), whole[-1], total=True, key=f"group_total:{group.name}"))
     model.row(sheet, "Workforce total", "every group's whole cost", lambda t: "+".join(x.year(t, SHEET) for x in totals),
-              sum((_total(r, g) for g, _ in groups), np.zeros(model.years)), total=True, key="workforce:total")
+              sum(whole, np.zeros(model.years)), total=True, key="workforce:total")
     for measure, key in (("employer NI", "employer_ni"), ("employer pension", "employer_pension")):
         refs = [per_group[group.name][key] for _, group in groups]
         model.row(sheet, f"Total {measure}", "", lambda t, refs=refs: "+".join(x.year(t, SHEET) for x in refs),
@@ -98,20 +99,18 @@ def _group(model: Model, sheet: Sheet, g: int, group, rates: dict) -> dict:
     heads = inputs.get(f"{p}.headcount") or fte
     F, S, D, V, H = (x.value(SHEET) for x in (fte, salary, drift, vacancy, heads))
     sheet.heading(f"{group.name}: pay bill and on-costs")
-    row = sheet.row
     pay_rise = model.row(sheet, group.name, "salary per FTE, with pay awards", lambda t: (
-        S if t == 0 else f"{sheet.previous(t, row)}*(1+{award.year(t, SHEET)})"),
+        S if t == 0 else f"{sheet.previous(t)}*(1+{award.year(t, SHEET)})"),
         r.average_salary[0, g], unit="£ a year", kind="pounds")
     out = {"pay_bill": model.row(sheet, group.name, "pay bill", lambda t: (
         f"{F}*{pay_rise.year(t, SHEET)}*(1+{D})*(1-{V})/Pounds_per_unit"), r.pay_bill[0, g],
         key=f"pay_bill:{group.name}")}
     employees = float(group.headcount if group.headcount is not None else group.fte) * (1 - group.vacancy)
-    row = sheet.row
     per_employee = model.row(sheet, group.name, "pay per employee (D: employees)", lambda t: (
         f"{F}*(1+{D})/{H}*{pay_rise.year(t, SHEET)}"),
         float(group.fte) * (1 + group.drift) / float(group.headcount or group.fte) * r.average_salary[0, g],
         unit="£ a year", kind="pounds", value=Formula(f"{H}*(1-{V})", employees), value_kind="number")
-    people = f"$D${row + 1}"
+    people = per_employee.value(SHEET)
     ni, threshold, pension = rates["ni_rate"], rates["threshold"], rates["pension"]
     out["employer_ni"] = model.row(sheet, group.name, "employer NI", lambda t: (
         f"{ni.year(t, SHEET)}*MAX({per_employee.year(t, SHEET)}-{threshold.year(t, SHEET)},0)*{people}"
