@@ -286,3 +286,35 @@ def test_an_argument_is_never_echoed_back_whole(capsys):
     assert main(["explain", str(HAND), "x" * 100_000]) == 1
     err = capsys.readouterr().err
     assert len(err) < 1000 and "…" in err
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_before_any_output(tmp_path):
+    # Before: `mtfp run` wrote the CSVs, then crashed writing report.html (UnicodeEncodeError:
+    # surrogates not allowed), which names the scenario file.
+    import subprocess
+
+    path = os.fsencode(tmp_path) + b"/budget-\xa3.yaml"      # '£' saved by a Latin-1 system
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(MINIMAL)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "mtfpmodel", "run", path, "--out", str(out)], capture_output=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.decode("utf-8").startswith(
+        f"error: {tmp_path}/budget-\\udca3.yaml: the file's name is not UTF-8 text, so the outputs that name it "
+        "could not be saved (rename the file (letters such as £ or é typed again))\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_cannot_show_pound_signs_gets_question_marks_not_a_crash(tmp_path, encoding):
+    # Before: PYTHONIOENCODING=ascii made `mtfp run` stop with "internal error: UnicodeEncodeError"
+    # at the first '—' or '£' of its table, after writing the CSV files but not the workbook.
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "mtfpmodel", "run", str(HAND), "--out", str(tmp_path / "o"),
+                           "--no-charts"], capture_output=True, env={**os.environ, "PYTHONIOENCODING": encoding},
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert b"(?000)" in done.stdout or "(£000)".encode(encoding) in done.stdout
+    assert (tmp_path / "o" / "mtfp.xlsx").exists() and (tmp_path / "o" / "report.html").exists()

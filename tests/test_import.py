@@ -1,8 +1,15 @@
 """`mtfp import`: spreadsheets in, a commented scenario out — the same plan, every bad cell named."""
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime
+import io
 import json
+import os
+import random
+import shutil
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -10,6 +17,8 @@ import numpy as np
 import openpyxl
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mtfpmodel
 from mtfpmodel.cli import main
@@ -294,3 +303,287 @@ def test_tables_it_cannot_read(tmp_path, capsys):
     assert "no table is called 'notes'" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "readme.txt")]) == 1
     assert "not a spreadsheet" in capsys.readouterr().err
+
+
+# --- hostile and damaged spreadsheets: a clear message naming the file, never a crash --------------
+
+def _rewritten(source: Path, target: Path, change) -> Path:
+    """``source`` (an .xlsx) with each part passed through ``change(name, bytes)`` (None drops it)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = change(item.filename, old.read(item.filename))
+            if data is not None:
+                new.writestr(item, data)
+    return target
+
+
+@pytest.fixture(scope="module")
+def good_book(tmp_path_factory) -> Path:
+    return budget_workbook(tmp_path_factory.mktemp("book") / "budget.xlsx")
+
+
+def _sheet_of(book: Path, title: str) -> str:
+    """The part name of sheet ``title`` in ``book``."""
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    index = workbook.sheetnames.index(title) + 1
+    workbook.close()
+    return f"xl/worksheets/sheet{index}.xml"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("empty", "not an .xlsx workbook (it is not a zip archive"),
+    ("text", "not an .xlsx workbook (it is not a zip archive"),
+    ("truncated", "not an .xlsx workbook (it is not a zip archive"),
+    ("xls", "an old-style .xls workbook or one protected by a password, not an .xlsx"),
+    ("no content types", "cannot read this workbook (KeyError:"),
+    ("broken sheet", "cannot read this workbook (ParseError:"),
+    ("broken shared strings", "cannot read this workbook ("),
+    ("broken styles", "cannot read this workbook ("),
+])
+def test_a_damaged_workbook_is_an_error_naming_the_file(good_book, tmp_path, capsys, case, expected):
+    # Before: BadZipFile, ParseError and XMLSyntaxError escaped as "internal error" (exit 3).
+    path = tmp_path / "budget.xlsx"
+    data = good_book.read_bytes()
+    lines = _sheet_of(good_book, "Lines")
+    if case == "empty":
+        path.write_bytes(b"")
+    elif case == "text":
+        path.write_text("scenario: not a workbook\n", encoding="utf-8")
+    elif case == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif case == "xls":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000))
+    elif case == "no content types":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("hello.txt", "hi")
+    else:
+        source = good_book
+        if case == "broken shared strings":       # the workbook mtfp run writes keeps its texts there
+            source = tmp_path / "mtfp.xlsx"
+            build_workbook(mtfpmodel.run(mtfpmodel.load(ROOT / "scenarios" / "example.yaml")), source)
+        part = {"broken sheet": lines, "broken shared strings": "xl/sharedStrings.xml",
+                "broken styles": "xl/styles.xml"}[case]
+        assert part in zipfile.ZipFile(source).namelist()
+        _rewritten(source, path, lambda name, b: b"<sst><si><t>cut" if name == part else b)
+    assert main(["import", str(path), "--out", str(tmp_path / "out.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: {expected}" in err, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(good_book, tmp_path, capsys):
+    # 300 MiB of one repeated row compresses to well under a megabyte.
+    lines = _sheet_of(good_book, "Lines")
+    row = b'<row><c t="n"><v>1</v></c></row>'
+    body = b"<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><sheetData>" \
+           + row * (300 * 2**20 // len(row)) + b"</sheetData></worksheet>"
+    path = _rewritten(good_book, tmp_path / "bomb.xlsx", lambda name, b: body if name == lines else b)
+    assert path.stat().st_size < 2 * 2**20
+    assert main(["import", str(path)]) == 1
+    assert "the workbook unpacks to 300 MiB, too large for a budget book (at most 200 MiB)" in capsys.readouterr().err
+
+
+def test_a_sheet_larger_than_any_plan_table_is_refused_naming_it(good_book, tmp_path, capsys):
+    # A Lines sheet of 25,000 rows: over the 20,000-row limit, refused once the limit is passed.
+    book = openpyxl.load_workbook(good_book)
+    ws = book["Lines"]
+    for r in range(ws.max_row + 1, 25_001):
+        ws.cell(r, 1, f"Line {r}")
+    book.save(tmp_path / "big.xlsx")
+    assert main(["import", str(tmp_path / "big.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'big.xlsx'}: sheet Lines is larger than a plan's table (more than 20,000 rows or " \
+           "200,000 cells)" in err
+
+
+def test_a_sheet_that_claims_to_be_huge_is_read_by_its_cells(good_book, tmp_path):
+    # A saved size of A1:XFD1048576 (17 billion cells) with a few cells in it: read as the cells
+    # there are (before, openpyxl's read-only mode would have padded every row to the claimed size).
+    lines = _sheet_of(good_book, "Lines")
+
+    def claim(name, data):
+        if name != lines:
+            return data
+        text = data.decode("utf-8")
+        if "<dimension" in text:
+            start = text.index("<dimension")
+            text = text[:start] + '<dimension ref="A1:XFD1048576"/>' + text[text.index(">", start) + 1:]
+        else:
+            text = text.replace("<sheetData", '<dimension ref="A1:XFD1048576"/><sheetData', 1)
+        return text.encode("utf-8")
+
+    book = openpyxl.load_workbook(good_book)
+    book["Lines"].cell(20, 1, " ")     # a blank row 20: 20 rows padded to 16,384 columns pass the cell limit
+    book.save(tmp_path / "blank_row.xlsx")
+    path = _rewritten(tmp_path / "blank_row.xlsx", tmp_path / "claims.xlsx", claim)
+    assert _plan(path) == _plan(good_book)
+
+
+def test_sheets_that_are_not_tables_are_not_read(good_book, tmp_path):
+    # A ledger of 30,000 rows beside the plan's tables is left alone, however large.
+    book = openpyxl.load_workbook(good_book)
+    ledger = book.create_sheet("Ledger")
+    for r in range(1, 30_001):
+        ledger.cell(r, 1, r)
+    book.save(tmp_path / "with_ledger.xlsx")
+    assert _plan(tmp_path / "with_ledger.xlsx") == _plan(good_book)
+
+
+def _plan(book: Path) -> dict:
+    """The scenario imported from ``book``, without what names the file (its name, the sources)."""
+    return without_sources(import_scenario([book], name="plan").loaded.scenario.model_dump())
+
+
+def test_openpyxl_warnings_do_not_reach_the_officer(good_book, tmp_path, capfd):
+    # Defined names of a sheet that is gone: openpyxl warns (a UserWarning naming its own source
+    # file) and reads the rest; the import says nothing of it.
+    book = openpyxl.load_workbook(good_book)
+    book.create_sheet("Notes")
+    book.defined_names["note"] = openpyxl.workbook.defined_name.DefinedName("note", attr_text="Notes!$A$1",
+                                                                            localSheetId=len(book.sheetnames) - 1)
+    book.save(tmp_path / "named.xlsx")
+    notes = _sheet_of(tmp_path / "named.xlsx", "Notes")
+    path = _rewritten(tmp_path / "named.xlsx", tmp_path / "lost.xlsx", lambda name, b: None if name == notes else b)
+    assert main(["import", str(path), "--out", str(tmp_path / "plan.yaml")]) == 0
+    assert "Warning" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("rows", "larger than a plan's table (more than 20,000 rows or 200,000 cells)"),
+    ("cells", "larger than a plan's table (more than 20,000 rows or 200,000 cells)"),
+    ("field", "not a CSV table (field larger than field limit (131072), line 2)"),
+    ("pipe", "is not a regular file (a device, pipe or socket) (name a .csv file)"),
+])
+def test_a_csv_file_beyond_any_plan_table_is_an_error_naming_it(tmp_path, capsys, case, expected):
+    # Before: a 200,000-character field crashed (csv.Error, exit 3) and a named pipe hung for ever.
+    path = tmp_path / "lines.csv"
+    if case == "rows":
+        path.write_text("Line,Base\n" + "".join(f"L{i},{i}\n" for i in range(25_000)), encoding="utf-8")
+    elif case == "cells":
+        path.write_text(",".join(["1"] * 250_000) + "\n", encoding="utf-8")
+    elif case == "field":
+        path.write_text('Line,Base\n"' + "x" * 200_000 + '",1\n', encoding="utf-8")
+    else:
+        os.mkfifo(path)
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: {expected}" in err, err
+
+
+# --- mutated spreadsheets: whatever a cell holds, mtfp import answers, never crashes ---------------
+
+CELL_VALUES = [None, True, False, 0, -1, 10**30, -(10**25), 1e308, -1e308, 5e-324, 2**63, "", " ", "text", "3%",
+               "-inf", "nan", "1e400", "#DIV/0!", "#REF!", "=1/0", "=A1", "2025/26", "yes", "é ✓ 💷",
+               "x" * 20_000, "tab\there", "1,000", "(1,234)", "£1,968.00", "\u202eevil"]
+
+
+@pytest.fixture(scope="module")
+def example_book(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("run") / "mtfp.xlsx"
+    build_workbook(mtfpmodel.run(mtfpmodel.load(ROOT / "scenarios" / "example.yaml")), path)
+    return path
+
+
+@settings(max_examples=int(os.environ.get("MTFP_FUZZ_EXAMPLES", "300")) // 10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_no_cell_written_into_a_workbook_or_budget_book_knocks_import_over(example_book, tmp_path_factory, seed):
+    rng = random.Random(seed)
+    case = tmp_path_factory.mktemp("case")
+    if rng.random() < 0.5:                      # the workbook mtfp run wrote: its Inputs sheet, or any sheet
+        book = openpyxl.load_workbook(example_book)
+        sheet = book["Inputs"] if rng.random() < 0.7 else book[rng.choice(book.sheetnames)]
+        for _ in range(rng.randint(1, 4)):
+            value = rng.choice(CELL_VALUES + [datetime.date(2025, 4, 1)])
+            sheet.cell(rng.randint(1, sheet.max_row + 2), rng.randint(1, sheet.max_column + 1), value)
+        book.save(case / "mtfp.xlsx")
+        source = case / "mtfp.xlsx"
+    else:                                       # a budget book of CSV files: a cell, a row or a heading
+        source = case / "book"
+        shutil.copytree(BOOK, source)
+        path = rng.choice(sorted(source.glob("*.csv")))
+        rows = list(csv.reader(path.open(encoding="utf-8")))
+        for _ in range(rng.randint(1, 4)):
+            r = rng.randrange(len(rows))
+            action = rng.random()
+            if action < 0.7 and rows[r]:
+                rows[r][rng.randrange(len(rows[r]))] = str(rng.choice(CELL_VALUES))
+            elif action < 0.85:
+                del rows[r]
+            else:
+                rows.insert(r, list(rows[r]))
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream).writerows(rows)
+    code, err = _import(source, case / "plan.yaml")
+    assert code in (0, 1), err
+    assert "internal error" not in err and "Traceback" not in err
+    if code == 0:
+        assert main(["validate", str(case / "plan.yaml")]) == 0      # what import writes, validates
+    else:
+        assert not (case / "plan.yaml").exists()
+        assert all(line.startswith(("error: ", "  ")) or "problem" in line or not line.strip()
+                   for line in err.splitlines()), err
+
+
+def _import(source: Path, out: Path) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["import", str(source), "--out", str(out)])
+    return code, err.getvalue()
+
+
+def test_an_empty_out_for_import_asks_for_a_file(tmp_path, capsys):
+    assert main(["import", str(BOOK), "--out", ""]) == 2
+    assert "mtfp import: error: --out '': give a file name (leave --out out to print the scenario)" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["import", "new"])
+@pytest.mark.parametrize("where", ["folder", "no disk", "read-only"])
+def test_a_scenario_file_that_cannot_be_written_is_an_error_not_a_crash(tmp_path, capsys, command, where):
+    # Before: --out /proc/x.yaml was "internal error: FileNotFoundError" (exit 3), and --force
+    # onto a folder an IsADirectoryError.
+    target = {"folder": tmp_path / "plans.yaml", "no disk": Path("/proc/mtfp-test/plan.yaml"),
+              "read-only": tmp_path / "locked" / "plan.yaml"}[where]
+    if where == "folder":
+        target.mkdir()
+    elif where == "read-only":
+        target.parent.mkdir()
+        target.parent.chmod(0o500)
+        if os.access(target.parent, os.W_OK):
+            pytest.skip("root writes through chmod")
+    argv = (["import", str(BOOK), "--out", str(target)] if command == "import" else ["new", str(target)]) + ["--force"]
+    try:
+        assert main(argv) == 1
+    finally:
+        if where == "read-only":
+            target.parent.chmod(0o700)
+    err = capsys.readouterr().err
+    assert f"cannot write {target}: " in err and "internal error" not in err, err
+    assert [p.name for p in tmp_path.rglob(".*")] == []                # no temporary file left behind
+
+
+@pytest.mark.parametrize("command", ["import", "new"])
+def test_a_written_scenario_file_is_readable_as_any_new_file_is(tmp_path, command):
+    # Before: written through mkstemp, a new scenario file was the owner's alone (-rw-------).
+    target = tmp_path / "plan.yaml"
+    old = os.umask(0o022)
+    try:
+        argv = ["import", str(BOOK), "--out", str(target)] if command == "import" else ["new", str(target)]
+        assert main(argv) == 0
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o640)                                       # replaced, a file keeps its permissions
+        assert main(argv + ["--force"]) == 0
+        assert target.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_mtfp_new_needs_a_name(tmp_path, monkeypatch, capsys, name):
+    # Before: '' was "internal error: ValueError" and '   ' wrote a file called '   .yaml'.
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", name]) == 2
+    assert f"mtfp new: error: NAME {name!r}: give a file name" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -70,6 +70,13 @@ def console() -> None:
     even the exit handlers are skipped: a library whose import the interrupt cut short could
     fail in one.
     """
+    try:
+        # A terminal or pipe whose encoding lacks '£' or '—' (PYTHONIOENCODING=ascii, an old
+        # Windows code page), or a file name that is not UTF-8: '?' for what it cannot show,
+        # rather than a crash half-way through a run (stderr already escapes such characters).
+        sys.stdout.reconfigure(errors="replace")
+    except (AttributeError, ValueError):          # not a text stream that can be reconfigured
+        pass
     code = _main(None, console=True)
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -260,7 +267,9 @@ def _check_common(args) -> None:
     if out is not None and (not out.strip() or "\0" in out):
         from mtfpmodel.scenario.errors import UsageError
 
-        raise UsageError(f"--out {out!r}: give a folder name (leave --out out for outputs/<scenario name>/)")
+        if args.command == "import":          # the one command whose --out is a file
+            raise UsageError(f"--out {out!r}: give a file name (leave --out out to print the scenario)")
+        raise UsageError(f"--out {out!r}: give a folder name (or leave --out out for the default folder)")
 
 
 def _forget_published() -> None:

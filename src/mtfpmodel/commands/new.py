@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mtfpmodel.outputs.starter import starter_text
 from mtfpmodel.outputs.textfile import write_text_atomic
-from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.errors import AnalysisError, UsageError
 
 HELP = "write a commented starter scenario file"
 DESCRIPTION = """\
@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    if not args.name.strip() or "\0" in args.name:
+        raise UsageError(f"NAME {args.name!r}: give a file name, such as scenarios/northbrook-2026")
     target = Path(args.name)
     if target.suffix not in (".yaml", ".yml"):
         target = target.with_name(target.name + ".yaml")

@@ -14,6 +14,11 @@ a located message instead of a crash (docs/decisions.md, "Limits"):
 
 A value echoed in a message is cut to ``ECHO`` characters (:func:`shown`), and a message lists
 at most ``MAX_PROBLEMS`` problems.
+
+``mtfp import`` reads spreadsheets under bounds of the same kind: a workbook or CSV file of at
+most ``MAX_SHEET_BYTES`` (50 MiB), a workbook that unpacks to at most ``MAX_UNPACKED`` (200 MiB),
+and a table (a sheet or CSV file) of at most ``MAX_TABLE_ROWS`` rows and ``MAX_TABLE_CELLS``
+cells: a budget book's tables hold a few thousand cells.
 """
 from __future__ import annotations
 
@@ -30,6 +35,11 @@ MAX_TEXT = 10_000
 MAX_EXTENDS = 20        # files in one extends: chain
 ECHO = 60
 MAX_PROBLEMS = 50
+
+MAX_SHEET_BYTES = 50 * 2**20    # a workbook or CSV file for mtfp import
+MAX_UNPACKED = 200 * 2**20      # a workbook's parts, unpacked
+MAX_TABLE_ROWS = 20_000         # rows of one sheet or CSV file (empty rows between included)
+MAX_TABLE_CELLS = 200_000       # cells of one sheet or CSV file (empty ones before the last in a row included)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # C0 and C1 controls except tab and newline
 

@@ -66,8 +66,10 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, Where]:
     return parse_yaml(read_text(path, shown), shown)
 
 
-def file_problem(path: Path) -> Problem | None:
-    """Why ``path`` cannot be read as a scenario file (missing, a folder, too large...), or None.
+def file_problem(path: Path, kind: str = "scenario", wanted: str = ".yaml file",
+                 limit: int = MAX_BYTES) -> Problem | None:
+    """Why ``path`` cannot be read as a ``kind`` file (missing, a folder, a pipe, larger than
+    ``limit`` bytes...), or None; a hint names the ``wanted`` file instead.
 
     The Problem has no file: the caller says where the name was given.
     """
@@ -78,12 +80,17 @@ def file_problem(path: Path) -> Problem | None:
     except (OSError, ValueError) as exc:      # a symlink loop, a name too long, a NUL in the name
         return Problem(f"cannot be opened ({_reason(exc)})", hint="check the path")
     if stat.S_ISDIR(info.st_mode):
-        return Problem("is a folder, not a scenario file", hint="name the .yaml file inside it")
+        return Problem(f"is a folder, not a {kind} file", hint=f"name the {wanted} inside it")
     if not stat.S_ISREG(info.st_mode):
-        return Problem("is not a regular file (a device, pipe or socket)", hint="name a .yaml file")
-    if info.st_size > MAX_BYTES:
-        return Problem(f"the file is {info.st_size / 2**20:,.1f} MiB, too large for a scenario "
-                       f"(at most {MAX_BYTES // 2**20} MiB)", hint="is this the right file?")
+        return Problem("is not a regular file (a device, pipe or socket)", hint=f"name a {wanted}")
+    if info.st_size > limit:
+        return Problem(f"the file is {info.st_size / 2**20:,.1f} MiB, too large for a {kind} "
+                       f"(at most {limit // 2**20} MiB)", hint="is this the right file?")
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:               # bytes the system could not decode: outputs name the file
+        return Problem("the file's name is not UTF-8 text, so the outputs that name it could not be saved",
+                       hint="rename the file (letters such as £ or é typed again)")
     return None
 
 

@@ -35,13 +35,17 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
     from mtfpmodel.outputs.imports.cells import read_csv, read_xlsx
     from mtfpmodel.outputs.imports.document import Document
     from mtfpmodel.outputs.imports.layouts import Layout, find_layout, table_names
-    from mtfpmodel.outputs.imports.register import is_register, read_register
+    from mtfpmodel.outputs.imports.register import SHEET, is_register, read_register
     from mtfpmodel.outputs.imports.tables import read_layout, read_settings
+
+    def wanted(name: str) -> bool:        # only a table's sheet is read: not a ledger beside it
+        return name == SHEET or find_layout(name) is not None
 
     files = _files(sources)
     tables = []
     for path in files:
-        tables += read_xlsx(path, str(path)) if path.suffix.lower() in SPREADSHEETS else [read_csv(path, str(path))]
+        tables += (read_xlsx(path, str(path), wanted) if path.suffix.lower() in SPREADSHEETS
+                   else [read_csv(path, str(path), wanted)])
     origin = ", ".join(str(p) for p in sources)
     doc = Document(origin)
     registers = [t for t in tables if is_register(t)]

@@ -56,8 +56,9 @@ def read_layout(table: Table, layout: Layout, doc: Document, years: set[str]) ->
     if columns is None:
         return
     name_col, scalars, per_year, mix = columns
+    width = table.width
     for r in range(header + 1, len(table.rows) + 1):
-        row = [table.cell(r, c) for c in range(1, table.width + 1)]
+        row = [table.cell(r, c) for c in range(1, width + 1)]
         if all(c.empty for c in row):
             continue
         name_cell = table.cell(r, name_col)
