@@ -318,3 +318,22 @@ def test_a_terminal_that_cannot_show_pound_signs_gets_question_marks_not_a_crash
     assert done.returncode == 0, done.stderr
     assert b"(?000)" in done.stdout or "(£000)".encode(encoding) in done.stdout
     assert (tmp_path / "o" / "mtfp.xlsx").exists() and (tmp_path / "o" / "report.html").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["solve", str(HAND), "--by", "funding.council_tax.increase.core", "--target", "closing_reserves=1e300"],
+     "--target: '1e300' is beyond ±1e15"),
+    (["solve", str(HAND), "--by", "funding.council_tax.increase.core", "--target", "net_gap=nan"],
+     "--target: 'nan' is not a finite number"),
+    (["sensitivity", str(RISK), "--step", "1e400"], "--step: '1e400' is not a finite number"),
+    (["sensitivity", str(RISK), "--step", "lots"], "--step: 'lots' is not a number or a percentage such as 1%"),
+    (["sensitivity", str(RISK), "--top", "-3"], "--top -3 must be 0 or more"),
+    (["explain", str(HAND), "summary.net_gap[2025/26]", "--depth", "-1"], "--depth -1 must be 0 or more"),
+])
+def test_a_number_an_option_cannot_use_is_named_for_what_is_wrong(tmp_path, capsys, argv, message):
+    # Before: 1e300 and nan were "not a number" (they are numbers: too large, not finite), and a
+    # negative --top or --depth was silently taken as 0.
+    assert main(argv + (["--out", str(tmp_path / "o")] if argv[0] != "explain" else [])) == 2
+    err = capsys.readouterr().err
+    assert f"error: {message}" in err, err
+    assert not (tmp_path / "o").exists()

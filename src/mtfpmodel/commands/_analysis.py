@@ -56,8 +56,12 @@ def value_arg(text: str, what: str) -> float:
     """A number or percentage from the command line, or a UsageError naming the option."""
     try:
         return parse_value(text)
-    except ValueError:
-        raise UsageError(f"{what}: {text!r} is not a number or a percentage such as 1%") from None
+    except ValueError as exc:
+        try:
+            float(text.strip().removesuffix("%"))
+        except ValueError:
+            raise UsageError(f"{what}: {text!r} is not a number or a percentage such as 1%") from None
+        raise UsageError(f"{what}: {exc}") from None        # a number, but not finite or beyond ±1e15
 
 
 def show_value(value: float, param: Parameter, scenario: Scenario | None = None) -> str:

@@ -6,6 +6,7 @@ import argparse
 from mtfpmodel.analysis.explain import Explanation, explain_tree
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.results.result import run
+from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import load
 from mtfpmodel.scenario.units import figure, percent
 
@@ -52,9 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.depth < 0:
+        raise UsageError(f"--depth {args.depth} must be 0 or more (0 shows only the figure)")
     result = run(load(args.scenario, args.overrides))
     print_warnings(result.warnings)
-    blocks = [render(item, level) for level, item in explain_tree(result, args.path, max(args.depth, 0))]
+    blocks = [render(item, level) for level, item in explain_tree(result, args.path, args.depth)]
     print("\n\n".join(blocks))
     return 0
 

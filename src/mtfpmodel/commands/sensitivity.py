@@ -76,6 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.top < 0:
+        raise UsageError(f"--top {args.top} must be 0 or more (the number of inputs described in words)")
     prep = prepare(args)
     scenario, params, labels, unit = prep.scenario, prep.params, prep.labels, prep.unit
     config = scenario.sensitivity or SensitivityConfig()
