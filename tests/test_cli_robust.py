@@ -125,8 +125,15 @@ def previous_outputs(out: Path) -> dict:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
+STOPS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped by SIGTERM"),
+         (signal.SIGHUP, 129, "stopped by SIGHUP")]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the CPU time from /proc")
-def test_ctrl_c_during_a_long_monte_carlo(tmp_path):
+@pytest.mark.parametrize("stop, code, said", STOPS, ids=lambda v: v.name if isinstance(v, signal.Signals) else None)
+def test_ctrl_c_during_a_long_monte_carlo(tmp_path, stop, code, said):
+    # SIGTERM (kill, timeout, a cancelled CI job) and SIGHUP (the terminal closed) are handled as
+    # Ctrl-C is: before, either killed the process at once and left its staging folder behind.
     out = tmp_path / "out"
     before = previous_outputs(out)
     process = subprocess.Popen(MTFP + ["montecarlo", str(RISK), "--draws", "3000000", "--out", str(out)],
@@ -136,18 +143,20 @@ def test_ctrl_c_during_a_long_monte_carlo(tmp_path):
     while process.poll() is None and _cpu_seconds(process.pid) < 1.5:
         time.sleep(0.05)
     assert process.poll() is None, "the simulation finished before it could be interrupted"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     stderr = process.stderr.read().decode()
-    assert process.wait(timeout=60) == 130
-    assert stderr.strip().splitlines()[-1] == ("mtfp montecarlo: interrupted; nothing was written; "
+    assert process.wait(timeout=60) == code
+    assert stderr.strip().splitlines()[-1] == (f"mtfp montecarlo: {said}; nothing was written; "
                                                "any previous outputs are as they were.")
     assert "Traceback" not in stderr
     assert {p.name: p.read_bytes() for p in sorted(out.iterdir())} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]          # no staging folder left
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.4, 0.7, 1.2, 1.6])    # the later ones often land in the charts
-def test_ctrl_c_during_start_up_or_drawing(tmp_path, delay):
+@pytest.mark.parametrize("stop, delay", [(signal.SIGINT, d) for d in (0.2, 0.4, 0.7, 1.2, 1.6)]   # the later ones
+                         + [(signal.SIGTERM, d) for d in (0.3, 1.0, 1.4)],                   # often land in the charts
+                         ids=lambda v: v.name if isinstance(v, signal.Signals) else str(v))
+def test_ctrl_c_during_start_up_or_drawing(tmp_path, stop, delay):
     # Before the fix a Ctrl-C while the command modules were imported printed a raw
     # KeyboardInterrupt traceback. Whenever it lands, the answer is one line and exit 130 (or
     # the run had already finished, exit 0), and the previous outputs are whole.
@@ -157,12 +166,13 @@ def test_ctrl_c_during_start_up_or_drawing(tmp_path, delay):
     process = subprocess.Popen(MTFP + ["run", str(HAND), "--out", str(out)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, env=_env())
     time.sleep(delay)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     stderr = process.stderr.read().decode()
     code = process.wait(timeout=60)
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr and "Exception ignored" not in stderr, stderr
-    if code == 130:
-        assert stderr.strip().splitlines()[-1].startswith("mtfp run: interrupted; ")
+    if code == 128 + stop:
+        said = "interrupted" if stop == signal.SIGINT else f"stopped by {stop.name}"
+        assert stderr.strip().splitlines()[-1].startswith(f"mtfp run: {said}; ")
         files = sorted(p.name for p in out.iterdir())
         assert files == ["summary.csv"] or "charts" in files       # untouched, or all published
     else:

@@ -25,6 +25,8 @@ import signal
 import sys
 import warnings
 
+from mtfpmodel.outputs.stopping import STOP_SIGNALS, exit_code, ignore_all
+
 COMMANDS = (          # the order 'mtfp --help' lists them in; other command modules follow
     "run",
     "validate",
@@ -83,7 +85,7 @@ def console() -> None:
             stream.flush()
         except (OSError, ValueError):
             pass
-    if code != INTERRUPTED:
+    if code != INTERRUPTED and not _INTERRUPTED:
         import atexit
 
         atexit._run_exitfuncs()
@@ -99,10 +101,10 @@ def _main(argv: list[str] | None, console: bool) -> int:
     stdout, unraisable = sys.stdout, sys.unraisablehook
     sys.stdout = _ReaderMayLeave(stdout)
     sys.unraisablehook = _quiet_about_interrupts(unraisable)
-    previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
-    if previous is not None:
-        _INTERRUPTED.clear()
-        signal.signal(signal.SIGINT, _on_interrupt)
+    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS} if _main_thread() else {}
+    _INTERRUPTED.clear()
+    for number in previous:
+        signal.signal(number, _on_interrupt)
     argv = sys.argv[1:] if argv is None else list(argv)
     command = " ".join(["mtfp"] + [a for a in argv[:1] if not a.startswith("-")])   # for messages
     try:
@@ -136,17 +138,24 @@ def _main(argv: list[str] | None, console: bool) -> int:
             sys.stdout, sys.unraisablehook = stdout, unraisable
             if console:
                 _ignore_interrupts()
-            elif previous is not None:
-                signal.signal(signal.SIGINT, previous)
+            else:
+                for number, handler in previous.items():
+                    signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
-INTERRUPTED = 130
+INTERRUPTED = exit_code(signal.SIGINT)      # 130
 
 
 def _interrupted(command: str) -> int:
+    """The message and exit code of a command stopped by Ctrl-C or another stop signal."""
     _ignore_interrupts()
-    print(f"{command}: interrupted; {_what_was_written()}", file=sys.stderr)
-    return INTERRUPTED
+    number = _INTERRUPTED[0] if _INTERRUPTED else signal.SIGINT
+    how = "interrupted" if number == signal.SIGINT else f"stopped by {signal.Signals(number).name}"
+    try:
+        print(f"{command}: {how}; {_what_was_written()}", file=sys.stderr)
+    except (OSError, ValueError):             # the terminal has gone (SIGHUP): nothing to tell
+        pass
+    return exit_code(number)
 
 
 def _report(exc: Exception, command: str) -> int:
@@ -287,11 +296,12 @@ def _what_was_written() -> str:
     return "nothing was written; any previous outputs are as they were."
 
 
-_INTERRUPTED: list[int] = []       # non-empty once Ctrl-C has been pressed during this command
+_INTERRUPTED: list[int] = []       # the stop signals received during this command, first first
 
 
 def _on_interrupt(number, frame) -> None:
-    """Ctrl-C: remembered, then raised as KeyboardInterrupt as Python's own handler does.
+    """Ctrl-C (or another of :data:`STOP_SIGNALS`): remembered, then raised as KeyboardInterrupt
+    as Python's own handler does for Ctrl-C.
 
     Python can swallow that exception when it lands in a clean-up callback (it then prints
     "Exception ignored in ..." and carries on); the command line checks the memory when the
@@ -315,9 +325,9 @@ def _main_thread() -> bool:
 
 
 def _ignore_interrupts() -> None:
-    """A second Ctrl-C while finishing up must not interrupt the message or the clean-up."""
+    """A second Ctrl-C (or SIGTERM) while finishing up must not interrupt the message or the clean-up."""
     if _main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_all()
 
 
 class _ReaderMayLeave:

@@ -28,6 +28,7 @@ from typing import Iterator
 
 from mtfpmodel.outputs.parallel import stop_all
 from mtfpmodel.scenario.errors import MtfpError, UsageError
+from mtfpmodel.outputs.stopping import STOP_SIGNALS
 
 PUBLISHED: list[Path] = []
 
@@ -191,7 +192,9 @@ def _on(exc: OSError) -> str:
 
 @contextmanager
 def held_interrupts() -> Iterator[None]:
-    """Hold back Ctrl-C (SIGINT) while the block runs, then deliver it as KeyboardInterrupt.
+    """Hold back Ctrl-C and the other stop signals
+    (:data:`~mtfpmodel.outputs.stopping.STOP_SIGNALS`) while the block runs, then deliver the
+    first to the handler it was held from.
 
     For the short steps that must not stop half-way: publishing files, removing the staging
     folder. Outside the main thread (where signals cannot be handled) the block just runs.
@@ -200,10 +203,16 @@ def held_interrupts() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
+                for number in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught and callable(previous):
-        raise KeyboardInterrupt
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+    if caught:
+        handler = previous[caught[0]]
+        if callable(handler):
+            handler(caught[0], None)              # the command's handler: remembered and raised
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(caught[0])        # what it would have done at once

@@ -10,8 +10,9 @@ folder. The parent process works too, so two cores give two workers in all.
   takes the next one (the charts differ in cost).
 - A task that fails in a worker raises the same exception in the parent (sent back pickled),
   so errors are handled as if the task had run here.
-- Workers ignore Ctrl-C (it is blocked while they are forked, so none can slip in first); the
-  parent stops them when it is interrupted, then re-raises.
+- Workers ignore Ctrl-C and the other stop signals (:mod:`mtfpmodel.outputs.stopping`;
+  blocked while they are forked, so none can slip in first); the parent stops them when it is
+  interrupted, then re-raises.
 - Where there is no ``os.fork`` (Windows) or one core, outside the main thread, or with
   ``MTFP_WORKERS=1``, tasks run here, one after the other, with the same results.
 
@@ -31,6 +32,8 @@ import sys
 import threading
 import warnings
 from typing import Callable, Sequence
+
+from mtfpmodel.outputs.stopping import STOP_SIGNALS, ignore_all
 
 Task = Callable[[], None]
 _IN_WORKER = False          # a worker runs its tasks one after the other: no forks within forks
@@ -90,7 +93,7 @@ def run_tasks(tasks: Sequence[Task]) -> None:
 def _fork(tasks: Sequence[Task], queue: int, errors: int) -> int:
     """Start one worker; return its pid. Ctrl-C is blocked across the fork, so that it can never
     land in the new process before the worker has set it to be ignored."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         with warnings.catch_warnings():           # Python 3.12+ warns about fork in a threaded process
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -108,8 +111,8 @@ def _work(tasks: Sequence[Task], queue: int, errors: int) -> None:
     _IN_WORKER = True
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        ignore_all()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         failure = _take_tasks(tasks, queue)
         if failure is not None:
             code = 1
@@ -197,7 +200,7 @@ class Background:
         self._fds = [self._tasks, self._results]
         sys.stdout.flush()
         sys.stderr.flush()
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
             with warnings.catch_warnings():           # Python 3.12+ warns about fork in a threaded process
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -377,8 +380,8 @@ def _serve(first: Task, tasks: int, results: int, parents: list[int]) -> None:
         for fd in parents:
             os.close(fd)
         os.setpgid(0, 0)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        ignore_all()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         first()
         _write_all(results, _READY + _framed(b""))
         while (item := _read_task(tasks)) is not None:
