@@ -41,7 +41,7 @@ EXAMPLES = int(os.environ.get("MTFP_FUZZ_EXAMPLES", "300"))
 NUMBERS = [1e308, -1e308, 1e16, -1e16, 10**30, -(10**25), float("nan"), float("inf"), float("-inf"), 0, -0.0,
            5e-324, 1e15, 99.5, -1, 2**63, "nan", "inf%", "-inf", "1e400", "1e400%", "1,000", "3 %", "-3%", "0x1F"]
 TEXTS = ["", "   ", "Adults\x00", "\x1b[31mred\x1b[0m", "bell\a", "carriage\rreturn", "x" * 20_000, "é ü ✓ 💷",
-         "\u202eevil", "name: with colon", "null", "true", "2025/26", "3%", "- item", "tab\there"]
+         "\u202eevil", "not\uffffxml", "name: with colon", "null", "true", "2025/26", "3%", "- item", "tab\there"]
 ODD = [True, False, None, [], {}, [1, 2], {"a": 1}, "text", 3, 0.5, [[[]]], {"value": None}]
 TAGS = ["!!python/object/apply:os.system ['echo owned']", "!!bool maybe", "!custom 3", "!!binary aGVsbG8=",
         "!!int 3.5", "!!float x", "!!str 3", "!!set {a: null}", "!!timestamp 2025-13-45", "!!null x"]

@@ -337,3 +337,24 @@ def test_a_number_an_option_cannot_use_is_named_for_what_is_wrong(tmp_path, caps
     err = capsys.readouterr().err
     assert f"error: {message}" in err, err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("written, shown", [(r"\uffff", r"\uffff"), (r"\ufffe", r"\ufffe")])
+def test_a_character_xml_cannot_hold_is_refused_where_it_is_written(tmp_path, capsys, written, shown):
+    # Before: U+FFFE and U+FFFF (noncharacters, which XML 1.0 forbids) passed validation, and
+    # `mtfp report` crashed writing report.docx (exit 3) after the HTML.
+    path = tmp_path / "odd.yaml"
+    path.write_text(MINIMAL.replace("scenario: hostile", f'scenario: hostile\ncouncil: "A{written}B"'), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert errors(capsys) == [f"error: {path}:2: council: text holds the character '{shown}', which cannot be "
+                              "shown or saved (remove it; retype the text if it was pasted)"]
+
+
+def test_a_set_value_that_is_not_utf8_is_refused_naming_set(tmp_path, capsys):
+    # Before: an argument with a byte that is not UTF-8 (decoded as a lone surrogate) was
+    # "--set ...: utf-8", the bare name of the codec that could not encode it.
+    value = os.fsdecode(b"Budget \xa3")
+    assert main(["run", str(HAND), "--out", str(tmp_path / "o"), "--set", f"expenditure[Adults].source={value}"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --set expenditure[Adults].source: text holds the character '\\udca3', which cannot be shown" in err
+    assert not (tmp_path / "o").exists()

@@ -10,7 +10,8 @@ a located message instead of a crash (docs/decisions.md, "Limits"):
   hundred bytes that means 10⁷ values is refused before it is expanded);
 - each number: finite and within ±``MAX_MAGNITUDE`` (1e15 of the scenario unit), an integer
   literal of at most ``MAX_DIGITS`` digits; a boolean is never a number;
-- each text: no control characters other than tab and newline, at most ``MAX_TEXT`` characters.
+- each text: no control characters other than tab and newline, nor what XML cannot hold
+  (U+FFFE, U+FFFF, lone surrogates), at most ``MAX_TEXT`` characters.
 
 A value echoed in a message is cut to ``ECHO`` characters (:func:`shown`), and a message lists
 at most ``MAX_PROBLEMS`` problems.
@@ -41,7 +42,10 @@ MAX_UNPACKED = 200 * 2**20      # a workbook's parts, unpacked
 MAX_TABLE_ROWS = 20_000         # rows of one sheet or CSV file (empty rows between included)
 MAX_TABLE_CELLS = 200_000       # cells of one sheet or CSV file (empty ones before the last in a row included)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # C0 and C1 controls except tab and newline
+# C0 and C1 controls except tab and newline; and what XML 1.0 (the workbook, the Word report)
+# cannot hold at all: the noncharacters U+FFFE and U+FFFF and lone surrogates (which a command-line
+# argument that is not UTF-8 decodes to).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_number(value: float, written=None) -> float:
@@ -57,17 +61,12 @@ def check_number(value: float, written=None) -> float:
     return number
 
 
-def control_character(text: str) -> str | None:
-    """The first control character in ``text`` (other than tab and newline), escaped; or None."""
-    match = _CONTROL.search(text)
-    return None if match is None else repr(match.group())[1:-1]
-
-
 def text_problem(text: str) -> str | None:
     """Why ``text`` cannot be a value in a scenario (a control character, too long), or None."""
-    bad = control_character(text)
-    if bad is not None:
-        return (f"text holds the control character '{bad}', which cannot be shown or saved "
+    match = _CONTROL.search(text)
+    if match is not None:
+        kind = "control character" if ord(match.group()) <= 0x9F else "character"     # C0, C1; U+FFFF...
+        return (f"text holds the {kind} '{repr(match.group())[1:-1]}', which cannot be shown or saved "
                 "(remove it; retype the text if it was pasted)")
     if len(text) > MAX_TEXT:
         return f"text of {len(text):,} characters is too long (at most {MAX_TEXT:,})"

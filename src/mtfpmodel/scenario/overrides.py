@@ -56,6 +56,9 @@ def _override_value(text: str) -> Any:
 
     Raise ValueError for a value no scenario may hold (not finite, a control character...).
     """
+    reason = text_problem(text)       # before YAML reads it: an argument that is not UTF-8 (a lone surrogate)
+    if reason:
+        raise ValueError(reason)
     try:
         value, _ = parse_yaml(text, "--set")
     except YamlSyntaxError:
