@@ -230,3 +230,31 @@ def test_the_png_writer_keeps_the_pixels_the_resolution_and_the_software_text(tm
             assert image.info["dpi"][0] == pytest.approx(300, abs=0.01)
             assert image.info["Software"] == "Matplotlib version9.9, https://matplotlib.org/"
             assert (np.asarray(image.convert("RGBA")) == pixels).all()
+
+
+def test_a_large_savings_programme_names_its_largest_streams_and_counts_the_rest(tmp_path):
+    # Before: every stream was named beside the last bar, so a programme of 200 streams made a
+    # chart 38 inches tall (2,315 x 11,400 pixels) that took 8 s to draw. Now the 15 largest by
+    # final-year net saving are named and one note gives how many others there are and their total.
+    from matplotlib.text import Annotation
+
+    from mtfpmodel.outputs import charts
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    streams = "".join(f"  - {{name: Stream {n}, kind: fixed, saving: {n}, confidence: amber}}\n" for n in range(1, 41))
+    path = tmp_path / "many.yaml"
+    path.write_text(TINY.replace("years: 1", "years: 2").split("savings:")[0] + "savings:\n" + streams,
+                    encoding="utf-8")
+    result = mtfpmodel.run(mtfpmodel.load(path))
+    pyplot()
+    fig = charts.savings_chart(result)
+    texts = [a.get_text() for a in fig.axes[0].texts if isinstance(a, Annotation) and not a.get_text().startswith("total")]
+    named = [t for t in texts if t.startswith("Stream ")]
+    # Final-year saving of stream n is 2n (n a year, recurring): the 15 largest are streams 26 to 40.
+    assert sorted(int(t.split()[1]) for t in named) == list(range(26, 41))
+    # The other 25 streams save 2 x (1 + ... + 25) = 650 (£000) in the final year.
+    assert texts[-1] == "and 25 smaller streams (650): see savings.csv"
+    fig.set_dpi(300)
+    width, height = fig.get_tightbbox(fig.canvas.get_renderer()).size
+    assert height < 6                                           # inches: the chart's own height, not a list
+    pyplot().close(fig)

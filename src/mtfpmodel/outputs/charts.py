@@ -35,6 +35,7 @@ from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
 CHARTS = ("gap", "bridge", "savings", "reserves")
+NAMED_STREAMS = 15       # streams named beside the savings chart's last bar: the largest; more would not fit
 LONGEST_FIRST = ("savings", "bridge", "gap", "reserves")     # drawn in this order: the slowest first
 COLOURS = {"gross_gap": PALETTE["blue"], "savings": PALETTE["green"], "net_gap": PALETTE["vermillion"],
            "closing_reserves": PALETTE["blue"], "minimum_reserves": PALETTE["vermillion"]}
@@ -138,9 +139,14 @@ def savings_chart(result: Result):
     for i, total in enumerate(above + below):
         ax.annotate(f"total {figure(total, scale.decimals)}", (x[i], max(above[i], 0)), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7, fontweight="bold")
-    longest = max((len(_short(name)) + 9 for _, name, value in final if value != 0), default=0)
+    shown = [s for s in final if s[2] != 0]
+    named = sorted(shown, key=lambda s: -abs(s[2]))[:NAMED_STREAMS]
+    others = [s for s in shown if s not in named]
+    note = (f"and {len(others)} smaller streams ({figure(sum(s[2] for s in others), scale.decimals)}): "
+            "see savings.csv") if others else None
+    longest = max([len(_short(name)) + 9 for _, name, _ in named] + [len(note or "")], default=0)
     ax.set_xlim(-0.5, len(years) - 0.5 + _label_room(longest, len(years)))
-    _label_final_segments(ax, x[-1] + 0.34, final, scale)
+    _label_final_segments(ax, x[-1] + 0.34, named, scale, note)
     ax.set_xticks(x, years)
     ax.set_xlabel("Financial year")
     ax.margins(y=0.1)
@@ -148,8 +154,9 @@ def savings_chart(result: Result):
     return fig
 
 
-def _label_final_segments(ax, x: float, segments, scale: Scale) -> None:
-    """Name each stream beside its segment of the last bar, nudging labels apart so none overlap."""
+def _label_final_segments(ax, x: float, segments, scale: Scale, note: str | None = None) -> None:
+    """Name each stream beside its segment of the last bar, nudging labels apart so none overlap;
+    ``note`` (the streams not named) goes above them."""
     segments = sorted((s for s in segments if s[2] != 0), key=lambda s: s[0])
     if not segments:
         return
@@ -159,10 +166,13 @@ def _label_final_segments(ax, x: float, segments, scale: Scale) -> None:
     for centre, name, _ in segments:
         y = max(centre, placed[-1] + gap) if placed else centre
         placed.append(y)
-    shift = max(0.0, placed[-1] - high * 0.97)
+    top = placed[-1] + gap if note else placed[-1]
+    shift = max(0.0, top - high * 0.97)
     for (centre, name, value), y in zip(segments, placed):
         ax.annotate(f"{_short(name)} ({figure(value, scale.decimals)})", (x - 0.04, centre), (x + 0.1, y - shift),
                     fontsize=7, va="center", arrowprops={"arrowstyle": "-", "color": PALETTE["grey"], "lw": 0.6})
+    if note:
+        ax.annotate(note, (x + 0.1, top - shift), fontsize=7, va="center", color=PALETTE["grey"], style="italic")
 
 
 def _short(name: str, most: int = 30) -> str:
