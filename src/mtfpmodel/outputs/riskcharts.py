@@ -20,10 +20,14 @@ if TYPE_CHECKING:       # only for annotations: the fan chart must not import So
     from mtfpmodel.analysis.sobol import SobolIndices
 
 
+TORNADO_BARS = 15      # the widest inputs drawn; tornado.csv lists every one
+
+
 def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
-    """Bars from the planned final-year net gap to its value at each input's low and high; widest on top."""
+    """Bars from the planned final-year net gap to its value at each input's low and high; widest
+    on top: the :data:`TORNADO_BARS` widest, the x-axis title saying so when there are more."""
     plt = pyplot()
-    count = len(result.paths)
+    count = min(len(result.paths), TORNADO_BARS)
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * count))
     rows = np.arange(count)[::-1]
     base = result.base * scale.factor
@@ -37,8 +41,10 @@ def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: s
     ax.axvline(base, color=PALETTE["black"], linewidth=1)
     ax.xaxis.set_major_formatter(money_formatter(scale))
     ax.annotate(f"plan: {scale.text(result.base)}", (base, count - 0.4), ha="center", fontsize=8)
-    ax.set_yticks(rows, [label(p) for p in result.paths])
-    ax.set_xlabel(f"net gap in {year} ({scale.unit}); blue: input at its low value, orange: high")
+    ax.set_yticks(rows, [label(p) for p in result.paths[:count]])
+    more = (f"\nthe {count} of {len(result.paths)} inputs that move it most; tornado.csv lists them all"
+            if count < len(result.paths) else "")
+    ax.set_xlabel(f"net gap in {year} ({scale.unit}); blue: input at its low value, orange: high{more}")
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.15)
     ax.set_title(title, pad=16)
