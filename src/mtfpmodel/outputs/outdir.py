@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Iterator
 
 from mtfpmodel.outputs.parallel import stop_all
-from mtfpmodel.scenario.errors import MtfpError, UsageError
 from mtfpmodel.outputs.stopping import STOP_SIGNALS
+from mtfpmodel.scenario.errors import MtfpError, UsageError
 
 PUBLISHED: list[Path] = []
 

@@ -91,8 +91,8 @@ def run_tasks(tasks: Sequence[Task]) -> None:
 
 
 def _fork(tasks: Sequence[Task], queue: int, errors: int) -> int:
-    """Start one worker; return its pid. Ctrl-C is blocked across the fork, so that it can never
-    land in the new process before the worker has set it to be ignored."""
+    """Start one worker; return its pid. Ctrl-C and the other stop signals are blocked across the
+    fork, so that none can land in the new process before the worker has set them to be ignored."""
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         with warnings.catch_warnings():           # Python 3.12+ warns about fork in a threaded process

@@ -38,8 +38,8 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
     from mtfpmodel.outputs.imports.register import SHEET, is_register, read_register
     from mtfpmodel.outputs.imports.tables import read_layout, read_settings
 
-    def wanted(name: str) -> bool:        # only a table's sheet is read: not a ledger beside it
-        return name == SHEET or find_layout(name) is not None
+    def wanted(table: str) -> bool:       # only a table's sheet is read: not a ledger beside it
+        return table == SHEET or find_layout(table) is not None
 
     files = _files(sources)
     tables = []
