@@ -358,3 +358,16 @@ def test_a_set_value_that_is_not_utf8_is_refused_naming_set(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error: --set expenditure[Adults].source: text holds the character '\\udca3', which cannot be shown" in err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("argv, prog", [(["run", str(HAND), "--seed", "3"], "mtfp run"),
+                                        (["streams", str(HAND), "--bogus"], "mtfp streams"),
+                                        (["--bogus"], "mtfp")])
+def test_an_unknown_option_is_named_by_the_command_it_was_given_to(capsys, argv, prog):
+    # Before: "mtfp: error: unrecognized arguments: --seed 3 (see 'mtfp --help')", whose help
+    # does not list run's options.
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    extra = " ".join(argv[2:] if len(argv) > 1 else argv)
+    assert f"{prog}: error: unrecognized arguments: {extra} (see '{prog} --help')" in err, err
+    assert err.startswith(f"usage: {prog} ")

@@ -211,6 +211,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     module.add_arguments(command)
     command.set_defaults(handler=module.main)
+    parser.command_parser = command      # for an error about the command's arguments (_parse)
     return parser
 
 
@@ -237,7 +238,10 @@ def _help_of(name: str) -> str:
 def _parse(argv: list[str]):
     """Parse ``argv``, importing only the command module it names; None if it names no command."""
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:                           # said by the command's own parser, which knows its options
+        command = getattr(parser, "command_parser", None) if getattr(args, "handler", None) else None
+        (command or parser).error(f"unrecognized arguments: {' '.join(extras)}")
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return None
