@@ -94,11 +94,15 @@ def _table(document, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     size = 9 if columns < 7 else 8
+    # python-docx rebuilds every row for table.rows[r] and every cell of a row for row.cells:
+    # each is taken once here, or a table of a few hundred rows takes seconds.
+    rows = list(table.rows)
+    grid = [row.cells for row in rows]
     for c, text in enumerate(block.header):
-        _write(table.cell(0, c), text, bold=True, right=not block.text_column(c), size=size)
-    _repeat_header(table.rows[0])
+        _write(grid[0][c], text, bold=True, right=not block.text_column(c), size=size)
+    _repeat_header(rows[0])
     for r, row in enumerate(block.rows, start=1):
-        cells = table.rows[r].cells
+        cells = grid[r]
         _write(cells[0], row.label, bold=row.kind in ("total", "group"), note=row.note, size=size)
         if row.kind == "sub":
             cells[0].paragraphs[0].paragraph_format.left_indent = Mm(4)
@@ -113,10 +117,10 @@ def _table(document, block: Table) -> None:
     widths = column_widths(block)
     for c, width in enumerate(widths):
         table.columns[c].width = Mm(width)          # the grid, which LibreOffice reads
-    for r, row in enumerate(table.rows):
-        _keep_together(row, last=r == len(table.rows) - 1)
+    for r, (row, cells) in enumerate(zip(rows, grid)):
+        _keep_together(row, last=r == len(rows) - 1)
         for c, width in enumerate(widths):
-            row.cells[c].width = Mm(width)          # each cell, which Word reads
+            cells[c].width = Mm(width)              # each cell, which Word reads
     document.add_paragraph()
 
 
