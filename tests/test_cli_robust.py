@@ -238,3 +238,33 @@ def test_each_command_imports_only_what_it_uses(tmp_path):
     assert "scipy.stats" not in monte_carlo                    # only --sobol needs it
     assert {m for m in monte_carlo if m.startswith("mtfpmodel.commands.")} == {
         "mtfpmodel.commands.montecarlo", "mtfpmodel.commands._analysis", "mtfpmodel.commands.run"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the drawing process in /proc")
+@pytest.mark.parametrize("command", ["run", "montecarlo"])
+def test_a_drawing_process_killed_from_outside_is_an_error_not_a_bug(tmp_path, command):
+    # The kernel's out-of-memory killer (or kill -9) stopping a helper process. Before: "internal
+    # error: RuntimeError ... This is a bug in mtfpmodel" (exit 3), or an UnpicklingError when the
+    # Monte Carlo's helper died while it sent back a chunk.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("previous run\n")
+    argv = (["run", str(HAND)] if command == "run"
+            else ["montecarlo", str(RISK), "--draws", "3000000"]) + ["--out", str(out)]
+    process = subprocess.Popen(MTFP + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    helpers: list[int] = []
+    while process.poll() is None and not helpers:
+        helpers = _children_of(process.pid)
+        time.sleep(0.01)
+    if helpers:
+        time.sleep(0.3)                          # well into its work: importing matplotlib, or simulating
+        os.kill(helpers[0], signal.SIGKILL)
+    stderr = process.stderr.read().decode()
+    code = process.wait(timeout=120)
+    assert "internal error" not in stderr and "Traceback" not in stderr, stderr
+    if code == 1:
+        assert f"mtfp {command}: error: " in stderr and "no outputs were written" in stderr, stderr
+        assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+    else:
+        assert code == 0, stderr                 # it had finished its work before the kill
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

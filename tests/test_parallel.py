@@ -3,13 +3,14 @@ process runs its work in order and is stopped, with its workers, when the parent
 from __future__ import annotations
 
 import os
+import signal
 import time
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from mtfpmodel.outputs.parallel import RUNNING, Background, run_tasks, workers
+from mtfpmodel.outputs.parallel import RUNNING, Background, DrawingStopped, run_tasks, workers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="tasks run one after the other without fork")
 
@@ -44,7 +45,7 @@ def test_a_worker_that_dies_is_an_error_not_missing_files(monkeypatch):
         if os.getpid() != parent:
             os._exit(9)
 
-    with pytest.raises(RuntimeError, match="stopped before finishing"):
+    with pytest.raises(DrawingStopped, match="stopped before finishing its charts; no outputs were written"):
         run_tasks([dies_in_a_worker] * 6)
 
 
@@ -95,7 +96,7 @@ def test_an_error_in_the_background_is_raised_by_wait(tmp_path, monkeypatch):
 
 def test_a_background_process_that_dies_is_an_error(monkeypatch):
     monkeypatch.setenv("MTFP_WORKERS", "2")
-    with pytest.raises(RuntimeError, match="stopped before its work was done"):
+    with pytest.raises(DrawingStopped, match="stopped before its work was done; no outputs were written"):
         with Background(partial(os._exit, 9)):
             pass
 
@@ -155,3 +156,31 @@ def test_with_one_worker_background_work_runs_here_when_given(tmp_path, monkeypa
     background.send(partial(_note, tmp_path, "second"))
     background.wait()
     assert _log(tmp_path) == [("first", os.getpid()), ("second", os.getpid())]
+
+
+def test_a_background_process_killed_from_outside_is_an_error_naming_the_signal(monkeypatch):
+    # Before: RuntimeError, which the command line reports as "internal error ... a bug in
+    # mtfpmodel" (exit 3); a process the out-of-memory killer (or kill -9) stopped is no bug of ours.
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    with pytest.raises(DrawingStopped, match="killed by SIGKILL \\(out of memory, or stopped from outside\\)"):
+        with Background(_killed) as background:
+            background.wait()
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)         # in the background process: as the OOM killer would
+
+
+def test_a_message_cut_off_by_a_killed_process_ends_it_and_is_not_a_crash():
+    # Before: a helper killed while it wrote an answer left a truncated pickle, and unpickling it
+    # raised UnpicklingError: "internal error" (exit 3) for a Monte Carlo whose helper was killed.
+    read, write = os.pipe()
+    os.write(write, b"V" + (100).to_bytes(8, "little") + b"x" * 10)      # 10 of the 100 bytes it announced
+    os.close(write)
+    background = Background.__new__(Background)
+    background._results, background._asked, background._answers, background._error = read, 1, [], None
+    try:
+        assert background._receive_one() is False
+        assert background._answers == [] and background._asked == 1
+    finally:
+        os.close(read)

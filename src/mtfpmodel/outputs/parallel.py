@@ -9,7 +9,9 @@ folder. The parent process works too, so two cores give two workers in all.
 - Tasks are handed out through a pipe, one byte per task, so a worker that finishes early
   takes the next one (the charts differ in cost).
 - A task that fails in a worker raises the same exception in the parent (sent back pickled),
-  so errors are handled as if the task had run here.
+  so errors are handled as if the task had run here. A worker that ends without one (killed by
+  the out-of-memory killer or ``kill -9``, even part-way through sending an answer) is a
+  :class:`DrawingStopped`: an error for the officer (exit 1), naming the signal, not a crash.
 - Workers ignore Ctrl-C and the other stop signals (:mod:`mtfpmodel.outputs.stopping`;
   blocked while they are forked, so none can slip in first); the parent stops them when it is
   interrupted, then re-raises.
@@ -34,6 +36,7 @@ import warnings
 from typing import Callable, Sequence
 
 from mtfpmodel.outputs.stopping import STOP_SIGNALS, ignore_all
+from mtfpmodel.scenario.errors import MtfpError
 
 Task = Callable[[], None]
 _IN_WORKER = False          # a worker runs its tasks one after the other: no forks within forks
@@ -72,7 +75,7 @@ def run_tasks(tasks: Sequence[Task]) -> None:
         errors_in = -1
         failure = _take_tasks(tasks, queue_out)
         sent = _read_all(errors_out)              # until every worker has exited
-        crashed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+        crashed = [code for code in (os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children) if code]
         children = []
     except BaseException:
         for pid in children:                      # interrupted: stop the workers, leave no process behind
@@ -87,7 +90,7 @@ def run_tasks(tasks: Sequence[Task]) -> None:
     if sent:
         raise _unpickled(sent)
     if crashed:
-        raise RuntimeError("a drawing worker process stopped before finishing its charts")
+        raise _stopped(crashed[0], "a drawing worker process stopped before finishing its charts")
 
 
 def _fork(tasks: Sequence[Task], queue: int, errors: int) -> int:
@@ -263,7 +266,7 @@ class Background:
         if self._error is not None:
             raise self._error
         if code != 0:
-            raise _stopped()
+            raise _stopped(code)
 
     def stop(self) -> None:
         """Stop the process and every worker it forked, at once (after an error or Ctrl-C here)."""
@@ -312,12 +315,15 @@ class Background:
         return bool(select.select([self._results], [], [], 0)[0])
 
     def _receive_one(self) -> bool:
-        """Read one message from the process; False if it has exited (the pipe is closed)."""
+        """Read one message from the process; False if it has exited (the pipe is closed), also
+        part-way through a message (killed while it wrote one)."""
         header = _read_exactly(self._results, 9)
         if len(header) < 9:
             return False
         kind, size = header[:1], int.from_bytes(header[1:], "little")
         payload = _read_exactly(self._results, size)
+        if len(payload) < size:
+            return False
         if kind == _READY:
             self._ready = True
         elif kind == _ANSWER:
@@ -356,8 +362,21 @@ def _framed(payload: bytes) -> bytes:
     return len(payload).to_bytes(8, "little") + payload
 
 
-def _stopped() -> RuntimeError:
-    return RuntimeError("the background drawing process stopped before its work was done")
+class DrawingStopped(MtfpError):
+    """A drawing process that ended before its work was done, without an error of its own: killed
+    from outside (the kernel's out-of-memory killer, ``kill -9``), not a bug of the command."""
+
+
+def _stopped(code: int | None = None,
+             what: str = "the background drawing process stopped before its work was done") -> DrawingStopped:
+    """The error for a drawing process gone early; ``code`` its exit code (-N: killed by signal N)."""
+    how = ""
+    if code is not None and code < 0:
+        try:
+            how = f", killed by {signal.Signals(-code).name} (out of memory, or stopped from outside)"
+        except ValueError:
+            how = f", killed by signal {-code}"
+    return DrawingStopped(f"{what}{how}; no outputs were written (any previous outputs are unchanged)")
 
 
 RUNNING: list[Background] = []       # started and not yet waited for or stopped
