@@ -184,3 +184,21 @@ def test_a_message_cut_off_by_a_killed_process_ends_it_and_is_not_a_crash():
         assert background._answers == [] and background._asked == 1
     finally:
         os.close(read)
+
+
+def test_when_no_process_can_be_started_the_work_is_done_here(tmp_path, monkeypatch):
+    # A container's limit on processes makes fork fail (EAGAIN). Before: `mtfp run` failed with
+    # "could not write the outputs (Resource temporarily unavailable)"; now it draws in-process.
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    monkeypatch.setattr(os, "fork", no_fork)
+    run_tasks([partial(_note, tmp_path, name) for name in ("a", "b", "c")])
+    with Background(partial(_note, tmp_path, "first")) as background:
+        background.send(partial(_note, tmp_path, "sent"))
+        background.ask(partial(os.getpid))
+        assert background.answers(wait=True) == [os.getpid()]
+    assert [name for name, pid in _log(tmp_path)] == ["a", "b", "c", "first", "sent"]
+    assert {pid for _, pid in _log(tmp_path)} == {os.getpid()}
+    assert not RUNNING

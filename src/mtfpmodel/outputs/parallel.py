@@ -15,8 +15,9 @@ folder. The parent process works too, so two cores give two workers in all.
 - Workers ignore Ctrl-C and the other stop signals (:mod:`mtfpmodel.outputs.stopping`;
   blocked while they are forked, so none can slip in first); the parent stops them when it is
   interrupted, then re-raises.
-- Where there is no ``os.fork`` (Windows) or one core, outside the main thread, or with
-  ``MTFP_WORKERS=1``, tasks run here, one after the other, with the same results.
+- Where there is no ``os.fork`` (Windows) or one core, outside the main thread, with
+  ``MTFP_WORKERS=1``, or when no process can be started (a container's limit on processes),
+  tasks run here, one after the other, with the same results.
 
 :class:`Background` is the other half: work handed to one process forked *early*, which gets
 on with it (importing matplotlib, then drawing) while this process carries on with what needs
@@ -70,7 +71,10 @@ def run_tasks(tasks: Sequence[Task]) -> None:
     children = []
     try:
         for _ in range(count - 1):
-            children.append(_fork(tasks, queue_out, errors_in))
+            try:
+                children.append(_fork(tasks, queue_out, errors_in))
+            except OSError:                       # no process to be had (a container's pids limit): fewer
+                break                             # workers, or none, and this process takes the rest
         os.close(errors_in)
         errors_in = -1
         failure = _take_tasks(tasks, queue_out)
@@ -205,9 +209,16 @@ class Background:
         sys.stderr.flush()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
-            with warnings.catch_warnings():           # Python 3.12+ warns about fork in a threaded process
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
+            try:
+                with warnings.catch_warnings():       # Python 3.12+ warns about fork in a threaded process
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    pid = os.fork()
+            except OSError:                           # no process to be had: the work is done here
+                for fd in (tasks_out, results_in, *self._fds):
+                    os.close(fd)
+                self._fds = []
+                first()
+                return
             if pid == 0:                              # the background process: never returns
                 _serve(first, tasks_out, results_in, self._fds)
             self._pid = pid
