@@ -55,6 +55,7 @@ class Book:
         self.unit = unit
         self.title = title
         self.names: dict[str, str] = {}
+        self._taken: set[str] = set()        # the names, lower-cased: Excel compares them so
         self._formats: dict = {}
 
     @property
@@ -83,9 +84,10 @@ class Book:
     def define_name(self, name: str, ref: str) -> str:
         """A workbook-level defined name; a clash gets a numeric suffix. Returns the name used."""
         base, n = name, 2
-        while name.lower() in {k.lower() for k in self.names}:
+        while name.lower() in self._taken:
             name, n = f"{base}_{n}", n + 1
         self.names[name] = ref
+        self._taken.add(name.lower())
         self.xl.define_name(name, f"={ref}")
         return name
 
