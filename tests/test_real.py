@@ -139,3 +139,24 @@ def test_durham_capital_table_in_real_terms():
     cash_cfr = result.capital.query("scheme == 'Leisure transformation programme'")["capital_financing_requirement"]
     real_cfr = real.capital.query("scheme == 'Leisure transformation programme'")["capital_financing_requirement"]
     assert real_cfr.to_numpy() == approx(cash_cfr.to_numpy() / real.real.deflator[0])
+
+
+@pytest.mark.parametrize("rate, shown", [("-100%", "100%"), ("-150%", "150%")])
+def test_an_index_that_falls_to_nothing_cannot_deflate(tmp_path, capsys, rate, shown):
+    # Before: --real by an index of -100% divided by a deflator of 0 and crashed in pandas
+    # ("internal error: ValueError: Encountered all NA values", exit 3); below -100% the deflator
+    # turned negative and every real figure changed sign.
+    path = tmp_path / "crash.yaml"
+    path.write_text(f"""scenario: crash
+base_year: "2024/25"
+years: 2
+assumptions: {{pay: 3%, crash: [2%, {rate}]}}
+expenditure:
+  - {{name: Adults, base: 1000, cost_mix: {{pay: 100%}}}}
+funding:
+  council_tax: {{tax_base: 1000, band_d: 1000}}
+""", encoding="utf-8")
+    assert main(["run", str(path), "--real", "crash", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"mtfp run: error: --real crash: the index falls by {shown} in 2026/27, to nothing or below" in err, err
+    assert not (tmp_path / "out").exists()

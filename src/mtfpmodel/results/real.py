@@ -17,6 +17,7 @@ prices") and the nominal arrays, for the few figures that compare one year with 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -57,9 +58,15 @@ def check_index(scenario: Scenario, index: str) -> str:
                      f"the index must be one of: {', '.join(names) or 'none'}")
 
 
-def deflator(params: dict[str, Parameter], index: str) -> np.ndarray:
-    """(1, T+1): 1 in the base year, then prod over s = 1..t of (1 + index[s])."""
+def deflator(params: dict[str, Parameter], index: str, labels: Sequence[str]) -> np.ndarray:
+    """(1, T+1): 1 in the base year, then prod over s = 1..t of (1 + index[s]); a UsageError if
+    the index falls by 100% or more in a year (prices at nothing or below: nothing to divide by)."""
     rates = params[f"assumptions.{index}"].value
+    falls = np.flatnonzero(1.0 + rates <= 0.0)
+    if falls.size:
+        t = int(falls[0])
+        raise UsageError(f"--real {index}: the index falls by {-rates[t]:.0%} in {labels[t + 1]}, to nothing or below, "
+                         "so figures cannot be put at base-year prices by it (choose an index that stays above -100%)")
     return np.concatenate([[1.0], np.cumprod(1.0 + rates)])[None, :]
 
 

@@ -65,7 +65,7 @@ class Result:
         if self.real is not None:
             raise ValueError("this result is already in real terms")
         real_terms.check_index(self.scenario, index)
-        by = real_terms.deflator(self.params, index)
+        by = real_terms.deflator(self.params, index, self.labels)
         terms = real_terms.RealTerms(index, self.labels[0], by, self.results)
         return replace(self, results=real_terms.deflate(self.results, by), real=terms)
 
