@@ -415,3 +415,34 @@ def test_parish_precepts_are_shown_for_information_and_every_grant_confirmed_say
     assert blocks["grant-risk"].text.startswith("Every grant in the plan is confirmed")
     funding = {row.label: row.note for row in blocks["funding-table"].rows}
     assert funding["Revenue Support Grant"] == "confirmed"
+
+
+SMALL_PLAN = """\
+scenario: {name}
+base_year: "2024/25"
+years: {years}
+assumptions: {{pay: 3%, prices: 2%}}
+expenditure:
+  - {{name: Adults, base: 50000, cost_mix: {{pay: 40%, prices: 60%}}, demand: 3%}}
+funding:
+  council_tax: {{tax_base: 30000, band_d: 1600, increase: {{core: 2.99%}}}}
+reserves:
+  - {{name: General fund, kind: general, opening: 20000, minimum: 5%}}
+"""
+
+
+@pytest.mark.parametrize("years", [2, 6])
+def test_a_variant_that_covers_other_years_is_refused_before_anything_is_written(tmp_path, capsys, years):
+    # Before: a variant with fewer years than the plan crashed the scenarios page ("internal
+    # error: IndexError: single positional indexer is out-of-bounds", exit 3) after the charts;
+    # one with more years was ranked by a different final year from the plan's.
+    plan, variant = tmp_path / "plan.yaml", tmp_path / "variant.yaml"
+    plan.write_text(SMALL_PLAN.format(name="plan", years=4), encoding="utf-8")
+    variant.write_text(SMALL_PLAN.format(name="variant", years=years), encoding="utf-8")
+    out = tmp_path / "pack"
+    assert main(["report", str(plan), "--variants", str(variant), "--draws", "100", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    last = 2024 + years
+    assert (f"mtfp report: error: --variants {variant}: it covers 2025/26 to {last}/{(last + 1) % 100:02d}, the plan "
+            f"{plan} 2025/26 to 2028/29; a variant must cover the same years") in err, err
+    assert not out.exists()

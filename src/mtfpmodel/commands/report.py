@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.commands.run import safe_name
-from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.errors import AnalysisError, UsageError
 
 HELP = "the cabinet pack: plan, sensitivity, scenarios, risk and options, as report.html and report.docx"
 DESCRIPTION = """\
@@ -56,7 +56,8 @@ points (default 512; 0 leaves them out).
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="scenario YAML file: the central plan")
     parser.add_argument("--variants", nargs="+", default=[], metavar="FILE",
-                        help="variant scenario files for the scenarios page (e.g. optimistic and pessimistic cases)")
+                        help="variant scenario files for the scenarios page (e.g. optimistic and pessimistic "
+                             "cases), covering the plan's years")
     parser.add_argument("--out", metavar="DIR", help="output folder (default outputs/<scenario name>-pack/)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                         help="override one value in the plan and every variant, e.g. assumptions.pay=3.5%%; "
@@ -93,7 +94,8 @@ def main(args: argparse.Namespace) -> int:
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
     variants = [run(load(path, args.overrides)) for path in args.variants]
-    for variant in variants:
+    for path, variant in zip(args.variants, variants):
+        _check_same_years(result, variant, args.scenario, path)
         print_warnings(variant.warnings)
     scenario = result.scenario
     title = scenario.council or scenario.scenario
@@ -113,3 +115,12 @@ def main(args: argparse.Namespace) -> int:
     print(f"Pages: {', '.join(s.heading for s in pack.sections if s.heading)}")
     print(f"\nOutputs written to {out}/ (report.html, report.docx)")
     return 0
+
+
+def _check_same_years(plan, variant, plan_path: str, variant_path: str) -> None:
+    """A variant is the plan with other assumptions: it must cover the same years (the scenarios
+    page sets them side by side and ranks them by the final year's net gap)."""
+    if (variant.scenario.base_year, variant.scenario.years) != (plan.scenario.base_year, plan.scenario.years):
+        raise AnalysisError(f"--variants {variant_path}: it covers {variant.labels[1]} to {variant.labels[-1]}, the "
+                            f"plan {plan_path} {plan.labels[1]} to {plan.labels[-1]}; a variant must cover the "
+                            "same years (give it the plan's base_year and years)")
