@@ -25,7 +25,7 @@ import signal
 import sys
 import warnings
 
-from mtfpmodel.outputs.stopping import STOP_SIGNALS, exit_code, ignore_all
+from mtfpmodel.outputs.stopping import exit_code, ignore_all, install, restore
 
 COMMANDS = (          # the order 'mtfp --help' lists them in; other command modules follow
     "run",
@@ -101,10 +101,8 @@ def _main(argv: list[str] | None, console: bool) -> int:
     stdout, unraisable = sys.stdout, sys.unraisablehook
     sys.stdout = _ReaderMayLeave(stdout)
     sys.unraisablehook = _quiet_about_interrupts(unraisable)
-    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS} if _main_thread() else {}
     _INTERRUPTED.clear()
-    for number in previous:
-        signal.signal(number, _on_interrupt)
+    previous = install(_on_interrupt) if _main_thread() else {}
     argv = sys.argv[1:] if argv is None else list(argv)
     command = " ".join(["mtfp"] + [a for a in argv[:1] if not a.startswith("-")])   # for messages
     try:
@@ -139,8 +137,7 @@ def _main(argv: list[str] | None, console: bool) -> int:
             if console:
                 _ignore_interrupts()
             else:
-                for number, handler in previous.items():
-                    signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+                restore(previous)
 
 
 INTERRUPTED = exit_code(signal.SIGINT)      # 130

@@ -155,9 +155,9 @@ def savings_chart(result: Result):
 
 
 def _label_final_segments(ax, x: float, segments, scale: Scale, note: str | None = None) -> None:
-    """Name each stream beside its segment of the last bar, nudging labels apart so none overlap;
-    ``note`` (the streams not named) goes above them."""
-    segments = sorted((s for s in segments if s[2] != 0), key=lambda s: s[0])
+    """Name each stream (those with a figure in the last year) beside its segment of the last bar,
+    nudging labels apart so none overlap; ``note`` (the streams not named) goes above them."""
+    segments = sorted(segments, key=lambda s: s[0])
     if not segments:
         return
     low, high = ax.get_ylim()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from mtfpmodel.outputs.parallel import stop_all
-from mtfpmodel.outputs.stopping import STOP_SIGNALS
+from mtfpmodel.outputs.stopping import install, restore
 from mtfpmodel.scenario.errors import MtfpError, UsageError
 
 PUBLISHED: list[Path] = []
@@ -203,13 +203,11 @@ def held_interrupts() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
-                for number in STOP_SIGNALS}
+    previous = install(lambda number, frame: caught.append(number))
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        restore(previous)
     if caught:
         handler = previous[caught[0]]
         if callable(handler):

@@ -23,3 +23,14 @@ def ignore_all() -> None:
     """Every stop signal ignored (a worker's, or a command finishing up)."""
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
+
+
+def install(handler) -> dict:
+    """``handler`` for every stop signal; returns the handlers it replaced, for :func:`restore`."""
+    return {number: signal.signal(number, handler) for number in STOP_SIGNALS}
+
+
+def restore(previous: dict) -> None:
+    """Put back the handlers :func:`install` replaced (one Python did not set is the default)."""
+    for number, handler in previous.items():
+        signal.signal(number, handler if handler is not None else signal.SIG_DFL)

@@ -115,13 +115,14 @@ def read_xlsx(path: Path, shown: str, wanted: Callable[[str], bool] = lambda she
         raise
     except Exception as exc:   # a damaged workbook: zipfile, the XML parser and openpyxl's checks raise many kinds
         raise ScenarioError([Problem(f"cannot read this workbook ({_reason(exc)})", file=shown,
-                                     hint="open it in Excel or LibreOffice and save it again as .xlsx")]) from None
+                                     hint=RESAVE)]) from None
     return [Table(title, shown, title, [[Cell(_plain(value), shown, title, r, c, formula, percent)
                                          for c, (value, formula, percent) in enumerate(row, start=1)]
                                         for r, row in enumerate(rows, start=1)])
             for title, rows in sheets]
 
 
+RESAVE = "open it in Excel or LibreOffice and save it again as .xlsx"     # the hint for a damaged workbook
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # an old .xls, or any workbook saved with a password
 
 
@@ -139,13 +140,13 @@ def _check_archive(path: Path, shown: str) -> None:
                    "remove the password, or save it from Excel as an .xlsx workbook")
         if not zipfile.is_zipfile(path):
             refuse("not an .xlsx workbook (it is not a zip archive: empty, damaged or another kind of file)",
-                   "open it in Excel or LibreOffice and save it again as .xlsx")
+                   RESAVE)
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except OSError as exc:
         refuse(f"cannot be read ({_reason(exc)})", "check the file's permissions")
     except zipfile.BadZipFile as exc:
-        refuse(f"cannot read this workbook ({_reason(exc)})", "open it in Excel or LibreOffice and save it again as .xlsx")
+        refuse(f"cannot read this workbook ({_reason(exc)})", RESAVE)
     if unpacked > MAX_UNPACKED:
         refuse(f"the workbook unpacks to {unpacked / 2**20:,.0f} MiB, too large for a budget book "
                f"(at most {MAX_UNPACKED // 2**20} MiB)", "is this the right file?")
