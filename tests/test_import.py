@@ -16,6 +16,7 @@ import jsonschema
 import numpy as np
 import openpyxl
 import pytest
+from openpyxl.cell.cell import MergedCell
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -496,7 +497,9 @@ def test_no_cell_written_into_a_workbook_or_budget_book_knocks_import_over(examp
         sheet = book["Inputs"] if rng.random() < 0.7 else book[rng.choice(book.sheetnames)]
         for _ in range(rng.randint(1, 4)):
             value = rng.choice(CELL_VALUES + [datetime.date(2025, 4, 1)])
-            sheet.cell(rng.randint(1, sheet.max_row + 2), rng.randint(1, sheet.max_column + 1), value)
+            cell = sheet.cell(rng.randint(1, sheet.max_row + 2), rng.randint(1, sheet.max_column + 1))
+            if not isinstance(cell, MergedCell):      # the covered part of a merged range holds no value
+                cell.value = value
         book.save(case / "mtfp.xlsx")
         source = case / "mtfp.xlsx"
     else:                                       # a budget book of CSV files: a cell, a row or a heading
