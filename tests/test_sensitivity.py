@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RISK
+from conftest import EXAMPLES, RISK
 
 import mtfpmodel
 from mtfpmodel.analysis import grid as grids
@@ -190,23 +190,89 @@ def test_a_tornado_of_many_inputs_draws_the_widest_and_says_how_many_there_are(t
 
     from mtfpmodel.analysis.sensitivity import Tornado
     from mtfpmodel.outputs import riskcharts
-    from mtfpmodel.outputs.chartstyle import Scale, pyplot
+    from mtfpmodel.outputs.chartstyle import Scale
 
     n = 40
     paths = tuple(f"expenditure[Line {k}].demand" for k in range(n))
     swing = np.arange(n, 0, -1, dtype=float)                 # already widest first, as tornado() orders them
     result = Tornado(paths, ("-1pt",) * n, ("+1pt",) * n, 100.0, 100.0 - swing / 2, 100.0 + swing / 2)
-    drawn = {}
-    plt = pyplot()
-    original = plt.close
-    plt.close = lambda fig: drawn.setdefault("fig", fig)   # keep the figure to look at
-    try:
-        riskcharts.tornado_chart(result, Scale("£000", 1.0), "2028/29", tmp_path / "tornado", "t")
-    finally:
-        plt.close = original
-    ax = drawn["fig"].axes[0]
+    fig = _drawn_figure(lambda: riskcharts.tornado_chart(result, Scale("£000", 1.0), "2028/29",
+                                                         tmp_path / "tornado", "t"))
+    ax = fig.axes[0]
     rows = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
     assert sorted(rows, key=lambda name: -rows[name]) == [f"Line {k} demand" for k in range(15)]   # widest on top
     assert ax.get_xlabel().endswith("\nthe 15 of 40 inputs that move it most; tornado.csv lists them all")
-    assert drawn["fig"].get_size_inches()[1] == pytest.approx(1.2 + 0.45 * 15)
+    assert fig.get_size_inches()[1] == pytest.approx(1.2 + 0.45 * 15)
+
+
+def _drawn_figure(draw):
+    """The figure ``draw()`` hands to matplotlib's close (kept to look at), after it is saved."""
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    plt, drawn = pyplot(), {}
+    original = plt.close
+    plt.close = lambda fig: drawn.setdefault("fig", fig)
+    try:
+        draw()
+    finally:
+        plt.close = original
     original(drawn["fig"])
+    return drawn["fig"]
+
+
+def test_a_large_grid_is_drawn_at_a_printable_size_without_figures_in_its_cells(tmp_path, monkeypatch):
+    # Before: each cell was 0.9 x 0.45 inches with its figure printed in it, so the largest grid
+    # --grid allows (201 x 201 values) made a 182 x 92 inch chart: 54,600 x 27,600 pixels at
+    # 300 dpi and 40,401 texts; `mtfp sensitivity scenarios/example.yaml --grid
+    # assumptions.pay=0%..10%:0.05% funding.council_tax.increase.core=0%..10%:0.05%` grew past
+    # 12 GiB and was killed. Now a grid beyond 16 x 12 values keeps the size of a 16 x 12 one,
+    # names at most 15 values on each axis and leaves the figures to grid.csv. (The figure is
+    # looked at before it is drawn: drawn at the old size it would not fit in memory.)
+    from mtfpmodel.analysis.grid import Grid
+    from mtfpmodel.outputs import riskcharts
+    from mtfpmodel.outputs.chartstyle import Scale
+
+    values = np.arange(201) * 0.0005
+    gap = np.add.outer(values * 1e4, -values * 5e3)[:, :, None] * np.ones(5)
+    grid = Grid("assumptions.pay", values, "funding.council_tax.increase.core", values, gap)
+    figures = []
+    monkeypatch.setattr(riskcharts, "save", lambda fig, stem: figures.append(fig) or [])
+    riskcharts.grid_heatmap(grid, Scale("£000", 1.0), "2028/29", tmp_path / "grid", "t")
+    fig, = figures
+    assert list(fig.get_size_inches()) == pytest.approx([1.6 + 0.9 * 12, 1.4 + 0.45 * 16])
+    ax = fig.axes[0]
+    assert len(ax.texts) == 0
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"{v:.4g}%" for v in np.arange(0, 201, 14) * 0.05]
+    assert len(ax.get_yticklabels()) == 15
+    assert ax.get_xlabel() == ("council tax core\na grid of 201 × 201 values, too many to print in the cells: "
+                               "grid.csv holds each figure")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_the_largest_grid_the_command_allows_is_written_with_every_figure_in_grid_csv(tmp_path, capsys):
+    from PIL import Image
+
+    spec = "=0%..10%:0.05%"             # 201 values, the most --grid takes
+    code = main(["sensitivity", str(EXAMPLES / "example.yaml"), "--out", str(tmp_path),
+                 "--grid", "assumptions.pay" + spec, "funding.council_tax.increase.core" + spec])
+    assert code == 0
+    with Image.open(tmp_path / "grid.png") as png:
+        assert png.size[0] < 4000 and png.size[1] < 4000
+    assert len(pd.read_csv(tmp_path / "grid.csv")) == 201 * 201 * 4     # each pair in each of the 4 years
+
+
+def test_a_grid_of_a_few_values_prints_each_figure_and_names_every_value(tmp_path):
+    from mtfpmodel.analysis.grid import Grid
+    from mtfpmodel.outputs import riskcharts
+    from mtfpmodel.outputs.chartstyle import Scale
+
+    a, b = np.array([0.01, 0.02, 0.03]), np.array([0.0199, 0.0299])
+    gap = np.array([[10.0, -5.0], [20.0, 5.0], [30.0, 15.0]])[:, :, None] * np.ones(3)
+    grid = Grid("assumptions.pay", a, "funding.council_tax.increase.core", b, gap)
+    fig = _drawn_figure(lambda: riskcharts.grid_heatmap(grid, Scale("£000", 1.0), "2026/27", tmp_path / "g", "t"))
+    assert list(fig.get_size_inches()) == pytest.approx([1.6 + 0.9 * 2, 1.4 + 0.45 * 3])
+    assert [t.get_text() for t in fig.axes[0].texts] == ["10", "(5)", "20", "5", "30", "15"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["1.99%", "2.99%"]
+    assert fig.axes[0].get_xlabel() == "council tax core"

@@ -21,6 +21,8 @@ if TYPE_CHECKING:       # only for annotations: the fan chart must not import So
 
 
 TORNADO_BARS = 15      # the widest inputs drawn; tornado.csv lists every one
+FIGURED_GRID = (16, 12)    # rows × columns of a two-way grid up to which each cell shows its figure
+GRID_TICKS = 15        # values named on each axis of the grid at most
 
 
 def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
@@ -52,23 +54,33 @@ def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: s
 
 
 def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
-    """The final-year net gap for each pair of values: red a gap, blue a surplus, figures in each cell."""
+    """The final-year net gap for each pair of values: red a gap, blue a surplus, figures in each cell.
+
+    Each cell is 0.9 by 0.45 inches, so a grid of up to :data:`FIGURED_GRID` values (rows of the
+    first input, columns of the second) shows every figure and names every value on its axes. A
+    larger grid is drawn no larger than that, its cells coloured without figures (the x-axis title
+    says grid.csv holds them), each axis naming at most :data:`GRID_TICKS` values, evenly spaced."""
     plt = pyplot()
     from matplotlib.colors import TwoSlopeNorm
 
     values = grid.final * scale.factor
     low, high = float(values.min()), float(values.max())
     norm = TwoSlopeNorm(0.0, min(low, -1e-9), max(high, 1e-9)) if low < 0 < high else None
-    fig, ax = plt.subplots(figsize=(1.6 + 0.9 * grid.values_b.size, 1.4 + 0.45 * grid.values_a.size))
+    rows, columns = values.shape
+    figured = rows <= FIGURED_GRID[0] and columns <= FIGURED_GRID[1]
+    fig, ax = plt.subplots(figsize=(1.6 + 0.9 * min(columns, FIGURED_GRID[1]),
+                                    1.4 + 0.45 * min(rows, FIGURED_GRID[0])))
     image = ax.imshow(values, cmap="RdBu_r", norm=norm, aspect="auto", origin="lower")
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
+    for i in range(rows) if figured else ():
+        for j in range(columns):
             shade = float(image.norm(values[i, j]))
             ax.text(j, i, figure(values[i, j], scale.decimals), ha="center", va="center", fontsize=7,
                     color="white" if abs(shade - 0.5) > 0.35 else "black")
-    ax.set_xticks(range(grid.values_b.size), [_tick(v, grid.path_b) for v in grid.values_b])
-    ax.set_yticks(range(grid.values_a.size), [_tick(v, grid.path_a) for v in grid.values_a])
-    ax.set_xlabel(label(grid.path_b))
+    for axis, path, shown in ((ax.xaxis, grid.path_b, grid.values_b), (ax.yaxis, grid.path_a, grid.values_a)):
+        ticks = range(0, shown.size, 1 if figured else -(-shown.size // GRID_TICKS))   # every k-th: at most GRID_TICKS
+        axis.set_ticks(ticks, [_tick(shown[k], path) for k in ticks])
+    more = "" if figured else f"\na grid of {rows:,} × {columns:,} values, too many to print in the cells: grid.csv holds each figure"
+    ax.set_xlabel(label(grid.path_b) + more)
     ax.set_ylabel(label(grid.path_a))
     ax.grid(False)
     fig.colorbar(image, ax=ax, label=f"net gap in {year} ({scale.unit})")
