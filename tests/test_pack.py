@@ -446,3 +446,18 @@ def test_a_variant_that_covers_other_years_is_refused_before_anything_is_written
     assert (f"mtfp report: error: --variants {variant}: it covers 2025/26 to {last}/{(last + 1) % 100:02d}, the plan "
             f"{plan} 2025/26 to 2028/29; a variant must cover the same years") in err, err
     assert not out.exists()
+
+
+def test_a_plan_that_sets_no_rate_gets_its_pack(tmp_path, capsys):
+    # Before: the sensitivity page's ladder of a plan with no rate to move (no assumptions, no
+    # demand, no council tax increase) was reshaped from no draws: 'internal error: ValueError:
+    # cannot reshape array of size 0 into shape (0,6,newaxis)' (exit 3), after the charts.
+    plan = tmp_path / "flat.yaml"
+    plan.write_text('scenario: flat\nunits: "£000"\nbase_year: "2024/25"\n'
+                    "expenditure:\n  - {name: Highways, base: 500}\n"
+                    "funding:\n  council_tax: {tax_base: 1000, band_d: 500}\n"
+                    "reserves: {opening: 100, minimum: 5%}\n", encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    page = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    assert "The scenario sets no rate to move." in page
+    assert pd.read_csv(tmp_path / "pack" / "sensitivity_grid.csv").empty

@@ -15,7 +15,7 @@ from typing import Mapping
 import numpy as np
 from scipy.optimize import brentq
 
-from mtfpmodel.analysis.batch import Batch, project_batch
+from mtfpmodel.analysis.batch import Batch, project_batch, project_chunks
 from mtfpmodel.analysis.paths import in_percent, label
 from mtfpmodel.engine.parameters import Parameter, collect, series_values
 from mtfpmodel.results.counciltax import above_limit
@@ -96,9 +96,9 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
     cols = np.asarray(years)
 
     def excess(values: np.ndarray) -> np.ndarray:
-        batch = Batch(params, values.size).set(path, make(values))
-        result = metric_values(project_batch(scenario, params, batch.overrides()), metric)
-        result = np.broadcast_to(result, (values.size, result.shape[1]))
+        def fill(batch: Batch, first: int) -> None:
+            batch.set(path, make(values[first:first + batch.draws]))
+        result = project_chunks(scenario, params, values.size, fill, lambda results: metric_values(results, metric))
         return worst(result[:, cols], axis=1) - target
 
     ladder = np.linspace(lo, hi, LADDER)

@@ -1,7 +1,8 @@
 """Grids of values: the net gap for every pair of values of two inputs (e.g. pay award × council
 tax increase), and the ladder of the cabinet pack's sensitivity page — each driver alone at a few
 whole-point values (pay 1% … 6%, council tax 1% … 6%), as councils print them. Each value is the
-input in every projection year; every grid is one engine call.
+input in every projection year; every grid is one batched engine call (a few, for a large grid of
+a large plan: :func:`~mtfpmodel.analysis.batch.project_chunks`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mtfpmodel.analysis.batch import Batch, project_batch
+from mtfpmodel.analysis.batch import Batch, project_chunks
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.riskconfig import parse_value
@@ -47,11 +48,12 @@ def two_way(scenario: Scenario, params: Mapping[str, Parameter], path_a: str, va
     a = np.asarray(values_a, dtype=float)
     b = np.asarray(values_b, dtype=float)
     rows_a, rows_b = np.repeat(a, b.size), np.tile(b, a.size)
-    batch = Batch(params, a.size * b.size)
-    batch.set(path_a, _per_row(rows_a, params[path_a]))
-    batch.set(path_b, _per_row(rows_b, params[path_b]))
-    gap = project_batch(scenario, params, batch.overrides()).net_gap
-    gap = np.broadcast_to(gap, (batch.draws, gap.shape[1]))
+
+    def fill(batch: Batch, first: int) -> None:
+        rows = slice(first, first + batch.draws)
+        batch.set(path_a, _per_row(rows_a[rows], params[path_a]))
+        batch.set(path_b, _per_row(rows_b[rows], params[path_b]))
+    gap = project_chunks(scenario, params, a.size * b.size, fill)
     return Grid(path_a, a, path_b, b, gap.reshape(a.size, b.size, -1))
 
 
@@ -94,13 +96,15 @@ def rungs(param: Parameter, step: float = 0.01, count: int = RUNGS) -> np.ndarra
 def ladder(scenario: Scenario, params: Mapping[str, Parameter], paths: Sequence[str], step: float = 0.01) -> Ladder:
     """Project every driver at each of its :func:`rungs`: draw p * V + v has driver p at value v."""
     values = np.array([rungs(params[path], step) for path in paths]).reshape(len(paths), RUNGS)
-    batch = Batch(params, max(len(paths), 1) * RUNGS)
-    for p, path in enumerate(paths):
-        rows = slice(p * RUNGS, (p + 1) * RUNGS)
-        batch.set(path, _per_row(values[p], params[path]), rows=rows)
-    gap = project_batch(scenario, params, batch.overrides()).net_gap
-    gap = np.broadcast_to(gap, (batch.draws, gap.shape[1]))[:len(paths) * RUNGS]
-    return Ladder(tuple(paths), values, gap.reshape(len(paths), RUNGS, -1))
+
+    def fill(batch: Batch, first: int) -> None:
+        last = first + batch.draws
+        for p in range(first // RUNGS, -(-last // RUNGS)):          # the drivers with a draw in this chunk
+            start, stop = max(p * RUNGS, first), min((p + 1) * RUNGS, last)
+            batch.set(paths[p], _per_row(values[p, start - p * RUNGS:stop - p * RUNGS], params[paths[p]]),
+                      rows=slice(start - first, stop - first))
+    gap = project_chunks(scenario, params, len(paths) * RUNGS, fill)
+    return Ladder(tuple(paths), values, gap.reshape(len(paths), RUNGS, scenario.years + 1))
 
 
 def parse_range(text: str) -> tuple[str, np.ndarray]:

@@ -5,8 +5,9 @@ Each draw samples every uncertain input (through the Gaussian copula, see
 delivered (probability = its confidence) or slips (it then delivers ``slippage.delivers`` of
 its saving, its delivery profile ``slippage.delay_years`` later). With ``grant_loss`` on, each
 indicative or assumed grant is received with probability equal to its certainty share and is
-otherwise lost (0 in every projection year). Draws are projected in chunks of a few tens of
-thousands, one engine call each; only the net gap, closing and minimum reserves and the
+otherwise lost (0 in every projection year). Draws are sampled and projected in chunks
+(:func:`~mtfpmodel.analysis.batch.chunk_size`: thousands of draws of a council-sized plan, fewer
+of a very large one), one engine call each; only the net gap, closing and minimum reserves and the
 unfunded gap of each draw are kept. All money in the scenario unit.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 
 import numpy as np
 
-from mtfpmodel.analysis.batch import Batch, project_batch, spread
+from mtfpmodel.analysis.batch import Batch, chunk_size, project_batch, spread
 from mtfpmodel.analysis.distributions import from_normal, normal_scores
 from mtfpmodel.analysis.paths import correlation_matrix
 from mtfpmodel.engine.parameters import Parameter, funding_sources
@@ -31,19 +32,12 @@ if TYPE_CHECKING:           # the tables are built only where they are written: 
     import pandas as pd
 
 PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}   # moved later when slipped
-CHUNK_BYTES = 50 * 2**20     # per engine call: ~5,000 draws of a large plan, fast and cache-friendly
 KEPT = ("net_gap", "closing_reserves", "minimum_reserves", "unfunded_gap")
 
 
-def bytes_per_draw(scenario: Scenario) -> tuple[int, int]:
-    """(bytes the engine uses per draw while projecting, bytes kept per draw) — rough, for sizing."""
-    years = scenario.years + 1
-    components = sum(len(line.cost_mix) for line in scenario.expenditure)
-    groups = len(scenario.workforce.groups) if scenario.workforce else 0
-    items = (4 * components + 8 * len(scenario.expenditure) + 2 * len(scenario.pressures)
-             + 3 * (len(scenario.funding.grants) + 1) + 8 * len(scenario.savings) + 12 * groups
-             + 6 * len(scenario.contracts) + 8 * len(scenario.capital_programme) + 40)
-    return 8 * years * items, 8 * years * (len(KEPT) + 3)
+def kept_bytes(scenario: Scenario) -> int:
+    """Bytes of results kept for each draw (:data:`KEPT` and whether it balances, with room to spare)."""
+    return 8 * (scenario.years + 1) * (len(KEPT) + 3)
 
 
 def check_draws(scenario: Scenario, draws: int) -> int:
@@ -51,14 +45,10 @@ def check_draws(scenario: Scenario, draws: int) -> int:
     if draws <= 0:
         raise AnalysisError(f"draws must be at least 1, not {draws:,}")
     if draws > MAX_DRAWS:
-        need = draws * bytes_per_draw(scenario)[1] / 2**30
+        need = draws * kept_bytes(scenario) / 2**30
         raise AnalysisError(f"{draws:,} draws would need about {need:,.1f} GiB of memory for the results alone; "
                             f"use at most {MAX_DRAWS:,} (10,000 to 100,000 is plenty for P10/P90)")
     return draws
-
-
-def chunk_size(scenario: Scenario) -> int:
-    return int(np.clip(CHUNK_BYTES // bytes_per_draw(scenario)[0], 1_000, 50_000))
 
 
 def apply_draws(batch: Batch, config: MonteCarloConfig, values: Mapping[str, np.ndarray]) -> None:

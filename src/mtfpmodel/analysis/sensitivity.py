@@ -10,17 +10,18 @@ figures sum it up, each named for what it is:
 
 The first-year change is what one point on one year's rate costs, and it stays in the budget:
 a rate one point higher in every year builds up to about T times it by the final year. Every
-shifted plan is one draw of a single batched engine call.
+shifted plan is one draw of a batched engine call (a few calls, for a plan of thousands of lines:
+:func:`~mtfpmodel.analysis.batch.project_chunks`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from mtfpmodel.analysis.batch import Batch, project_batch
+from mtfpmodel.analysis.batch import Batch, project_chunks
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.schema import Scenario
@@ -86,12 +87,9 @@ class OneWay:
 
 
 def one_way(scenario: Scenario, params: Mapping[str, Parameter], paths: Sequence[str], step: float) -> OneWay:
-    """Shift each path by ±step in every year, all in one engine call (draw 0 is the plan)."""
-    batch = Batch(params, 1 + 2 * len(paths))
-    for p, path in enumerate(paths):
-        batch.add(path, step, rows=[1 + 2 * p])
-        batch.add(path, -step, rows=[2 + 2 * p])
-    gap = _net_gap(scenario, params, batch)
+    """Shift each path by ±step in every year: draw 0 is the plan, draw 1 + 2p has path p up, 2 + 2p down."""
+    shifts = (step, -step)
+    gap = _net_gap(scenario, params, paths, lambda batch, path, side, row: batch.add(path, shifts[side], rows=[row]))
     return OneWay(tuple(paths), step, gap[0], gap[2::2], gap[1::2])
 
 
@@ -123,13 +121,10 @@ def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping
     ``shifted`` (:func:`one_way`, already projected): ±its step on its paths."""
     if ranges:
         chosen = list(ranges)
-        batch = Batch(params, 1 + 2 * len(chosen))
-        for p, path in enumerate(chosen):
-            batch.set(path, ranges[path][0], rows=[1 + 2 * p])
-            batch.set(path, ranges[path][1], rows=[2 + 2 * p])
         lows = tuple(_show(ranges[path][0], params[path].kind) for path in chosen)
         highs = tuple(_show(ranges[path][1], params[path].kind) for path in chosen)
-        gap = _net_gap(scenario, params, batch)[:, -1]
+        gap = _net_gap(scenario, params, chosen,
+                       lambda batch, path, side, row: batch.set(path, ranges[path][side], rows=[row]))[:, -1]
         low, high = gap[1::2], gap[2::2]
     else:
         chosen, step = list(shifted.paths), shifted.step
@@ -141,9 +136,16 @@ def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping
     return Tornado(pick(chosen), pick(lows), pick(highs), float(gap[0]), low[order], high[order])
 
 
-def _net_gap(scenario: Scenario, params: Mapping[str, Parameter], batch: Batch) -> np.ndarray:
-    results = project_batch(scenario, params, batch.overrides())
-    return np.broadcast_to(results.net_gap, (batch.draws, results.net_gap.shape[1]))
+def _net_gap(scenario: Scenario, params: Mapping[str, Parameter], paths: Sequence[str],
+             move: Callable[[Batch, str, int, int], None]) -> np.ndarray:
+    """(1 + 2P, T+1) net gap: draw 0 the plan, then for each path p draws 1 + 2p and 2 + 2p, where
+    ``move(batch, path, side, row)`` moves ``path`` to its side 0 (up, or low) or 1 (down, or high)
+    in the chunk's ``row``."""
+    def fill(batch: Batch, first: int) -> None:
+        for draw in range(max(first, 1), first + batch.draws):
+            p, side = divmod(draw - 1, 2)
+            move(batch, paths[p], side, draw - first)
+    return project_chunks(scenario, params, 1 + 2 * len(paths), fill)
 
 
 def _show(value: float, kind: str) -> str:
