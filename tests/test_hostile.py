@@ -206,6 +206,40 @@ def test_the_finite_check_finds_the_first_bad_figure_upstream_first_and_passes_h
         check_finite(results(line_unit_cost=np.array([[[np.nan, np.inf, 1]], [[1, 1, 1]]])))
 
 
+EMPTY_BUDGET = """\
+scenario: placeholders
+units: "£000"
+base_year: "2024/25"
+expenditure:
+  - {name: Highways, base: 0}
+funding:
+  council_tax: {tax_base: 1000, band_d: 1500}
+reserves: {opening: 0, minimum: 0}
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_budget_of_nothing_is_refused_for_what_it_is(tmp_path, capsys, command):
+    # Before: a plan whose lines are all 0 (placeholders) has usable reserves of 0 / 0, and the
+    # message blamed "an input far too large (an extreme growth rate, demand or amount)".
+    path = tmp_path / "placeholders.yaml"
+    path.write_text(EMPTY_BUDGET, encoding="utf-8")
+    assert main([command, str(path)] + (["--out", str(tmp_path / "out")] if command == "run" else [])) == 1
+    err = capsys.readouterr().err
+    assert ("summary.usable_reserves_pct[2024/25] = nan, which is not a finite number; net expenditure is 0 "
+            "that year, so reserves cannot be a share of it (give the budget lines their base budgets)") in err
+    assert "far too large" not in err and not (tmp_path / "out").exists()
+
+
+def test_the_reason_for_a_non_finite_figure_survives_a_trip_between_processes():
+    import pickle
+
+    from mtfpmodel.engine.finite import NO_BUDGET, NonFiniteFigure
+
+    error = pickle.loads(pickle.dumps(NonFiniteFigure("usable_reserves_pct", (3, 0), float("nan"), why=NO_BUDGET)))
+    assert str(error).endswith(NO_BUDGET) and error.index == (3, 0)
+
+
 @pytest.mark.parametrize("setting, message", [
     ("..=1", "--set ..: '..' is not a path"),                                # before: exit 0, ignored
     ("assumptions..pay=1%", "is not a path"),

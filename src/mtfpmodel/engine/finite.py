@@ -20,18 +20,23 @@ UPSTREAM = ("line_cost", "pressure_level", "tax_base", "band_d", "council_tax", 
             "stream_gross", "stream_financing", "stream_implementation", "stream_net")
 
 
-class NonFiniteFigure(AnalysisError):
-    """A figure of the projection is nan or ±inf: ``field`` of the results at ``index`` (draw first)."""
+TOO_LARGE = "an input is far too large (look for an extreme growth rate, demand or amount feeding it)"
+NO_BUDGET = ("net expenditure is 0 that year, so reserves cannot be a share of it (give the budget lines "
+             "their base budgets)")
 
-    def __init__(self, field: str, index: tuple[int, ...], value: float, named: str | None = None):
-        self.field, self.index, self.value, self.named = field, index, value, named
+
+class NonFiniteFigure(AnalysisError):
+    """A figure of the projection is nan or ±inf: ``field`` of the results at ``index`` (draw first),
+    ``why`` being the likely cause."""
+
+    def __init__(self, field: str, index: tuple[int, ...], value: float, named: str | None = None,
+                 why: str = TOO_LARGE):
+        self.field, self.index, self.value, self.named, self.why = field, index, value, named, why
         shown = named or f"{field}{list(index)}"
-        super().__init__(f"the projection gives {shown} = {value}, which is not a finite number; "
-                         "an input is far too large (look for an extreme growth "
-                         "rate, demand or amount feeding it)")
+        super().__init__(f"the projection gives {shown} = {value}, which is not a finite number; {why}")
 
     def __reduce__(self):       # pickled whole: a Monte Carlo chunk may be projected in another process
-        return type(self), (self.field, self.index, self.value, self.named)
+        return type(self), (self.field, self.index, self.value, self.named, self.why)
 
 
 # Blank (nan) by design where a figure does not apply: the unit cost of a line with a base budget.
@@ -55,7 +60,9 @@ def check_finite(results, prefix: str = "") -> None:
         bad = np.isinf(array) if field in BLANK_WHERE_NOT_APPLICABLE else ~np.isfinite(array)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise NonFiniteFigure(name, index, float(array[index]))
+            no_budget = (field == "usable_reserves_pct"
+                         and np.broadcast_to(results.net_expenditure, array.shape)[index] == 0)
+            raise NonFiniteFigure(name, index, float(array[index]), why=NO_BUDGET if no_budget else TOO_LARGE)
 
 
 def _float_arrays(results, prefix: str):

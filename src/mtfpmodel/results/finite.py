@@ -43,7 +43,7 @@ def named(error: NonFiniteFigure, scenario: Scenario) -> NonFiniteFigure:
     text += f"[{year}]" if year else ""
     if index[0] > 0:
         text += f" (draw {index[0] + 1:,})"
-    return NonFiniteFigure(error.field, index, error.value, text)
+    return NonFiniteFigure(error.field, index, error.value, text, error.why)
 
 
 def _item_names(scenario: Scenario) -> dict[str, list[str]]:
