@@ -168,3 +168,42 @@ def test_planned_use_of_a_named_reserve_that_leaves_nothing_to_find(write):
     assert solution.values == approx([30, 30, 30, 30], abs=1e-9)
     run = mtfpmodel.run(loaded, {"reserves[Support].planned_use": solution.series})
     assert list(run.summary["planned_reserves_use"]) == approx([30] * 4)
+
+
+SURPLUS = """\
+scenario: surplus
+units: "£000"
+base_year: "2024/25"
+years: 2
+expenditure:
+  - {name: Services, base: 150}
+funding:
+  council_tax: {tax_base: 1000, band_d: 100}
+  business_rates: {base: 200}
+savings:
+  - {name: Review, kind: share_of_line, line: Services, reduction: 10%}
+reserves: {opening: 50, minimum: 5%}
+"""
+
+
+@pytest.mark.parametrize("by, year, rule", [
+    # Spending 150 less the review's 10% (15) against 100 of council tax and 200 of business rates:
+    # a surplus of 165 (£000), so closing it needs council tax of 100 - 165 = -65 (£000): a Band D
+    # of -65 * 1000 / 1000 = -£65, or a tax base of -650 Band D equivalents.
+    ("funding.council_tax.band_d", [], "it would need to be -65 in 2025/26, -65 in 2026/27, and -65.0 is out "
+                                       "of range (it must be greater than 0)"),
+    ("funding.council_tax.tax_base", ["--year", "2026/27"], "meets the target in 2026/27: it would need to be -650 "
+                                                            "in 2026/27"),
+    # Closing it by the review: 150 * (1 - r) = 100 + 200 gives a reduction r of -100% of the line.
+    ("savings[Review].reduction", [], "is outside 0% to 100%"),
+])
+def test_a_value_the_scenario_cannot_hold_is_no_answer(tmp_path, capsys, by, year, rule):
+    # Before: 'band d would need to be -50 (planned 100)', exit 0, solve.csv written with it; a
+    # stream's reduction of 203% or a negative number of posts likewise. The value found is now
+    # validated as --set would be, and refused with the rule it breaks.
+    plan = tmp_path / "surplus.yaml"
+    plan.write_text(SURPLUS, encoding="utf-8")
+    assert main(["solve", str(plan), "--by", by, *year, "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "that the scenario can hold meets the target" in err and rule in err
+    assert not (tmp_path / "out").exists()

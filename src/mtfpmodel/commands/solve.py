@@ -8,7 +8,7 @@ import pandas as pd
 
 from mtfpmodel.analysis import goalseek
 from mtfpmodel.analysis.batch import Batch, project_batch
-from mtfpmodel.analysis.paths import label
+from mtfpmodel.analysis.paths import in_percent, label
 from mtfpmodel.commands import print_warnings, progress
 from mtfpmodel.commands._analysis import (
     add_common,
@@ -20,7 +20,7 @@ from mtfpmodel.commands._analysis import (
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
-from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.errors import AnalysisError, ScenarioError, UsageError
 from mtfpmodel.scenario.units import rounded_money
 
 HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"
@@ -39,7 +39,9 @@ Brent's method pins the value down; it is plugged back in and checked.
                    every year meets the target; for a single number, the value at
                    which the worst year just meets it.
 
-If no value in the range works, it says so (exit 1); a council tax increase above
+If no value in the range works, it says so (exit 1), as it does when the value found
+is one the scenario could not hold (a Band D below £0, a stream's reduction above
+100%, fewer than 0 posts): it names the rule broken. A council tax increase above
 the scenario's referendum_limit is flagged.
 
 --savings-needed: the extra recurring savings to find in each year so that every
@@ -101,6 +103,7 @@ def _solve(prep, args) -> pd.DataFrame:
     year = _year(args.year, prep.labels)
     bracket = _bracket(args.bracket) if args.bracket else None
     solution = goalseek.solve(prep.scenario, prep.params, path, metric, target, year, bracket, prep.labels)
+    _check_holdable(prep, path, param, solution, year)
 
     check = project_batch(prep.scenario, prep.params,
                           Batch(prep.params, 1).set(path, solution.series).overrides())
@@ -122,6 +125,36 @@ def _solve(prep, args) -> pd.DataFrame:
         print(f"warning: {zigzag}", file=sys.stderr)
     return pd.DataFrame({"year": [labels[t] for t in solution.years], "path": path, "value": solution.values,
                          "metric": metric, "target": target, "achieved": [achieved[t] for t in solution.years]})
+
+
+def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
+    """Raise AnalysisError when the value found is one the scenario could not hold (a Band D below
+    £0, a negative number of posts): no value it can take meets the target. The value is put into
+    the file's data as ``--set`` would put it, and the data validated again."""
+    import copy
+
+    import numpy as np
+
+    from mtfpmodel.scenario.loader import validate
+    from mtfpmodel.scenario.overrides import parse_path, set_path
+
+    percent = in_percent(path, param, prep.scenario)          # written as a person would write it
+    written = [f"{float(value) * 100!r}%" if percent else float(value) for value in np.atleast_1d(solution.series)]
+    data, where = copy.deepcopy(prep.loaded.data), copy.deepcopy(prep.loaded.where)
+    try:
+        set_path(data, where, parse_path(path), written if param.is_series else written[0])
+    except KeyError:                 # not one value of the file (a figure derived from several): nothing to check
+        return
+    try:
+        validate(data, where, prep.loaded.path)
+    except ScenarioError as exc:
+        found = ", ".join(f"{show_value(value, param, prep.scenario)} in {prep.labels[t]}"
+                          for t, value in zip(solution.years, solution.values))
+        when = f"in {prep.labels[year]}" if year is not None else "in every year"
+        problem = exc.problems[0]
+        rule = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
+        raise AnalysisError(f"no {label(path)} that the scenario can hold meets the target {when}: it would need "
+                            f"to be {found}, and {rule}") from None
 
 
 def _year(text: str, labels) -> int | None:
