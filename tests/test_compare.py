@@ -88,3 +88,23 @@ def test_default_folder_is_named_after_the_files_compared(variant, tmp_path, mon
     assert main(["compare", str(STRETCHED), str(variant)]) == 0
     assert (tmp_path / "outputs" / "compare-stretched-pay5" / "compare.csv").is_file()
     assert "outputs/compare-stretched-pay5/" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_legend_sits_below_the_panels_however_many_scenarios(count):
+    # Before: the legend was anchored by its foot just below the panels, so beyond one row it grew
+    # upwards over them: 40 scenarios hid most of both panels' lines.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from mtfpmodel.outputs.charts import compare_chart
+    from mtfpmodel.outputs.chartstyle import Scale, pyplot
+
+    years = ["2025/26", "2026/27", "2027/28"]
+    table = pd.DataFrame([{"scenario": f"variant {k}", "year": year, "net_gap": 100.0 * k + t,
+                           "closing_reserves": 1000.0 - k * t} for k in range(count) for t, year in enumerate(years)])
+    fig = compare_chart(table, Scale("£000", 1.0))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert all(legend.y1 <= ax.get_tightbbox(renderer).y0 + 1 for ax in fig.axes)     # wholly below, ticks included
+    assert len(fig.legends[0].get_texts()) == count
+    pyplot().close(fig)

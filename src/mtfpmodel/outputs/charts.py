@@ -270,7 +270,8 @@ def compare_chart(table, scale: Scale):
                     marker="osD^v<>"[i % 7], linestyle=("-", "--", "-.", ":")[i // 7 % 4])
         ax.set_xticks(range(len(years)), years)
     fig.suptitle("Scenario comparison: net gap and reserves", x=0.02, ha="left", fontweight="bold", fontsize=11)
-    handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=min(len(names), 4))
     fig.tight_layout()
+    # Below the panels, growing downwards however many scenarios there are (the crop takes it in).
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(names), 4))
     return fig
