@@ -221,3 +221,42 @@ def test_out_dot_in_a_folder_whose_parent_cannot_be_written(tmp_path, monkeypatc
         assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", ".", *FAST]) == 0
     assert (here / "summary.csv").is_file()
     assert not [p for p in here.iterdir() if ".tmp-" in p.name]
+
+
+def _publish_slowly(out: Path, letter: str, start) -> None:
+    """A process that stages six files reading ``letter`` and publishes them one rename every 20 ms."""
+    import time
+
+    from mtfpmodel.outputs import outdir
+
+    real = os.replace
+
+    def slow(source, target):
+        real(source, target)
+        time.sleep(0.02)
+    outdir.os.replace = slow
+    with staged_output(out) as staging:
+        for k in range(6):
+            staging.path(f"file{k}.csv").write_text(letter)
+        start.wait()                        # both publish at the same moment
+    os._exit(0)
+
+
+def test_two_commands_publishing_into_one_folder_take_turns(tmp_path):
+    # Before: each file was renamed into place on its own, so two runs publishing into one folder
+    # at once left a mix (some files from each). Now they take turns: one whole set of files.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(2)
+    out = tmp_path / "shared"
+    for _ in range(3):
+        workers = [context.Process(target=_publish_slowly, args=(out, letter, start)) for letter in "AB"]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(30)
+        assert [worker.exitcode for worker in workers] == [0, 0]
+        contents = {(out / f"file{k}.csv").read_text() for k in range(6)}
+        assert len(contents) == 1, f"a mix of both runs' files: {sorted(contents)}"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["shared"]       # no staging folder left

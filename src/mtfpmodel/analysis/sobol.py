@@ -3,7 +3,7 @@
 Each uncertain input is one factor (a ``by_year`` input is one factor per year) and, when
 savings delivery is drawn, each stream's delivery is another. ``scipy.stats.sobol_indices``
 (Saltelli 2010 estimators on a scrambled Sobol' sample) takes the model's values at n(d + 2)
-points, drawn as it would draw them; we project them in batched engine calls, one set of n
+points, drawn as it would draw them; we project them in batched engine calls, a chunk of
 points at a time. First order S_i: the share of the output's
 variance explained by factor i alone; total order S_Ti: including all its interactions.
 Factors are treated as independent (any ``correlation:`` is ignored here).

@@ -9,6 +9,9 @@ been written are they published, in one step that cannot leave a mix of old and 
 3. if any rename fails, undo every one done so far: the previous files go back exactly as they
    were (same bytes, same timestamps), the new ones are removed.
 
+Two commands publishing into one folder at once take turns (a lock on the folder's parent, where
+the system has one), so the folder ends with one command's whole set of files, never a mix.
+
 Ctrl-C is held back while files are published and while the staging folder is removed, so an
 interrupt never leaves a half-published folder or a temporary folder behind; it takes effect
 straight after. Files in the output folder that this run does not write (another command's
@@ -60,7 +63,7 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
         except OSError as exc:    # disk full, permissions...: a person's problem, not a bug
             raise MtfpError(f"could not write the outputs ({exc.strerror or exc}); "
                             f"the previous outputs in {out_dir} are unchanged") from None
-        with held_interrupts():
+        with _taking_turns(out_dir), held_interrupts():      # waiting for a turn can be interrupted
             publish(root, out_dir)
             PUBLISHED.append(out_dir)
     except _Unrestored as exc:
@@ -88,6 +91,24 @@ def _staging_folder(out_dir: Path) -> Path:
             except OSError:
                 pass
         raise MtfpError(f"cannot write outputs beside {out_dir}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def _taking_turns(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir``'s parent folder (flock on the folder itself, so no lock
+    file is left behind) while the block runs: another command publishing beside it waits its
+    turn. Where there is no flock (Windows) or the folder cannot be opened, no lock is taken."""
+    try:
+        import fcntl
+        descriptor = os.open(out_dir.absolute().parent, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)        # releases the lock
 
 
 class _Unrestored(Exception):
