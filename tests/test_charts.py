@@ -258,3 +258,48 @@ def test_a_large_savings_programme_names_its_largest_streams_and_counts_the_rest
     width, height = fig.get_tightbbox(fig.canvas.get_renderer()).size
     assert height < 6                                           # inches: the chart's own height, not a list
     pyplot().close(fig)
+
+
+LONG_PLAN = """
+scenario: long
+base_year: "2024/25"
+years: {years}
+assumptions: {{pay: 3%}}
+expenditure:
+  - {{name: Care, base: 1000, cost_mix: {{pay: 100%}}, demand: 3%}}
+funding:
+  council_tax: {{tax_base: 1000, band_d: 1000, increase: {{core: 2.99%}}}}
+savings:
+  - {{name: Review, kind: fixed, saving: 30}}
+reserves: {{opening: 500, minimum: 5%}}
+"""
+
+
+@pytest.mark.parametrize("years, named, figured", [
+    (4, ["2025/26", "2026/27", "2027/28", "2028/29"], True),
+    (10, ["2026/27", "2028/29", "2030/31", "2032/33", "2034/35"], True),
+    (20, ["2026/27", "2029/30", "2032/33", "2035/36", "2038/39", "2041/42", "2044/45"], False),
+])
+def test_a_long_plan_names_every_kth_year_ending_with_the_last(run_text, years, named, figured):
+    # Before: every year was named side by side, so the labels of a ten-year plan ran into each
+    # other ('2025/262026/27' on the savings chart) and a twenty-year plan's were unreadable on
+    # every chart, as were its 60 bar figures. Now at most 8 years are named (every year is
+    # still marked), counting back from the final year; bars carry figures up to 10 years.
+    from mtfpmodel.outputs.charts import gap_chart, reserves_chart, savings_chart
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    result = run_text(LONG_PLAN.format(years=years))
+    for draw in (gap_chart, savings_chart, reserves_chart):
+        fig = draw(result)
+        ax = fig.axes[0]
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        shown = [label for label in labels if label]
+        years_drawn = result.labels if draw is reserves_chart else result.labels[1:]     # reserves: the opening too
+        assert len(labels) == len(years_drawn)                                        # every year marked
+        assert shown == (named if draw is not reserves_chart else list(years_drawn) if years == 4 else shown)
+        assert len(shown) <= 8 and shown[-1] == result.labels[-1] and set(shown) <= set(years_drawn)
+        texts = [t.get_text() for t in ax.texts]
+        figures = [t for t in texts if t.startswith("total ")] if draw is savings_chart else \
+            [t for t in texts if t[:1].isdigit()]
+        assert bool(figures) == figured, draw.__name__
+        pyplot().close(fig)

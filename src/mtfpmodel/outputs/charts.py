@@ -16,6 +16,7 @@ import numpy as np
 from mtfpmodel.engine.projection import EXHAUSTED
 from mtfpmodel.outputs.bridgechart import bridge_chart
 from mtfpmodel.outputs.chartstyle import (
+    FIGURED_YEARS,
     HEIGHT,
     PALETTE,
     RAG_COLOURS,
@@ -28,6 +29,7 @@ from mtfpmodel.outputs.chartstyle import (
     save,
     scale_of,
     title_of,
+    year_ticks,
 )
 from mtfpmodel.outputs.outdir import Staging
 from mtfpmodel.outputs.parallel import Background, run_tasks
@@ -97,8 +99,9 @@ def gap_chart(result: Result):
     for i, (column, label) in enumerate(names):
         values = getattr(result.results, column)[0, 1:]
         bars = ax.bar(x + (i - 1) * width, values * scale.factor, width, label=label, color=COLOURS[column])
-        label_bars(ax, bars, values * scale.factor, Scale(scale.unit, 1.0))
-    ax.set_xticks(x, years)
+        if len(years) <= FIGURED_YEARS:
+            label_bars(ax, bars, values * scale.factor, Scale(scale.unit, 1.0))
+    year_ticks(ax, x, years)
     ax.set_xlabel("Financial year")
     ax.margins(y=0.12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
@@ -136,7 +139,7 @@ def savings_chart(result: Result):
                edgecolor="white", linewidth=0.8)
         final.append((bottom[-1] + values[-1] / 2, stream.name, values[-1]))
         above, below = np.where(values >= 0, above + values, above), np.where(values < 0, below + values, below)
-    for i, total in enumerate(above + below):
+    for i, total in enumerate(above + below if len(years) <= FIGURED_YEARS else ()):
         ax.annotate(f"total {figure(total, scale.decimals)}", (x[i], max(above[i], 0)), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7, fontweight="bold")
     shown = [s for s in final if s[2] != 0]
@@ -147,7 +150,7 @@ def savings_chart(result: Result):
     longest = max([len(_short(name)) + 9 for _, name, _ in named] + [len(note or "")], default=0)
     ax.set_xlim(-0.5, len(years) - 0.5 + _label_room(longest, len(years)))
     _label_final_segments(ax, x[-1] + 0.34, named, scale, note)
-    ax.set_xticks(x, years)
+    year_ticks(ax, x, years)
     ax.set_xlabel("Financial year")
     ax.margins(y=0.1)
     _rag_legend(ax, {rag_of(result, s) for s in streams})
@@ -216,14 +219,14 @@ def reserves_chart(result: Result):
     ax.plot(x[1:], shown_min[1:], linestyle="--", color=COLOURS["minimum_reserves"], linewidth=1.5,
             label="Minimum reserves")
     shade_below_minimum(ax, x[1:], closing[1:] * scale.factor, shown_min[1:])
-    for t in x:
+    for t in x if len(labels) <= FIGURED_YEARS + 1 else ():
         ax.annotate(scale.text(closing[t]), (t, closing[t] * scale.factor), xytext=(0, 7),
                     textcoords="offset points", ha="center", fontsize=7)
     empty = r.status[0] == EXHAUSTED          # reserves that meet gaps used up, a gap left unfunded
     below = closing < minimum
     _mark_first(ax, labels, below & ~empty, closing * scale.factor, "below the minimum", PALETTE["orange"])
     _mark_first(ax, labels, empty, closing * scale.factor, "reserves run out", PALETTE["vermillion"])
-    ax.set_xticks(x, labels)
+    year_ticks(ax, x, labels)
     ax.set_xlabel("Financial year (closing balance)")
     ax.margins(y=0.18)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
@@ -268,7 +271,7 @@ def compare_chart(table, scale: Scale):
         for i, (name, rows) in enumerate(table.groupby("scenario", sort=False)):
             ax.plot([x[y] for y in rows["year"]], rows[column] * scale.factor, label=name,
                     marker="osD^v<>"[i % 7], linestyle=("-", "--", "-.", ":")[i // 7 % 4])
-        ax.set_xticks(range(len(years)), years)
+        year_ticks(ax, range(len(years)), years)
     fig.suptitle("Scenario comparison: net gap and reserves", x=0.02, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
     # Below the panels, growing downwards however many scenarios there are (the crop takes it in).

@@ -93,6 +93,18 @@ def new_axes(title: str, subtitle: str, scale: Scale, size=(WIDTH, HEIGHT)):
     return fig, ax
 
 
+NAMED_YEARS = 8       # financial-year labels an x axis holds side by side
+FIGURED_YEARS = 10    # years up to which a chart writes each bar's figure (more would run into each other)
+
+
+def year_ticks(ax, positions, years) -> None:
+    """Mark each financial year on the x axis and name at most :data:`NAMED_YEARS` of them: every
+    year of a plan of up to that many, else every k-th counting back from the last (a ten-year
+    plan names every other year, the final year always among them)."""
+    step = -(-len(years) // NAMED_YEARS)
+    ax.set_xticks(positions, [year if (len(years) - 1 - i) % step == 0 else "" for i, year in enumerate(years)])
+
+
 def money_formatter(scale: Scale):
     from matplotlib.ticker import FuncFormatter
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save
+from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save, year_ticks
 from mtfpmodel.scenario.units import figure
 
 if TYPE_CHECKING:       # only for annotations: the fan chart must not import Sobol's scipy.stats
@@ -79,7 +79,8 @@ def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str) ->
     for axis, path, shown in ((ax.xaxis, grid.path_b, grid.values_b), (ax.yaxis, grid.path_a, grid.values_a)):
         ticks = range(0, shown.size, 1 if figured else -(-shown.size // GRID_TICKS))   # every k-th: at most GRID_TICKS
         axis.set_ticks(ticks, [_tick(shown[k], path) for k in ticks])
-    more = "" if figured else f"\na grid of {rows:,} × {columns:,} values, too many to print in the cells: grid.csv holds each figure"
+    more = "" if figured else (f"\na grid of {rows:,} × {columns:,} values, too many to print in the cells: "
+                               "grid.csv holds each figure")
     ax.set_xlabel(label(grid.path_b) + more)
     ax.set_ylabel(label(grid.path_a))
     ax.grid(False)
@@ -135,7 +136,7 @@ def draw_fan(bands: dict[str, np.ndarray], draws: int, labels: Sequence[str], sc
         ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
         if name == "closing_reserves":
             ax.plot(x, bands["minimum_reserves"], color=PALETTE["grey"], linestyle="--", label="minimum reserves")
-        ax.set_xticks(x, years)
+        year_ticks(ax, x, years)
         ax.set_ylabel(scale.unit)
         ax.yaxis.set_major_formatter(money_formatter(scale))
         ax.set_title(heading)
