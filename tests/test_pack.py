@@ -461,3 +461,45 @@ def test_a_plan_that_sets_no_rate_gets_its_pack(tmp_path, capsys):
     page = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
     assert "The scenario sets no rate to move." in page
     assert pd.read_csv(tmp_path / "pack" / "sensitivity_grid.csv").empty
+
+
+TEN_YEARS = """\
+scenario: ten-year
+council: Testshire
+units: "£000"
+base_year: "2024/25"
+years: 10
+assumptions: {pay: 3%, prices: 2%}
+expenditure:
+  - {name: Adult social care, base: 60000, cost_mix: {pay: 60%, prices: 40%}, demand: 3%}
+  - {name: Highways and transport, base: 25000, cost_mix: {prices: 100%}}
+funding:
+  council_tax: {tax_base: 60000, band_d: 1200, increase: {core: 2.99%}}
+  grants:
+    - {name: Revenue Support Grant, base: 20000, growth: 0%}
+savings:
+  - {name: Service review, kind: share_of_line, line: Adult social care, reduction: 5%, confidence: amber}
+reserves: {opening: 20000, minimum: 5%}
+"""
+OVERFLOW_PROBE = ("<script>window.addEventListener('load', () => { const wide = [];"
+                  " document.querySelectorAll('table').forEach(t => { if (t.scrollWidth > t.parentElement.clientWidth + 1)"
+                  " wide.push(t.id + ':' + t.scrollWidth + '>' + t.parentElement.clientWidth); });"
+                  " document.body.setAttribute('data-wide', wide.join(' ') || 'none'); });</script>")
+
+
+def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(tmp_path, capsys):
+    # Before: every table of years kept the page's 9.5pt type and 2mm padding, so a ten-year
+    # plan's tables ran past A4's text width (182 mm, 688 pixels at 96 dpi): all fourteen tables
+    # of years, the assumptions table by a quarter. Now tables of 9 to 13 columns of figures are
+    # set smaller and tighter (and beyond, smaller still), their year headings free to break after '/'.
+    plan = tmp_path / "ten.yaml"
+    plan.write_text(TEN_YEARS, encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    html = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    dom = headless(page, tmp_path, "--window-size=688,1200", "--dump-dom").stdout
+    wide = re.search(r'data-wide="([^"]*)"', dom)
+    assert wide, "the page did not finish loading"
+    assert wide.group(1) == "none"
+    assert 'class="years dense"' in html and "2025/<wbr>26" in html

@@ -44,6 +44,10 @@ class Row:
         return Row(label, tuple(cell(c) for c in cells), kind, note)
 
 
+ROOMY_COLUMNS = 8      # columns after the labels at the page's own type size
+DENSE_COLUMNS = 13
+
+
 @dataclass(frozen=True)
 class Table:
     """A table: a header (the first entry heads the label column), rows, a name for tests and
@@ -54,6 +58,19 @@ class Table:
     rows: tuple[Row, ...]
     years: bool = True
     label_width: int = 34       # % of the width given to the label column
+
+    @property
+    def density(self) -> str:
+        """'' for up to :data:`ROOMY_COLUMNS` columns after the labels; 'dense' (smaller type, less
+        padding, a narrower label column) up to :data:`DENSE_COLUMNS` (a ten-year plan); 'denser'
+        beyond (a twenty-year plan): so that a table of many years fits A4's width."""
+        columns = len(self.header) - 1
+        return "" if columns <= ROOMY_COLUMNS else "dense" if columns <= DENSE_COLUMNS else "denser"
+
+    @property
+    def label_share(self) -> int:
+        """% of the width given to the label column (narrower in a dense table)."""
+        return min(self.label_width, {"": 100, "dense": 20, "denser": 14}[self.density])
 
     def text_column(self, c: int) -> bool:
         """Whether column ``c`` (0 = the labels) holds text, aligned left, rather than figures."""

@@ -27,7 +27,16 @@ def template():
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["kind"] = kind
     env.filters["data_uri"] = data_uri
+    env.filters["breakable"] = breakable
     return env.get_template("report.html.j2")
+
+
+def breakable(text: str):
+    """``text`` escaped, with a line allowed to break after each '/': a year heading '2025/26' in
+    a narrow column reads '2025/' above '26' instead of running into the next column."""
+    from markupsafe import Markup, escape
+
+    return Markup(str(escape(text)).replace("/", "/<wbr>"))
 
 
 def data_uri(png: Path) -> str:
