@@ -503,3 +503,15 @@ def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(tmp_path, capsys):
     assert wide, "the page did not finish loading"
     assert wide.group(1) == "none"
     assert 'class="years dense"' in html and "2025/<wbr>26" in html
+    # and, printed, no table is cut across pages (before, nine were)
+    from pypdf import PdfReader
+
+    marked, count = _mark_tables(html)
+    printed = tmp_path / "marked.html"
+    printed.write_text(marked, encoding="utf-8")
+    pdf = tmp_path / "ten.pdf"
+    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    texts = ["".join(p.extract_text().split()) for p in PdfReader(pdf).pages]
+    for i in range(count):
+        first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
+        assert len(first) == 1 and first == [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t], f"table {i} is cut"
