@@ -176,6 +176,46 @@ def test_a_rename_that_fails_half_way_is_undone(tmp_path, monkeypatch, capsys, f
     assert_untouched(tmp_path, out, before, err)
 
 
+def test_a_run_that_cannot_publish_never_says_it_wrote_a_file(tmp_path, monkeypatch, capsys):
+    # Before: "wrote summary.csv, lines.csv, ..." was printed as each file was made in the staging
+    # folder, so a run whose files could not then be published said "wrote ..." and, two lines
+    # later, that the previous outputs were unchanged.
+    out, before = previous_run(tmp_path)
+    real, failed = os.replace, []
+
+    def replace(source, target):
+        if not failed and ".tmp-" in str(source) and "/.previous/" not in str(target):
+            failed.append(target)                 # the first new file moving into place
+            raise PermissionError(13, "Permission denied", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    capsys.readouterr()
+    assert rerun(out) == 1
+    err = capsys.readouterr().err
+    assert "could not publish the outputs" in err and "wrote" not in err
+    assert_untouched(tmp_path, out, before, err)
+
+
+def test_each_file_is_announced_once_every_file_is_published(tmp_path, monkeypatch, capsys):
+    from mtfpmodel.outputs import outdir
+
+    real, said_before = outdir.publish, []
+
+    def publish(root, out_dir):
+        said_before.append(capsys.readouterr().err)
+        real(root, out_dir)
+
+    monkeypatch.setattr(outdir, "publish", publish)
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-report"]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("wrote ")]
+    assert said_before and "wrote" not in said_before[0]
+    assert said[0].startswith("wrote summary.csv, lines.csv, ")
+    assert said[1:] == [f"wrote charts/{name}.png, charts/{name}.svg" for name in ("gap", "bridge", "savings", "reserves")]
+    assert all((out / name).is_file() for line in said for name in line.removeprefix("wrote ").split(", "))
+
+
 def test_ctrl_c_while_publishing_finishes_the_publish_first(tmp_path, monkeypatch, capsys):
     out, before = previous_run(tmp_path)
     real, calls = os.replace, []

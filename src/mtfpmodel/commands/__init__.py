@@ -24,6 +24,3 @@ def print_warnings(warnings: list[Problem]) -> None:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
 
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)

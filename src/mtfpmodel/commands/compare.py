@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands import print_warnings
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
@@ -70,9 +70,9 @@ def main(args: argparse.Namespace) -> int:
     scale = scale_for(unit, budgets(results, unit))
     with staged_output(out) as staging:
         write_csv(table, staging.path("compare.csv"))
-        progress("wrote compare.csv")
+        staging.wrote(["compare.csv"])
         save(compare_chart(table, scale), staging.path("compare.png").with_suffix(""))
-        progress("wrote compare.png, compare.svg")
+        staging.wrote(["compare.png", "compare.svg"])
     print(f"\nOutputs written to {out}/")
     return 0
 

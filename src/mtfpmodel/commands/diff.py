@@ -5,7 +5,6 @@ import argparse
 from pathlib import Path
 
 from mtfpmodel.analysis.movement import Movement, movement
-from mtfpmodel.commands import progress
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
@@ -67,7 +66,7 @@ def main(args: argparse.Namespace) -> int:
     with staged_output(out) as staging:
         write_csv(result.frame(), staging.path("movement.csv"))
         draw_bridge(result, staging.path("movement_bridge"), scale, args.year)
-        progress("wrote movement.csv, movement_bridge.png, movement_bridge.svg")
+        staging.wrote(["movement.csv", "movement_bridge.png", "movement_bridge.svg"])
     print(f"\nOutputs written to {out}/")
     return 0
 

@@ -6,7 +6,6 @@ import sys
 from functools import partial
 
 from mtfpmodel.analysis import montecarlo
-from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import add_common, prepare
 from mtfpmodel.outputs import riskcharts
 from mtfpmodel.outputs.chartstyle import pyplot, scale_of
@@ -114,7 +113,7 @@ def main(args: argparse.Namespace) -> int:
             writer.send(partial(_write_sobol, staging, indices, f"{title}: what drives the {labels[-1]} net gap"))
             written += ["sobol.csv", "sobol.png/.svg"]
         writer.wait()
-        progress(f"wrote {', '.join(written)}")
+        staging.wrote(written)
     print(f"\nOutputs written to {prep.out}/")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands import print_warnings
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.scenario.errors import AnalysisError, UsageError
 
@@ -107,8 +107,8 @@ def main(args: argparse.Namespace) -> int:
     print(verdict(shown))
     cabinet = analyse(result, variants, args.draws, samples, args.everything)
     out = Path(args.out) if args.out else Path("outputs") / f"{safe_name(scenario.scenario)}-pack"
-    announce = lambda names: progress(f"wrote {', '.join(names)}")  # noqa: E731
     with staged_output(out) as staging:
+        announce = staging.wrote
         announce(write_csvs(result, staging) + (write_csvs(shown, staging, suffix="_real") if shown.real else []))
         write_charts(shown, staging, announce=announce)
         pack = write_pack(shown, cabinet, staging, announce, cash=result)

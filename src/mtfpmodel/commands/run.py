@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from mtfpmodel.analysis.paths import check_scenario
-from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands import print_warnings
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
@@ -45,7 +45,7 @@ variants (summary_real.csv, lines_real.csv, ...); the charts and report.html sho
 the plan at those prices too (council tax bills stay in cash); the workbook stays
 in cash, a live model of the plan.
 Files are written atomically: if anything fails, the previous outputs are left as
-they were. A progress line for each file goes to stderr.
+they were. Once they are in place, a line for each file written goes to stderr.
 
   mtfp run scenarios/example.yaml
   mtfp run scenarios/durham.yaml --detail
@@ -88,7 +88,7 @@ def main(args: argparse.Namespace) -> int:
         written = write_csvs(result, staging)
         if shown.real:
             written += write_csvs(shown, staging, suffix="_real")
-        progress(f"wrote {', '.join(written)}")
+        staging.wrote(written)
         write_documents(result, staging, charts, report=not args.no_report, shown=shown)
     print(f"\nOutputs written to {out}/")
     return 0
@@ -174,9 +174,9 @@ def write_documents(result, staging, charts, report: bool, shown=None) -> None:
         from mtfpmodel.outputs.charts import chart_files
 
         for names in chart_files():
-            progress(f"wrote {', '.join(names)}")
+            staging.wrote(names)
     for names in written:
-        progress(f"wrote {', '.join(names)}")
+        staging.wrote(names)
 
 
 def safe_name(name: str) -> str:

@@ -8,7 +8,6 @@ import numpy as np
 from mtfpmodel.analysis import grid as grids
 from mtfpmodel.analysis import sensitivity
 from mtfpmodel.analysis.paths import label, one_way_paths
-from mtfpmodel.commands import progress
 from mtfpmodel.commands._analysis import (
     add_common,
     check_path,
@@ -118,7 +117,7 @@ def main(args: argparse.Namespace) -> int:
             riskcharts.grid_heatmap(grid, scale, labels[-1], staging.path("grid"),
                                     f"{title}: {labels[-1]} net gap, {label(grid.path_a)} × {label(grid.path_b)}")
             written += ["grid.csv", "grid.png/.svg"]
-        progress(f"wrote {', '.join(written)}")
+        staging.wrote(written)
     print(f"\nOutputs written to {prep.out}/")
     return 0
 

@@ -9,7 +9,7 @@ import pandas as pd
 from mtfpmodel.analysis import goalseek
 from mtfpmodel.analysis.batch import Batch, project_batch
 from mtfpmodel.analysis.paths import in_percent, label
-from mtfpmodel.commands import print_warnings, progress
+from mtfpmodel.commands import print_warnings
 from mtfpmodel.commands._analysis import (
     add_common,
     check_path,
@@ -86,7 +86,7 @@ def main(args: argparse.Namespace) -> int:
     with staged_output(prep.out) as staging:
         for name, frame in tables.items():
             write_csv(frame, staging.path(name))
-        progress(f"wrote {', '.join(tables)}")
+        staging.wrote(tables)
     print(f"\nOutputs written to {prep.out}/")
     return 0
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from mtfpmodel.outputs.parallel import stop_all
 from mtfpmodel.outputs.stopping import install, restore
@@ -37,10 +38,16 @@ PUBLISHED: list[Path] = []
 
 
 class Staging:
-    """A folder to write outputs into; ``path(name)`` gives where to write ``name``."""
+    """A folder to write outputs into; ``path(name)`` gives where to write ``name``, and
+    ``wrote(names)`` says they are done: "wrote …" is printed (on stderr) once they are published,
+    never before, so that a run whose files cannot be published never claims to have written any."""
 
     def __init__(self, root: Path):
         self.root = root
+        self.written: list[str] = []          # the "wrote …" lines, in the order the files were done
+
+    def wrote(self, names: Iterable[str]) -> None:
+        self.written.append(", ".join(names))
 
     def path(self, name: str) -> Path:
         target = self.root / name
@@ -57,9 +64,10 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
     with held_interrupts():
         root = _staging_folder(out_dir)
     keep = False
+    staging = Staging(root)
     try:
         try:
-            yield Staging(root)
+            yield staging
         except OSError as exc:    # disk full, permissions...: a person's problem, not a bug
             raise MtfpError(f"could not write the outputs ({exc.strerror or exc}); "
                             f"the previous outputs in {out_dir} are unchanged") from None
@@ -74,6 +82,8 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
             with held_interrupts():
                 stop_all()              # no background drawing may go on writing into it
                 shutil.rmtree(root, ignore_errors=True)
+    for names in staging.written:
+        print(f"wrote {names}", file=sys.stderr, flush=True)
 
 
 def _staging_folder(out_dir: Path) -> Path:
