@@ -40,17 +40,21 @@ def profile(work: Path) -> str:
 # named <workbook>-<sheet>.csv (the -1 needs LibreOffice 7.2 or later; Debian 12 has 7.4). LibreOffice
 # writes these about twice as fast as it writes xlsx.
 CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+# The same with each cell's text as the spreadsheet shows it (its number format applied: "as shown" true).
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+FILTERS = {"csv": CSV_ALL_SHEETS, "csv-shown": CSV_AS_SHOWN}
 
 
 def convert(files: list[Path], work: Path, to: str = "xlsx", timeout: int = 300) -> Path:
     """Open every file in one headless LibreOffice (recalculating it) and save it as ``to`` in work/out.
 
-    ``to`` is a LibreOffice filter such as 'xlsx' or 'pdf', or 'csv' for every sheet as CSV.
+    ``to`` is a LibreOffice filter such as 'xlsx' or 'pdf', 'csv' for every sheet as CSV, or
+    'csv-shown' for every sheet as CSV of the cells' text as shown.
     """
     out = work / f"converted-{to}"
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run([soffice(), f"-env:UserInstallation={profile(work)}", "--headless", "--norestore",
-                    "--convert-to", CSV_ALL_SHEETS if to == "csv" else to, "--outdir", str(out), *map(str, files)],
+                    "--convert-to", FILTERS.get(to, to), "--outdir", str(out), *map(str, files)],
                    check=True, capture_output=True, timeout=timeout)
     made = {p.name for p in out.iterdir()}
     missing = [f.name for f in files if not any(name.startswith(f.stem) for name in made)]

@@ -19,7 +19,7 @@ from test_report import PROBE, headless
 from mtfpmodel.analysis.paths import heading
 from mtfpmodel.cli import main
 from mtfpmodel.outputs.pack.sensitivity import GRID_DRIVERS
-from mtfpmodel.scenario.units import figure, rounded_money
+from mtfpmodel.scenario.units import figure, percent, rounded_money
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 PLAN = SCENARIOS / "durham-risk.yaml"
@@ -191,7 +191,7 @@ def test_the_risk_page_equals_the_monte_carlo_csvs(pack):
     rows = body(parser, "risk-table")
     assert rows["Net gap P50 (median)"] == cells(by_year["net_gap_p50"])
     assert rows["Closing reserves P10 (1 in 10 lower)"] == cells(by_year["closing_reserves_p10"])
-    assert rows["Chance reserves are below the minimum"] == [f"{v * 100:.1f}%" for v in by_year["p_below_minimum"]]
+    assert rows["Chance reserves are below the minimum"] == [percent(v, 1) for v in by_year["p_below_minimum"]]
     head = pd.read_csv(out / "montecarlo_headline.csv").set_index("measure")["value"].astype(float)
     assert head["draws"] == 2000
     needed = body(parser, "reserves-needed-table")

@@ -21,7 +21,7 @@ from mtfpmodel.engine.parameters import Parameter, collect, series_values
 from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
-from mtfpmodel.scenario.units import money
+from mtfpmodel.scenario.units import money, percent
 
 METRICS = ("net_gap", "gross_gap", "risk_adjusted_net_gap", "incremental_gap", "savings_still_to_find",
            "closing_reserves", "reserves_above_minimum")
@@ -172,8 +172,8 @@ class Breach:
     limit: float
 
     def sentence(self, part: str) -> str:
-        return (f"a {part} increase of {self.own:.2%} would be needed in {', '.join(self.years)} — a total Band D "
-                f"rise of {self.total:.2%}, above the {self.limit:.2%} referendum limit (it would need a local "
+        return (f"a {part} increase of {percent(self.own)} would be needed in {', '.join(self.years)} — a total Band D "
+                f"rise of {percent(self.total)}, above the {percent(self.limit)} referendum limit (it would need a local "
                 f"referendum)")
 
 

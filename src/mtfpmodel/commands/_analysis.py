@@ -13,6 +13,7 @@ from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.riskconfig import parse_value
 from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.units import percent
 
 
 @dataclass(frozen=True)
@@ -67,5 +68,5 @@ def value_arg(text: str, what: str) -> float:
 def show_value(value: float, param: Parameter, scenario: Scenario | None = None) -> str:
     """An input's value as written in a scenario: rates (and, given the scenario, shares such as
     a reduction or a confidence) as percentages, others as numbers."""
-    percent = param.kind == "rate" or (scenario is not None and in_percent(param.path, param, scenario))
-    return f"{value * 100:.2f}%" if percent else f"{value:,.6g}"
+    as_percent = param.kind == "rate" or (scenario is not None and in_percent(param.path, param, scenario))
+    return percent(value) if as_percent else f"{value:,.6g}"

@@ -13,7 +13,7 @@ from mtfpmodel.outputs.outdir import Staging, staged_output
 from mtfpmodel.outputs.parallel import Background
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError, UsageError
-from mtfpmodel.scenario.units import figure, rounded_money
+from mtfpmodel.scenario.units import figure, percent, rounded_money
 
 HELP = "Monte Carlo: P10/P50/P90 of the gap and reserves, and the chance the plan holds"
 DESCRIPTION = """\
@@ -155,7 +155,7 @@ def _quantile_table(table, unit: str) -> str:
         for q, text in (("p10", "P10 (1 in 10 lower)"), ("p50", "P50 (median)"), ("p90", "P90 (1 in 10 higher)")):
             lines.append(f"{heading + ' ' + text:<{width}}" + "".join(f"{figure(v, decimals):>12}"
                                                                 for v in table[f"{name}_{q}"]))
-    lines.append(f"{'Chance reserves have run out by then':<{width}}" + "".join(f"{v:>12.1%}" for v in table["p_reserves_exhausted_by_year"]))
+    lines.append(f"{'Chance reserves have run out by then':<{width}}" + "".join(f"{percent(v, 1):>12}" for v in table["p_reserves_exhausted_by_year"]))
     return "\n".join(lines)
 
 
@@ -164,7 +164,7 @@ def _headline_text(head, table, labels, unit: str) -> str:
     facts = (("the plan balances in every year (reserves never run out)", head.p_balances),
              ("reserves stay at or above the minimum in every year", head.p_above_minimum),
              (f"reserves have run out by {labels[-1]}", head.p_exhausted_by_end))
-    lines = [f"Chance {text + ':':<58}{p:>7.1%}" for text, p in facts]
+    lines = [f"Chance {text + ':':<58}{percent(p, 1):>7}" for text, p in facts]
     lines.append(f"Opening reserves needed (planned {money(head.opening_reserves)}):")
     for p in montecarlo.CONFIDENCE:
         lines.append(f"  for {p:.0%} confidence: {money(head.needed_to_last[p])} never to run out, "

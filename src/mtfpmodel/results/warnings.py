@@ -11,7 +11,7 @@ from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.results.reserves import reserve_warnings
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.schema import Scenario
-from mtfpmodel.scenario.units import money
+from mtfpmodel.scenario.units import money, percent
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 BASE_YEAR_TOLERANCE = 0.005   # share of net expenditure
@@ -39,7 +39,7 @@ def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Map
     above_in = above_limit(increase, limit)
     for t in range(scenario.years):
         if above_in[t]:
-            above.setdefault((f"{increase[t]:.2%}", f"{limit[t]:.2%}"), []).append(labels[t + 1])
+            above.setdefault((percent(increase[t]), percent(limit[t])), []).append(labels[t + 1])
     if not above:
         return []
     parts = [f"{rise} against a limit of {cap} in {', '.join(years)}" for (rise, cap), years in above.items()]

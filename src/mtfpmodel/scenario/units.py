@@ -2,8 +2,23 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 UNITS: dict[str, float] = {"£": 1.0, "£000": 1_000.0, "£m": 1_000_000.0}   # pounds in one scenario unit
+
+
+_WIDE = Context(prec=400)      # room for every digit of any float and its decimals
+
+
+def fixed(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` places with thousands separators, as a spreadsheet shows it:
+    read to 15 significant digits (a spreadsheet's precision), then a half rounded away from
+    zero — 1,234.5 → 1,235 and 2.675 → 2.68, where Python's own rounding of the binary value gives
+    1,234 and 2.67 — so a figure on screen or in the report reads as the workbook shows it."""
+    if not math.isfinite(value):
+        return f"{value:,.{decimals}f}"
+    shown = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE)
+    return f"{shown:,.{decimals}f}"
 
 
 def money(value: float, unit: str, decimals: int | None = None) -> str:
@@ -12,7 +27,7 @@ def money(value: float, unit: str, decimals: int | None = None) -> str:
         return "–"
     if decimals is None:
         decimals = {"£": 0, "£000": 0, "£m": 1}[unit]
-    text = f"{abs(value):,.{decimals}f}"
+    text = fixed(abs(value), decimals)
     suffix = {"£": "", "£000": "k", "£m": "m"}[unit]
     body = f"£{text}{suffix}"
     return f"({body})" if value < 0 and text.strip("0.,") else body
@@ -25,11 +40,11 @@ def rounded_money(value: float, unit: str, sign: bool = False) -> str:
     pounds = value * UNITS[unit]
     size = abs(pounds)
     if size >= 1e6:
-        body = f"£{size / 1e6:,.1f}m"
+        body = f"£{fixed(size / 1e6, 1)}m"
     elif size >= 1e3:
-        body = f"£{size / 1e3:,.0f}k"
+        body = f"£{fixed(size / 1e3, 0)}k"
     else:
-        body = f"£{size:,.0f}"
+        body = f"£{fixed(size, 0)}"
     if body in ("£0", "£0k", "£0.0m"):
         return body
     return ("+" if pounds > 0 else "-") + body if sign else ("-" + body if pounds < 0 else body)
@@ -39,12 +54,16 @@ def figure(value: float, decimals: int = 0) -> str:
     """A table cell: thousands separators, brackets for negatives, no unit (the header has it)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{abs(value):,.{decimals}f}"
+    text = fixed(abs(value), decimals)
     return f"({text})" if value < 0 and text.strip("0.,") else text
 
 
 def percent(value: float, decimals: int = 2) -> str:
-    return f"{value * 100:.{decimals}f}%"
+    """A rate as a percentage to ``decimals`` places, rounded as :func:`fixed` rounds (0.02995 → 3.00%)."""
+    if not math.isfinite(value):
+        return f"{value * 100:.{decimals}f}%"
+    shown = (Decimal(f"{value:.15g}") * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE)
+    return f"{shown:.{decimals}f}%"
 
 
 def unit_label(unit: str) -> str:

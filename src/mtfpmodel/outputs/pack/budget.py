@@ -171,7 +171,7 @@ def _rates(ctx: Context) -> Table:
 
     def series(path: str, base: float | None, pounds: bool = False) -> list[str]:
         values = [base, *params[path].value] if base is not None else [None, *params[path].value]
-        return ["–" if v is None else f"{v:,.0f}" if pounds else percent(v, 1) for v in values]
+        return ["–" if v is None else figure(v) if pounds else percent(v, 1) for v in values]
 
     levy = float(params["workforce.apprenticeship_levy.rate"].value)
     allowance = float(params["workforce.apprenticeship_levy.allowance"].value)
