@@ -487,15 +487,25 @@ OVERFLOW_PROBE = ("<script>window.addEventListener('load', () => { const wide = 
                   " document.body.setAttribute('data-wide', wide.join(' ') || 'none'); });</script>")
 
 
-def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(tmp_path, capsys):
+def long_plan_pack(folder: Path, years: int) -> Path:
+    """The cabinet pack of the TEN_YEARS plan over ``years`` years (its output folder)."""
+    plan = folder / "plan.yaml"
+    plan.write_text(TEN_YEARS.replace("years: 10", f"years: {years}"), encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(folder / "pack")]) == 0
+    return folder / "pack"
+
+
+@pytest.fixture(scope="module")
+def ten_year_pack(tmp_path_factory) -> Path:
+    return long_plan_pack(tmp_path_factory.mktemp("ten-year"), 10)
+
+
+def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(ten_year_pack, tmp_path):
     # Before: every table of years kept the page's 9.5pt type and 2mm padding, so a ten-year
     # plan's tables ran past A4's text width (182 mm, 688 pixels at 96 dpi): all fourteen tables
     # of years, the assumptions table by a quarter. Now tables of 9 to 13 columns of figures are
     # set smaller and tighter (and beyond, smaller still), their year headings free to break after '/'.
-    plan = tmp_path / "ten.yaml"
-    plan.write_text(TEN_YEARS, encoding="utf-8")
-    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
-    html = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    html = (ten_year_pack / "report.html").read_text(encoding="utf-8")
     page = tmp_path / "probe.html"
     page.write_text(html.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
     dom = headless(page, tmp_path, "--window-size=688,1200", "--dump-dom").stdout
@@ -515,3 +525,36 @@ def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(tmp_path, capsys):
     for i in range(count):
         first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
         assert len(first) == 1 and first == [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t], f"table {i} is cut"
+
+
+FIGURE = re.compile(r"^\(?-?£?[\d,]+(\.\d+)?[%km]?\)?$")
+
+
+@pytest.mark.parametrize("years, page", [(10, (210, 297)), (20, (297, 210))])
+def test_no_figure_of_a_long_plan_is_broken_across_lines_in_the_word_document(years, page, ten_year_pack, tmp_path):
+    # Before: report.docx kept 8pt type, Word's 1.9 mm cell padding and a 34% label column, so in
+    # a ten-year plan's 11 mm columns '1,567' was set as '1,56' above '7' (185 of its 230 distinct
+    # figures, read back from LibreOffice's PDF, were cut) and '2025/26' as '202' above '5/26'.
+    # Dense tables are now set as on the page (7pt, less padding, a 20% label column, headings
+    # breaking after '/'), and smaller still where a column's longest figure would not fit; a plan
+    # of twenty years, whose Band D to the penny no legible type fits in portrait, is landscape.
+    from docx import Document
+    from pypdf import PdfReader
+
+    pack = ten_year_pack if years == 10 else long_plan_pack(tmp_path, years)
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is needed to convert report.docx: run `make test-tools`")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(pack / "report.docx")],
+                   capture_output=True, timeout=240, check=True)
+    reader = PdfReader(tmp_path / "report.pdf")
+    assert {(round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72))
+            for p in reader.pages} == {page}
+    printed = " ".join(p.extract_text() for p in reader.pages).split()
+    figures = [cell.paragraphs[0].text for table in Document(pack / "report.docx").tables
+               for row in table.rows[1:] for cell in row.cells[1:]]
+    figures = [text for text in figures if FIGURE.match(text) and len(text) >= 4]     # '1,567', '(22)', '2.99%'
+    assert len(set(figures)) > 200
+    cut = sorted({text for text in figures if printed.count(text) < figures.count(text)})
+    assert cut == []

@@ -4,15 +4,31 @@ Plainly styled so it drops into a committee report template: the built-in Title,
 Heading 2, Normal, Caption and List Bullet styles and the "Table Grid" table style, nothing
 else, so pasting into (or attaching the styles of) a council's template restyles it all.
 Tables are native Word tables — header row repeated on each page, rows kept together — and
-charts are pictures at the text width. A4 portrait, 20 mm margins.
+charts are pictures 170 mm wide. A4 portrait, 20 mm margins; landscape for a plan of more than
+twelve years, whose tables of years portrait cannot hold at a legible size.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from mtfpmodel.outputs.pack.content import Block, Bullets, Figure, KeyFigures, Pack, Paragraph, Subheading, Table
 
 TEXT_WIDTH_MM = 170
+LANDSCAPE_TEXT_WIDTH_MM = 257
+PORTRAIT_TEXT_HEIGHT_MM, LANDSCAPE_TEXT_HEIGHT_MM = 240, 160      # room for a chart and its caption
+# Type and cell padding of a table, by its density (content.Table.density: '' for up to eight
+# columns of figures, 'dense' for a ten-year plan's, 'denser' beyond), as on the HTML page.
+TYPE_PT = {"dense": 7.0, "denser": 5.5}      # '' keeps 9pt, 8pt from seven columns
+PADDING_MM = {"": 1.9, "dense": 0.8, "denser": 0.5}      # each side of a cell ("Table Grid" has 1.9)
+# Widths [em] of a figure's characters, regular and bold, at their widest of the fonts a reader
+# may have: DejaVu Serif, which LibreOffice sets where Calibri is missing (Calibri's digits are
+# 0.51 em). Any other character (a digit, '£', a letter) is CHARACTER_EM wide.
+NARROW_EM = {False: {",": 0.32, ".": 0.32, "(": 0.39, ")": 0.39, "-": 0.34, "%": 0.95},
+             True: {",": 0.38, ".": 0.38, "(": 0.46, ")": 0.46, "-": 0.42, "%": 1.0}}
+CHARACTER_EM = {False: 0.64, True: 0.7}
+SMALLEST_PT = 4.5
+MM_PER_PT = 25.4 / 72
 BADGE_FILLS = {"ok": "009E73", "green": "009E73", "warn": "E69F00", "amber": "E69F00", "bad": "D55E00",
                "red": "D55E00", "none": "DFE6EE"}
 DARK_TEXT = {"warn", "amber", "none"}
@@ -22,11 +38,14 @@ GROUP_FILL = "EEF2F8"
 def write(pack: Pack, path: Path) -> None:
     """Build the document and save it at ``path``."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
     document = Document()
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    wide = landscape(pack)
+    section.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if wide else (Mm(210), Mm(297))
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
     document.core_properties.title = f"{pack.council}: {pack.title}" if pack.council else pack.title
@@ -42,12 +61,28 @@ def write(pack: Pack, path: Path) -> None:
         if part.heading:
             document.add_heading(part.heading, level=1)
         for block in part.blocks:
-            _block(document, block)
+            _block(document, block, wide)
     _small(document.add_paragraph(pack.footer))
     document.save(path)
 
 
-def _block(document, block: Block) -> None:
+def landscape(pack: Pack) -> bool:
+    """Whether the document is set on landscape A4: when a table has more columns of figures than a
+    dense one (a plan of more than twelve years), which portrait's 170 mm cannot hold legibly."""
+    return any(isinstance(block, Table) and block.density == "denser" for part in pack.sections for block in part.blocks)
+
+
+def picture_width(png: Path, wide: bool) -> float:
+    """[mm] a chart's width: 170 mm (the portrait text width, on either page), narrower if it would
+    then be taller than the page holds (a ``wide``, landscape, page holds less)."""
+    with open(png, "rb") as stream:
+        header = stream.read(24)
+    across, down = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")   # IHDR
+    room = LANDSCAPE_TEXT_HEIGHT_MM if wide else PORTRAIT_TEXT_HEIGHT_MM
+    return min(TEXT_WIDTH_MM, room * across / down) if across and down else TEXT_WIDTH_MM
+
+
+def _block(document, block: Block, wide: bool = False) -> None:
     from docx.shared import Mm
 
     if isinstance(block, Paragraph):
@@ -65,9 +100,9 @@ def _block(document, block: Block) -> None:
     elif isinstance(block, KeyFigures):
         _key_figures(document, block)
     elif isinstance(block, Table):
-        _table(document, block)
+        _table(document, block, LANDSCAPE_TEXT_WIDTH_MM if wide else TEXT_WIDTH_MM)
     elif isinstance(block, Figure):
-        document.add_picture(str(block.png), width=Mm(TEXT_WIDTH_MM))
+        document.add_picture(str(block.png), width=Mm(picture_width(block.png, wide)))
         document.paragraphs[-1].paragraph_format.keep_with_next = True
         document.add_paragraph(block.caption, style="Caption")
 
@@ -84,7 +119,7 @@ def _key_figures(document, block: KeyFigures) -> None:
     document.add_paragraph()
 
 
-def _table(document, block: Table) -> None:
+def _table(document, block: Table, text_width: float = TEXT_WIDTH_MM) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
@@ -93,12 +128,17 @@ def _table(document, block: Table) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    size = 9 if columns < 7 else 8
+    widths = column_widths(block, text_width)
+    size = type_size(block, widths)
+    if block.density:
+        _padding(table, PADDING_MM[block.density])
     # python-docx rebuilds every row for table.rows[r] and every cell of a row for row.cells:
     # each is taken once here, or a table of a few hundred rows takes seconds.
     rows = list(table.rows)
     grid = [row.cells for row in rows]
     for c, text in enumerate(block.header):
+        if block.density and c:              # '2025/26' may break after the '/' in a narrow column
+            text = text.replace("/", "/" + BREAK)
         _write(grid[0][c], text, bold=True, right=not block.text_column(c), size=size)
     _repeat_header(rows[0])
     for r, row in enumerate(block.rows, start=1):
@@ -114,7 +154,6 @@ def _table(document, block: Table) -> None:
                    size=size)
             if item.badge:
                 _badge(cells[c], item.badge.split()[-1])
-    widths = column_widths(block)
     for c, width in enumerate(widths):
         table.columns[c].width = Mm(width)          # the grid, which LibreOffice reads
     for r, (row, cells) in enumerate(zip(rows, grid)):
@@ -124,15 +163,41 @@ def _table(document, block: Table) -> None:
     document.add_paragraph()
 
 
-def column_widths(block: Table) -> list[float]:
-    """[mm] the label column ``label_width`` % of the text width; the rest shared, a text column
-    (such as a source) taking 2.2 shares to a figure's one."""
-    label = TEXT_WIDTH_MM * block.label_width / 100
+BREAK = "\u200b"       # a zero-width space: a line may break there, nothing is shown
+
+
+def column_widths(block: Table, text_width: float = TEXT_WIDTH_MM) -> list[float]:
+    """[mm] the label column ``label_share`` % of ``text_width`` (narrower in a dense table); the
+    rest shared, a text column (such as a source) taking 2.2 shares to a figure's one."""
+    label = text_width * block.label_share / 100
     first = block.rows[0].cells if block.rows else ()
     weights = [2.2 if c.left else 1.0 for c in first] or [1.0] * (len(block.header) - 1)
     weights += [1.0] * (len(block.header) - 1 - len(weights))
-    share = (TEXT_WIDTH_MM - label) / sum(weights)
+    share = (text_width - label) / sum(weights)
     return [label] + [w * share for w in weights]
+
+
+def type_size(block: Table, widths: list[float]) -> float:
+    """[pt] the table's type: 9pt (8pt from seven columns), 7pt dense, 5.5pt denser, and smaller
+    still (to :data:`SMALLEST_PT`) if the longest word in a column of figures would not fit its
+    width, so that a figure such as '(1,234,567)' is never broken across two lines in a narrow
+    column. Headings do not count: they may wrap (a year heading after its '/')."""
+    size = TYPE_PT.get(block.density, 9.0 if len(block.header) < 7 else 8.0)
+    for c in range(1, len(block.header)):
+        if block.text_column(c):             # words of text (a source) may wrap; figures may not
+            continue
+        texts = [(row.cells[c - 1].text, row.kind == "total") for row in block.rows if c - 1 < len(row.cells)]
+        longest = max((ems(word, bold) for text, bold in texts for word in text.split()), default=0.0)
+        room = widths[c] - 2 * PADDING_MM[block.density]
+        if longest:
+            size = min(size, room / (longest * MM_PER_PT))
+    return max(SMALLEST_PT, math.floor(size * 2) / 2)       # in half points, rounded down
+
+
+def ems(word: str, bold: bool = False) -> float:
+    """The width of ``word`` [em], at most (:data:`NARROW_EM`, :data:`CHARACTER_EM`)."""
+    narrow, other = NARROW_EM[bold], CHARACTER_EM[bold]
+    return sum(narrow.get(ch, other) for ch in word)
 
 
 def _write(cell, text: str, bold: bool = False, right: bool = False, note: str = "", size: float = 9) -> None:
@@ -179,6 +244,20 @@ def _shade(cell, fill: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
     cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _padding(table, mm: float) -> None:
+    """Left and right padding of every cell of ``table`` (``mm`` each side)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(mm / MM_PER_PT * 20)))      # twentieths of a point
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    table._tbl.tblPr.append(margins)
 
 
 def _repeat_header(row) -> None:
