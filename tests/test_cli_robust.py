@@ -108,6 +108,28 @@ def test_a_closed_pipe_in_a_real_process(tmp_path, name):
         assert (tmp_path / "out" / file).is_file()
 
 
+@pytest.mark.parametrize("closed", [1, 2], ids=["stdout closed", "stderr closed"])
+@pytest.mark.parametrize("name", ["validate", "run", "montecarlo", "compare", "bad file"])
+def test_a_command_started_with_stdout_or_stderr_closed(tmp_path, name, closed):
+    # `mtfp run ... 2>&-` (or a daemon's closed descriptors): Python then has None for the stream,
+    # and before the fix every command exited 1, those that draw with "internal error:
+    # AttributeError: 'NoneType' object has no attribute 'flush'" after writing their files.
+    if name == "bad file":
+        argv, files, code = ["validate", str(TESTS / "bad" / "five_mistakes.yaml")], [], 1
+    else:
+        (argv, files), code = every_command(tmp_path / "out")[name], 0
+    (tmp_path / "out").mkdir()
+    other = tmp_path / "other.txt"
+    with open(other, "w") as stream:
+        done = subprocess.run(MTFP + argv, stdin=subprocess.DEVNULL, stdout=stream, stderr=stream, env=_env(),
+                              preexec_fn=lambda: os.close(closed), timeout=300)
+    shown = other.read_text()
+    assert done.returncode == code, shown
+    assert "Traceback" not in shown and "internal error" not in shown
+    for file in files:
+        assert (tmp_path / "out" / file).is_file(), f"{name} did not write {file}"
+
+
 def _env(**extra) -> dict:
     return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
 

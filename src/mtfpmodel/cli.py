@@ -72,6 +72,7 @@ def console() -> None:
     even the exit handlers are skipped: a library whose import the interrupt cut short could
     fail in one.
     """
+    _stand_in_for_closed_streams()
     try:
         # A terminal or pipe whose encoding lacks '£' or '—' (PYTHONIOENCODING=ascii, an old
         # Windows code page), or a file name that is not UTF-8: '?' for what it cannot show,
@@ -90,6 +91,17 @@ def console() -> None:
 
         atexit._run_exitfuncs()
     os._exit(code)
+
+
+def _stand_in_for_closed_streams() -> None:
+    """A process started with stdout or stderr closed (``2>&-``, a daemon's closed descriptors)
+    has None for them, and the first print, flush or fork crashed ('internal error', exit 1 for a
+    run that had written its files). Such a stream now writes to the null device, taking the
+    closed descriptor's number: what would have been shown is dropped, as for a reader that has
+    gone (``| head``), and the command's files and exit code are as ever."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
