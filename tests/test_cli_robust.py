@@ -130,6 +130,26 @@ def test_a_command_started_with_stdout_or_stderr_closed(tmp_path, name, closed):
         assert (tmp_path / "out" / file).is_file(), f"{name} did not write {file}"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("name", ["run", "validate", "--version"])
+def test_a_command_whose_output_cannot_be_printed_says_so(tmp_path, name):
+    # `mtfp run ... > log.txt` on a full disk. Before: the failed print was taken for a failure to
+    # write the outputs ("could not write the outputs (No space left on device); the previous
+    # outputs ... are unchanged", and none were written); validate and --version exited 0.
+    argv, files = every_command(tmp_path / "out")[name] if name != "--version" else (["--version"], [])
+    (tmp_path / "out").mkdir()
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(MTFP + argv, stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE,
+                              text=True, env=_env(), timeout=300)
+    assert done.returncode == 1
+    assert "could not print to standard output (No space left on device)" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    for file in files:
+        assert (tmp_path / "out" / file).is_file(), f"{name} did not write {file}"
+    if files:
+        assert f"the outputs in {tmp_path / 'out'} were written" in done.stderr
+
+
 def _env(**extra) -> dict:
     return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
 

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None, console: bool) -> int:
     stdout, unraisable = sys.stdout, sys.unraisablehook
-    sys.stdout = _ReaderMayLeave(stdout)
+    sys.stdout = shown = _ReaderMayLeave(stdout)
     sys.unraisablehook = _quiet_about_interrupts(unraisable)
     _INTERRUPTED.clear()
     previous = install(_on_interrupt) if _main_thread() else {}
@@ -131,9 +131,9 @@ def _main(argv: list[str] | None, console: bool) -> int:
             code = args.handler(args)
             if _INTERRUPTED:             # a Ctrl-C that Python swallowed (in a clean-up callback)
                 raise KeyboardInterrupt
-            return code
+            return _unprinted(shown, command, code)
     except SystemExit as exc:            # argparse: --help and --version (0), usage errors (2)
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        return _unprinted(shown, command, exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2))
     except KeyboardInterrupt:
         return _interrupted(command)
     except Exception as exc:
@@ -300,6 +300,19 @@ def _forget_published() -> None:
         outdir.PUBLISHED.clear()
 
 
+def _unprinted(shown: "_ReaderMayLeave", command: str, code: int) -> int:
+    """``code``, or 1 with a message if a command that succeeded could not print what it had to
+    show (a full disk under ``> file``); the files it wrote are named, being intact."""
+    shown.flush()                        # what was held back in the buffer is written now
+    if shown.failure is None or code != 0:
+        return code
+    outdir = sys.modules.get("mtfpmodel.outputs.outdir")
+    published = ", ".join(map(str, outdir.PUBLISHED)) if outdir is not None else ""
+    print(f"{command}: error: could not print to standard output ({shown.failure})"
+          + (f"; the outputs in {published} were written" if published else ""), file=sys.stderr)
+    return 1
+
+
 def _what_was_written() -> str:
     """After Ctrl-C: the folders already published (the interrupt came after them), or nothing."""
     outdir = sys.modules.get("mtfpmodel.outputs.outdir")
@@ -344,33 +357,40 @@ def _ignore_interrupts() -> None:
 
 
 class _ReaderMayLeave:
-    """stdout that keeps going when its reader stops (``mtfp run ... | head``).
+    """stdout that keeps going when its reader stops (``mtfp run ... | head``) or it cannot be
+    written (``> file`` on a full disk: ENOSPC; a terminal that has gone: EIO).
 
-    The table is printed before the output files are written; a closed pipe must not stop the
-    run half-way, so later writes to it are dropped and the files are still written.
+    The table is printed before the output files are written; neither must stop the run half-way,
+    so later writes to it are dropped and the files are still written. A reader that leaves is
+    the reader's choice (exit 0); any other failure is kept in ``failure`` (its reason), for the
+    command line to report once the files are written (exit 1), rather than being taken for a
+    failure to write the outputs.
     """
 
     def __init__(self, stream):
         self._stream = stream
         self._gone = False
+        self.failure: str | None = None
 
     def write(self, text: str) -> int:
         if not self._gone:
             try:
                 return self._stream.write(text)
-            except BrokenPipeError:
-                self._leave()
+            except OSError as exc:
+                self._leave(exc)
         return len(text)
 
     def flush(self) -> None:
         if not self._gone:
             try:
                 self._stream.flush()
-            except BrokenPipeError:
-                self._leave()
+            except OSError as exc:
+                self._leave(exc)
 
-    def _leave(self) -> None:
+    def _leave(self, exc: OSError) -> None:
         self._gone = True
+        if not isinstance(exc, BrokenPipeError):
+            self.failure = exc.strerror or str(exc)
         try:  # stop the interpreter's final flush of the real stdout from failing too
             os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
         except (AttributeError, OSError, ValueError):      # not a real file: nothing to flush
