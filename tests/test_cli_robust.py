@@ -150,6 +150,20 @@ def test_a_command_whose_output_cannot_be_printed_says_so(tmp_path, name):
         assert f"the outputs in {tmp_path / 'out'} were written" in done.stderr
 
 
+@pytest.mark.parametrize("name", ["run", "new", "validate"])
+def test_a_current_folder_that_has_been_deleted(tmp_path, name):
+    # A terminal left in a folder that was then deleted. Before: `run` (its default output folder)
+    # and `new` stopped with "internal error: FileNotFoundError" (exit 3).
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    argv = {"run": ["run", str(HAND)], "new": ["new", "starter"], "validate": ["validate", str(HAND)]}[name]
+    done = subprocess.run(["sh", "-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "sh", str(gone), *MTFP, *argv],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, env=_env(), timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "the current folder cannot be read" in done.stderr and "cd into a folder that exists" in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
 def _env(**extra) -> dict:
     return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
 

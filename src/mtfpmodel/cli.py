@@ -284,7 +284,16 @@ def _chosen(argv: list[str], names: list[str]) -> str | None:
 
 
 def _check_common(args) -> None:
-    """Options many commands share, refused here once for all: an empty or impossible --out."""
+    """Options many commands share, refused here once for all: an empty or impossible --out; and
+    a current folder that cannot be read (deleted or moved while a terminal was in it), which
+    every relative path needs (the default output folder among them)."""
+    try:
+        os.getcwd()
+    except OSError as exc:
+        from mtfpmodel.scenario.errors import MtfpError
+
+        raise MtfpError(f"the current folder cannot be read ({exc.strerror or exc}): it may have been deleted "
+                        "or moved; cd into a folder that exists and run the command again") from None
     out = getattr(args, "out", None)
     if out is not None and (not out.strip() or "\0" in out):
         from mtfpmodel.scenario.errors import UsageError
