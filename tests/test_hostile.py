@@ -277,6 +277,29 @@ def test_an_empty_out_is_refused(tmp_path, monkeypatch, capsys, out):
     assert list(tmp_path.iterdir()) == []
 
 
+LONG = "a" * 300          # a file name longer than a file system allows (255 bytes on Linux)
+
+
+@pytest.mark.parametrize("command, where, code, message", [
+    (["run", str(HAND), "--no-charts", "--out"], LONG, 2, "cannot be used: File name too long (choose another --out)"),
+    (["sensitivity", str(RISK), "--out"], f"{LONG}/x", 2, "cannot be used: File name too long"),
+    (["run", str(HAND), "--no-charts", "--out"], "a-file/x", 2, "a-file is a file, not a folder (choose another --out)"),
+    (["new"], LONG, 1, "File name too long; nothing was written"),
+    (["new"], "a-file/starter", 1, "a-file is a file, not a folder; nothing was written"),
+    (["import", str(Path(__file__).parents[1] / "docs" / "budget-book"), "--out"], f"{LONG}.yaml", 1,
+     "File name too long; nothing was written"),
+])
+def test_an_output_path_the_system_cannot_take_is_refused(tmp_path, monkeypatch, capsys, command, where, code, message):
+    # Before: a name longer than the system allows was "internal error: OSError: [Errno 36]" (exit 3),
+    # and an --out inside a file said "cannot write outputs beside a-file/x: File exists".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("not a folder\n")
+    assert main(command + [where]) == code
+    err = capsys.readouterr().err
+    assert message in err and "internal error" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="limits the address space with setrlimit")
 def test_memory_stays_under_1_gib_for_any_input_up_to_50_mb(tmp_path):
     # Before the fix a file that is one 50 MB list grew past 7.5 GB in 300 s. Here the whole

@@ -284,7 +284,8 @@ def _chosen(argv: list[str], names: list[str]) -> str | None:
 
 
 def _check_common(args) -> None:
-    """Options many commands share, refused here once for all: an empty or impossible --out; and
+    """Options many commands share, refused here once for all: an empty or impossible --out (a
+    file, inside a file, a name too long), before any work is done; and
     a current folder that cannot be read (deleted or moved while a terminal was in it), which
     every relative path needs (the default output folder among them)."""
     try:
@@ -301,6 +302,12 @@ def _check_common(args) -> None:
         if args.command == "import":          # the one command whose --out is a file
             raise UsageError(f"--out {out!r}: give a file name (leave --out out to print the scenario)")
         raise UsageError(f"--out {out!r}: give a folder name (or leave --out out for the default folder)")
+    if out is not None and args.command != "import":     # before the work, not after it
+        from pathlib import Path
+
+        from mtfpmodel.outputs.outdir import check_folder
+
+        check_folder(Path(out))
 
 
 def _forget_published() -> None:

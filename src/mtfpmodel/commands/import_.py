@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from mtfpmodel.outputs.imports import import_scenario
-from mtfpmodel.outputs.textfile import write_text_atomic
+from mtfpmodel.outputs.textfile import check_file, write_text_atomic
 from mtfpmodel.scenario.errors import AnalysisError
 
 HELP = "build a scenario file from spreadsheets (a budget book, CSV files, or mtfp.xlsx)"
@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
+    if out is not None:
+        check_file(out)                    # before the books are read, not after
     if out is not None and out.exists() and not args.force:
         raise AnalysisError(f"{out} already exists; nothing was written (choose another file, "
                             f"or add --force to overwrite it)")

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from mtfpmodel.outputs.starter import starter_text
-from mtfpmodel.outputs.textfile import write_text_atomic
+from mtfpmodel.outputs.textfile import check_file, write_text_atomic
 from mtfpmodel.scenario.errors import AnalysisError, UsageError
 
 HELP = "write a commented starter scenario file"
@@ -37,6 +37,7 @@ def main(args: argparse.Namespace) -> int:
     target = Path(args.name)
     if target.suffix not in (".yaml", ".yml"):
         target = target.with_name(target.name + ".yaml")
+    check_file(target)
     if target.exists() and not args.force:
         raise AnalysisError(f"{target} already exists; nothing was written (choose another name, "
                             f"or add --force to overwrite it)")

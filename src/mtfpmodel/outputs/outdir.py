@@ -32,6 +32,7 @@ from typing import Iterable, Iterator
 
 from mtfpmodel.outputs.parallel import stop_all
 from mtfpmodel.outputs.stopping import install, restore
+from mtfpmodel.outputs.textfile import path_is_folder, path_problem
 from mtfpmodel.scenario.errors import MtfpError, UsageError
 
 PUBLISHED: list[Path] = []
@@ -59,8 +60,7 @@ class Staging:
 def staged_output(out_dir: str | Path) -> Iterator[Staging]:
     """Yield a Staging; on success publish its files into ``out_dir``, on error discard them."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"the output folder {out_dir} is a file (choose another --out)")
+    check_folder(out_dir)
     with held_interrupts():
         root = _staging_folder(out_dir)
     keep = False
@@ -86,6 +86,16 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
         print(f"wrote {names}", file=sys.stderr, flush=True)
 
 
+def check_folder(out_dir: Path) -> None:
+    """Raise UsageError, naming ``--out``, if ``out_dir`` cannot be an output folder: it is a file,
+    or inside one, or the system cannot take its name (a name longer than it allows)."""
+    problem = path_problem(out_dir)
+    if problem:
+        raise UsageError(f"the output folder {out_dir} cannot be used: {problem} (choose another --out)")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"the output folder {out_dir} is a file (choose another --out)")
+
+
 def _staging_folder(out_dir: Path) -> Path:
     """A new, empty staging folder on the output folder's disk: beside it, or, where its parent
     cannot be written (``--out .`` in a folder whose parent is not yours), inside it."""
@@ -95,7 +105,7 @@ def _staging_folder(out_dir: Path) -> Path:
         absolute.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute.parent))
     except OSError as exc:
-        if out_dir.is_dir():
+        if path_is_folder(out_dir):
             try:
                 return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute))
             except OSError:

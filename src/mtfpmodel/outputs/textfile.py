@@ -17,8 +17,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     disk, no permission, a full disk) is an :class:`MtfpError` saying so; any file already at
     ``path`` is left as it was."""
     path = Path(path)
-    if path.is_dir():
-        raise MtfpError(f"cannot write {path}: it is a folder (name a file inside it)")
+    check_file(path)
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,6 +31,34 @@ def write_text_atomic(path: Path, text: str) -> None:
     finally:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def check_file(path: Path) -> None:
+    """Raise MtfpError if ``path`` cannot be a file to write: it is a folder, it would be inside a
+    file, or the system cannot take its name (longer than it allows). Nothing is written."""
+    if path_is_folder(path):
+        raise MtfpError(f"cannot write {path}: it is a folder (name a file inside it)")
+    problem = path_problem(path)
+    if problem:
+        raise MtfpError(f"cannot write {path}: {problem}; nothing was written")
+
+
+def path_is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:                        # a name the system cannot take: no folder of that name
+        return False
+
+
+def path_problem(path: Path) -> str | None:
+    """Why nothing can be made at ``path`` whatever it is to be, or None: the system cannot take
+    its name (File name too long...), or a folder it would be in is a file."""
+    try:
+        path.exists()
+        file = next((p for p in path.absolute().parents if p.exists() and not p.is_dir()), None)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return f"{file} is a file, not a folder" if file is not None else None
 
 
 def _mode_for(path: Path) -> int:
