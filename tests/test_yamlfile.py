@@ -56,3 +56,19 @@ def test_broken_yaml_and_empty_files():
     assert problem.message.startswith("not valid YAML")
     (problem,) = problems("# only a comment\n")
     assert problem.message == "the file is empty"
+
+
+def test_a_file_saved_in_windows_1252_is_named_at_its_line(tmp_path):
+    # A scenario saved as "ANSI" (Notepad) or Windows-1252 (Excel's CSV): '£' is the byte 0xA3.
+    # Before: "not a text file (invalid start byte at byte 57)", no line, and it is a text file.
+    from mtfpmodel.scenario.yamlfile import read_yaml
+
+    path = tmp_path / "ansi.yaml"
+    path.write_bytes("scenario: ansi\nunits: '£000'\ncouncil: Testshire\n".encode("cp1252"))
+    with pytest.raises(ScenarioError) as caught:
+        read_yaml(path, "ansi.yaml")
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == ("ansi.yaml", 2)
+    assert problem.message == ("not UTF-8 text: byte 0xA3 at column 9 is '£' in Windows-1252, the encoding the "
+                               "file was probably saved in")
+    assert "Save As" in problem.hint

@@ -110,6 +110,16 @@ def read_text(path: Path, shown: str) -> str:
     return raw.decode("utf-8")
 
 
+def _legacy(byte: int) -> str:
+    """What ``byte`` is in Windows-1252, the usual encoding of a file that is not UTF-8 ('£' is 0xA3)."""
+    try:
+        character = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return f" is '{character}' in Windows-1252, the encoding the file was probably saved in" \
+        if character.isprintable() and not character.isspace() else ""
+
+
 def _text_problem(raw: bytes) -> Problem | None:
     if len(raw) > MAX_BYTES:
         return Problem(f"the file is larger than {MAX_BYTES // 2**20} MiB, too large for a scenario")
@@ -118,7 +128,10 @@ def _text_problem(raw: bytes) -> Problem | None:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Problem(f"not a text file ({exc.reason} at byte {exc.start:,})", hint="save the scenario as UTF-8 text")
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Problem(f"not UTF-8 text: byte 0x{raw[exc.start]:02X} at column {column}{_legacy(raw[exc.start])}",
+                       line=line, hint="save the scenario as UTF-8: Save As, with the encoding UTF-8")
     return None
 
 
