@@ -33,6 +33,28 @@ def test_factors_one_per_input_one_per_year_when_by_year_and_one_per_stream(load
     assert names == ["pay", "prices 2025/26", "prices 2026/27", "unused", "delivery of Review"]
 
 
+def test_factor_count_is_the_number_of_factors(loaded):
+    scenario = loaded.scenario
+    assert sobol.factor_count(scenario, scenario.monte_carlo) == 5      # the five names above
+
+
+@pytest.mark.parametrize("command", ["montecarlo", "report"])
+def test_a_sample_too_large_is_refused_before_any_work(tmp_path, capsys, monkeypatch, loaded, command):
+    # Before: --sobol-samples 4194304 on durham-risk (31 factors: 138 million projections, and
+    # 1.5 GiB for the points alone) ran for hours after the simulation; 2**40 ran out of memory.
+    # risk.yaml has 5 factors: 2**20 base points make 7,340,032 projections, above 5,000,000.
+    from mtfpmodel.analysis import montecarlo
+
+    monkeypatch.setattr(montecarlo, "simulate", lambda *a, **k: pytest.fail("simulated before refusing"))
+    argv = ["--sobol", "--sobol-samples", str(2**20)] if command == "montecarlo" else ["--sobol-samples", str(2**20)]
+    assert main([command, str(RISK), "--out", str(tmp_path / "out"), *argv]) == 1
+    err = capsys.readouterr().err
+    assert ("--sobol-samples 1,048,576 would make 7,340,032 projections (1,048,576 x (5 factors + 2)), more than "
+            "the 5,000,000 allowed; use --sobol-samples 524288 or fewer") in err
+    assert not (tmp_path / "out").exists()
+    sobol.check_samples(loaded.scenario, loaded.scenario.monte_carlo, 2**19)     # 3,670,016 projections: allowed
+
+
 def test_an_input_that_enters_nothing_has_zero_indices(indices):
     table = indices.table().set_index("factor")
     assert abs(table.loc["unused", "first_order_final_year_net_gap"]) < 0.02

@@ -24,7 +24,8 @@ from mtfpmodel.analysis.distributions import ppf
 from mtfpmodel.analysis.montecarlo import apply_draws, delivery
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.engine.parameters import Parameter
-from mtfpmodel.scenario.riskconfig import MonteCarloConfig
+from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.riskconfig import MAX_DRAWS, MonteCarloConfig
 from mtfpmodel.scenario.schema import Scenario
 
 OUTPUTS = ("final_year_net_gap", "sum_of_net_gaps")
@@ -62,9 +63,32 @@ def factors(scenario: Scenario, config: MonteCarloConfig, labels: Sequence[str])
     return out
 
 
+MAX_PROJECTIONS = MAX_DRAWS      # as many as the largest Monte Carlo: two minutes or so for a council-sized plan
+
+
+def factor_count(scenario: Scenario, config: MonteCarloConfig) -> int:
+    """How many factors :func:`factors` gives (without naming them)."""
+    by_year = sum(scenario.years if dist.shock == "by_year" else 1 for dist in config.distributions.values())
+    return by_year + (len(scenario.savings) if config.savings_delivery else 0)
+
+
+def check_samples(scenario: Scenario, config: MonteCarloConfig, samples: int) -> None:
+    """Raise AnalysisError if ``samples`` base points would make more than :data:`MAX_PROJECTIONS`
+    projections (samples × (factors + 2)), naming the largest power of 2 that would not: the
+    points and their evaluations are held in memory, and the run takes minutes per million."""
+    d = factor_count(scenario, config)
+    if samples * (d + 2) <= MAX_PROJECTIONS:
+        return
+    largest = 1 << max(0, (MAX_PROJECTIONS // (d + 2)).bit_length() - 1)
+    raise AnalysisError(f"--sobol-samples {samples:,} would make {samples * (d + 2):,} projections ({samples:,} x "
+                        f"({d:,} factors + 2)), more than the {MAX_PROJECTIONS:,} allowed; use --sobol-samples "
+                        f"{largest} or fewer (512 to 1,024 is plenty to rank what drives the gap)")
+
+
 def sobol(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCarloConfig, labels: Sequence[str],
           samples: int = 1024, seed: int | None = None) -> SobolIndices:
     """Sobol indices from ``samples`` base points (a power of 2): samples * (d + 2) projections."""
+    check_samples(scenario, config, samples)
     chosen = factors(scenario, config, labels)
     d = len(chosen)
     streams = [name for name, _, _ in chosen if name.startswith("delivery of ")]

@@ -64,7 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sobol", action="store_true", help="also compute Sobol indices: which uncertainties "
                                                              "drive the gap")
     parser.add_argument("--sobol-samples", type=int, default=1024, metavar="N",
-                        help="Sobol base sample, a power of 2 (default 1024; N x (factors + 2) projections)")
+                        help="Sobol base sample, a power of 2 (default 1024; N x (factors + 2) projections, "
+                             "at most 5,000,000)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -80,6 +81,10 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--sobol-samples {args.sobol_samples} must be a power of 2, such as 512 or 1024")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed {args.seed} must be 0 or more")
+    if args.sobol:
+        from mtfpmodel.analysis.sobol import check_samples   # before the simulation, not after it
+
+        check_samples(scenario, config, args.sobol_samples)
     seed = args.seed if args.seed is not None else config.seed
 
     title = scenario.council or scenario.scenario

@@ -65,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--draws", type=int, metavar="N",
                         help="Monte Carlo draws for the risk page (default: the scenario's monte_carlo.draws)")
     parser.add_argument("--sobol-samples", type=int, default=512, metavar="N",
-                        help="Sobol base sample, a power of 2, or 0 for none (default 512)")
+                        help="Sobol base sample, a power of 2, or 0 for none (default 512; N x (factors + 2) "
+                             "projections, at most 5,000,000)")
     parser.add_argument("--real", metavar="INDEX",
                         help="the plan's pages at base-year prices, deflated by the assumption INDEX (e.g. prices); "
                              "also writes *_real.csv copies of the plan's CSV files")
@@ -90,6 +91,10 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--sobol-samples {samples} must be a power of 2 such as 512, or 0 for none")
     loaded = load(args.scenario, args.overrides)
     check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)
+    if samples and loaded.scenario.monte_carlo is not None:
+        from mtfpmodel.analysis.sobol import check_samples   # before the analyses, not after them
+
+        check_samples(loaded.scenario, loaded.scenario.monte_carlo, samples)
     result = run(loaded)
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
