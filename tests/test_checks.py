@@ -41,3 +41,31 @@ def test_base_year_within_half_a_percent_is_not_a_warning(run_text):
     assert run_text(text % dict(base=1005, core="2.99%")).warnings == []
     (warning,) = run_text(text % dict(base=1006, core="2.99%")).warnings
     assert "does not balance" in warning.message
+
+
+FORMULA_NAMES = """\
+scenario: "=cmd"
+base_year: "2024/25"
+expenditure:
+  - {name: "-Agency staff", base: 500}
+  - {name: Adults, base: 510}
+pressures: [{name: "+ Pay award", amount: 10}]
+funding:
+  council_tax: {tax_base: 1000, band_d: 1000}
+  grants: [{name: "@Grant", base: 10}]
+reserves:
+  - {name: "=General fund", kind: general, opening: 100}
+"""
+
+
+def test_a_name_a_spreadsheet_would_read_as_a_formula_is_a_warning(run_text):
+    # The CSV files hold names as they are, and Excel reads a cell starting with =, +, - or @ as a
+    # formula ('-Agency staff' shows as #NAME?, '=1+1' as 2). Before: nothing said so.
+    result = run_text(FORMULA_NAMES)
+    found = [(w.path, w.line, w.message.split(":")[0]) for w in result.warnings]
+    assert found == [("scenario", 1, "the name '=cmd' starts with '='"),
+                     ("expenditure[-Agency staff].name", 4, "the name '-Agency staff' starts with '-'"),
+                     ("pressures[+ Pay award].name", 6, "the name '+ Pay award' starts with '+'"),
+                     ("funding.grants[@Grant].name", 9, "the name '@Grant' starts with '@'"),
+                     ("reserves[=General fund].name", 11, "the name '=General fund' starts with '='")]
+    assert all(w.hint.startswith("rename it without the leading") for w in result.warnings)

@@ -10,6 +10,7 @@ from mtfpmodel.engine.projection import Results
 from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.results.reserves import reserve_warnings
 from mtfpmodel.scenario.errors import Problem
+from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money, percent
 from mtfpmodel.scenario.yamlfile import Where, locate
@@ -23,7 +24,38 @@ def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
     minimum that looks like a share). Uses draw 0."""
     return (referendum_warnings(scenario, labels, params, where)
             + base_year_warnings(scenario, results, labels, where)
-            + reserve_warnings(scenario, results, labels, where))
+            + reserve_warnings(scenario, results, labels, where)
+            + formula_name_warnings(scenario, where))
+
+
+FORMULA_STARTS = "=+-@"     # a spreadsheet reads a CSV cell that starts with one of these as a formula
+
+
+def formula_name_warnings(scenario: Scenario, where: Where | None) -> list[Problem]:
+    """A name (or the scenario's name, which compare.csv holds) that starts with '=', '+', '-' or
+    '@': the CSV files hold it as it is, and Excel, opening one, reads such a cell as a formula
+    ('=1+1' shows as 2, '-Agency staff' as #NAME?; a crafted one can fetch or run something). The
+    name still works: this warns, as refusing it would break a plan that runs today."""
+    named = [(("scenario",), "scenario", scenario.scenario)]
+    lists = [(("expenditure",), "expenditure", scenario.expenditure), (("pressures",), "pressures", scenario.pressures),
+             (("funding", "grants"), "funding.grants", scenario.funding.grants), (("savings",), "savings", scenario.savings),
+             (("contracts",), "contracts", scenario.contracts),
+             (("capital_programme",), "capital_programme", scenario.capital_programme)]
+    if scenario.workforce is not None:
+        lists.append((("workforce", "groups"), "workforce.groups", scenario.workforce.groups))
+    for keys, path, items in lists:
+        named += [((*keys, i, "name"), f"{path}[{item.name}].name", item.name) for i, item in enumerate(items)]
+    named += [(("reserves", "name") if prefix == "reserves" else ("reserves", r, "name"), f"{prefix}.name", reserve.name)
+              for r, (prefix, reserve) in enumerate(scenario.reserve_list)]
+    problems = []
+    for keys, path, name in named:
+        first = (name or "").lstrip()[:1]
+        if first and first in FORMULA_STARTS:
+            file, line = locate(where, *keys)
+            problems.append(Problem(f"the name {shown(name)} starts with '{first}': a spreadsheet opening the CSV "
+                                    "files reads such a cell as a formula", file=file, line=line, path=path,
+                                    hint=f"rename it without the leading '{first}'"))
+    return problems
 
 
 def referendum_warnings(scenario: Scenario, labels: tuple[str, ...], params: Mapping[str, Parameter],
