@@ -527,6 +527,33 @@ def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(ten_year_pack, tmp_pa
         assert len(first) == 1 and first == [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t], f"table {i} is cut"
 
 
+def test_a_twenty_year_pack_is_landscape_and_its_figures_do_not_run_into_each_other(tmp_path):
+    # Before: a twenty-year pack was portrait; in its 28-pixel columns the council tax tables' Band D
+    # to the penny ('1,708.92', in bold) ran into the next column's figure, and 6 of its 18 tables
+    # were cut across printed pages. Now a pack with a table beyond dense is landscape, as its Word copy.
+    from pypdf import PdfReader
+
+    pack = long_plan_pack(tmp_path, 20)
+    html = (pack / "report.html").read_text(encoding="utf-8")
+    assert "@page { size: A4 landscape;" in html
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    dom = headless(page, tmp_path, "--window-size=1017,1200", "--dump-dom").stdout      # 269 mm at 96 dpi
+    wide = re.search(r'data-wide="([^"]*)"', dom)
+    assert wide and wide.group(1) == "none"
+    marked, count = _mark_tables(html)
+    printed = tmp_path / "marked.html"
+    printed.write_text(marked, encoding="utf-8")
+    pdf = tmp_path / "twenty.pdf"
+    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    reader = PdfReader(pdf)
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(842, 595)}
+    texts = ["".join(p.extract_text().split()) for p in reader.pages]
+    for i in range(count):
+        first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
+        assert len(first) == 1 and first == [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t], f"table {i} is cut"
+
+
 FIGURE = re.compile(r"^\(?-?£?[\d,]+(\.\d+)?[%km]?\)?$")
 
 

@@ -140,6 +140,13 @@ class Pack:
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
 
+    @property
+    def landscape(self) -> bool:
+        """Whether the document is set on landscape A4 (both the page and the Word copy): when a
+        table has more columns of figures than a dense one (a plan of more than twelve years),
+        which portrait cannot hold legibly (a twenty-year plan's Band D to the penny)."""
+        return any(table.density == "denser" for table in self.tables())
+
     def figures(self) -> list[Figure]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
 

@@ -43,7 +43,7 @@ def write(pack: Pack, path: Path) -> None:
 
     document = Document()
     section = document.sections[0]
-    wide = landscape(pack)
+    wide = pack.landscape
     section.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Mm(297), Mm(210)) if wide else (Mm(210), Mm(297))
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -64,12 +64,6 @@ def write(pack: Pack, path: Path) -> None:
             _block(document, block, wide)
     _small(document.add_paragraph(pack.footer))
     document.save(path)
-
-
-def landscape(pack: Pack) -> bool:
-    """Whether the document is set on landscape A4: when a table has more columns of figures than a
-    dense one (a plan of more than twelve years), which portrait's 170 mm cannot hold legibly."""
-    return any(isinstance(block, Table) and block.density == "denser" for part in pack.sections for block in part.blocks)
 
 
 def picture_width(png: Path, wide: bool) -> float:
