@@ -222,8 +222,6 @@ def test_the_options_page_equals_options_csv(pack):
 
 
 def test_the_pack_renders_in_chromium_and_prints_to_a4_without_a_table_cut(pack, tmp_path):
-    from pypdf import PdfReader
-
     out, html, parser = pack
     page = tmp_path / "probe.html"
     page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
@@ -232,19 +230,10 @@ def test_the_pack_renders_in_chromium_and_prints_to_a4_without_a_table_cut(pack,
     assert widths, "the page did not finish loading"
     assert all(int(w) > 1000 for w in widths.group(1).split(",")), "an image failed to decode"
     # Mark the first and the last cell of every table, print, and find each mark's page.
-    marked, count = _mark_tables(html)
-    printed = tmp_path / "marked.html"
-    printed.write_text(marked, encoding="utf-8")
-    pdf = tmp_path / "pack.pdf"
-    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    reader = PdfReader(pdf)
+    reader, texts, cut = print_marked(html, tmp_path, "pack")
     assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {A4}
-    texts = ["".join(p.extract_text().split()) for p in reader.pages]
     assert len(texts) >= 1 + len(ANALYSIS_PAGES) + 1          # each analysis page starts a new page
-    for i in range(count):
-        first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
-        last = [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t]
-        assert len(first) == 1 and first == last, f"table {i} ({list(parser.tables)[i]}) is cut across pages"
+    assert [list(parser.tables)[i] for i in cut] == [], "tables cut across pages"
     starts = {name: next(n for n, t in enumerate(texts) if t.startswith(heading_of(name)) or
                          heading_of(name) in t[:200]) for name in ANALYSIS_PAGES}
     assert len(set(starts.values())) == len(ANALYSIS_PAGES)
@@ -253,6 +242,24 @@ def test_the_pack_renders_in_chromium_and_prints_to_a4_without_a_table_cut(pack,
 def heading_of(section: str) -> str:
     return {"sensitivity": "Sensitivity", "scenarios": "Scenarios", "risk": "Risk:howlikelytheplanistohold",
             "options": "Optionstoclosethegap"}[section]
+
+
+def print_marked(html: str, tmp_path: Path, name: str):
+    """``html`` printed (headless Chromium) with the first and last cell of every table marked
+    (:func:`_mark_tables`): the PDF's reader, each page's text without spaces, and the tables
+    cut across pages (their numbers)."""
+    from pypdf import PdfReader
+
+    marked, count = _mark_tables(html)
+    printed = tmp_path / f"{name}-marked.html"
+    printed.write_text(marked, encoding="utf-8")
+    pdf = tmp_path / f"{name}.pdf"
+    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    reader = PdfReader(pdf)
+    texts = ["".join(p.extract_text().split()) for p in reader.pages]
+    pages = [([n for n, t in enumerate(texts) if f"QQB{i}QQ" in t], [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t])
+             for i in range(count)]
+    return reader, texts, [i for i, (first, last) in enumerate(pages) if not (len(first) == 1 and first == last)]
 
 
 def _mark_tables(html: str) -> tuple[str, int]:
@@ -514,25 +521,13 @@ def test_the_tables_of_a_ten_year_plan_fit_the_width_of_a4(ten_year_pack, tmp_pa
     assert wide.group(1) == "none"
     assert 'class="years dense"' in html and "2025/<wbr>26" in html
     # and, printed, no table is cut across pages (before, nine were)
-    from pypdf import PdfReader
-
-    marked, count = _mark_tables(html)
-    printed = tmp_path / "marked.html"
-    printed.write_text(marked, encoding="utf-8")
-    pdf = tmp_path / "ten.pdf"
-    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    texts = ["".join(p.extract_text().split()) for p in PdfReader(pdf).pages]
-    for i in range(count):
-        first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
-        assert len(first) == 1 and first == [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t], f"table {i} is cut"
+    assert print_marked(html, tmp_path, "ten")[2] == []
 
 
 def test_a_twenty_year_pack_is_landscape_and_its_figures_do_not_run_into_each_other(tmp_path):
     # Before: a twenty-year pack was portrait; in its 28-pixel columns the council tax tables' Band D
     # to the penny ('1,708.92', in bold) ran into the next column's figure, and 6 of its 18 tables
     # were cut across printed pages. Now a pack with a table beyond dense is landscape, as its Word copy.
-    from pypdf import PdfReader
-
     pack = long_plan_pack(tmp_path, 20)
     html = (pack / "report.html").read_text(encoding="utf-8")
     assert "@page { size: A4 landscape;" in html
@@ -541,17 +536,9 @@ def test_a_twenty_year_pack_is_landscape_and_its_figures_do_not_run_into_each_ot
     dom = headless(page, tmp_path, "--window-size=1017,1200", "--dump-dom").stdout      # 269 mm at 96 dpi
     wide = re.search(r'data-wide="([^"]*)"', dom)
     assert wide and wide.group(1) == "none"
-    marked, count = _mark_tables(html)
-    printed = tmp_path / "marked.html"
-    printed.write_text(marked, encoding="utf-8")
-    pdf = tmp_path / "twenty.pdf"
-    headless(printed, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    reader = PdfReader(pdf)
+    reader, _, cut = print_marked(html, tmp_path, "twenty")
     assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(842, 595)}
-    texts = ["".join(p.extract_text().split()) for p in reader.pages]
-    for i in range(count):
-        first = [n for n, t in enumerate(texts) if f"QQB{i}QQ" in t]
-        assert len(first) == 1 and first == [n for n, t in enumerate(texts) if f"QQE{i}QQ" in t], f"table {i} is cut"
+    assert cut == []
 
 
 FIGURE = re.compile(r"^\(?-?£?[\d,]+(\.\d+)?[%km]?\)?$")
