@@ -366,7 +366,7 @@ def pack_row(t: Truth, table: str, title: str, group: str | None, label: str, co
         return None if label.startswith("Borrowing rate") else t.capital(CAPITAL[label], year)
     if table.startswith("capital-schemes"):
         return t.capital("spend", year) if label == "Total capital spend" else t.scheme(label, year)
-    if table == "savings-table":
+    if table.startswith("savings-table"):
         if column in ("RAG", "Confidence"):
             return None if column == "RAG" or label.startswith(("Total", "Risk")) else float(
                 t.csv["streams"].set_index("stream").loc[label, "confidence"])

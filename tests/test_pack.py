@@ -541,6 +541,27 @@ def test_a_twenty_year_pack_is_landscape_and_its_figures_do_not_run_into_each_ot
     assert cut == []
 
 
+def test_a_programme_of_thirty_streams_and_forty_lines_prints_with_no_table_cut(tmp_path):
+    # Before: the savings table (one row a stream) and the demand table (one row a line of a group)
+    # were single tables whatever their length, so with 30 streams and 40 lines both ran over a
+    # printed page. Now each is set as page-sized tables, as the budget lines already were.
+    lines = "".join(f"  - {{name: Service line {i}, base: {100 + i}, cost_mix: {{pay: 50%, prices: 50%}}}}\n"
+                    for i in range(40))
+    streams = "".join(f"  - {{name: Review {i}, kind: share_of_line, line: Service line {i}, reduction: 3%, "
+                      f"confidence: {('green', 'amber', 'red')[i % 3]}}}\n" for i in range(30))
+    plan = tmp_path / "big.yaml"
+    plan.write_text('scenario: big\nunits: "£000"\nbase_year: "2024/25"\nassumptions: {pay: 3%, prices: 2%}\n'
+                    f"expenditure:\n{lines}savings:\n{streams}"
+                    "funding:\n  council_tax: {tax_base: 3000, band_d: 1600}\nreserves: {opening: 500, minimum: 5%}\n",
+                    encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    html = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<table[^>]*id="([^"]+)"', html)
+    assert {"savings-table", "savings-table-2", "demand-table", "demand-table-2"} <= set(ids)
+    _, _, cut = print_marked(html, tmp_path, "big")
+    assert [ids[i] for i in cut] == []
+
+
 FIGURE = re.compile(r"^\(?-?£?[\d,]+(\.\d+)?[%km]?\)?$")
 
 

@@ -7,9 +7,11 @@ and warnings; funding (:mod:`.funding`), budget lines (:mod:`.budget`), the capi
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table
+from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table, paged
 from mtfpmodel.outputs.pack import reserves as reserve_pages
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
@@ -101,11 +103,13 @@ def savings(ctx: Context) -> Section:
         rows.append(Row.of(stream.name, [Cell(rag, badge=f"rag {rag}"), percent(s.confidence(stream), 0),
                                          *ctx.cells(r.stream_net[0, n, 1:])], note=note + (f"; {extra}" if extra else "")))
     risk = (r.stream_net[0, :, 1:] * [[s.confidence(x)] for x in s.savings]).sum(axis=0)
-    rows.append(Row.of("Total savings", ["", "", *ctx.cells(r.savings[0, 1:])], "total"))
-    rows.append(Row.of("Risk-adjusted (each stream times its confidence)", ["", "", *ctx.cells(risk)], "sub"))
-    table = Table("savings-table", (f"Stream ({ctx.label}, net saving)", "RAG", "Confidence", *ctx.years), tuple(rows),
-                  label_width=36)
-    return Section("savings", "Savings programme", (table, *figure_of(ctx, "savings")))
+    totals = [Row.of("Total savings", ["", "", *ctx.cells(r.savings[0, 1:])], "total"),
+              Row.of("Risk-adjusted (each stream times its confidence)", ["", "", *ctx.cells(risk)], "sub")]
+    # A programme of dozens of streams is set as page-sized tables (savings-table, -2...), the
+    # totals kept with the last streams, so that no printed table runs over a page.
+    tables = paged("savings-table", (f"Stream ({ctx.label}, net saving)", "RAG", "Confidence", *ctx.years),
+                   [*([row] for row in rows), totals], label_width=36)
+    return Section("savings", "Savings programme", (*tables, *figure_of(ctx, "savings")))
 
 
 def _appraisal_note(row, unit: str, discount_rate: float) -> str:
@@ -144,11 +148,14 @@ def assumptions(ctx: Context) -> Section:
     tables: list = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width) if rows
                     else Paragraph("The scenario names no assumptions: every rate is written where it is used.",
                                    id="assumptions-table")]
-    for n, (group, demand) in enumerate(groups.items()):
+    pages = 0
+    for group, demand in groups.items():
         title = f"Demand growth: {group} (% a year)" if group else (
             "Demand growth by budget line (% a year)" if len(groups) == 1 else "Demand growth: other lines (% a year)")
-        tables.append(Table("demand-table" if n == 0 else f"demand-table-{n + 1}", (title, *ctx.years, "Source"),
-                            tuple(demand), years=False, label_width=note_width))
+        for table in paged("demand-table", (title, *ctx.years, "Source"), [[row] for row in demand], years=False,
+                           label_width=note_width):              # a group of dozens of lines: a table a page
+            pages += 1
+            tables.append(replace(table, id="demand-table" if pages == 1 else f"demand-table-{pages}"))
     return Section("assumptions", "Assumptions and their sources", tuple(tables), new_page=ctx.cabinet is not None)
 
 
