@@ -62,3 +62,13 @@ def test_the_terminal_the_report_and_the_workbook_show_one_figure_alike(tmp_path
     with open(folder / "mtfp-Reserves statement.csv", encoding="utf-8", newline="") as stream:
         rows = {row[0]: row for row in csv.reader(stream) if row}
     assert rows["Total usable reserves"][4] == "101"        # the 2024/25 opening column, as the workbook shows it
+
+
+def test_explain_shows_band_d_as_the_council_tax_table_does(tmp_path, capsys):
+    # A Band D of £1,000.005 (stored as 1000.00499999...): the council tax table shows £1,000.01.
+    # Before, `mtfp explain` formatted it itself, with Python's rounding: £1,000.00.
+    setting = ["--set", "funding.council_tax.band_d=1000.005"]
+    assert main(["run", str(HAND), "--detail", "--no-charts", "--no-report", "--out", str(tmp_path), *setting]) == 0
+    assert re.search(r"^Band D +£1,000\.01 ", capsys.readouterr().out, re.M)
+    assert main(["explain", str(HAND), "funding[council_tax].band_d[2024/25]", *setting]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "funding[council_tax].band_d[2024/25] = £1,000.01"

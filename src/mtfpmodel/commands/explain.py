@@ -8,7 +8,7 @@ from mtfpmodel.commands import print_warnings
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import load
-from mtfpmodel.scenario.units import figure, percent
+from mtfpmodel.scenario.units import figure, fixed, percent
 
 HELP = "show how a figure is made up: its equation with the numbers"
 DESCRIPTION = """\
@@ -72,9 +72,9 @@ def render(item: Explanation, level: int) -> str:
 def show(value: float, unit: str) -> str:
     """A value with its unit: money in the scenario unit, Band D in pounds, tax base in Band D equivalents."""
     if unit == "£":
-        return f"£{value:,.2f}"
+        return f"£{fixed(value, 2)}"
     if unit == "Band D equivalents":
-        return f"{value:,.1f} Band D equivalents"
+        return f"{fixed(value, 1)} Band D equivalents"
     if unit == "fraction":            # a share such as usable_reserves_pct
         return percent(value)
     return f"{figure(value, 1 if unit == '£m' else 0)} {unit}"

@@ -12,6 +12,7 @@ from mtfpmodel.analysis.explain.context import Context, Explanation, sum_lines
 from mtfpmodel.analysis.explain.context import pct as _pct
 from mtfpmodel.engine.financing import payment_factors
 from mtfpmodel.engine.parameters import funding_sources
+from mtfpmodel.scenario.units import fixed
 
 
 def pressure_level(ctx: Context, name: str, t: int, path: str) -> Explanation:
@@ -52,8 +53,8 @@ def _council_tax(ctx: Context, t: int, path: str) -> Explanation:
     fund = float(ctx.inputs.collection_fund[0, t])
     value = float(r.council_tax[0, t])
     return Explanation(path, value, ctx.result.units,
-                       f"council tax = tax_base × band_d / {unit:,.0f} + collection_fund",
-                       (f"= {base:,.1f} × £{band_d:,.2f} / {unit:,.0f} + {ctx.money(fund)} = {ctx.money(value)}",),
+                       f"council tax = tax_base × band_d / {fixed(unit, 0)} + collection_fund",
+                       (f"= {fixed(base, 1)} × £{fixed(band_d, 2)} / {fixed(unit, 0)} + {ctx.money(fund)} = {ctx.money(value)}",),
                        (f"funding[council_tax].tax_base[{ctx.year(t)}]", f"funding[council_tax].band_d[{ctx.year(t)}]"))
 
 
@@ -61,24 +62,24 @@ def tax_base(ctx: Context, name: str, t: int, path: str) -> Explanation:
     value = float(ctx.r.tax_base[0, t])
     if t == 0:
         return Explanation(path, value, "Band D equivalents", "tax_base as given for the base year",
-                           (f"= {value:,.1f}",))
+                           (f"= {fixed(value, 1)}",))
     before, growth = float(ctx.r.tax_base[0, t - 1]), float(ctx.inputs.tax_base_growth[0, t])
     return Explanation(path, value, "Band D equivalents", f"tax_base = tax_base[{ctx.year(t - 1)}] × (1 + tax_base_growth)",
-                       (f"= {before:,.1f} × (1 + {_pct(growth)}) = {value:,.1f}",),
+                       (f"= {fixed(before, 1)} × (1 + {_pct(growth)}) = {fixed(value, 1)}",),
                        (f"funding[council_tax].tax_base[{ctx.year(t - 1)}]",))
 
 
 def band_d(ctx: Context, name: str, t: int, path: str) -> Explanation:
     value = float(ctx.r.band_d[0, t])
     if t == 0:
-        return Explanation(path, value, "£", "band_d as given for the base year", (f"= £{value:,.2f}",))
+        return Explanation(path, value, "£", "band_d as given for the base year", (f"= £{fixed(value, 2)}",))
     params = ctx.result.params
     parts = {p: float(params[f"funding.council_tax.increase.{p}"].value[t - 1])
              for p in ctx.result.scenario.funding.council_tax.increase}
     increase = " + ".join(f"{_pct(v)} {p}" for p, v in parts.items()) or "0%"
     before = float(ctx.r.band_d[0, t - 1])
     return Explanation(path, value, "£", f"band_d = band_d[{ctx.year(t - 1)}] × (1 + sum of increase parts)",
-                       (f"= £{before:,.2f} × (1 + {increase}) = £{value:,.2f}",),
+                       (f"= £{fixed(before, 2)} × (1 + {increase}) = £{fixed(value, 2)}",),
                        (f"funding[council_tax].band_d[{ctx.year(t - 1)}]",))
 
 
@@ -138,11 +139,11 @@ def _unit_cost(ctx, stream, a, t):
         low = float(a.cost_to[0]) * index
         return (f"gross_saving = moved volume × ({stream.moves_from} unit cost × its periods − unit_cost_to, "
                 "grown, × periods_per_year) / unit",
-                (f"= {min(moved, volume):g} × (£{unit:,.2f} × {periods:g} − £{low:,.2f} × {float(a.periods[0]):g})"
-                 f" / {a.unit:,.0f}",))
+                (f"= {min(moved, volume):g} × (£{fixed(unit, 2)} × {periods:g} − £{fixed(low, 2)} × {float(a.periods[0]):g})"
+                 f" / {fixed(a.unit, 0)}",))
     high, low = float(a.cost_from[0]) * index, float(a.cost_to[0]) * index
     return ("gross_saving = volume × (unit_cost_from − unit_cost_to, grown) × periods_per_year / unit",
-            (f"= {float(a.volume[0, t]):g} × (£{high:,.2f} − £{low:,.2f}) × {float(a.periods[0]):g} / {a.unit:,.0f}",))
+            (f"= {float(a.volume[0, t]):g} × (£{fixed(high, 2)} − £{fixed(low, 2)}) × {float(a.periods[0]):g} / {fixed(a.unit, 0)}",))
 
 
 def _generic(ctx, stream, a, t):

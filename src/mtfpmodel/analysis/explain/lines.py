@@ -11,6 +11,7 @@ import numpy as np
 from mtfpmodel.analysis.explain.context import Context, Explanation
 from mtfpmodel.analysis.explain.context import pct as _pct
 from mtfpmodel.engine.workforce import MEASURES
+from mtfpmodel.scenario.units import fixed
 
 WORKFORCE_FIGURES = (*MEASURES, "total_cost")
 
@@ -55,8 +56,8 @@ def line_cost(ctx: Context, name: str, t: int, path: str) -> Explanation:
     terms += [f"workforce[{g}].total_cost[{ctx.year(t)}]" for g in spec.pay_from]
     if volume_line:
         unit = float(r.line_unit_cost[0, line, t])
-        rows.insert(0, f"  volume {_at(r.line_volume, line, t):,.1f} × £{unit:,.2f} a period × "
-                       f"{spec.periods_per_year:g} periods / {inputs.unit:,.0f} = {ctx.money(value)}")
+        rows.insert(0, f"  volume {fixed(_at(r.line_volume, line, t), 1)} × £{fixed(unit, 2)} a period × "
+                       f"{spec.periods_per_year:g} periods / {fixed(inputs.unit, 0)} = {ctx.money(value)}")
         equation = "cost = volume × unit cost (inflated by the cost mix) × periods_per_year / unit"
     elif t == 0:
         equation = "cost = the base-year budget: its workforce share and contracts, and the rest split by cost mix"
@@ -87,8 +88,8 @@ def _pay_bill(ctx, name, t, path):
     value = _at(ctx.r.pay_bill, g, t)
     return Explanation(path, value, ctx.result.units,
                        "pay_bill = fte × average salary (with pay awards) × (1 + drift) × (1 − vacancy) / unit",
-                       (f"= {group.fte:,.1f} × £{salary:,.2f} × (1 + {_pct(float(w.drift[0, g]))}) × "
-                        f"(1 − {_pct(float(w.vacancy[0, g]))}) / {w.unit:,.0f} = {ctx.money(value)}",))
+                       (f"= {fixed(group.fte, 1)} × £{fixed(salary, 2)} × (1 + {_pct(float(w.drift[0, g]))}) × "
+                        f"(1 − {_pct(float(w.vacancy[0, g]))}) / {fixed(w.unit, 0)} = {ctx.money(value)}",))
 
 
 def _employer_ni(ctx, name, t, path):
@@ -99,8 +100,8 @@ def _employer_ni(ctx, name, t, path):
     rate, threshold = float(w.ni_rate[0, t]), float(w.ni_threshold[0, t])
     return Explanation(path, value, ctx.result.units,
                        "employer_ni = rate × max(pay per employee − secondary threshold, 0) × employees / unit",
-                       (f"= {_pct(rate)} × max(£{pay:,.2f} − £{threshold:,.0f}, 0) × {employees:,.1f} / "
-                        f"{w.unit:,.0f} = {ctx.money(value)}",),
+                       (f"= {_pct(rate)} × max(£{fixed(pay, 2)} − £{fixed(threshold, 0)}, 0) × {fixed(employees, 1)} / "
+                        f"{fixed(w.unit, 0)} = {ctx.money(value)}",),
                        (f"workforce[{name}].pay_bill[{ctx.year(t)}]",))
 
 
