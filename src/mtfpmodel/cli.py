@@ -322,19 +322,23 @@ def _unprinted(shown: "_ReaderMayLeave", command: str, code: int) -> int:
     shown.flush()                        # what was held back in the buffer is written now
     if shown.failure is None or code != 0:
         return code
-    outdir = sys.modules.get("mtfpmodel.outputs.outdir")
-    published = ", ".join(map(str, outdir.PUBLISHED)) if outdir is not None else ""
+    published = _published()
     print(f"{command}: error: could not print to standard output ({shown.failure})"
           + (f"; the outputs in {published} were written" if published else ""), file=sys.stderr)
     return 1
 
 
+def _published() -> str:
+    """The output folders this command has published, as text ('' for none)."""
+    outdir = sys.modules.get("mtfpmodel.outputs.outdir")       # not imported: nothing was published
+    return ", ".join(map(str, outdir.PUBLISHED)) if outdir is not None else ""
+
+
 def _what_was_written() -> str:
     """After Ctrl-C: the folders already published (the interrupt came after them), or nothing."""
-    outdir = sys.modules.get("mtfpmodel.outputs.outdir")
-    published = list(outdir.PUBLISHED) if outdir is not None else []
+    published = _published()
     if published:
-        return f"the outputs in {', '.join(map(str, published))} were written before it."
+        return f"the outputs in {published} were written before it."
     return "nothing was written; any previous outputs are as they were."
 
 

@@ -17,8 +17,12 @@ def fixed(value: float, decimals: int) -> str:
     1,234 and 2.67 — so a figure on screen or in the report reads as the workbook shows it."""
     if not math.isfinite(value):
         return f"{value:,.{decimals}f}"
-    shown = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE)
-    return f"{shown:,.{decimals}f}"
+    return f"{_half_up(value, decimals):,.{decimals}f}"
+
+
+def _half_up(value: float, decimals: int, times: int = 1) -> Decimal:
+    """``value`` × ``times`` to ``decimals`` places: read to 15 significant digits, a half away from zero."""
+    return (Decimal(f"{value:.15g}") * times).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE)
 
 
 def money(value: float, unit: str, decimals: int | None = None) -> str:
@@ -62,8 +66,7 @@ def percent(value: float, decimals: int = 2) -> str:
     """A rate as a percentage to ``decimals`` places, rounded as :func:`fixed` rounds (0.02995 → 3.00%)."""
     if not math.isfinite(value):
         return f"{value * 100:.{decimals}f}%"
-    shown = (Decimal(f"{value:.15g}") * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _WIDE)
-    return f"{shown:.{decimals}f}%"
+    return f"{_half_up(value, decimals, 100):.{decimals}f}%"
 
 
 def unit_label(unit: str) -> str:
