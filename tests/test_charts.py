@@ -214,7 +214,7 @@ def test_the_png_writer_keeps_the_pixels_the_resolution_and_the_software_text(tm
     import numpy as np
     from PIL import Image
 
-    from mtfpmodel.outputs.pngfile import write_png
+    from mtfpmodel.outputs.pngfile import png_size, write_png
 
     rng = np.random.default_rng(7)
     opaque = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
@@ -230,6 +230,9 @@ def test_the_png_writer_keeps_the_pixels_the_resolution_and_the_software_text(tm
             assert image.info["dpi"][0] == pytest.approx(300, abs=0.01)
             assert image.info["Software"] == "Matplotlib version9.9, https://matplotlib.org/"
             assert (np.asarray(image.convert("RGBA")) == pixels).all()
+        assert png_size(path) == (53, 37)                        # read back from the header, as Word needs it
+    (tmp_path / "not.png").write_text("not a PNG\n")
+    assert png_size(tmp_path / "not.png") == (0, 0)
 
 
 def test_a_large_savings_programme_names_its_largest_streams_and_counts_the_rest(tmp_path):

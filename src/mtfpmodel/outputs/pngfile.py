@@ -41,5 +41,16 @@ def write_png(path: Path, rgba: np.ndarray, dpi: float, software: str, level: in
     )))
 
 
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG at ``path``, from its header (IHDR, the first chunk);
+    (0, 0) for a file that is not a PNG."""
+    with open(path, "rb") as stream:
+        header = stream.read(24)
+    if not header.startswith(SIGNATURE) or header[12:16] != b"IHDR":
+        return 0, 0
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -69,9 +69,9 @@ def write(pack: Pack, path: Path) -> None:
 def picture_width(png: Path, wide: bool) -> float:
     """[mm] a chart's width: 170 mm (the portrait text width, on either page), narrower if it would
     then be taller than the page holds (a ``wide``, landscape, page holds less)."""
-    with open(png, "rb") as stream:
-        header = stream.read(24)
-    across, down = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")   # IHDR
+    from mtfpmodel.outputs.pngfile import png_size
+
+    across, down = png_size(png)
     room = LANDSCAPE_TEXT_HEIGHT_MM if wide else PORTRAIT_TEXT_HEIGHT_MM
     return min(TEXT_WIDTH_MM, room * across / down) if across and down else TEXT_WIDTH_MM
 
