@@ -1,6 +1,8 @@
 """One-way sensitivity, tornado and two-way grid (analysis/sensitivity.py, analysis/grid.py)."""
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from mtfpmodel.analysis import sensitivity
 from mtfpmodel.analysis.batch import Batch
 from mtfpmodel.analysis.paths import label, one_way_paths
 from mtfpmodel.cli import main
+from mtfpmodel.results.warnings import FORMULA_STARTS
 
 approx = pytest.approx
 
@@ -89,7 +92,7 @@ def test_tornado_without_ranges_uses_the_step(loaded, params):
     shifted = sensitivity.one_way(loaded.scenario, params, ["assumptions.pay"], 0.01)
     tornado = sensitivity.tornado(loaded.scenario, params, None, shifted)
     assert tornado.low[0] == approx(34.4 - 20.3) and tornado.high[0] == approx(34.4 + 20.5)
-    assert tornado.low_labels == ("-1pt",)
+    assert tornado.low_labels == ("1pt lower",) and tornado.high_labels == ("1pt higher",)
 
 
 def test_grid_matches_single_runs(loaded, params):
@@ -170,6 +173,28 @@ def test_command_writes_table_tornado_and_grid(tmp_path, capsys):
     assert "expenditure[Services].demand" not in set(table["path"])     # not set in the file
 
 
+def test_no_cell_of_tornado_csv_is_read_as_a_formula_by_a_spreadsheet(tmp_path, capsys):
+    # Regression: without ranges the low and high values were written '-1pt' and '+1pt'; Excel,
+    # opening tornado.csv, reads a cell that starts with '-' or '+' and is not a number as a
+    # formula, and showed #NAME? in both columns of every row.
+    assert main(["sensitivity", str(EXAMPLES / "example.yaml"), "--out", str(tmp_path)]) == 0
+    assert "1pt lower →" in capsys.readouterr().out                # the terminal reads the same labels
+    with open(tmp_path / "tornado.csv", encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    read_as_formulas = [cell for row in rows[1:] for cell in row
+                        if cell[:1] and cell[0] in FORMULA_STARTS and not _is_number(cell)]
+    assert read_as_formulas == []
+    assert {row[2] for row in rows[1:]} == {"1pt lower"} and {row[3] for row in rows[1:]} == {"1pt higher"}
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
 def test_command_all_adds_the_rates_left_at_their_default(tmp_path, capsys):
     assert main(["sensitivity", str(RISK), "--out", str(tmp_path), "--all"]) == 0
     table = pd.read_csv(tmp_path / "sensitivity.csv")
@@ -195,7 +220,7 @@ def test_a_tornado_of_many_inputs_draws_the_widest_and_says_how_many_there_are(t
     n = 40
     paths = tuple(f"expenditure[Line {k}].demand" for k in range(n))
     swing = np.arange(n, 0, -1, dtype=float)                 # already widest first, as tornado() orders them
-    result = Tornado(paths, ("-1pt",) * n, ("+1pt",) * n, 100.0, 100.0 - swing / 2, 100.0 + swing / 2)
+    result = Tornado(paths, ("1pt lower",) * n, ("1pt higher",) * n, 100.0, 100.0 - swing / 2, 100.0 + swing / 2)
     fig = _drawn_figure(lambda: riskcharts.tornado_chart(result, Scale("£000", 1.0), "2028/29",
                                                          tmp_path / "tornado", "t"))
     ax = fig.axes[0]

@@ -98,7 +98,7 @@ class Tornado:
     """Final-year net gap with each path at its low and its high value; sorted by swing."""
 
     paths: tuple[str, ...]
-    low_labels: tuple[str, ...]     # e.g. '2%' or '-1pt'
+    low_labels: tuple[str, ...]     # e.g. '2%' or '1pt lower'
     high_labels: tuple[str, ...]
     base: float                     # final-year net gap as planned [scenario unit]
     low: np.ndarray                 # (P,) final-year net gap at the low value
@@ -129,8 +129,10 @@ def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping
     else:
         chosen, step = list(shifted.paths), shifted.step
         low, high, gap = shifted.down[:, -1], shifted.up[:, -1], shifted.base[None, -1]
-        lows = (f"-{step * 100:g}pt",) * len(chosen)
-        highs = (f"+{step * 100:g}pt",) * len(chosen)
+        # In words, not '-1pt' and '+1pt': a spreadsheet opening tornado.csv reads a cell that
+        # starts with '-' or '+' and is not a number as a formula (#NAME?).
+        lows = (f"{step * 100:g}pt lower",) * len(chosen)
+        highs = (f"{step * 100:g}pt higher",) * len(chosen)
     order = np.argsort(-np.abs(high - low), kind="stable")
     pick = lambda seq: tuple(seq[i] for i in order)  # noqa: E731
     return Tornado(pick(chosen), pick(lows), pick(highs), float(gap[0]), low[order], high[order])

@@ -160,9 +160,12 @@ def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
     source = "the scenario's sensitivity.ranges" if from_ranges else "the plan's values -/+ the step"
     lines = [f"Tornado: net gap in {year} with each input at its low and high value ({source}); "
              f"planned {rounded_money(tornado.base, unit)}"]
+    low_width = max([7, *map(len, tornado.low_labels)])       # ranges' values ('3%') keep 7 characters
+    high_width = max([7, *map(len, tornado.high_labels)])
     for p, path in enumerate(tornado.paths):
-        lines.append(f"  {label(path):<40} {tornado.low_labels[p]:>7} → {rounded_money(tornado.low[p], unit):>9}"
-                     f"   {tornado.high_labels[p]:>7} → {rounded_money(tornado.high[p], unit):>9}"
+        lines.append(f"  {label(path):<40} {tornado.low_labels[p]:>{low_width}} → "
+                     f"{rounded_money(tornado.low[p], unit):>9}"
+                     f"   {tornado.high_labels[p]:>{high_width}} → {rounded_money(tornado.high[p], unit):>9}"
                      f"   swing {rounded_money(tornado.swing[p], unit)}")
     return "\n".join(lines)
 
