@@ -334,13 +334,13 @@ def pack_row(t: Truth, table: str, title: str, group: str | None, label: str, co
     year = column
     if table == "mtfp-table":
         return None if label == "Status" else t.summary_(MTFP[label], year)
-    if table == "gap-table":
+    if table.startswith("gap-table"):
         return float(t.csv["gap_table"].set_index("item").loc[label, year])
-    if table == "funding-table":
+    if table.startswith("funding-table"):
         return t.summary_("funding", year) if label == "Total funding" else t.funding(label, year)
     if table in ("council-tax-table", "council-tax-bands"):
         return council_tax_row(t, label, year)
-    if table == "grant-risk-table":
+    if table.startswith("grant-risk-table"):
         if label == "Total held back in the risk-adjusted gap":
             return t.held_back(year)
         if label.startswith("held back:"):
@@ -375,7 +375,7 @@ def pack_row(t: Truth, table: str, title: str, group: str | None, label: str, co
         if label.startswith("Risk-adjusted"):
             return t.risk_adjusted_savings(year)
         return t.saving(label, year)
-    if table == "reserves-table":
+    if table.startswith("reserves-table"):
         return statement_row(t, label, year)
     if table.startswith("reserve-movements"):
         column = {"Opening balance": "opening", "Contributions": "contributions", "Planned use": "planned_use",

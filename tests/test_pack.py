@@ -88,9 +88,11 @@ def pack(tmp_path_factory):
     return out, html, parser
 
 
-def body(parser: Tables, table: str) -> dict[str, list[str]]:
-    """A table's body rows by label (the header row left out)."""
-    return {row[0]: row[1:] for row in parser.tables[table][1:]}
+def body(parser: Tables, table: str, pages: bool = False) -> dict[str, list[str]]:
+    """A table's body rows by label (the header row left out); with ``pages``, from every page a
+    long table is set on (``table``, ``table-2``...), where the ``-2`` is not another group's table."""
+    names = [name for name in parser.tables if re.fullmatch(rf"{re.escape(table)}(-\d+)?", name)] if pages else [table]
+    return {row[0]: row[1:] for name in names for row in parser.tables[name][1:]}
 
 
 def cells(values, decimals: int = 0) -> list[str]:
@@ -146,7 +148,7 @@ def test_the_sensitivity_page_equals_sensitivity_csv(pack):
     out, html, parser = pack
     table = pd.read_csv(out / "sensitivity.csv")
     up = table[table["shift"] > 0]
-    rows = body(parser, "sensitivity-table")
+    rows = body(parser, "sensitivity-table", pages=True)      # Durham's 23 drivers: two page-sized tables
     assert len(rows) == len(up)
     for _, row in up.iterrows():
         shown = rows[heading(row["path"])]
@@ -559,6 +561,39 @@ def test_a_programme_of_thirty_streams_and_forty_lines_prints_with_no_table_cut(
     ids = re.findall(r'<table[^>]*id="([^"]+)"', html)
     assert {"savings-table", "savings-table-2", "demand-table", "demand-table-2"} <= set(ids)
     _, _, cut = print_marked(html, tmp_path, "big")
+    assert [ids[i] for i in cut] == []
+
+
+@pytest.mark.parametrize("years", [4, 20])
+def test_forty_grants_thirty_reserves_and_long_groups_of_lines_print_with_no_table_cut_and_no_id_twice(years, tmp_path):
+    # Before: the funding table (a row a source), the grants' risk table (two rows a grant not yet
+    # confirmed), the sensitivity table (a row a driver: each line's demand, each grant's growth),
+    # the gap table and the reserves statement (a row a named reserve) were single tables whatever
+    # their length: with 40 grants and 30 earmarked reserves each ran over a printed page. And a
+    # group of lines longer than a page was set as lines-table-2 (its second page) before the second
+    # group, also lines-table-2, so two tables shared an id (and the one-number check, reading tables
+    # by id, saw only one of them). Twenty years make the pack landscape, whose shorter page holds
+    # fewer rows of a table at full type (the sensitivity table): paged for portrait, one was cut.
+    lines = "".join(f"  - {{name: Service line {i} with a longer descriptive name, base: {1000 + 50 * i}, "
+                    f"group: Group {i % 3}, cost_mix: {{pay: 60%, prices: 40%}}, demand: 2%}}\n" for i in range(40))
+    grants = "".join(f"    - {{name: Grant number {i}, base: {500 + i}, growth: 0%, certainty: indicative}}\n"
+                     for i in range(40))
+    reserves = "".join(f"  - {{name: Earmarked reserve {i}, kind: earmarked, opening: {500 + i}, "
+                       f"planned_use: {{2025/26: 50, 2026/27: 50}}}}\n" for i in range(30))
+    plan = tmp_path / "wide.yaml"
+    plan.write_text(f'scenario: wide\nunits: "£000"\nbase_year: "2024/25"\nyears: {years}\n'
+                    'assumptions: {pay: 3%, prices: 2%}\n'
+                    f"expenditure:\n{lines}funding:\n  council_tax: {{tax_base: 60000, band_d: 1200}}\n"
+                    f"  grants:\n{grants}reserves:\n  - {{name: General fund balance, kind: general, "
+                    f"opening: 20000, minimum: 5%}}\n{reserves}", encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    html = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<table[^>]*id="([^"]+)"', html)
+    assert [name for name in ids if ids.count(name) > 1] == []
+    assert {f"{table}-2" for table in ("funding-table", "grant-risk-table", "sensitivity-table", "gap-table",
+                                       "reserves-table")} | {"lines-table-4"} <= set(ids)
+    assert ("@page { size: A4 landscape;" in html) == (years == 20)
+    _, _, cut = print_marked(html, tmp_path, "wide")
     assert [ids[i] for i in cut] == []
 
 

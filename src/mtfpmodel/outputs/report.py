@@ -16,6 +16,7 @@ leave it out), so a new section is a new function in these lists.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 from mtfpmodel.outputs.charts import CHARTS
@@ -39,7 +40,14 @@ CLOSING = (plan.assumptions, plan.warnings)
 
 
 def build(ctx: Context) -> Pack:
-    """The pack's content: the plan's sections, the analyses when there are any, then the closing ones."""
+    """The pack's content: the plan's sections, the analyses when there are any, then the closing ones.
+    A pack that turns out to be landscape (:attr:`Pack.landscape`: a table of more years than portrait
+    holds) is built again with its long tables paged for the shorter landscape page."""
+    pack = _build(ctx)
+    return _build(replace(ctx, landscape=True)) if pack.landscape and not ctx.landscape else pack
+
+
+def _build(ctx: Context) -> Pack:
     makers = PLAN + (ANALYSES if ctx.cabinet is not None else ()) + CLOSING
     sections = tuple(s for s in (make(ctx) for make in makers) if s is not None)
     result, scenario = ctx.result, ctx.result.scenario

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.outputs.drivertext import MEASURE_LABELS
-from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, Subheading, Table, paged
+from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, Subheading, Table, numbered
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.linetable import line_table, to_net_expenditure, uses_drivers
 from mtfpmodel.results.workforce import all_groups, by_group
@@ -58,7 +58,7 @@ def _line_tables(ctx: Context, table) -> list[Table]:
     if table is None:
         rows = [[Row.of(line.name, ctx.cells(result.results.line_cost[0, i]), note=notes[line.name])]
                 for i, line in enumerate(result.scenario.expenditure)]
-        return paged("lines-table", _header(ctx), rows)
+        return ctx.paged("lines-table", _header(ctx), rows)
     groups: list[tuple[str, list[Row]]] = []
     others: list[list[Row]] = []
     for _, row in table.iterrows():
@@ -71,12 +71,11 @@ def _line_tables(ctx: Context, table) -> list[Table]:
         elif key == "line":
             others.append([Row.of(item, ctx.cells(row[years]), note=notes[item])])
     tables: list[Table] = []
-    for n, (group, rows) in enumerate(groups):
-        tables += paged("lines-table" if n == 0 else f"lines-table-{n + 1}", _header(ctx, group), [[r] for r in rows])
+    for group, rows in groups:
+        tables += ctx.paged("lines-table", _header(ctx, group), [[r] for r in rows])
     if others:
-        title = "Other budget lines" if groups else "Budget lines"
-        tables += paged(f"lines-table-{len(groups) + 1}" if groups else "lines-table", _header(ctx, title), others)
-    return tables
+        tables += ctx.paged("lines-table", _header(ctx, "Other budget lines" if groups else "Budget lines"), others)
+    return numbered("lines-table", tables)          # a group running over a page does not take the next one's id
 
 
 def _note(ctx: Context, line) -> str:
@@ -124,7 +123,7 @@ def _pressures(ctx: Context) -> list:
     rows = [[Row.of(p.name, ctx.cells(r.pressure_level[0, i]), note=("recurring" if p.recurring else "one-off")
                     + (f" · {p.source}" if p.source else ""))] for i, p in enumerate(pressures)]
     rows.append([Row.of("Total pressures", ctx.cells(r.pressure_level[0].sum(axis=0)), "total")])
-    return [*paged("pressures-table", _header(ctx, "Pressures"), rows),
+    return [*ctx.paged("pressures-table", _header(ctx, "Pressures"), rows),
             Paragraph("Pressures are new costs in the budget: a recurring pressure stays from the year it arises; a "
                       "one-off counts only in its year. They are not inflated.", "note")]
 
@@ -141,7 +140,7 @@ def _workforce(ctx: Context, table) -> list:
                               "bill; the apprenticeship levy a rate of the pay bill above the allowance.", "note"),
                     _rates(ctx)]
     tables: list[Table] = []
-    for n, (group, own) in enumerate(zip(groups, by_group(workforce, result.scenario, years))):
+    for group, own in zip(groups, by_group(workforce, result.scenario, years)):
         carried = float(own["in_budget_lines"].iloc[0])
         about = (f"{figure(group.fte)} FTE" + (f", {figure(group.headcount)} employees" if group.headcount else "")
                  + f"; drift {share(group.drift)}, vacancy {share(group.vacancy)}; budget lines carry {share(carried)}")
@@ -149,8 +148,8 @@ def _workforce(ctx: Context, table) -> list:
                        note=about)]
         rows += [Row.of(MEASURE_ROWS[m], ctx.cells(own[m]), "sub") for m in MEASURES]
         rows.append(Row.of(f"Total {group.name}", ctx.cells(own["total_cost"]), "total"))
-        tables += paged("workforce-table" if n == 0 else f"workforce-table-{n + 1}", _header(ctx, group.name),
-                        [[r] for r in rows])
+        tables += ctx.paged("workforce-table", _header(ctx, group.name), [[r] for r in rows])
+    tables = numbered("workforce-table", tables)
     by_key = {row["key"]: row for _, row in table.iterrows()}
     rows = []
     if len(groups) > 1:
@@ -158,8 +157,8 @@ def _workforce(ctx: Context, table) -> list:
         rows += [Row.of(MEASURE_ROWS[m], ctx.cells(whole[m]), "sub") for m in MEASURES]
         rows.append(Row.of("Total workforce", ctx.cells(whole["total_cost"]), "total"))
     rows.append(Row.of("Carried by budget lines (pay_from)", ctx.cells(by_key["workforce"][years]), "total"))
-    tables += paged("workforce-total", _header(ctx, "All pay groups" if len(groups) > 1 else "Workforce"),
-                    [[r] for r in rows])
+    tables += ctx.paged("workforce-total", _header(ctx, "All pay groups" if len(groups) > 1 else "Workforce"),
+                        [[r] for r in rows])
     return blocks + tables
 
 
@@ -210,4 +209,4 @@ def _contracts(ctx: Context, table) -> list:
     blocks.append([Row.of("Total indexed contracts", ctx.cells(by_key["contracts"][years]), "total"),
                    Row.of(f"Contractual inflation (rise since {years[0]})",
                           ctx.cells(by_key["contractual_inflation"][years]), "total")])
-    return [Subheading("Indexed contracts"), *paged("contracts-table", _header(ctx, "Contracts"), blocks)]
+    return [Subheading("Indexed contracts"), *ctx.paged("contracts-table", _header(ctx, "Contracts"), blocks)]

@@ -4,7 +4,7 @@ existing debt charges, the capital financing line and the CFR (``Result.capital_
 and each scheme's spend (``Result.capital``, capital.csv)."""
 from __future__ import annotations
 
-from mtfpmodel.outputs.pack.content import Paragraph, Row, Section, paged
+from mtfpmodel.outputs.pack.content import Paragraph, Row, Section
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money
 from mtfpmodel.results.capital import EXISTING
@@ -34,7 +34,7 @@ def section(ctx: Context) -> Section | None:
                       "financing line of the budget is the MRP and interest on new borrowing plus the existing debt "
                       "charges; the capital financing requirement (CFR) here is new borrowing less its MRP to date.",
                       "note")
-    blocks = [intro, *paged("capital-table", (f"({ctx.label})", *years), [[r] for r in rows]), *_schemes(ctx)]
+    blocks = [intro, *ctx.paged("capital-table", (f"({ctx.label})", *years), [[r] for r in rows]), *_schemes(ctx)]
     return Section("capital", "Capital programme and its financing", tuple(blocks))
 
 
@@ -56,4 +56,4 @@ def _schemes(ctx: Context) -> list:
         rows.append([Row.of(name, ctx.cells(own["spend"]), note=note)])
     spend = result.capital_summary.set_index("key").loc["spend", years]
     rows.append([Row.of("Total capital spend", ctx.cells(spend), "total")])
-    return paged("capital-schemes", (f"Schemes: spend ({ctx.label})", *years), rows)
+    return ctx.paged("capital-schemes", (f"Schemes: spend ({ctx.label})", *years), rows)

@@ -9,7 +9,7 @@ is a new function added to the pack's list.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Union
 
@@ -152,6 +152,9 @@ class Pack:
 
 
 PAGE_ROWS = 26.0       # row heights (one line of 9.5pt text) that fit on an A4 page under a heading
+# ... on landscape A4, whose text is 176 mm high against portrait's 263 mm, in a table at the
+# page's own type; the smaller rows of a dense or denser table still fit PAGE_ROWS of them.
+LANDSCAPE_ROWS = 17.0
 
 
 def row_height(row: Row, label_width: int = 34) -> float:
@@ -163,12 +166,14 @@ def row_height(row: Row, label_width: int = 34) -> float:
     return float(lines)
 
 
-def paged(id: str, header: tuple[str, ...], blocks: Iterable[Iterable[Row]], most: float = PAGE_ROWS,
+def paged(id: str, header: tuple[str, ...], blocks: Iterable[Iterable[Row]], landscape: bool = False,
           **options) -> list[Table]:
-    """Tables of at most ``most`` row heights each, keeping every block of rows (a group of lines,
-    a pay group, a reserve) whole, so that no printed table runs over an A4 page. The first table
-    is ``id``, the next ``id-2``...; each repeats the header."""
+    """Tables of at most :data:`PAGE_ROWS` row heights each (:data:`LANDSCAPE_ROWS` for a table at
+    full type on a ``landscape`` page), keeping every block of rows (a group of lines, a pay group, a
+    reserve) whole, so that no printed table runs over an A4 page. The first table is ``id``, the
+    next ``id-2``...; each repeats the header."""
     label_width = options.get("label_width", 34)
+    most = LANDSCAPE_ROWS if landscape and Table(id, header, ()).density == "" else PAGE_ROWS
     pages: list[list[Row]] = [[]]
     used = 0.0
     for block in blocks:
@@ -179,8 +184,13 @@ def paged(id: str, header: tuple[str, ...], blocks: Iterable[Iterable[Row]], mos
             used = 0.0
         pages[-1].extend(rows)
         used += height
-    return [Table(id if n == 0 else f"{id}-{n + 1}", header, tuple(rows), **options)
-            for n, rows in enumerate(pages) if rows]
+    return numbered(id, [Table(id, header, tuple(rows), **options) for rows in pages if rows])
+
+
+def numbered(id: str, tables: Iterable[Table]) -> list[Table]:
+    """``tables`` given the ids ``id``, ``id-2``, ``id-3``... in order: the pages of several
+    :func:`paged` runs of one kind (a run for each group of lines), so that no two share an id."""
+    return [replace(table, id=id if n == 0 else f"{id}-{n + 1}") for n, table in enumerate(tables)]
 
 
 def kind(block: Block) -> str:

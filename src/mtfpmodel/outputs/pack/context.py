@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mtfpmodel.outputs.pack.content import Table, paged
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.units import figure
 
@@ -23,6 +24,7 @@ class Context:
     charts: dict[str, Path] = field(default_factory=dict)     # chart name → its PNG, if drawn
     cabinet: "Cabinet | None" = None
     cash: Result | None = None
+    landscape: bool = False     # the pack is set on landscape A4 (a first build found a table beyond dense)
 
     @property
     def unit(self) -> str:
@@ -47,6 +49,10 @@ class Context:
     @property
     def years(self) -> list[str]:
         return list(self.result.labels[1:])
+
+    def paged(self, id: str, header: tuple[str, ...], blocks, **options) -> list[Table]:
+        """:func:`~.content.paged`, sized for this pack's pages (portrait, or landscape)."""
+        return paged(id, header, blocks, landscape=self.landscape, **options)
 
     def cells(self, values) -> list[str]:
         """Table figures in the scenario unit: thousands separators, brackets for negatives."""

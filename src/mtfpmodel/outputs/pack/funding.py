@@ -29,7 +29,7 @@ RATIO_TEXT = {"A": "6/9", "B": "7/9", "C": "8/9", "D": "9/9", "E": "11/9", "F": 
 def section(ctx: Context) -> Section:
     """Funding by source, then council tax, the bands, and the grants' certainty and cliff edges."""
     result = ctx.result
-    blocks: list = [_sources(ctx)]
+    blocks: list = [*_sources(ctx)]
     cliffs = _cliff_edges(ctx)
     if cliffs:
         blocks.append(Bullets(tuple(cliffs), id="cliff-edges"))
@@ -47,8 +47,9 @@ def _years_header(ctx: Context, unit: str) -> tuple[str, ...]:
     return (f"({unit})", f"{labels[0]} (base)", *labels[1:])
 
 
-def _sources(ctx: Context) -> Table:
-    """Each source by year from funding.csv; a grant's note gives its certainty and last year."""
+def _sources(ctx: Context) -> list[Table]:
+    """Each source by year from funding.csv; a grant's note gives its certainty and last year. Dozens
+    of grants are set as page-sized tables (funding-table, -2...), the total after the last."""
     result, labels = ctx.result, ctx.result.labels
     grants = {g.name: g for g in result.scenario.funding.grants}
     shares = result.grants.drop_duplicates("grant").set_index("grant")["share"] if len(result.grants) else {}
@@ -65,8 +66,8 @@ def _sources(ctx: Context) -> Table:
                 note += f"; ends after {grant.ends}" if grant.ends in labels[:-1] else f"; last year {grant.ends}"
         rows.append(Row.of(part["label"].iloc[0], ctx.cells(part.set_index("year").loc[list(labels), "amount"]),
                            note=note))
-    rows.append(Row.of("Total funding", ctx.cells(result.results.funding[0]), "total"))
-    return Table("funding-table", _years_header(ctx, ctx.label), tuple(rows))
+    total = Row.of("Total funding", ctx.cells(result.results.funding[0]), "total")
+    return ctx.paged("funding-table", _years_header(ctx, ctx.label), [*([row] for row in rows), [total]])
 
 
 def _cliff_edges(ctx: Context) -> list[str]:
@@ -149,17 +150,18 @@ def _grant_risk(ctx: Context) -> list:
     for name, part in uncertain.groupby("grant", sort=False):
         part = part.set_index("year")
         first = part.iloc[0]
-        rows += [Row.of(name, ctx.cells(part.loc[years, "amount"]), note=first["certainty"]),
-                 Row.of(f"held back: {percent(1 - first['share'], 0)}", ctx.cells(part.loc[years, "at_risk"]), "sub")]
+        rows.append([Row.of(name, ctx.cells(part.loc[years, "amount"]), note=first["certainty"]),
+                     Row.of(f"held back: {percent(1 - first['share'], 0)}", ctx.cells(part.loc[years, "at_risk"]),
+                            "sub")])                         # a grant and the part held back: kept together
     held = uncertain.groupby("year", sort=False)["at_risk"].sum()
-    rows.append(Row.of("Total held back in the risk-adjusted gap", ctx.cells(held.loc[years]), "total"))
+    rows.append([Row.of("Total held back in the risk-adjusted gap", ctx.cells(held.loc[years]), "total")])
     summary = result.summary
     last = years[-1]
     text = (f"The risk-adjusted net gap in the MTFP table counts each grant at its certainty share and each saving "
             f"at its confidence: {cabinet_money(float(summary['risk_adjusted_net_gap'].iloc[-1]), ctx.unit)} in "
             f"{last} against a planned net gap of {cabinet_money(float(summary['net_gap'].iloc[-1]), ctx.unit)}, of "
             f"which {cabinet_money(float(held.loc[last]), ctx.unit)} is grant not yet confirmed.")
-    return [heading, Table("grant-risk-table", (f"({ctx.label})", *years), tuple(rows)), Paragraph(text, "note")]
+    return [heading, *ctx.paged("grant-risk-table", (f"({ctx.label})", *years), rows), Paragraph(text, "note")]
 
 
 def _source_notes(ctx: Context) -> list:

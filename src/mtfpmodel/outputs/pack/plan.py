@@ -7,11 +7,19 @@ and warnings; funding (:mod:`.funding`), budget lines (:mod:`.budget`), the capi
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
-from mtfpmodel.outputs.pack.content import Bullets, Cell, Figure, KeyFigures, Paragraph, Row, Section, Table, paged
+from mtfpmodel.outputs.pack.content import (
+    Bullets,
+    Cell,
+    Figure,
+    KeyFigures,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    numbered,
+)
 from mtfpmodel.outputs.pack import reserves as reserve_pages
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
@@ -70,13 +78,13 @@ def mtfp(ctx: Context) -> Section:
 def gap(ctx: Context) -> Section:
     """The council-shaped gap table of :mod:`mtfpmodel.results.gaptable`."""
     table = ctx.result.gap_table
-    rows = tuple(Row.of(row["item"], ctx.cells(row[y] for y in ctx.years),
-                        "total" if row["key"] in SUBTOTALS else "sub" if row["key"] in MEMO else "")
-                 for _, row in table.iterrows())
+    rows = [[Row.of(row["item"], ctx.cells(row[y] for y in ctx.years),
+                    "total" if row["key"] in SUBTOTALS else "sub" if row["key"] in MEMO else "")]
+            for _, row in table.iterrows()]
     note = Paragraph("Cumulative figures: savings and reserves are shown negative, so each subtotal is the sum of "
                      "the rows above it.", "note")
-    return Section("gap", "The gap and how it is met", (Table("gap-table", (f"({ctx.label})", *ctx.years), rows),
-                                                        note))
+    tables = ctx.paged("gap-table", (f"({ctx.label})", *ctx.years), rows)   # dozens of reserves: a table a page
+    return Section("gap", "The gap and how it is met", (*tables, note))
 
 
 def bridge(ctx: Context) -> Section | None:
@@ -107,8 +115,8 @@ def savings(ctx: Context) -> Section:
               Row.of("Risk-adjusted (each stream times its confidence)", ["", "", *ctx.cells(risk)], "sub")]
     # A programme of dozens of streams is set as page-sized tables (savings-table, -2...), the
     # totals kept with the last streams, so that no printed table runs over a page.
-    tables = paged("savings-table", (f"Stream ({ctx.label}, net saving)", "RAG", "Confidence", *ctx.years),
-                   [*([row] for row in rows), totals], label_width=36)
+    tables = ctx.paged("savings-table", (f"Stream ({ctx.label}, net saving)", "RAG", "Confidence", *ctx.years),
+                       [*([row] for row in rows), totals], label_width=36)
     return Section("savings", "Savings programme", (*tables, *figure_of(ctx, "savings")))
 
 
@@ -148,14 +156,13 @@ def assumptions(ctx: Context) -> Section:
     tables: list = [Table("assumptions-table", header, tuple(rows), years=False, label_width=note_width) if rows
                     else Paragraph("The scenario names no assumptions: every rate is written where it is used.",
                                    id="assumptions-table")]
-    pages = 0
+    demand_tables: list[Table] = []
     for group, demand in groups.items():
         title = f"Demand growth: {group} (% a year)" if group else (
             "Demand growth by budget line (% a year)" if len(groups) == 1 else "Demand growth: other lines (% a year)")
-        for table in paged("demand-table", (title, *ctx.years, "Source"), [[row] for row in demand], years=False,
-                           label_width=note_width):              # a group of dozens of lines: a table a page
-            pages += 1
-            tables.append(replace(table, id="demand-table" if pages == 1 else f"demand-table-{pages}"))
+        demand_tables += ctx.paged("demand-table", (title, *ctx.years, "Source"), [[row] for row in demand],
+                                   years=False, label_width=note_width)     # dozens of lines: a table a page
+    tables += numbered("demand-table", demand_tables)
     return Section("assumptions", "Assumptions and their sources", tuple(tables), new_page=ctx.cabinet is not None)
 
 

@@ -6,7 +6,7 @@ Figures from ``Result.reserves_statement``, ``Result.reserves`` (reserves.csv) a
 """
 from __future__ import annotations
 
-from mtfpmodel.outputs.pack.content import Bullets, KeyFigures, Paragraph, Row, Section, Table, paged
+from mtfpmodel.outputs.pack.content import Bullets, KeyFigures, Paragraph, Row, Section
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.statements import findings, lasting
 from mtfpmodel.outputs.terminal import cabinet_money
@@ -23,16 +23,17 @@ MOVEMENTS = (("opening", "Opening balance", ""), ("contributions", "Contribution
 def section(ctx: Context, figures: list) -> Section:
     """Cards, the statement, its findings, each reserve's movements and the reserves chart."""
     result, labels = ctx.result, ctx.result.labels
-    rows = []
+    rows: list[list[Row]] = []          # blocks of rows for paging: the balances' heading kept with the first
     for _, row in result.reserves_statement.table.iterrows():
-        if row["key"].startswith("reserve:") and not any(r.label == BALANCES for r in rows):
-            rows.append(Row.of(BALANCES, [""] * len(labels), "group"))
         values = [row[y] for y in labels]
         cells = [percent(v, 1) for v in values] if row["key"] in PERCENT_ROWS else ctx.cells(values)
-        rows.append(Row.of(row["item"], cells, "total" if row["key"] == "closing_reserves" else
-                           "sub" if row["key"].startswith("reserve:") else ""))
-    table = Table("reserves-table", (f"({ctx.label})", f"{labels[0]} (opening)", *labels[1:]), tuple(rows))
-    blocks = [_cards(ctx), table, Bullets(tuple(findings(result)), id="reserve-findings"), *_movements(ctx), *figures]
+        block = [Row.of(row["item"], cells, "total" if row["key"] == "closing_reserves" else
+                        "sub" if row["key"].startswith("reserve:") else "")]
+        if row["key"].startswith("reserve:") and not any(r.label == BALANCES for b in rows for r in b):
+            block.insert(0, Row.of(BALANCES, [""] * len(labels), "group"))
+        rows.append(block)
+    tables = ctx.paged("reserves-table", (f"({ctx.label})", f"{labels[0]} (opening)", *labels[1:]), rows)
+    blocks = [_cards(ctx), *tables, Bullets(tuple(findings(result)), id="reserve-findings"), *_movements(ctx), *figures]
     return Section("reserves", "Reserves", tuple(blocks))
 
 
@@ -68,4 +69,4 @@ def _movements(ctx: Context) -> list:
         blocks.append(rows)
     if not blocks:
         return [Paragraph("The plan has no reserves.", id="reserve-movements")]
-    return paged("reserve-movements", (f"Each reserve by year ({ctx.label})", *years), blocks)
+    return ctx.paged("reserve-movements", (f"Each reserve by year ({ctx.label})", *years), blocks)

@@ -39,13 +39,13 @@ def section(ctx: Context) -> Section | None:
                                    *ctx.cells([one_way.first_year_change[p], one_way.final_year_change[p],
                                                one_way.sum_of_years_change[p]])])
             for p, path in enumerate(one_way.paths)]
-    table = Table("sensitivity-table", (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value",
-                                        f"+{step}pt: {first}", f"+{step}pt every year: {last}", "Sum of the years"),
-                  tuple(rows), label_width=34)
+    tables = ctx.paged("sensitivity-table", (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value",
+                                         f"+{step}pt: {first}", f"+{step}pt every year: {last}", "Sum of the years"),
+                   [[row] for row in rows], label_width=34)         # dozens of drivers: a table a page
     sentences = Bullets(tuple(f"{one_way.sentence(p, labels, unit)} (each {step}% ≈ "
                               f"{rounded_money(abs(one_way.first_year_change[p]), unit)} a year)"
                               for p in one_way.largest(5)), id="sensitivity-sentences")
-    blocks = [intro, table, sentences, Subheading(f"The net gap in {last} at other values"), _ladder(ctx)]
+    blocks = [intro, *tables, sentences, Subheading(f"The net gap in {last} at other values"), _ladder(ctx)]
     png = ctx.charts.get("tornado")
     if png is not None:
         source = ("the ranges in the scenario's sensitivity block" if cabinet.tornado_from_ranges
