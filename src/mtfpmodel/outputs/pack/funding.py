@@ -29,7 +29,7 @@ RATIO_TEXT = {"A": "6/9", "B": "7/9", "C": "8/9", "D": "9/9", "E": "11/9", "F": 
 def section(ctx: Context) -> Section:
     """Funding by source, then council tax, the bands, and the grants' certainty and cliff edges."""
     result = ctx.result
-    blocks: list = [*_sources(ctx)]
+    blocks: list = list(_sources(ctx))
     cliffs = _cliff_edges(ctx)
     if cliffs:
         blocks.append(Bullets(tuple(cliffs), id="cliff-edges"))

@@ -39,9 +39,9 @@ def section(ctx: Context) -> Section | None:
                                    *ctx.cells([one_way.first_year_change[p], one_way.final_year_change[p],
                                                one_way.sum_of_years_change[p]])])
             for p, path in enumerate(one_way.paths)]
-    tables = ctx.paged("sensitivity-table", (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value",
-                                         f"+{step}pt: {first}", f"+{step}pt every year: {last}", "Sum of the years"),
-                   [[row] for row in rows], label_width=34)         # dozens of drivers: a table a page
+    header = (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value", f"+{step}pt: {first}",
+              f"+{step}pt every year: {last}", "Sum of the years")
+    tables = ctx.paged("sensitivity-table", header, [[row] for row in rows], label_width=34)   # dozens: a table a page
     sentences = Bullets(tuple(f"{one_way.sentence(p, labels, unit)} (each {step}% ≈ "
                               f"{rounded_money(abs(one_way.first_year_change[p]), unit)} a year)"
                               for p in one_way.largest(5)), id="sensitivity-sentences")
