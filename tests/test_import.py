@@ -281,6 +281,89 @@ def test_a_bad_cell_in_a_workbook_names_the_sheet(tmp_path, capsys):
     assert f"{path}, sheet Lines, cell H1: unknown column 'Bsae'" in errors
 
 
+def test_a_value_in_a_column_with_no_heading_is_an_error_naming_its_cell(tmp_path, capsys):
+    # Before: exit 0 and the 9.5 in I3 (beyond the last heading, Source in H) was dropped without
+    # a word, as would be a figure typed under an empty heading between two headed columns.
+    path = budget_workbook(tmp_path / "budget.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book["Lines"]["H1"].value == "Source" and book["Lines"]["I1"].value is None
+    book["Lines"]["I3"] = 9.5
+    book.save(path)
+    out = tmp_path / "scenario.yaml"
+    assert main(["import", str(path), "--out", str(out)]) == 1
+    errors = capsys.readouterr().err
+    assert f"{path}, sheet Lines, cell I3: a value (9.5) in a column with no heading" in errors, errors
+    assert not out.exists()
+
+
+def _book_with(tmp_path: Path, table: str, change) -> Path:
+    """docs/budget-book copied to a folder, ``change(rows)`` applied to the rows of ``table``.csv."""
+    folder = tmp_path / "book"
+    shutil.copytree(BOOK, folder)
+    with open(folder / f"{table}.csv", encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    change(rows)
+    with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    return folder
+
+
+@pytest.mark.parametrize("table, name, cell, first", [
+    ("lines", "Adult social care", "A3", "row 2"),      # before: the second row's base (1) replaced 78,000
+    ("assumptions", "pay", "A3", "row 2"),              # before: the second row's 9% pay award replaced 3.2%
+])
+def test_a_second_row_of_the_same_name_is_an_error_not_a_silent_overwrite(tmp_path, capsys, table, name, cell, first):
+    def repeat(rows):
+        again = list(rows[1])
+        again[1] = "1" if table == "lines" else "9%"
+        rows.insert(2, again)
+    folder = _book_with(tmp_path, table, repeat)
+    out = tmp_path / "scenario.yaml"
+    assert main(["import", str(folder), "--out", str(out)]) == 1
+    errors = capsys.readouterr().err
+    assert (f"{folder}/{table}.csv, cell {cell}: a second row named '{name}' (the first is "
+            f"{folder}/{table}.csv, {first})") in errors, errors
+    assert not out.exists()
+
+
+def test_a_near_duplicate_name_names_the_row_of_the_first(tmp_path, capsys):
+    # Before: "... (names must be unique; the first is at --set)": imported cells have no line.
+    folder = _book_with(tmp_path, "lines", lambda rows: rows[2].__setitem__(0, "adult social care "))
+    assert main(["import", str(folder)]) == 1
+    assert (f"{folder}/lines.csv, cell A3: a second row named 'adult social care', the same as 'Adult social "
+            f"care' once spaces and capitals are ignored (the first is {folder}/lines.csv, row 2)"
+            in capsys.readouterr().err)
+
+
+def test_a_control_character_in_a_cell_is_an_error_naming_the_cell(tmp_path, capsys):
+    # Before: blamed on "imported scenario:37", a line of YAML the officer never sees.
+    folder = _book_with(tmp_path, "lines", lambda rows: rows[1].__setitem__(0, "Adult\x1b[31m social care"))
+    assert main(["import", str(folder)]) == 1
+    errors = capsys.readouterr().err
+    assert (f"{folder}/lines.csv, cell A2: text holds the control character '\\x1b', which cannot be shown or "
+            "saved") in errors, errors
+    assert "imported scenario" not in errors
+
+
+def test_a_path_given_twice_in_the_inputs_sheet_is_an_error(tmp_path, capsys):
+    # Before: the later row won without a word (the pay award read from the row copied below).
+    build_workbook(mtfpmodel.run(mtfpmodel.load(ROOT / "scenarios" / "example.yaml")), tmp_path / "mtfp.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "mtfp.xlsx")
+    ws = book["Inputs"]
+    path_col = next(c.column for c in ws[3] if c.value == "mtfp path")
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, path_col).value == "assumptions.pay")
+    ws.cell(ws.max_row + 2, path_col).value = "assumptions.pay"
+    last = ws.max_row
+    for col in range(5, 10):
+        ws.cell(last, col).value = 0.09
+    book.save(tmp_path / "flexed.xlsx")
+    assert main(["import", str(tmp_path / "flexed.xlsx")]) == 1
+    errors = capsys.readouterr().err
+    letter = openpyxl.utils.get_column_letter(path_col)
+    assert (f"sheet Inputs, cell {letter}{last}: 'assumptions.pay' is given twice on this sheet (the first is "
+            f"row {row})") in errors, errors
+
+
 def test_an_existing_file_is_not_overwritten_without_force(tmp_path, capsys):
     out = tmp_path / "scenario.yaml"
     out.write_text("keep me", encoding="utf-8")

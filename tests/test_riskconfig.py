@@ -5,7 +5,7 @@ import pytest
 from conftest import SCENARIOS
 
 import mtfpmodel
-from mtfpmodel.analysis.paths import check_scenario
+from mtfpmodel.analysis.holding import check_scenario
 from mtfpmodel.cli import main
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.scenario.errors import ScenarioError
@@ -23,7 +23,7 @@ def _with(write, block: str):
 def _problems(path) -> list[str]:
     try:
         loaded = mtfpmodel.load(path)
-        check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)
+        check_scenario(loaded, collect(loaded.scenario))
     except ScenarioError as exc:
         return [str(p) for p in exc.problems]
     return []
@@ -75,11 +75,35 @@ def test_values_parse_as_rates_or_numbers():
      "unknown path 'expenditure[Service].demand' (did you mean 'expenditure[Services].demand'?)"),
     ("sensitivity:\n  ranges:\n    assumptions.pay: [4%, 2%]\n", "low 4% is above high 2%"),
     ("sensitivity:\n  step: 0%\n", "step 0.00% must be above 0%"),
+    # Ends of ranges and distributions the scenario could not hold at that path (before: accepted,
+    # and the draws or tornado bars projected a plan no file could describe).
+    ("monte_carlo:\n  distributions:\n    savings[Review].confidence: {uniform: [50%, 120%]}\n",
+     ":31: monte_carlo.distributions.savings[Review].confidence: the distribution's high end is a value the "
+     "scenario cannot hold here: confidence 120% is outside 0% to 100%"),
+    ("monte_carlo:\n  distributions:\n    funding.council_tax.tax_base: {normal: {mean: -5, sd: 1}}\n",
+     "the distribution's mean is a value the scenario cannot hold here: -5.0 is out of range"),
+    # a shift is added to the plan's own value: 1,000 - 2,000 = -1,000 Band D equivalents
+    ("monte_carlo:\n  distributions:\n    funding.council_tax.tax_base: {triangular: [-2000, 0, 10], apply: shift}\n",
+     "the distribution's low end is a value the scenario cannot hold here: -1000.0 is out of range"),
+    ("monte_carlo:\n  distributions:\n    reserves.opening: {uniform: [-10, 20]}\n",
+     "low end is a value the scenario cannot hold here: the opening balance cannot be negative"),
+    ("sensitivity:\n  ranges:\n    savings[Review].confidence: [-10%, 50%]\n",
+     ":31: sensitivity.ranges.savings[Review].confidence: the range's low end is a value the scenario cannot hold "
+     "here: confidence -10% is outside 0% to 100%"),
 ])
 def test_bad_blocks_are_located_and_explained(write, block, expected):
     problems = _problems(_with(write, block))
     assert any(expected in p for p in problems), problems
     assert all(":" in p.split(" ")[0] for p in problems)        # file:line first
+
+
+def test_a_range_the_scenario_cannot_hold_fails_validate_and_every_command_alike(write, tmp_path, capsys):
+    # What validates, runs: validate, run and the analyses refuse it with the same line.
+    path = _with(write, "sensitivity:\n  ranges:\n    savings[Review].confidence: [50%, 150%]\n")
+    for command in (["validate"], ["run", "--out", str(tmp_path)], ["sensitivity", "--out", str(tmp_path)]):
+        assert main([command[0], str(path), *command[1:]]) == 1
+        assert (":31: sensitivity.ranges.savings[Review].confidence: the range's high end is a value the scenario "
+                "cannot hold here: confidence 150% is outside 0% to 100%") in capsys.readouterr().err
 
 
 def test_bad_block_exits_1_from_every_command(write, tmp_path, capsys):

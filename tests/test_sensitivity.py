@@ -208,6 +208,37 @@ def test_command_rejects_a_bad_grid_path(tmp_path, capsys):
     assert "did you mean 'assumptions.pay'" in capsys.readouterr().err
 
 
+def test_a_grid_of_one_input_against_itself_is_refused_and_writes_nothing(tmp_path, capsys):
+    # Before: exit 0, the second set of values overwrote the first in every projection, so each
+    # row of the grid was the same input at the column's value, and grid.csv had one
+    # 'assumptions.pay' column for two (pandas kept one of the two same-named columns).
+    out = tmp_path / "out"
+    code = main(["sensitivity", str(RISK), "--out", str(out),
+                 "--grid", "assumptions.pay=1%..3%:1%", "assumptions.pay=2%..4%:1%"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--grid" in err and "assumptions.pay" in err and "two different inputs" in err
+    assert not out.exists()
+
+
+def test_a_grid_reaching_a_value_the_scenario_cannot_hold_is_refused(tmp_path, capsys):
+    # Before: exit 0 and a row for a 150% confidence (the review delivering one and a half times its saving).
+    code = main(["sensitivity", str(RISK), "--out", str(tmp_path / "out"),
+                 "--grid", "savings[Review].confidence=50%..150%:50%", "assumptions.pay=1%..3%:1%"])
+    assert code == 2
+    assert ("--grid 'savings[Review].confidence=50%..150%:50%' reaches a value the scenario cannot hold at "
+            "savings[Review].confidence: confidence 150% is outside 0% to 100%") in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_grid_of_a_share_shows_its_values_as_percentages(tmp_path, capsys):
+    # Before: the terminal showed a confidence of 50% as '0.5' (the chart's ticks said 50%).
+    assert main(["sensitivity", str(RISK), "--out", str(tmp_path),
+                 "--grid", "savings[Review].confidence=0%..100%:50%", "assumptions.pay=1%..3%:1%"]) == 0
+    rows = capsys.readouterr().out.split("for each pair of values")[1].splitlines()[2:5]
+    assert [row.split()[0] for row in rows] == ["0.00%", "50.00%", "100.00%"]
+
+
 def test_a_tornado_of_many_inputs_draws_the_widest_and_says_how_many_there_are(tmp_path):
     # Before: every input got a bar, 0.45 inch each: the cabinet pack's tornado of a 300-line
     # plan (356 inputs) was 63 inches tall. Now the 15 widest are drawn, widest on top.

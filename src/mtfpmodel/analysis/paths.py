@@ -189,11 +189,3 @@ def _check_matrix(config: MonteCarloConfig, where: Where | None) -> Problem | No
                        hint="e.g. A and B, and B and C, strongly positive but A and C strongly negative is "
                             "impossible; weaken one of them")
     return None
-
-
-def check_scenario(scenario: Scenario, params: Mapping[str, Parameter], where: Where | None) -> None:
-    """Check whichever of the two blocks the scenario has."""
-    if scenario.sensitivity is not None:
-        check_sensitivity(scenario.sensitivity, params, where)
-    if scenario.monte_carlo is not None:
-        check_monte_carlo(scenario.monte_carlo, params, where)

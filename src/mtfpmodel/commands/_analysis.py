@@ -5,7 +5,8 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from mtfpmodel.analysis.paths import check_scenario, in_percent
+from mtfpmodel.analysis.holding import check_scenario
+from mtfpmodel.analysis.paths import in_percent
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.engine.parameters import Parameter, check_paths, collect
 from mtfpmodel.results.result import labels_of
@@ -43,7 +44,7 @@ def prepare(args: argparse.Namespace) -> Prepared:
     """Load the scenario, collect its paths and check its sensitivity/monte_carlo blocks."""
     loaded = load(args.scenario, args.overrides)
     params = collect(loaded.scenario)
-    check_scenario(loaded.scenario, params, loaded.where)
+    check_scenario(loaded, params)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(loaded.scenario.scenario)
     return Prepared(loaded, params, labels_of(loaded.scenario), out)
 

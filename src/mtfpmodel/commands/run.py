@@ -5,7 +5,7 @@ import argparse
 from contextlib import nullcontext
 from pathlib import Path
 
-from mtfpmodel.analysis.paths import check_scenario
+from mtfpmodel.analysis.holding import check_scenario
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.outdir import staged_output
@@ -74,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     loaded = load(args.scenario, args.overrides)
-    check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)   # as validate does
+    check_scenario(loaded, collect(loaded.scenario))   # as validate does
     result = run(loaded)
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)

@@ -7,6 +7,7 @@ import numpy as np
 
 from mtfpmodel.analysis import grid as grids
 from mtfpmodel.analysis import sensitivity
+from mtfpmodel.analysis.holding import at, refusals, rule
 from mtfpmodel.analysis.paths import label, one_way_paths
 from mtfpmodel.commands._analysis import (
     add_common,
@@ -84,6 +85,9 @@ def main(args: argparse.Namespace) -> int:
     if not 0 < step <= 0.5:
         raise UsageError(f"--step {step:.2%} must be above 0% and at most 50%")
     grid_specs = [_grid_arg(prep, text) for text in args.grid] if args.grid else None
+    if grid_specs and grid_specs[0][0] == grid_specs[1][0]:
+        raise UsageError(f"--grid names {grid_specs[0][0]} twice: a two-way grid needs two different inputs "
+                         "(for one input alone, see its row of the one-way table or its tornado bar)")
 
     paths = one_way_paths(params, scenario, args.everything)
     one_way = sensitivity.one_way(scenario, params, paths, step)
@@ -102,7 +106,7 @@ def main(args: argparse.Namespace) -> int:
     print(_tornado_text(tornado, labels[-1], unit, bool(config.ranges)))
     if grid is not None:
         print()
-        print(_grid_text(grid, labels[-1], unit, params))
+        print(_grid_text(grid, labels[-1], unit, params, scenario))
 
     scale = scale_of(run(prep.loaded))
     with staged_output(prep.out) as staging:
@@ -123,11 +127,18 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _grid_arg(prep, text: str) -> tuple[str, np.ndarray]:
+    """The path and values of one --grid argument; a UsageError for a path the scenario does not have
+    or a value it could not hold there (a vacancy above 100%)."""
     try:
         path, values = grids.parse_range(text)
     except ValueError as exc:
         raise UsageError(f"--grid {exc}") from None
-    check_path(prep, path)
+    param = prep.params[check_path(prep, path)]
+    for end in (values.min(), values.max()):
+        refused = refusals(prep.loaded, prep.params, {path: at(param, end)})
+        if refused:
+            raise UsageError(f"--grid {text!r} reaches a value the scenario cannot hold at {path}: "
+                             f"{rule(refused[path])}")
     return path, values
 
 
@@ -170,12 +181,12 @@ def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
     return "\n".join(lines)
 
 
-def _grid_text(grid, year: str, unit: str, params) -> str:
+def _grid_text(grid, year: str, unit: str, params, scenario) -> str:
     decimals = 1 if unit == "£m" else 0
     head = f"{label(grid.path_a)} \\ {label(grid.path_b)}"
     width = max(len(head), 10) + 2
     lines = [f"Net gap in {year} ({unit}) for each pair of values (each the input in every year)",
-             f"{head:<{width}}" + "".join(f"{show_value(v, params[grid.path_b]):>11}" for v in grid.values_b)]
+             f"{head:<{width}}" + "".join(f"{show_value(v, params[grid.path_b], scenario):>11}" for v in grid.values_b)]
     for i, a in enumerate(grid.values_a):
-        lines.append(f"{show_value(a, params[grid.path_a]):<{width}}" + "".join(f"{figure(v, decimals):>11}" for v in grid.final[i]))
+        lines.append(f"{show_value(a, params[grid.path_a], scenario):<{width}}" + "".join(f"{figure(v, decimals):>11}" for v in grid.final[i]))
     return "\n".join(lines)

@@ -129,32 +129,16 @@ def _solve(prep, args) -> pd.DataFrame:
 
 def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
     """Raise AnalysisError when the value found is one the scenario could not hold (a Band D below
-    £0, a negative number of posts): no value it can take meets the target. The value is put into
-    the file's data as ``--set`` would put it, and the data validated again."""
-    import copy
+    £0, a negative number of posts): no value it can take meets the target."""
+    from mtfpmodel.analysis.holding import refusals, rule
 
-    import numpy as np
-
-    from mtfpmodel.scenario.loader import validate
-    from mtfpmodel.scenario.overrides import parse_path, set_path
-
-    percent = in_percent(path, param, prep.scenario)          # written as a person would write it
-    written = [f"{float(value) * 100!r}%" if percent else float(value) for value in np.atleast_1d(solution.series)]
-    data, where = copy.deepcopy(prep.loaded.data), copy.deepcopy(prep.loaded.where)
-    try:
-        set_path(data, where, parse_path(path), written if param.is_series else written[0])
-    except KeyError:                 # not one value of the file (a figure derived from several): nothing to check
-        return
-    try:
-        validate(data, where, prep.loaded.path)
-    except ScenarioError as exc:
+    refused = refusals(prep.loaded, prep.params, {path: solution.series})
+    if refused:
         found = ", ".join(f"{show_value(value, param, prep.scenario)} in {prep.labels[t]}"
                           for t, value in zip(solution.years, solution.values))
         when = f"in {prep.labels[year]}" if year is not None else "in every year"
-        problem = exc.problems[0]
-        rule = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
         raise AnalysisError(f"no {label(path)} that the scenario can hold meets the target {when}: it would need "
-                            f"to be {found}, and {rule}") from None
+                            f"to be {found}, and {rule(refused[path])}")
 
 
 def _year(text: str, labels) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtfpmodel.analysis.paths import check_scenario
+from mtfpmodel.analysis.holding import check_scenario
 from mtfpmodel.commands import print_problems, print_warnings
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.results.result import run
@@ -32,7 +32,7 @@ def main(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         try:
             loaded = load(path)
-            check_scenario(loaded.scenario, collect(loaded.scenario), loaded.where)
+            check_scenario(loaded, collect(loaded.scenario))
             result = run(loaded)
         except ScenarioError as exc:
             failed += 1

@@ -191,9 +191,10 @@ def translate(exc: ValidationError, data: Any, where: Where) -> list[Problem]:
 
 
 def _place(first: Where, second: Where) -> str:
-    """'line 12', or 'parent.yaml:12' when the first item came from another file."""
+    """'line 12', or 'parent.yaml:12' when the first item came from another file; without a line,
+    what it came from ('--set', or an imported cell: 'budget.xlsx, sheet Lines, cell A5')."""
     if not first.line:
-        return "--set"
+        return first.file
     return f"line {first.line}" if first.file == second.file else f"{first.file}:{first.line}"
 
 

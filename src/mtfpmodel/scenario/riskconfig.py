@@ -2,7 +2,9 @@
 
 Both name inputs by their path (``assumptions.pay``,
 ``expenditure[Adults].demand``...). Paths are checked against the scenario's parameters by
-:mod:`mtfpmodel.analysis.paths`, which knows the file and line of each one.
+:mod:`mtfpmodel.analysis.paths`, which knows the file and line of each one, and the ends of
+their ranges and distributions against what the scenario could hold there by
+:mod:`mtfpmodel.analysis.holding`.
 
 **What a number in these blocks means.** A value given for a path means what it would mean
 written at that path in the scenario file as a single value: ``assumptions.pay:
@@ -143,7 +145,8 @@ class SensitivityConfig(Model):
                                               "percentage points (default 1%).")
     ranges: dict[str, list[Value]] = Field(
         default_factory=dict, description="Low and high value per path for the tornado chart, e.g. "
-                                          "'assumptions.pay': [2%, 5%]; each is the value in every year.")
+                                          "'assumptions.pay': [2%, 5%]; each is the value in every year, and one "
+                                          "the scenario could hold at that path.")
 
     @field_validator("step")
     @classmethod
@@ -172,7 +175,9 @@ class MonteCarloConfig(Model):
     seed: int | None = Field(None, ge=0, description="Random seed, 0 or more: the same seed gives exactly the "
                                                      "same results.")
     distributions: dict[str, Distribution] = Field(
-        default_factory=dict, description="Uncertain inputs by path, e.g. 'assumptions.pay': {triangular: [2%, 3%, 5%]}.")
+        default_factory=dict, description="Uncertain inputs by path, e.g. 'assumptions.pay': {triangular: [2%, 3%, 5%]}. "
+                                          "Each end (a normal's mean) must be a value the scenario could hold at "
+                                          "that path.")
     correlation: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="Correlation between the draws of two paths (Gaussian copula), e.g. "
                                           "'assumptions.pay': {'assumptions.prices': 0.6}. Must form a "

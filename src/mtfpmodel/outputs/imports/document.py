@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtfpmodel.scenario.errors import Problem
+from mtfpmodel.scenario.limits import shown, text_problem
+from mtfpmodel.scenario.names import name_key
 from mtfpmodel.scenario.yamlfile import Where
 
 Step = str | tuple[str]          # a key, or (name,) for the named item of a list
@@ -23,13 +25,18 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[tuple, str] = field(default_factory=dict)   # item steps → 'sheet Lines, row 5' for comments
     read: list[str] = field(default_factory=list)          # the tables read, for the header comment
+    named: dict[tuple, tuple[str, str]] = field(default_factory=dict)   # item, by name_key → (name, first row)
 
     def __post_init__(self):
         if self.where is None:
             self.where = Where(self.origin, 0)
 
     def put(self, steps: list[Step], value: Any, at: str) -> None:
-        """Set the value at ``steps`` (creating mappings and named items on the way), marked ``at``."""
+        """Set the value at ``steps`` (creating mappings and named items on the way), marked ``at``.
+        Text no scenario can hold (a control character) is a problem at ``at``, as a YAML file's is at its line."""
+        reason = next(filter(None, map(text_problem, _texts(value))), None)
+        if reason:
+            self.problem(at, reason)
         node, mark = self.data, self.where
         for n, step in enumerate(steps):
             last = n == len(steps) - 1
@@ -67,6 +74,34 @@ class Document:
     def problem(self, at: str, message: str, path: str = "", hint: str = "") -> None:
         self.problems.append(Problem(message, file=at, path=path, hint=hint))
 
+    def first_row(self, steps: list[Step], name: str, cell) -> bool:
+        """Whether the row of ``cell`` is the first to give the item at ``steps`` (named ``name``);
+        if not, a problem at the cell naming the first (a second row would silently overwrite it)."""
+        reason = text_problem(name)
+        if reason:                     # one problem for the name, not one for each cell of its row
+            self.problem(cell.where, reason)
+            return False
+        *section, last = steps
+        key = (*section, name_key(last[0] if isinstance(last, tuple) else last))
+        if key not in self.named:
+            self.named[key] = (name, cell.row_where())
+            return True
+        first, place = self.named[key]
+        same = "" if first == name else f", the same as '{first}' once spaces and capitals are ignored"
+        self.problem(cell.where, f"a second row named {shown(name)}{same} (the first is {place})",
+                     hint="names must be unique: merge the two rows, or rename one")
+        return False
+
     def note_row(self, steps: list[Step], where: str) -> None:
         """Remember where an item's row is (first one wins), for the comment above it in the YAML."""
         self.rows.setdefault(tuple(steps), where)
+
+
+def _texts(value: Any):
+    """The text in ``value``: itself, or the keys and values of a mapping (a row's years)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _texts(item)

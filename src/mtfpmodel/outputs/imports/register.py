@@ -15,6 +15,7 @@ from mtfpmodel.outputs.imports.document import Document
 from mtfpmodel.outputs.imports.yamltext import percent_text
 from mtfpmodel.outputs.workbook.grid import INPUTS_SHEET as SHEET
 from mtfpmodel.outputs.workbook.grid import PATH_HEADING
+from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.loader import parse_path
 from mtfpmodel.scenario.series import check_year_label
 
@@ -56,11 +57,18 @@ def read_register(table: Table, doc: Document) -> None:
     unit_col = headings.get("Unit", value_col - 1)
     doc.put(["base_year"], years[0][1], table.cell(header, base_col).where)
     doc.put(["years"], len(year_cols), table.cell(header, year_cols[-1]).where)
-    rows = {}
+    rows, first = {}, {}
     for r in range(header + 1, len(table.rows) + 1):
         path = table.cell(r, path_col).value
-        if isinstance(path, str) and path.strip():
-            rows[r] = path.strip()
+        if not (isinstance(path, str) and path.strip()):
+            continue
+        path = path.strip()
+        if path in first:              # a second row would silently overwrite the first
+            doc.problem(table.cell(r, path_col).where, f"{shown(path)} is given twice on this sheet "
+                        f"(the first is row {first[path]})", hint="delete one of the two rows")
+            continue
+        first[path] = r
+        rows[r] = path
     assumption_rows = {r: p.removeprefix("assumptions.") for r, p in rows.items() if p.startswith("assumptions.")}
     doc.read.append(f"sheet {table.sheet}")
     for r, path in rows.items():

@@ -22,6 +22,7 @@ from mtfpmodel.outputs.imports.layouts import (
     normal,
 )
 from mtfpmodel.outputs.imports.yamltext import percent_text
+from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.series import check_year_label
 
 _YEAR = re.compile(r"^(?P<field>.*?)\s*(?P<year>\d{4}\s*/\s*\d{2})$")
@@ -57,10 +58,15 @@ def read_layout(table: Table, layout: Layout, doc: Document, years: set[str]) ->
         return
     name_col, scalars, per_year, mix = columns
     width = table.width
+    headed = {cell.col for cell in table.rows[header - 1] if not cell.empty}
     for r in range(header + 1, len(table.rows) + 1):
         row = [table.cell(r, c) for c in range(1, width + 1)]
         if all(c.empty for c in row):
             continue
+        for cell in row:                  # read by no column: an error, as an unknown key is
+            if not cell.empty and cell.col not in headed:
+                doc.problem(cell.where, f"a value ({shown(cell.value)}) in a column with no heading",
+                            hint="head the column with what it holds, or delete the value")
         name_cell = table.cell(r, name_col)
         if name_cell.empty:
             doc.problem(name_cell.where, f"a row with figures but no {layout.name_headings[0]} name",
@@ -134,9 +140,13 @@ def _row(table: Table, r: int, name: str, name_cell: Cell, layout: Layout, doc: 
         steps: list = ["funding", "business_rates"]
     elif layout.keyed:
         steps = [*layout.section, name]
-        doc.put(steps, {}, name_cell.where)
     else:
         steps = [*layout.section, (name,)]
+    if not doc.first_row(steps, name, name_cell):
+        return
+    if layout.keyed:
+        doc.put(steps, {}, name_cell.where)
+    elif not isinstance(steps[-1], str):
         doc.put(steps + ["name"], name, name_cell.where)
     doc.note_row(tuple(steps), name_cell.row_where())
     words = {c.key: c.words for c in layout.columns}

@@ -1,0 +1,135 @@
+"""Whether the values an analysis gives an input are ones the scenario could hold.
+
+A tornado range, a Monte Carlo distribution, a two-way grid or a goal seek sets inputs to
+values the officer never wrote at that path. Each is checked the way ``--set`` is: put into
+the file's data as ``--set`` would put it, and the whole scenario validated again, so a
+vacancy of 150%, a negative number of posts or a Band D below £0 is refused with the rule it
+breaks instead of being projected. Paths that are not one value of the file (a stream's
+confidence given as a RAG word, a figure derived from several) are not checked here.
+
+:func:`check_scenario` is the whole check of a scenario's ``sensitivity:`` and ``monte_carlo:``
+blocks that ``validate``, ``run`` and every analysis make: the paths they name, then the ends of
+their ranges and distributions.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Mapping, NamedTuple
+
+import numpy as np
+
+from mtfpmodel.analysis.paths import check_monte_carlo, check_sensitivity, in_percent
+from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.scenario.errors import Problem, ScenarioError
+from mtfpmodel.scenario.loader import Loaded, validate
+from mtfpmodel.scenario.overrides import parse_path, set_path
+from mtfpmodel.scenario.yamlfile import Where, locate
+
+
+def refusals(loaded: Loaded, params: Mapping[str, Parameter],
+             values: Mapping[str, float | np.ndarray]) -> dict[str, Problem]:
+    """The paths of ``values`` (path → a number, or T numbers for a series) that the scenario
+    could not hold, each with the first problem validating the file with it finds.
+
+    All of them are tried together first, one validation; only when that fails is each tried
+    on its own, to say which (a value refused only beside another is not refused)."""
+    if not values or _problems(loaded, params, values) is None:
+        return {}
+    found = {}
+    for path, value in values.items():
+        problems = _problems(loaded, params, {path: value})
+        if problems:
+            found[path] = problems[0]
+    return found
+
+
+def rule(problem: Problem) -> str:
+    """The rule a refused value breaks, as a clause: 'it is outside 0% to 100% (hint)'."""
+    return f"{problem.message} ({problem.hint})" if problem.hint else problem.message
+
+
+def _problems(loaded: Loaded, params: Mapping[str, Parameter],
+              values: Mapping[str, float | np.ndarray]) -> list[Problem] | None:
+    data = copy.deepcopy(loaded.data)
+    scratch = Where(loaded.where.file, 0)      # set_path marks what it sets; the file's own marks stay as they are
+    for path, value in values.items():
+        try:
+            set_path(data, scratch, parse_path(path), _written(path, params[path], value, loaded))
+        except KeyError:                       # not one value of the file: nothing to check
+            continue
+    try:
+        validate(data, scratch, loaded.path)
+    except ScenarioError as exc:
+        return exc.problems
+    return None
+
+
+def _written(path: str, param: Parameter, value, loaded: Loaded):
+    """``value`` as a person would write it at ``path``: '150.0%' for a rate or share, else the number."""
+    percent = in_percent(path, param, loaded.scenario)
+    written = [f"{float(v) * 100!r}%" if percent else float(v) for v in np.atleast_1d(value)]
+    return written if param.is_series else written[0]
+
+
+def check_scenario(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
+    """Check whichever of the ``sensitivity:`` and ``monte_carlo:`` blocks the scenario has: the
+    paths they name (:mod:`mtfpmodel.analysis.paths`), then the ends of their ranges and distributions."""
+    scenario, where = loaded.scenario, loaded.where
+    if scenario.sensitivity is not None:
+        check_sensitivity(scenario.sensitivity, params, where)
+    if scenario.monte_carlo is not None:
+        check_monte_carlo(scenario.monte_carlo, params, where)
+    check_blocks(loaded, params)
+
+
+def check_blocks(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
+    """Raise ScenarioError for a tornado range (``sensitivity.ranges``) or a Monte Carlo
+    distribution whose low or high end the scenario could not hold (a normal distribution:
+    its mean), each located at its line. The paths are known to exist (checked first)."""
+    scenario = loaded.scenario
+    problems: list[Problem] = []
+    if scenario.sensitivity is not None:
+        ends = {path: Ends(pair[0], pair[1], "value", ("range's low end", "range's high end"))
+                for path, pair in scenario.sensitivity.ranges.items()}
+        problems += _check_ends(loaded, params, ends, ("sensitivity", "ranges"))
+    if scenario.monte_carlo is not None:
+        ends = {}
+        for path, dist in scenario.monte_carlo.distributions.items():
+            numbers = dist.numbers
+            ends[path] = (Ends(numbers[0], numbers[0], dist.apply, ("distribution's mean",) * 2)
+                          if dist.family == "normal" else
+                          Ends(numbers[0], numbers[-1], dist.apply, ("distribution's low end", "distribution's high end")))
+        problems += _check_ends(loaded, params, ends, ("monte_carlo", "distributions"))
+    if problems:
+        raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.path)))
+
+
+class Ends(NamedTuple):
+    """The lowest and highest values a range or distribution gives an input, and what they are called."""
+
+    low: float
+    high: float
+    apply: str                   # 'value' (the input itself) or 'shift' (added to the plan's own values)
+    names: tuple[str, str]       # "range's low end", "range's high end"
+
+
+def _check_ends(loaded: Loaded, params: Mapping[str, Parameter], ends: dict[str, Ends],
+                block: tuple[str, str]) -> list[Problem]:
+    problems, refused = [], set()
+    for index in (0, 1):
+        values = {path: at(params[path], end[index], end.apply) for path, end in ends.items()
+                  if path in params and path not in refused}          # one problem a path: the low end's
+        for path, problem in refusals(loaded, params, values).items():
+            refused.add(path)
+            file, line = locate(loaded.where, *block, path)
+            problems.append(Problem(f"the {ends[path].names[index]} is a value the scenario cannot hold here: "
+                                    f"{problem.message}", file=file, line=line, path=".".join((*block, path)),
+                                    hint=problem.hint or "keep it within the values this input can take"))
+    return problems
+
+
+def at(param: Parameter, value: float, apply: str = "value") -> float | np.ndarray:
+    """The input ``param`` set to ``value`` in every year (``apply: shift``: its own values plus ``value``)."""
+    if apply == "shift":
+        return param.value + value
+    return np.full(param.value.shape, float(value)) if param.is_series else float(value)
