@@ -79,13 +79,14 @@ def check_scenario(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
         check_sensitivity(scenario.sensitivity, params, where)
     if scenario.monte_carlo is not None:
         check_monte_carlo(scenario.monte_carlo, params, where)
-    check_blocks(loaded, params)
+    _check_ends_hold(loaded, params)
 
 
-def check_blocks(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
+def _check_ends_hold(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
     """Raise ScenarioError for a tornado range (``sensitivity.ranges``) or a Monte Carlo
     distribution whose low or high end the scenario could not hold (a normal distribution:
-    its mean), each located at its line. The paths are known to exist (checked first)."""
+    its mean), each located at its line. The paths are known to exist (:func:`check_scenario`
+    checks them first)."""
     scenario = loaded.scenario
     problems: list[Problem] = []
     if scenario.sensitivity is not None:
@@ -118,7 +119,7 @@ def _check_ends(loaded: Loaded, params: Mapping[str, Parameter], ends: dict[str,
     problems, refused = [], set()
     for index in (0, 1):
         values = {path: at(params[path], end[index], end.apply) for path, end in ends.items()
-                  if path in params and path not in refused}          # one problem a path: the low end's
+                  if path not in refused}          # one problem a path: the low end's
         for path, problem in refusals(loaded, params, values).items():
             refused.add(path)
             file, line = locate(loaded.where, *block, path)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mtfpmodel.analysis import goalseek
 from mtfpmodel.analysis.batch import Batch, project_batch
-from mtfpmodel.analysis.paths import in_percent, label
+from mtfpmodel.analysis.paths import label
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.commands._analysis import (
     add_common,
@@ -20,7 +20,7 @@ from mtfpmodel.commands._analysis import (
 from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
-from mtfpmodel.scenario.errors import AnalysisError, ScenarioError, UsageError
+from mtfpmodel.scenario.errors import AnalysisError, UsageError
 from mtfpmodel.scenario.units import rounded_money
 
 HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"

@@ -146,7 +146,7 @@ def _row(table: Table, r: int, name: str, name_cell: Cell, layout: Layout, doc: 
         return
     if layout.keyed:
         doc.put(steps, {}, name_cell.where)
-    elif not isinstance(steps[-1], str):
+    elif isinstance(steps[-1], tuple):           # a named item of a list (not business rates' own block)
         doc.put(steps + ["name"], name, name_cell.where)
     doc.note_row(tuple(steps), name_cell.row_where())
     words = {c.key: c.words for c in layout.columns}
