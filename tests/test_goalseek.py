@@ -108,11 +108,15 @@ def test_command_no_root_exits_1(tmp_path, capsys):
     (["--by", "assumptions.pya"], "did you mean 'assumptions.pay'"),
     (["--by", "assumptions.pay", "--target", "profit=0"], "METRIC one of"),
     (["--by", "assumptions.pay", "--year", "2031/32"], "not a projection year"),
+    (["--by", "assumptions.pay", "--range", "5%..1%"], "LOW must be below HIGH"),
+    (["--by", "assumptions.pay", "--savings-needed", "--target", "net_gap="], "METRIC one of"),
     ([], "give --by PATH"),
 ])
 def test_command_usage_errors(tmp_path, capsys, argv, message):
     assert main(["solve", str(RISK), "--out", str(tmp_path), *argv]) == 2
-    assert message in capsys.readouterr().err
+    out = capsys.readouterr()
+    assert message in out.err
+    assert out.out == ""            # every argument is checked before the heading is printed
 
 
 def test_zigzag_is_a_real_rise_then_fall():

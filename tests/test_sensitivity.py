@@ -293,18 +293,42 @@ def test_a_large_grid_is_drawn_at_a_printable_size_without_figures_in_its_cells(
     grid = Grid("assumptions.pay", values, "funding.council_tax.increase.core", values, gap)
     figures = []
     monkeypatch.setattr(riskcharts, "save", lambda fig, stem: figures.append(fig) or [])
-    riskcharts.grid_heatmap(grid, Scale("£000", 1.0), "2028/29", tmp_path / "grid", "t")
+    riskcharts.grid_heatmap(grid, Scale("£000", 1.0), "2028/29", tmp_path / "grid", "t", lambda path, v: f"{v:.1%}")
     fig, = figures
     assert list(fig.get_size_inches()) == pytest.approx([1.6 + 0.9 * 12, 1.4 + 0.45 * 16])
     ax = fig.axes[0]
     assert len(ax.texts) == 0
-    assert [t.get_text() for t in ax.get_xticklabels()] == [f"{v:.4g}%" for v in np.arange(0, 201, 14) * 0.05]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"{v:.1f}%" for v in np.arange(0, 201, 14) * 0.05]
     assert len(ax.get_yticklabels()) == 15
     assert ax.get_xlabel() == ("council tax core\na grid of 201 × 201 values, too many to print in the cells: "
                                "grid.csv holds each figure")
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_the_heatmap_names_an_amount_as_the_terminal_does_not_as_a_percentage(tmp_path, capsys, monkeypatch):
+    # Before: the heatmap's axes wrote any value from -1 to 1 as a percentage, so in a plan in £m
+    # a grid of a pressure from £0m to £1m was labelled 0%, 50%, 100% while the terminal table
+    # beside it said 0, 0.5, 1. Both now name a value by the one rule (show_value).
+    from mtfpmodel.outputs import riskcharts
+
+    figures = []
+    monkeypatch.setattr(riskcharts, "save", lambda fig, stem: figures.append(fig) or [])
+    pressure = "pressures[General inflation].amount"
+    code = main(["sensitivity", str(EXAMPLES / "gateshead-2025.yaml"), "--out", str(tmp_path),
+                 "--grid", f"{pressure}=0..1:0.5", "funding.council_tax.tax_base_growth=2%..3%:1%"])
+    assert code == 0
+    out = capsys.readouterr().out
+    grid = out[out.index("for each pair of values"):].splitlines()
+    assert grid[1].split()[-2:] == ["2.00%", "3.00%"]
+    assert [line.split()[0] for line in grid[2:5]] == ["0", "0.5", "1"]
+    fig = figures[-1]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["0", "0.5", "1"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2.00%", "3.00%"]
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 def test_the_largest_grid_the_command_allows_is_written_with_every_figure_in_grid_csv(tmp_path, capsys):
@@ -327,7 +351,8 @@ def test_a_grid_of_a_few_values_prints_each_figure_and_names_every_value(tmp_pat
     a, b = np.array([0.01, 0.02, 0.03]), np.array([0.0199, 0.0299])
     gap = np.array([[10.0, -5.0], [20.0, 5.0], [30.0, 15.0]])[:, :, None] * np.ones(3)
     grid = Grid("assumptions.pay", a, "funding.council_tax.increase.core", b, gap)
-    fig = _drawn_figure(lambda: riskcharts.grid_heatmap(grid, Scale("£000", 1.0), "2026/27", tmp_path / "g", "t"))
+    fig = _drawn_figure(lambda: riskcharts.grid_heatmap(grid, Scale("£000", 1.0), "2026/27", tmp_path / "g", "t",
+                                                        lambda path, v: f"{v:.2%}"))
     assert list(fig.get_size_inches()) == pytest.approx([1.6 + 0.9 * 2, 1.4 + 0.45 * 3])
     assert [t.get_text() for t in fig.axes[0].texts] == ["10", "(5)", "20", "5", "30", "15"]
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["1.99%", "2.99%"]

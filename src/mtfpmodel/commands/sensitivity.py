@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 import numpy as np
 
@@ -93,6 +94,7 @@ def main(args: argparse.Namespace) -> int:
     one_way = sensitivity.one_way(scenario, params, paths, step)
     tornado = sensitivity.tornado(scenario, params, config.ranges, one_way)
     grid = grids.two_way(scenario, params, *grid_specs[0], *grid_specs[1]) if grid_specs else None
+    value_text = partial(_value_text, params, scenario)
 
     title = scenario.council or scenario.scenario
     print(f"{title}: {scenario.scenario} — sensitivity of the net gap, {labels[1]} to {labels[-1]}")
@@ -106,7 +108,7 @@ def main(args: argparse.Namespace) -> int:
     print(_tornado_text(tornado, labels[-1], unit, bool(config.ranges)))
     if grid is not None:
         print()
-        print(_grid_text(grid, labels[-1], unit, params, scenario))
+        print(_grid_text(grid, labels[-1], unit, value_text))
 
     scale = scale_of(run(prep.loaded))
     with staged_output(prep.out) as staging:
@@ -119,7 +121,8 @@ def main(args: argparse.Namespace) -> int:
         if grid is not None:
             write_csv(grid.table(labels), staging.path("grid.csv"))
             riskcharts.grid_heatmap(grid, scale, labels[-1], staging.path("grid"),
-                                    f"{title}: {labels[-1]} net gap, {label(grid.path_a)} × {label(grid.path_b)}")
+                                    f"{title}: {labels[-1]} net gap, {label(grid.path_a)} × {label(grid.path_b)}",
+                                    value_text)
             written += ["grid.csv", "grid.png/.svg"]
         staging.wrote(written)
     print(f"\nOutputs written to {prep.out}/")
@@ -181,12 +184,17 @@ def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
     return "\n".join(lines)
 
 
-def _grid_text(grid, year: str, unit: str, params, scenario) -> str:
+def _value_text(params, scenario, path: str, value: float) -> str:
+    """A grid input's value as the terminal table and the heatmap's axes both name it."""
+    return show_value(value, params[path], scenario)
+
+
+def _grid_text(grid, year: str, unit: str, value_text) -> str:
     decimals = 1 if unit == "£m" else 0
     head = f"{label(grid.path_a)} \\ {label(grid.path_b)}"
     width = max(len(head), 10) + 2
     lines = [f"Net gap in {year} ({unit}) for each pair of values (each the input in every year)",
-             f"{head:<{width}}" + "".join(f"{show_value(v, params[grid.path_b], scenario):>11}" for v in grid.values_b)]
+             f"{head:<{width}}" + "".join(f"{value_text(grid.path_b, v):>11}" for v in grid.values_b)]
     for i, a in enumerate(grid.values_a):
-        lines.append(f"{show_value(a, params[grid.path_a], scenario):<{width}}" + "".join(f"{figure(v, decimals):>11}" for v in grid.final[i]))
+        lines.append(f"{value_text(grid.path_a, a):<{width}}" + "".join(f"{figure(v, decimals):>11}" for v in grid.final[i]))
     return "\n".join(lines)

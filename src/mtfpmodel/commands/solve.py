@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -75,12 +76,13 @@ def main(args: argparse.Namespace) -> int:
     prep = prepare(args)
     if not args.by and not args.savings_needed:
         raise UsageError("give --by PATH (the input to solve for) and/or --savings-needed")
+    goal = _goal(prep, args) if args.by else None      # every argument checked before anything is printed
     scenario, labels = prep.scenario, prep.labels
     title = scenario.council or scenario.scenario
     print(f"{title}: {scenario.scenario} — goal seek, {labels[1]} to {labels[-1]}")
     tables: dict[str, pd.DataFrame] = {}
-    if args.by:
-        tables["solve.csv"] = _solve(prep, args)
+    if goal is not None:
+        tables["solve.csv"] = _solve(prep, goal)
     if args.savings_needed:
         tables["savings_needed.csv"] = _savings_needed(prep)
     with staged_output(prep.out) as staging:
@@ -91,7 +93,17 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _solve(prep, args) -> pd.DataFrame:
+class Goal(NamedTuple):
+    """What --target, --by, --year and --range ask for, checked."""
+
+    metric: str
+    target: float                       # scenario unit
+    path: str
+    year: int | None                    # None: every year
+    bracket: tuple[float, float] | None
+
+
+def _goal(prep, args) -> Goal:
     metric, _, target_text = args.target.partition("=")
     metric = metric.strip()
     if metric not in goalseek.METRICS or not target_text.strip():
@@ -99,9 +111,14 @@ def _solve(prep, args) -> pd.DataFrame:
                          f"{', '.join(goalseek.METRICS)}, e.g. net_gap=0")
     target = value_arg(target_text.strip(), "--target")
     path = check_path(prep, args.by)
-    param = prep.params[path]
     year = _year(args.year, prep.labels)
     bracket = _bracket(args.bracket) if args.bracket else None
+    return Goal(metric, target, path, year, bracket)
+
+
+def _solve(prep, goal: Goal) -> pd.DataFrame:
+    metric, target, path, year, bracket = goal
+    param = prep.params[path]
     solution = goalseek.solve(prep.scenario, prep.params, path, metric, target, year, bracket, prep.labels)
     _check_holdable(prep, path, param, solution, year)
 

@@ -5,7 +5,7 @@ Sobol ranking. Each takes the analysis result and the plan's :class:`~chartstyle
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -53,8 +53,11 @@ def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: s
     return save(fig, stem)
 
 
-def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str) -> list[Path]:
-    """The final-year net gap for each pair of values: red a gap, blue a surplus, figures in each cell.
+def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str,
+                 value_text: Callable[[str, float], str]) -> list[Path]:
+    """The final-year net gap for each pair of values: red a gap, blue a surplus, figures in each cell;
+    each axis names its input's values as ``value_text(path, value)`` writes them (the terminal's
+    grid table writes them the same way: a rate or a share as a percentage, others as numbers).
 
     Each cell is 0.9 by 0.45 inches, so a grid of up to :data:`FIGURED_GRID` values (rows of the
     first input, columns of the second) shows every figure and names every value on its axes. A
@@ -78,7 +81,7 @@ def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str) ->
                     color="white" if abs(shade - 0.5) > 0.35 else "black")
     for axis, path, shown in ((ax.xaxis, grid.path_b, grid.values_b), (ax.yaxis, grid.path_a, grid.values_a)):
         ticks = range(0, shown.size, 1 if figured else -(-shown.size // GRID_TICKS))   # every k-th: at most GRID_TICKS
-        axis.set_ticks(ticks, [_tick(shown[k], path) for k in ticks])
+        axis.set_ticks(ticks, [value_text(path, float(shown[k])) for k in ticks])
     more = "" if figured else (f"\na grid of {rows:,} × {columns:,} values, too many to print in the cells: "
                                "grid.csv holds each figure")
     ax.set_xlabel(label(grid.path_b) + more)
@@ -87,10 +90,6 @@ def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str) ->
     fig.colorbar(image, ax=ax, label=f"net gap in {year} ({scale.unit})")
     ax.set_title(title)
     return save(fig, stem)
-
-
-def _tick(value: float, path: str) -> str:
-    return f"{value * 100:.4g}%" if abs(value) <= 1 else f"{value:,.6g}"
 
 
 INNER = (0.25, 0.75)                   # the fan chart's quantiles not in montecarlo.csv: P25, P75
