@@ -67,12 +67,12 @@ def test_chunks_projected_in_the_background_give_exactly_the_same_draws(monkeypa
         def __init__(self, inner):
             self.inner, self.asked = inner, 0
 
-        def has_room(self):
+        def has_room(self, waiting=0):
             # wait (a minute at most) for it to be ready, so that it certainly takes some chunks
             deadline = time.monotonic() + 60
             while self.asked == 0 and not self.inner.has_room() and time.monotonic() < deadline:
                 time.sleep(0.001)
-            return self.inner.has_room()
+            return self.inner.has_room(waiting)
 
         def ask(self, task):
             self.asked += 1

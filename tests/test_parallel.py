@@ -202,3 +202,35 @@ def test_when_no_process_can_be_started_the_work_is_done_here(tmp_path, monkeypa
     assert [name for name, pid in _log(tmp_path)] == ["a", "b", "c", "first", "sent"]
     assert {pid for _, pid in _log(tmp_path)} == {os.getpid()}
     assert not RUNNING
+
+
+def test_the_background_runs_the_next_task_while_its_last_answer_waits_to_be_read(tmp_path, monkeypatch):
+    # A Monte Carlo hands its background process the next chunk while it works on one. Before,
+    # that process read a task only once the answer to the one before (more than a pipe holds)
+    # had been read here, so a chunk handed over while this process projected its own sat unread
+    # and the helper idled. Now it reads tasks and writes answers on threads of its own: the
+    # second task runs while the first's answer waits, unread, and both answers come back in order.
+    monkeypatch.setenv("MTFP_WORKERS", "2")
+    ran = tmp_path / "second ran"
+    with Background(lambda: None) as background:
+        assert _within(60, background.has_room)           # first() done there
+        background.ask(partial(_big_answer, 0.3))
+        assert background.has_room(waiting=1)              # one may wait behind the one it works on
+        background.ask(partial(ran.write_text, "yes"))
+        assert _within(60, ran.exists)                     # nothing is read here meanwhile
+        answers = background.answers(wait=True)
+    assert answers[0] == bytes(8 * 2**20) and answers[1] == 3
+    assert not RUNNING
+
+
+def _big_answer(delay: float) -> bytes:
+    time.sleep(delay)                  # the second task is sent before this answer is ready
+    return bytes(8 * 2**20)
+
+
+def _within(seconds: float, condition) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a safeguard against hanging, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()

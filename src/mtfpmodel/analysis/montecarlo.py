@@ -141,7 +141,7 @@ def sample(scenario: Scenario, params: Mapping[str, Parameter], config: MonteCar
 class Helper(Protocol):
     """Another process that can project some of the chunks (see outputs.parallel.Background)."""
 
-    def has_room(self) -> bool: ...
+    def has_room(self, waiting: int = 0) -> bool: ...
     def ask(self, task: Callable[[], object]) -> None: ...
     def answers(self, wait: bool = False) -> list[object]: ...
 
@@ -153,7 +153,10 @@ def simulate(scenario: Scenario, params: Mapping[str, Parameter], config: MonteC
 
     Every chunk's draws are sampled here, in order; a ``helper`` with room for more work is handed
     the projection of the next chunk (its sampled inputs with it), so the figures are the same
-    whoever projects which chunk.
+    whoever projects which chunk. It is kept one chunk ahead (one waiting while it projects
+    another), so it never sits idle until this process has finished a chunk of its own, except
+    for the last chunk, which it is handed only when it has nothing else to do (else this process
+    could wait on two of its chunks at the end).
     """
     check_draws(scenario, draws)
     if seed is None:
@@ -176,7 +179,7 @@ def simulate(scenario: Scenario, params: Mapping[str, Parameter], config: MonteC
         rows = slice(start, min(start + size, draws))
         n = rows.stop - start
         inputs = sample(scenario, params, config, rng, n)
-        if helper is not None and helper.has_room():
+        if helper is not None and helper.has_room(waiting=0 if rows.stop == draws else 1):
             helper.ask(partial(project_kept, scenario, params, n, *inputs))
             given.append(rows)
         else:

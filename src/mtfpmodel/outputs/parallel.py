@@ -21,7 +21,9 @@ folder. The parent process works too, so two cores give two workers in all.
 
 :class:`Background` is the other half: work handed to one process forked *early*, which gets
 on with it (importing matplotlib, then drawing) while this process carries on with what needs
-no charts — the terminal tables, the CSV files, the workbook, or a Monte Carlo simulation. It
+no charts — the terminal tables, the CSV files, the workbook, or a Monte Carlo simulation, of
+which it projects a share, kept one chunk ahead (it reads its tasks and writes its answers on
+threads of its own, so neither process waits for the other to send or to read). It
 follows the same rules (Ctrl-C ignored there, errors raised here, no fork where there is
 none), and leads its own process group, so stopping it also stops any drawing worker it forked.
 """
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import select
 import signal
 import sys
@@ -247,14 +250,16 @@ class Background:
             self._put(_ASK, task)
             self._asked += 1
 
-    def has_room(self) -> bool:
-        """True when the process has finished ``first`` and answered every task it was asked: ask
-        it another. (One at a time: a second, sent while it works on the first, could fill the
-        pipe and hold this process up until it is read.)"""
+    def has_room(self, waiting: int = 0) -> bool:
+        """True when the process has finished ``first`` and has at most ``waiting`` asked tasks
+        unanswered: ask it another. With ``waiting=1`` the next task waits there, already read,
+        while it works on the one before, so it goes straight on to it (the process reads its tasks
+        and writes its answers on threads of its own, so a task sent while it works, or an answer
+        not yet read here, holds neither process up)."""
         if self._pid is None:
             return False
         self._take_in(lambda: not self._readable())
-        return self._ready and self._asked == 0
+        return self._ready and self._asked <= waiting
 
     def answers(self, wait: bool = False) -> list[object]:
         """The return values of the asked tasks that have come back since the last call, in the
@@ -414,11 +419,18 @@ def _serve(first: Task, tasks: int, results: int, parents: list[int]) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         first()
         _write_all(results, _READY + _framed(b""))
-        while (item := _read_task(tasks)) is not None:
-            kind, task = item
-            value = task()
-            if kind == _ASK:
-                _write_all(results, _ANSWER + _framed(pickle.dumps(value)))
+        incoming, outgoing, writer = _pipe_threads(tasks, results)
+        try:
+            while (item := incoming.get()) is not None:
+                kind, payload = item
+                value = pickle.loads(payload)()
+                if kind == _ASK:
+                    outgoing.put(_ANSWER + _framed(pickle.dumps(value)))
+        except BaseException as exc:
+            outgoing.put(_ERROR + _framed(_pickled(exc)))
+            code = 1
+        outgoing.put(None)
+        writer.join()                             # every answer (or the failure) sent before exiting
     except BaseException as exc:                  # nothing may escape into the parent's code
         code = 1
         try:
@@ -429,12 +441,44 @@ def _serve(first: Task, tasks: int, results: int, parents: list[int]) -> None:
         os._exit(code)
 
 
-def _read_task(fd: int) -> tuple[bytes, Task] | None:
-    """The next task sent (kind, length, then pickle), or None once the sender has closed the pipe."""
+def _pipe_threads(tasks: int, results: int) -> tuple[queue.SimpleQueue, queue.SimpleQueue, threading.Thread]:
+    """The background process's two threads, started once ``first`` has run: one reads each task
+    sent (kind and pickle) into the first queue as it arrives (then None, once the sender has
+    closed the pipe); the other (returned, to be joined) writes each message put in the second
+    queue, until None. So the process that sends the tasks never waits for this one to finish a
+    task before it can send the next, nor this one for that one to read an answer. (A task that
+    forks drawing workers forks while both wait on a pipe or a queue: the workers use neither.)"""
+    incoming: queue.SimpleQueue = queue.SimpleQueue()
+    outgoing: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while (item := _read_frame(tasks)) is not None:
+                incoming.put(item)
+        finally:
+            incoming.put(None)
+
+    def write() -> None:
+        try:
+            while (message := outgoing.get()) is not None:
+                _write_all(results, message)
+        except OSError:                           # the parent has gone: nothing left to tell it
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return incoming, outgoing, writer
+
+
+def _read_frame(fd: int) -> tuple[bytes, bytes] | None:
+    """The next task sent (kind, then its pickle), or None once the sender has closed the pipe."""
     header = _read_exactly(fd, 9)
     if len(header) < 9:
         return None
-    return header[:1], pickle.loads(_read_exactly(fd, int.from_bytes(header[1:], "little")))
+    size = int.from_bytes(header[1:], "little")
+    payload = _read_exactly(fd, size)
+    return (header[:1], payload) if len(payload) == size else None
 
 
 def _read_exactly(fd: int, count: int) -> bytes:
