@@ -54,7 +54,7 @@ def test_reserves_needed_hand_worked(loaded, params):
 
 
 def test_no_root_in_range_is_reported(loaded, params):
-    with pytest.raises(goalseek.NoRoot, match="no council tax core between 0% and 1% closes the gap in 2025/26: the nearest, 1%, still leaves net_gap £6k above"):
+    with pytest.raises(goalseek.NoRoot, match="no council tax core between 0.00% and 1.00% closes the gap in 2025/26: the nearest, 1.00%, still leaves net_gap £6k above"):
         _solve(loaded, params, "funding.council_tax.increase.core", bracket=(0.0, 0.01))
 
 
@@ -100,7 +100,7 @@ def test_command_no_root_exits_1(tmp_path, capsys):
     code = main(["solve", str(RISK), "--out", str(tmp_path), "--by", "funding.council_tax.increase.core",
                  "--range", "0%..1%"])
     assert code == 1
-    assert "no council tax core between 0% and 1%" in capsys.readouterr().err
+    assert "no council tax core between 0.00% and 1.00%" in capsys.readouterr().err
     assert not (tmp_path / "solve.csv").exists()
 
 
@@ -154,6 +154,28 @@ def test_command_prints_a_share_as_a_percentage(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert re.search(r"2025/26: [\d.]+% \(planned [\d.]+%\)", out), out
+def test_command_prints_each_value_with_its_unit(write, tmp_path, capsys):
+    # Before: an amount was printed as a bare number ("2025/26: 0 (planned 30)"), a Band D too.
+    # Services 1,000 + a pressure of 30 from 2025/26 (£000) against council tax of
+    # 1,000 Band D equivalents x £1,000 = £1,000k: a gap of 30 each year. It closes with no pressure
+    # (0 £000, planned 30 £000), or with a Band D of (1,000 + 30) x 1,000 / 1,000 = £1,030.
+    path = write("""\
+        scenario: units
+        base_year: "2024/25"
+        expenditure: [{name: Services, base: 1000}]
+        pressures: [{name: Gap, amount: {2025/26: 30}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        reserves: [{name: General, kind: general, opening: 50}]
+        """)
+    assert main(["solve", str(path), "--out", str(tmp_path / "a"), "--by", "pressures[Gap].amount"]) == 0
+    out = capsys.readouterr().out
+    assert "  2025/26: 0 £000 (planned 30 £000); net_gap then £0" in out, out
+    assert main(["solve", str(path), "--out", str(tmp_path / "b"), "--by", "funding.council_tax.band_d",
+                 "--year", "2025/26"]) == 0
+    out = capsys.readouterr().out
+    assert "  2025/26: £1,030 (planned £1,000); net_gap then £0" in out, out
+
+
 def test_planned_use_of_a_named_reserve_that_leaves_nothing_to_find(write):
     # Gap 30 a year against a support reserve of 200: the planned use that leaves no savings
     # still to find is 30 in every year (the year-by-year solve), and it is drawn in full.
@@ -194,7 +216,7 @@ reserves: {opening: 50, minimum: 5%}
     # Spending 150 less the review's 10% (15) against 100 of council tax and 200 of business rates:
     # a surplus of 165 (£000), so closing it needs council tax of 100 - 165 = -65 (£000): a Band D
     # of -65 * 1000 / 1000 = -£65, or a tax base of -650 Band D equivalents.
-    ("funding.council_tax.band_d", [], "it would need to be -65 in 2025/26, -65 in 2026/27, and -65.0 is out "
+    ("funding.council_tax.band_d", [], "it would need to be -£65 in 2025/26, -£65 in 2026/27, and -65.0 is out "
                                        "of range (it must be greater than 0)"),
     ("funding.council_tax.tax_base", ["--year", "2026/27"], "meets the target in 2026/27: it would need to be -650 "
                                                             "in 2026/27"),

@@ -310,7 +310,8 @@ def test_a_large_grid_is_drawn_at_a_printable_size_without_figures_in_its_cells(
 def test_the_heatmap_names_an_amount_as_the_terminal_does_not_as_a_percentage(tmp_path, capsys, monkeypatch):
     # Before: the heatmap's axes wrote any value from -1 to 1 as a percentage, so in a plan in £m
     # a grid of a pressure from £0m to £1m was labelled 0%, 50%, 100% while the terminal table
-    # beside it said 0, 0.5, 1. Both now name a value by the one rule (show_value).
+    # beside it said 0, 0.5, 1 (with no unit). Both now name a value by the one rule
+    # (analysis.paths.value_text), with its unit.
     from mtfpmodel.outputs import riskcharts
 
     figures = []
@@ -322,9 +323,9 @@ def test_the_heatmap_names_an_amount_as_the_terminal_does_not_as_a_percentage(tm
     out = capsys.readouterr().out
     grid = out[out.index("for each pair of values"):].splitlines()
     assert grid[1].split()[-2:] == ["2.00%", "3.00%"]
-    assert [line.split()[0] for line in grid[2:5]] == ["0", "0.5", "1"]
+    assert [" ".join(line.split()[:2]) for line in grid[2:5]] == ["0 £m", "0.5 £m", "1 £m"]
     fig = figures[-1]
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["0", "0.5", "1"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["0 £m", "0.5 £m", "1 £m"]
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2.00%", "3.00%"]
     import matplotlib.pyplot as plt
 

@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from mtfpmodel.analysis.batch import Batch, project_batch, project_chunks
-from mtfpmodel.analysis.paths import in_percent, label
+from mtfpmodel.analysis.paths import label, value_text
 from mtfpmodel.engine.parameters import Parameter, collect, series_values
 from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.scenario.errors import AnalysisError
@@ -120,7 +120,7 @@ def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -
 
 def _no_root_message(path, metric, target, years, lo, hi, ladder, found, param, labels, scenario) -> str:
     unit = scenario.units
-    show = (lambda v: f"{v * 100:g}%") if in_percent(path, param, scenario) else (lambda v: f"{v:,.6g}")
+    show = lambda v: value_text(v, param, scenario)  # noqa: E731
     when = f"in {labels[years[0]]}" if len(years) == 1 and labels else "in every year"
     best = int(np.argmin(np.abs(found)))
     side = "above" if found[best] > 0 else "below"

@@ -12,6 +12,7 @@ from mtfpmodel.engine.parameters import Parameter, closest_path_hint
 from mtfpmodel.scenario.errors import Problem, ScenarioError
 from mtfpmodel.scenario.riskconfig import MonteCarloConfig, SensitivityConfig
 from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.units import percent
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.]+|funding\.council_tax\.tax_base_growth"
@@ -94,6 +95,37 @@ def in_percent(path: str, param: Parameter, scenario: Scenario) -> bool:
         return True
     return field == "minimum" and any(f"{prefix}.minimum" == path and reserve.minimum_share is not None
                                       for prefix, reserve in scenario.reserve_list)
+
+
+POUNDS = ("band_d", "unit_cost_from", "unit_cost_to", "unit_cost", "average_salary", "base_threshold", "threshold",
+          "allowance")            # in pounds, whatever the scenario's unit
+PLAIN = ("tax_base", "periods_per_year", "volume", "life", "fte", "headcount")   # counts: no unit
+
+
+def unit_of(path: str, param: Parameter, scenario: Scenario) -> str:
+    """What an input is measured in, the one rule every command shows it by: '%' (rates and
+    shares, :func:`in_percent`), '£' (Band D, unit costs, salaries, the NI threshold and allowance),
+    '' (counts: the tax base, volumes, FTE, periods, asset lives) or the scenario's unit (every
+    other amount: budgets, pressures, grants, reserves)."""
+    if in_percent(path, param, scenario):
+        return "%"
+    field = "volume" if ".volume." in path else path.rsplit(".", 1)[-1]
+    if field in POUNDS:
+        return "£"
+    return "" if field in PLAIN else scenario.units
+
+
+def value_text(value: float, param: Parameter, scenario: Scenario) -> str:
+    """An input's value with its unit (:func:`unit_of`), as the analyses show it: a percentage to two
+    places ('3.00%'), else six significant figures, as an officer would type it ('£1,834.56',
+    '1,200', '0.5 £m', '-2,496.62 £000')."""
+    unit = unit_of(param.path, param, scenario)
+    if unit == "%":
+        return percent(value)
+    number = f"{abs(value) if unit == '£' else value:,.6g}"
+    if unit == "£":
+        return f"{'-' if value < 0 else ''}£{number}"
+    return f"{number} {unit}" if unit else number
 
 
 def heading(path: str) -> str:

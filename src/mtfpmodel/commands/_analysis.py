@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mtfpmodel.analysis.holding import check_scenario
-from mtfpmodel.analysis.paths import in_percent
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.engine.parameters import Parameter, check_paths, collect
 from mtfpmodel.results.result import labels_of
@@ -14,7 +13,6 @@ from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.riskconfig import parse_value
 from mtfpmodel.scenario.schema import Scenario
-from mtfpmodel.scenario.units import percent
 
 
 @dataclass(frozen=True)
@@ -64,10 +62,3 @@ def value_arg(text: str, what: str) -> float:
         except ValueError:
             raise UsageError(f"{what}: {text!r} is not a number or a percentage such as 1%") from None
         raise UsageError(f"{what}: {exc}") from None        # a number, but not finite or beyond ±1e15
-
-
-def show_value(value: float, param: Parameter, scenario: Scenario | None = None) -> str:
-    """An input's value as written in a scenario: rates (and, given the scenario, shares such as
-    a reduction or a confidence) as percentages, others as numbers."""
-    as_percent = param.kind == "rate" or (scenario is not None and in_percent(param.path, param, scenario))
-    return percent(value) if as_percent else f"{value:,.6g}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 
-from mtfpmodel.analysis.paths import in_percent
+from mtfpmodel.analysis.paths import unit_of
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.results.result import labels_of
 from mtfpmodel.scenario.loader import load
@@ -21,11 +21,6 @@ A field that names an assumption shows it (→ assumptions.pay) and follows it.
   mtfp paths scenarios/example.yaml 'savings[*'      only the savings streams' paths
 """
 
-_POUNDS = ("band_d", "unit_cost_from", "unit_cost_to", "unit_cost", "average_salary", "base_threshold", "threshold",
-           "allowance")
-_PLAIN = ("tax_base", "periods_per_year", "volume", "life", "fte", "headcount")
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="scenario YAML file")
     parser.add_argument("pattern", nargs="?", default="*", help="only paths matching this glob pattern")
@@ -38,15 +33,15 @@ def main(args: argparse.Namespace) -> int:
     for path, param in collect(scenario).items():
         if not fnmatch.fnmatchcase(path, args.pattern):
             continue
-        field = "volume" if ".volume." in path else path.rsplit(".", 1)[-1]
-        if in_percent(path, param, scenario):
-            show = lambda v: percent(v)  # noqa: E731
-        elif field in _POUNDS:
+        unit = unit_of(path, param, scenario)
+        if unit == "%":
+            show = percent
+        elif unit == "£":
             show = lambda v: f"£{figure(v, 2)}"  # noqa: E731
-        elif field in _PLAIN:
+        elif unit == "":
             show = lambda v: figure(v, 2)  # noqa: E731
         else:
-            show = lambda v: f"{figure(v, 1)} {scenario.units}"  # noqa: E731
+            show = lambda v: f"{figure(v, 1)} {unit}"  # noqa: E731
         values = [param.value] if param.value.ndim == 0 else list(param.value)
         text = ", ".join(show(float(v)) for v in values)
         if param.ref:

@@ -9,12 +9,11 @@ import numpy as np
 from mtfpmodel.analysis import grid as grids
 from mtfpmodel.analysis import sensitivity
 from mtfpmodel.analysis.holding import at, refusals, rule
-from mtfpmodel.analysis.paths import label, one_way_paths
+from mtfpmodel.analysis.paths import label, one_way_paths, value_text
 from mtfpmodel.commands._analysis import (
     add_common,
     check_path,
     prepare,
-    show_value,
     value_arg,
 )
 from mtfpmodel.outputs import riskcharts
@@ -185,16 +184,19 @@ def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
 
 
 def _value_text(params, scenario, path: str, value: float) -> str:
-    """A grid input's value as the terminal table and the heatmap's axes both name it."""
-    return show_value(value, params[path], scenario)
+    """A grid input's value with its unit, as the terminal table and the heatmap's axes both name it."""
+    return value_text(value, params[path], scenario)
 
 
 def _grid_text(grid, year: str, unit: str, value_text) -> str:
     decimals = 1 if unit == "£m" else 0
     head = f"{label(grid.path_a)} \\ {label(grid.path_b)}"
-    width = max(len(head), 10) + 2
+    rows = [value_text(grid.path_a, a) for a in grid.values_a]
+    columns = [value_text(grid.path_b, b) for b in grid.values_b]
+    cells = [[figure(v, decimals) for v in row] for row in grid.final]
+    width = max(len(head), 10, *map(len, rows)) + 2
+    cell = max(10, *map(len, columns), *(len(c) for row in cells for c in row)) + 1
     lines = [f"Net gap in {year} ({unit}) for each pair of values (each the input in every year)",
-             f"{head:<{width}}" + "".join(f"{value_text(grid.path_b, v):>11}" for v in grid.values_b)]
-    for i, a in enumerate(grid.values_a):
-        lines.append(f"{value_text(grid.path_a, a):<{width}}" + "".join(f"{figure(v, decimals):>11}" for v in grid.final[i]))
+             f"{head:<{width}}" + "".join(f"{c:>{cell}}" for c in columns)]
+    lines += [f"{name:<{width}}" + "".join(f"{c:>{cell}}" for c in row) for name, row in zip(rows, cells)]
     return "\n".join(lines)

@@ -9,13 +9,12 @@ import pandas as pd
 
 from mtfpmodel.analysis import goalseek
 from mtfpmodel.analysis.batch import Batch, project_batch
-from mtfpmodel.analysis.paths import label
+from mtfpmodel.analysis.paths import label, value_text
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.commands._analysis import (
     add_common,
     check_path,
     prepare,
-    show_value,
     value_arg,
 )
 from mtfpmodel.outputs.csvfiles import write_csv
@@ -130,8 +129,8 @@ def _solve(prep, goal: Goal) -> pd.DataFrame:
     print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
     for t, value in zip(solution.years, solution.values):
         as_planned = param.value[t - 1] if param.is_series else param.value
-        print(f"  {labels[t]}: {show_value(value, param, prep.scenario)} "
-              f"(planned {show_value(float(as_planned), param, prep.scenario)}); "
+        print(f"  {labels[t]}: {value_text(value, param, prep.scenario)} "
+              f"(planned {value_text(float(as_planned), param, prep.scenario)}); "
               f"{metric} then {rounded_money(achieved[t], unit)}")
     if year is not None and param.is_series:
         print(f"  (one value used in every year, so that the target is met in {labels[year]})")
@@ -151,7 +150,7 @@ def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
 
     refused = refusals(prep.loaded, prep.params, {path: solution.series})
     if refused:
-        found = ", ".join(f"{show_value(value, param, prep.scenario)} in {prep.labels[t]}"
+        found = ", ".join(f"{value_text(value, param, prep.scenario)} in {prep.labels[t]}"
                           for t, value in zip(solution.years, solution.values))
         when = f"in {prep.labels[year]}" if year is not None else "in every year"
         raise AnalysisError(f"no {label(path)} that the scenario can hold meets the target {when}: it would need "
@@ -187,7 +186,7 @@ def _zigzag_warning(prep, param, solution, labels) -> str | None:
     """A warning when the year-by-year answer rises and falls, with what to try instead."""
     if len(solution.years) < 3 or not goalseek.zigzags(solution.values, param.kind):
         return None
-    values = ", ".join(show_value(v, param, prep.scenario) for v in solution.values)
+    values = ", ".join(value_text(v, param, prep.scenario) for v in solution.values)
     return (f"the answer rises and falls from year to year ({values}): each year's value closes that year "
             f"given the years before, so a year that overshoots is pulled back the next; for one steady value "
             f"use --year {labels[-1]} (or any year)")
