@@ -306,3 +306,20 @@ def test_a_long_plan_names_every_kth_year_ending_with_the_last(run_text, years, 
             [t for t in texts if t[:1].isdigit()]
         assert bool(figures) == figured, draw.__name__
         pyplot().close(fig)
+
+
+def test_a_bridge_step_too_small_to_show_is_labelled_0_not_minus_0():
+    # Before: a change that rounds to nothing at the chart's scale was labelled "−0" (or "+0");
+    # the tables write such a figure as 0, and so does the chart now. Changes still carry a sign.
+    import matplotlib.pyplot as plt
+
+    from mtfpmodel.outputs.bridgechart import waterfall
+    from mtfpmodel.outputs.chartstyle import Scale
+    from mtfpmodel.results.bridge import Step
+
+    fig, ax = plt.subplots()
+    steps = [Step("Base-year gap", 100.0, total=True), Step("Tiny fall", -0.2), Step("Tiny rise", 0.3),
+             Step("Pay", 6.0), Step("Grants", -2.0), Step("Net gap", 103.9, total=True)]
+    waterfall(ax, steps, Scale("£000", 1.0))
+    assert [t.get_text() for t in ax.texts] == ["100", "0", "0", "+6", "−2", "104"]
+    plt.close(fig)

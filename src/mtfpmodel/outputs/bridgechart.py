@@ -61,7 +61,9 @@ def waterfall(ax, steps: list[Step], scale: Scale) -> None:
         tops.append(running)
         end = bottom + height
         above = height >= 0
-        text = scale.text(step.value) if step.total else ("+" if value > 0 else "−") + scale.text(abs(step.value))
+        size = scale.text(abs(step.value))
+        signed = not step.total and size.strip("0.,")       # a change too small to show is 0, not −0
+        text = ("+" if value > 0 else "−") + size if signed else scale.text(step.value)
         ax.annotate(text, (bar.get_x() + bar.get_width() / 2, max(bottom, end) if above else min(bottom, end)),
                     xytext=(0, 2 if above else -2), textcoords="offset points", ha="center",
                     va="bottom" if above else "top", fontsize=7, fontweight="bold" if step.total else "normal")
