@@ -233,3 +233,15 @@ def test_a_value_the_scenario_cannot_hold_is_no_answer(tmp_path, capsys, by, yea
     err = capsys.readouterr().err
     assert "that the scenario can hold meets the target" in err and rule in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_value_a_hair_from_zero_is_shown_as_0_with_its_unit():
+    # A solver's answer of -1e-13 (£000) would otherwise print as "-1e-13 £000", and -0.0 as "-0".
+    from mtfpmodel.analysis.paths import value_text
+
+    loaded = mtfpmodel.load(RISK)
+    params = mtfpmodel.engine.parameters.collect(loaded.scenario)
+    assert [value_text(v, params["reserves.opening"], loaded.scenario) for v in (-1e-13, -0.0, 2.5, -1234.5)] == \
+        ["0 £000", "0 £000", "2.5 £000", "-1,234.5 £000"]
+    assert value_text(-1e-13, params["assumptions.pay"], loaded.scenario) == "0.00%"
+

@@ -72,3 +72,11 @@ def test_explain_shows_band_d_as_the_council_tax_table_does(tmp_path, capsys):
     assert re.search(r"^Band D +£1,000\.01 ", capsys.readouterr().out, re.M)
     assert main(["explain", str(HAND), "funding[council_tax].band_d[2024/25]", *setting]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "funding[council_tax].band_d[2024/25] = £1,000.01"
+
+
+def test_a_rate_that_rounds_to_nothing_is_0_00_percent_not_minus():
+    # Before: percent(-1e-13) was "-0.00%" (half-up rounding kept the sign of a value that shows as 0).
+    from mtfpmodel.scenario.units import percent
+
+    assert [percent(v) for v in (-1e-13, -0.0, -0.00004, -0.00005)] == ["0.00%", "0.00%", "0.00%", "-0.01%"]
+    assert percent(-0.0004, 1) == "0.0%" and percent(-0.0123, 1) == "-1.2%"

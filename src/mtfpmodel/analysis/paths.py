@@ -122,6 +122,7 @@ def value_text(value: float, param: Parameter, scenario: Scenario) -> str:
     unit = unit_of(param.path, param, scenario)
     if unit == "%":
         return percent(value)
+    value = 0.0 if abs(value) < 1e-9 else value       # a solver's -1e-13 is shown as the 0 it is
     number = f"{abs(value) if unit == '£' else value:,.6g}"
     if unit == "£":
         return f"{'-' if value < 0 else ''}£{number}"

@@ -66,7 +66,8 @@ def percent(value: float, decimals: int = 2) -> str:
     """A rate as a percentage to ``decimals`` places, rounded as :func:`fixed` rounds (0.02995 → 3.00%)."""
     if not math.isfinite(value):
         return f"{value * 100:.{decimals}f}%"
-    return f"{_half_up(value, decimals, 100):.{decimals}f}%"
+    text = f"{_half_up(value, decimals, 100):.{decimals}f}%"
+    return text[1:] if text.startswith("-") and not text.strip("-0.%") else text    # 0.00%, never -0.00%
 
 
 def unit_label(unit: str) -> str:
