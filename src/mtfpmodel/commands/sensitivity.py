@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-from functools import partial
 
 import numpy as np
 
@@ -93,7 +92,9 @@ def main(args: argparse.Namespace) -> int:
     one_way = sensitivity.one_way(scenario, params, paths, step)
     tornado = sensitivity.tornado(scenario, params, config.ranges, one_way)
     grid = grids.two_way(scenario, params, *grid_specs[0], *grid_specs[1]) if grid_specs else None
-    value_text = partial(_value_text, params, scenario)
+
+    def named(path: str, value: float) -> str:       # a grid input's value, on the terminal and the heatmap alike
+        return value_text(value, params[path], scenario)
 
     title = scenario.council or scenario.scenario
     print(f"{title}: {scenario.scenario} — sensitivity of the net gap, {labels[1]} to {labels[-1]}")
@@ -107,7 +108,7 @@ def main(args: argparse.Namespace) -> int:
     print(_tornado_text(tornado, labels[-1], unit, bool(config.ranges)))
     if grid is not None:
         print()
-        print(_grid_text(grid, labels[-1], unit, value_text))
+        print(_grid_text(grid, labels[-1], unit, named))
 
     scale = scale_of(run(prep.loaded))
     with staged_output(prep.out) as staging:
@@ -121,7 +122,7 @@ def main(args: argparse.Namespace) -> int:
             write_csv(grid.table(labels), staging.path("grid.csv"))
             riskcharts.grid_heatmap(grid, scale, labels[-1], staging.path("grid"),
                                     f"{title}: {labels[-1]} net gap, {label(grid.path_a)} × {label(grid.path_b)}",
-                                    value_text)
+                                    named)
             written += ["grid.csv", "grid.png/.svg"]
         staging.wrote(written)
     print(f"\nOutputs written to {prep.out}/")
@@ -183,16 +184,11 @@ def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
     return "\n".join(lines)
 
 
-def _value_text(params, scenario, path: str, value: float) -> str:
-    """A grid input's value with its unit, as the terminal table and the heatmap's axes both name it."""
-    return value_text(value, params[path], scenario)
-
-
-def _grid_text(grid, year: str, unit: str, value_text) -> str:
+def _grid_text(grid, year: str, unit: str, named) -> str:
     decimals = 1 if unit == "£m" else 0
     head = f"{label(grid.path_a)} \\ {label(grid.path_b)}"
-    rows = [value_text(grid.path_a, a) for a in grid.values_a]
-    columns = [value_text(grid.path_b, b) for b in grid.values_b]
+    rows = [named(grid.path_a, a) for a in grid.values_a]
+    columns = [named(grid.path_b, b) for b in grid.values_b]
     cells = [[figure(v, decimals) for v in row] for row in grid.final]
     width = max(len(head), 10, *map(len, rows)) + 2
     cell = max(10, *map(len, columns), *(len(c) for row in cells for c in row)) + 1

@@ -57,7 +57,7 @@ def grid_heatmap(grid: Grid, scale: Scale, year: str, stem: Path, title: str,
                  value_text: Callable[[str, float], str]) -> list[Path]:
     """The final-year net gap for each pair of values: red a gap, blue a surplus, figures in each cell;
     each axis names its input's values as ``value_text(path, value)`` writes them (the terminal's
-    grid table writes them the same way: a rate or a share as a percentage, others as numbers).
+    grid table writes them the same way: a rate or a share as a percentage, others with their unit).
 
     Each cell is 0.9 by 0.45 inches, so a grid of up to :data:`FIGURED_GRID` values (rows of the
     first input, columns of the second) shows every figure and names every value on its axes. A
