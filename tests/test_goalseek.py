@@ -176,6 +176,28 @@ def test_command_prints_each_value_with_its_unit(write, tmp_path, capsys):
     assert "  2025/26: £1,030 (planned £1,000); net_gap then £0" in out, out
 
 
+def test_one_number_solved_for_every_year_is_shown_once(write, tmp_path, capsys):
+    # Before: a Band D (one number for the whole plan) was printed against each year, the same
+    # value four times over ('2025/26: £1,999.39 (planned £1,968)', '2026/27: £1,999.39 ...'),
+    # and labelled 'band d'. Services 1,000 (£000) with pressures of 30 in 2025/26 and another 30
+    # in 2026/27 (they stay in the budget: 60 by then) against 1,000 Band D equivalents x £1,000:
+    # gaps of 30 then 60. The worst year closes
+    # at a Band D of (1,000 + 60) x 1,000 / 1,000 = £1,060, which leaves 2025/26 30 under.
+    path = write("""\
+        scenario: units
+        base_year: "2024/25"
+        years: 2
+        expenditure: [{name: Services, base: 1000}]
+        pressures: [{name: Gap, amount: {2025/26: 30, 2026/27: 30}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        reserves: [{name: General, kind: general, opening: 50}]
+        """)
+    assert main(["solve", str(path), "--out", str(tmp_path / "a"), "--by", "funding.council_tax.band_d"]) == 0
+    out = capsys.readouterr().out
+    assert ("To reach net_gap = 0 in the worst year, Band D (funding.council_tax.band_d) would need to be "
+            "£1,060 in every year (planned £1,000); net_gap then:\n  2025/26: -£30k\n  2026/27: £0\n") in out, out
+
+
 def test_planned_use_of_a_named_reserve_that_leaves_nothing_to_find(write):
     # Gap 30 a year against a support reserve of 200: the planned use that leaves no savings
     # still to find is 30 in every year (the year-by-year solve), and it is drawn in full.
@@ -216,7 +238,7 @@ reserves: {opening: 50, minimum: 5%}
     # Spending 150 less the review's 10% (15) against 100 of council tax and 200 of business rates:
     # a surplus of 165 (£000), so closing it needs council tax of 100 - 165 = -65 (£000): a Band D
     # of -65 * 1000 / 1000 = -£65, or a tax base of -650 Band D equivalents.
-    ("funding.council_tax.band_d", [], "it would need to be -£65 in 2025/26, -£65 in 2026/27, and -65.0 is out "
+    ("funding.council_tax.band_d", [], "it would need to be -£65 in every year, and -65.0 is out "
                                        "of range (it must be greater than 0)"),
     ("funding.council_tax.tax_base", ["--year", "2026/27"], "meets the target in 2026/27: it would need to be -650 "
                                                             "in 2026/27"),

@@ -19,7 +19,8 @@ _ONE_WAY = re.compile(r"^(assumptions\.[^.]+|funding\.council_tax\.increase\.[^.
                       r"|funding\.(grants\[.*\]|business_rates)\.growth|expenditure\[.*\]\.(demand|volume\.growth)"
                       r"|workforce\.groups\[.*\]\.pay_award|workforce\.employer_(ni|pension)\.rate"
                       r"|contracts\[.*\]\.index|capital_financing\.borrowing_rate)$")
-_NAMES = {"workforce.employer_ni.rate": "employer NI rate", "workforce.employer_pension.rate": "employer pension rate"}
+_NAMES = {"workforce.employer_ni.rate": "employer NI rate", "workforce.employer_pension.rate": "employer pension rate",
+          "funding.council_tax.band_d": "Band D"}
 
 
 def one_way_paths(params: Mapping[str, Parameter], scenario: Scenario | None = None,

@@ -7,6 +7,7 @@ import fnmatch
 from mtfpmodel.analysis.paths import unit_of
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.results.result import labels_of
+from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.loader import load
 from mtfpmodel.scenario.units import figure, percent
 
@@ -29,10 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     scenario = load(args.scenario).scenario
     labels = labels_of(scenario)[1:]
-    print(f"{'path':<60} {'kind':<7} value ({labels[0]} to {labels[-1]} for series)")
-    for path, param in collect(scenario).items():
-        if not fnmatch.fnmatchcase(path, args.pattern):
-            continue
+    shown = {path: param for path, param in collect(scenario).items() if fnmatch.fnmatchcase(path, args.pattern)}
+    if not shown:
+        raise UsageError(f"no path of {args.scenario} matches {args.pattern!r} (patterns are case-sensitive globs, "
+                         f"e.g. 'funding.*' or '*demand'; run mtfp paths {args.scenario} to list them all)")
+    width = max([len("path"), *map(len, shown)])     # the longest path shown sets the column
+    print(f"{'path':<{width}} {'kind':<7} value ({labels[0]} to {labels[-1]} for series)")
+    for path, param in shown.items():
         unit = unit_of(path, param, scenario)
         if unit == "%":
             show = percent
@@ -46,5 +50,5 @@ def main(args: argparse.Namespace) -> int:
         text = ", ".join(show(float(v)) for v in values)
         if param.ref:
             text += f"  (→ {param.ref})"
-        print(f"{path:<60} {param.kind:<7} {text}")
+        print(f"{path:<{width}} {param.kind:<7} {text}")
     return 0

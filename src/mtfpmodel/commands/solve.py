@@ -28,7 +28,8 @@ DESCRIPTION = """\
 Find the value of one input (--by, any numeric path) that brings a result to a
 target (--target METRIC=VALUE; METRIC one of net_gap, gross_gap,
 risk_adjusted_net_gap, incremental_gap, savings_still_to_find, closing_reserves,
-reserves_above_minimum (closing less minimum reserves); VALUE in the scenario unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
+reserves_above_minimum (closing less minimum reserves); VALUE in the scenario
+unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
 projected in one batched call to find where the result crosses the target, then
 Brent's method pins the value down; it is plugged back in and checked.
 
@@ -126,12 +127,19 @@ def _solve(prep, goal: Goal) -> pd.DataFrame:
     achieved = goalseek.metric_values(check, metric)[0]
     unit, labels = prep.unit, prep.labels
     what = f"{metric} = {rounded_money(target, unit)}" if target else f"{metric} = 0"
-    print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
-    for t, value in zip(solution.years, solution.values):
-        as_planned = param.value[t - 1] if param.is_series else param.value
-        print(f"  {labels[t]}: {value_text(value, param, prep.scenario)} "
-              f"(planned {value_text(float(as_planned), param, prep.scenario)}); "
-              f"{metric} then {rounded_money(achieved[t], unit)}")
+    if param.is_series or year is not None:
+        print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
+        for t, value in zip(solution.years, solution.values):
+            as_planned = param.value[t - 1] if param.is_series else param.value
+            print(f"  {labels[t]}: {value_text(value, param, prep.scenario)} "
+                  f"(planned {value_text(float(as_planned), param, prep.scenario)}); "
+                  f"{metric} then {rounded_money(achieved[t], unit)}")
+    else:                                   # one number for the whole plan: the worst year just meets the target
+        print(f"\nTo reach {what} in the worst year, {label(path)} ({path}) would need to be "
+              f"{value_text(float(solution.values[0]), param, prep.scenario)} in every year "
+              f"(planned {value_text(float(param.value), param, prep.scenario)}); {metric} then:")
+        for t in solution.years:
+            print(f"  {labels[t]}: {rounded_money(achieved[t], unit)}")
     if year is not None and param.is_series:
         print(f"  (one value used in every year, so that the target is met in {labels[year]})")
     for message in _referendum(prep, path, solution):
@@ -150,8 +158,11 @@ def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
 
     refused = refusals(prep.loaded, prep.params, {path: solution.series})
     if refused:
-        found = ", ".join(f"{value_text(value, param, prep.scenario)} in {prep.labels[t]}"
-                          for t, value in zip(solution.years, solution.values))
+        if param.is_series or year is not None:
+            found = ", ".join(f"{value_text(value, param, prep.scenario)} in {prep.labels[t]}"
+                              for t, value in zip(solution.years, solution.values))
+        else:
+            found = f"{value_text(float(solution.values[0]), param, prep.scenario)} in every year"
         when = f"in {prep.labels[year]}" if year is not None else "in every year"
         raise AnalysisError(f"no {label(path)} that the scenario can hold meets the target {when}: it would need "
                             f"to be {found}, and {rule(refused[path])}")
