@@ -82,6 +82,11 @@ def test_values_parse_as_rates_or_numbers():
      "scenario cannot hold here: confidence 120% is outside 0% to 100%"),
     ("monte_carlo:\n  distributions:\n    funding.council_tax.tax_base: {normal: {mean: -5, sd: 1}}\n",
      "the distribution's mean is a value the scenario cannot hold here: -5.0 is out of range"),
+    # A normal is checked 3 sd either side of its mean (99.7% of its draws); before, only its mean
+    # was, so a confidence of 90% with an sd of 5% drew values above 100% in about 2 draws of 100.
+    ("monte_carlo:\n  distributions:\n    savings[Review].confidence: {normal: {mean: 90%, sd: 5%}}\n",
+     ":31: monte_carlo.distributions.savings[Review].confidence: the distribution's mean plus 3 sd is a value the "
+     "scenario cannot hold here: confidence 105% is outside 0% to 100%"),
     # a shift is added to the plan's own value: 1,000 - 2,000 = -1,000 Band D equivalents
     ("monte_carlo:\n  distributions:\n    funding.council_tax.tax_base: {triangular: [-2000, 0, 10], apply: shift}\n",
      "the distribution's low end is a value the scenario cannot hold here: -1000.0 is out of range"),
@@ -111,3 +116,31 @@ def test_bad_block_exits_1_from_every_command(write, tmp_path, capsys):
     for extra in (["montecarlo"], ["sensitivity"], ["solve", "--by", "assumptions.pay"]):
         assert main([extra[0], str(path), "--out", str(tmp_path), *extra[1:]]) == 1
         assert "did you mean 'assumptions.pay'" in capsys.readouterr().err
+
+
+def test_a_normal_whose_tails_leave_the_inputs_range_is_refused_with_a_hint_and_one_inside_runs(write, tmp_path,
+                                                                                                    capsys):
+    # A confidence of 90% with an sd of 5%: mean + 3 sd = 105%, outside 0% to 100% (before: accepted,
+    # and about 2 draws in 100 projected a stream delivering more than all of itself). With an sd of
+    # 3%, mean + 3 sd = 99%: it validates.
+    wide = _with(write, "monte_carlo:\n  distributions:\n    savings[Review].confidence: {normal: {mean: 90%, sd: 5%}}\n")
+    assert main(["validate", str(wide)]) == 1
+    err = capsys.readouterr().err
+    assert "the distribution's mean plus 3 sd is a value the scenario cannot hold here" in err
+    assert "use a smaller sd, or a distribution with ends of its own" in err
+    narrow = _with(write, "monte_carlo:\n  distributions:\n    savings[Review].confidence: {normal: {mean: 90%, sd: 3%}}\n")
+    assert main(["validate", str(narrow)]) == 0
+
+
+def test_a_childs_distribution_replaces_its_parents_whole(write, tmp_path, capsys):
+    # Before: the child's {normal: ...} was merged key by key into the parent's {uniform: ...} for
+    # the same path, and validate refused the result ("not normal and uniform") though neither
+    # file gives two.
+    parent = _with(write, "monte_carlo:\n  distributions:\n    assumptions.pay: {uniform: [1%, 5%]}\n")
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {parent}\nscenario: child\nmonte_carlo:\n  distributions:\n"
+                     "    assumptions.pay: {normal: {mean: 3%, sd: 0.5%}}\n", encoding="utf-8")
+    assert main(["validate", str(child)]) == 0, capsys.readouterr().err
+    loaded = mtfpmodel.load(child)
+    distribution = loaded.scenario.monte_carlo.distributions["assumptions.pay"]
+    assert distribution.family == "normal" and distribution.numbers == pytest.approx((0.03, 0.005))

@@ -85,47 +85,70 @@ def check_scenario(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
 def _check_ends_hold(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
     """Raise ScenarioError for a tornado range (``sensitivity.ranges``) or a Monte Carlo
     distribution whose low or high end the scenario could not hold (a normal distribution:
-    its mean), each located at its line. The paths are known to exist (:func:`check_scenario`
+    its mean less and plus :data:`NORMAL_REACH` standard deviations, between which 99.7% of its
+    draws fall), each located at its line. The paths are known to exist (:func:`check_scenario`
     checks them first)."""
     scenario = loaded.scenario
     problems: list[Problem] = []
     if scenario.sensitivity is not None:
-        ends = {path: Ends(pair[0], pair[1], "value", ("range's low end", "range's high end"))
+        ends = {path: Ends("value", (End(pair[0], "range's low end"), End(pair[1], "range's high end")))
                 for path, pair in scenario.sensitivity.ranges.items()}
         problems += _check_ends(loaded, params, ends, ("sensitivity", "ranges"))
     if scenario.monte_carlo is not None:
-        ends = {}
-        for path, dist in scenario.monte_carlo.distributions.items():
-            numbers = dist.numbers
-            ends[path] = (Ends(numbers[0], numbers[0], dist.apply, ("distribution's mean",) * 2)
-                          if dist.family == "normal" else
-                          Ends(numbers[0], numbers[-1], dist.apply, ("distribution's low end", "distribution's high end")))
+        ends = {path: Ends(dist.apply, _ends_of(dist)) for path, dist in scenario.monte_carlo.distributions.items()}
         problems += _check_ends(loaded, params, ends, ("monte_carlo", "distributions"))
     if problems:
         raise ScenarioError(sorted(problems, key=lambda p: (p.line or 0, p.path)))
 
 
-class Ends(NamedTuple):
-    """The lowest and highest values a range or distribution gives an input, and what they are called."""
+class End(NamedTuple):
+    """One value a range or distribution gives an input, what it is called, and the hint should it be refused
+    (None: the rule's own, or a general one)."""
 
-    low: float
-    high: float
+    value: float
+    name: str                    # "range's low end"
+    hint: str | None = None
+
+
+class Ends(NamedTuple):
+    """The values to check of a range or distribution, in the order they are checked (one problem an input:
+    the first refused)."""
+
     apply: str                   # 'value' (the input itself) or 'shift' (added to the plan's own values)
-    names: tuple[str, str]       # "range's low end", "range's high end"
+    ends: tuple[End, ...]
+
+
+NORMAL_REACH = 3                 # a normal distribution is checked at its mean -/+ 3 sd: 99.7% of its draws
+NORMAL_HINT = ("3 draws in 1,000 of a normal distribution fall more than 3 standard deviations from its mean: "
+               "use a smaller sd, or a distribution with ends of its own (triangular, pert or uniform)")
+
+
+def _ends_of(dist) -> tuple[End, ...]:
+    """A distribution's ends: its low and high ends; a normal's mean, then its mean less and plus
+    :data:`NORMAL_REACH` standard deviations."""
+    numbers = dist.numbers
+    if dist.family != "normal":
+        return End(numbers[0], "distribution's low end"), End(numbers[-1], "distribution's high end")
+    mean, sd = numbers
+    reach = NORMAL_REACH * sd
+    return (End(mean, "distribution's mean"),
+            End(mean - reach, f"distribution's mean less {NORMAL_REACH} sd", NORMAL_HINT),
+            End(mean + reach, f"distribution's mean plus {NORMAL_REACH} sd", NORMAL_HINT))
 
 
 def _check_ends(loaded: Loaded, params: Mapping[str, Parameter], ends: dict[str, Ends],
                 block: tuple[str, str]) -> list[Problem]:
     problems, refused = [], set()
-    for index in (0, 1):
-        values = {path: at(params[path], end[index], end.apply) for path, end in ends.items()
-                  if path not in refused}          # one problem a path: the low end's
+    for index in range(max((len(end.ends) for end in ends.values()), default=0)):
+        checked = {path: end.ends[index] for path, end in ends.items() if path not in refused and index < len(end.ends)}
+        values = {path: at(params[path], checked[path].value, ends[path].apply) for path in checked}
         for path, problem in refusals(loaded, params, values).items():
             refused.add(path)
             file, line = locate(loaded.where, *block, path)
-            problems.append(Problem(f"the {ends[path].names[index]} is a value the scenario cannot hold here: "
+            problems.append(Problem(f"the {checked[path].name} is a value the scenario cannot hold here: "
                                     f"{problem.message}", file=file, line=line, path=".".join((*block, path)),
-                                    hint=problem.hint or "keep it within the values this input can take"))
+                                    hint=checked[path].hint or problem.hint
+                                    or "keep it within the values this input can take"))
     return problems
 
 

@@ -1,8 +1,8 @@
 """``extends:``: lay a child scenario over its parent (docs/reference.md).
 
 Sections merge key by key; lists of named items merge by ``name`` (``remove: true`` deletes
-one; an empty list empties it); values — per-year series, a cost mix, an assumption — are
-replaced whole. ``reserves`` given as a mapping in one file and a list in the other: the
+one; an empty list empties it); values — per-year series, a cost mix, an assumption, a Monte
+Carlo distribution — are replaced whole. ``reserves`` given as a mapping in one file and a list in the other: the
 child's replaces the parent's whole. Data and its line marks (:class:`Where`) are merged together so an error in
 the result still points at the file and line the value came from.
 """
@@ -41,6 +41,8 @@ def merge(parent: Any, pwhere: Where, child: Any, cwhere: Where,
 def _replaced_whole(path: tuple, child: dict) -> bool:
     if path[-1:] in (("cost_mix",), ("pay_from",)) or (len(path) == 2 and path[0] == "assumptions"):
         return True
+    if len(path) == 3 and path[:2] == ("monte_carlo", "distributions"):
+        return True                     # one of normal, triangular...: a child's replaces the parent's
     if path and path[-1] == "increase" or path[-1:] == ("rag_confidence",):
         return False
     return bool(child) and all(_YEAR_KEY.match(str(key)) for key in child)

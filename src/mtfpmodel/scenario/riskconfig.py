@@ -176,8 +176,8 @@ class MonteCarloConfig(Model):
                                                      "same results.")
     distributions: dict[str, Distribution] = Field(
         default_factory=dict, description="Uncertain inputs by path, e.g. 'assumptions.pay': {triangular: [2%, 3%, 5%]}. "
-                                          "Each end (a normal's mean) must be a value the scenario could hold at "
-                                          "that path.")
+                                          "Each end (a normal's mean, and its mean less and plus 3 sd) must be a "
+                                          "value the scenario could hold at that path.")
     correlation: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="Correlation between the draws of two paths (Gaussian copula), e.g. "
                                           "'assumptions.pay': {'assumptions.prices': 0.6}. Must form a "

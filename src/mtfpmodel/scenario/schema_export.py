@@ -172,7 +172,10 @@ otherwise) except Band D and unit costs, which are always in pounds. See the
 | list of X | YAML list items starting with `- `; named items have a `name:` unique in their list |
 
 A file that starts with `extends: other.yaml` only needs the keys it changes; an item
-`{name: X, remove: true}` deletes the parent's item X.
+`{name: X, remove: true}` deletes the parent's item X. Sections merge key by key and named items
+by name; a value (a per-year series, a `cost_mix`, an assumption) and a Monte Carlo distribution
+(`monte_carlo.distributions.<path>`) are replaced whole, so a child can swap a parent's uniform for
+a normal.
 """
 
 
