@@ -144,3 +144,36 @@ def test_a_childs_distribution_replaces_its_parents_whole(write, tmp_path, capsy
     loaded = mtfpmodel.load(child)
     distribution = loaded.scenario.monte_carlo.distributions["assumptions.pay"]
     assert distribution.family == "normal" and distribution.numbers == pytest.approx((0.03, 0.005))
+
+
+def test_a_grants_certainty_share_can_be_ranged_and_drawn_as_a_share(write, tmp_path, capsys):
+    # The file gives a grant's certainty as a word; mtfp paths lists its share (90% for indicative)
+    # and the engine reads a share there. Before, every number for it was refused ("'95.0%' is not
+    # allowed (use 'confirmed', 'indicative' or 'assumed')"), even the plan's own share, so no
+    # tornado range, distribution or goal seek could move it. Now a share from 0% to 100% is held.
+    certainty = "funding.grants[Top-up].certainty"
+    text = RISK.read_text().replace("  business_rates: {base: 100, growth: prices}\n",
+                                    "  business_rates: {base: 100, growth: prices}\n"
+                                    "  grants: [{name: Top-up, base: 50, certainty: indicative}]\n")
+    head = text[:text.index("monte_carlo:")]
+    ok = write(head + f"sensitivity:\n  ranges:\n    {certainty}: [50%, 100%]\nmonte_carlo:\n  grant_loss: true\n"
+                      f"  distributions:\n    {certainty}: {{uniform: [60%, 100%]}}\n")
+    assert main(["validate", str(ok)]) == 0, capsys.readouterr().err
+    assert main(["sensitivity", str(ok), "--out", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "Top-up certainty" in out and " 50% →" in out and " 100% →" in out, out   # was '0.5 →' and '1 →'
+    wide = write(head + f"monte_carlo:\n  distributions:\n    {certainty}: {{uniform: [60%, 120%]}}\n")
+    problems = _problems(wide)
+    assert any("the distribution's high end is a value the scenario cannot hold here: a certainty share of "
+               "120.00% is outside 0% to 100%" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (SCENARIOS.parent.parent / "scenarios").glob("*.yaml")))
+def test_every_plans_own_values_are_ones_it_can_hold(name):
+    # What an analysis checks a value against must accept the plan's own value at every path
+    # mtfp paths lists (before: no grant's certainty share, not even its own 100% or 90%, was).
+    from mtfpmodel.analysis.holding import refusals
+
+    loaded = mtfpmodel.load(SCENARIOS.parent.parent / "scenarios" / name)
+    params = collect(loaded.scenario)
+    assert refusals(loaded, params, {path: param.value for path, param in params.items()}) == {}

@@ -5,7 +5,8 @@ values the officer never wrote at that path. Each is checked the way ``--set`` i
 the file's data as ``--set`` would put it, and the whole scenario validated again, so a
 vacancy of 150%, a negative number of posts or a Band D below £0 is refused with the rule it
 breaks instead of being projected. Paths that are not one value of the file (a stream's
-confidence given as a RAG word, a figure derived from several) are not checked here.
+confidence given as a RAG word, a figure derived from several) are not checked here; a grant's
+certainty share (the file gives a word) is checked to be a share, 0% to 100%.
 
 :func:`check_scenario` is the whole check of a scenario's ``sensitivity:`` and ``monte_carlo:``
 blocks that ``validate``, ``run`` and every analysis make: the paths they name, then the ends of
@@ -14,6 +15,7 @@ their ranges and distributions.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Mapping, NamedTuple
 
 import numpy as np
@@ -23,6 +25,7 @@ from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.errors import Problem, ScenarioError
 from mtfpmodel.scenario.loader import Loaded, validate
 from mtfpmodel.scenario.overrides import parse_path, set_path
+from mtfpmodel.scenario.units import percent
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 
@@ -52,7 +55,13 @@ def _problems(loaded: Loaded, params: Mapping[str, Parameter],
               values: Mapping[str, float | np.ndarray]) -> list[Problem] | None:
     data = copy.deepcopy(loaded.data)
     scratch = Where(loaded.where.file, 0)      # set_path marks what it sets; the file's own marks stay as they are
+    shares = [problem for path, value in values.items() if SHARE_ONLY.match(path)
+              for problem in _share_problems(path, value)]
+    if shares:
+        return shares
     for path, value in values.items():
+        if SHARE_ONLY.match(path):
+            continue
         try:
             set_path(data, scratch, parse_path(path), _written(path, params[path], value, loaded))
         except KeyError:                       # not one value of the file: nothing to check
@@ -62,6 +71,21 @@ def _problems(loaded: Loaded, params: Mapping[str, Parameter],
     except ScenarioError as exc:
         return exc.problems
     return None
+
+
+SHARE_ONLY = re.compile(r"^funding\.grants\[.*\]\.certainty$")
+"""Paths whose number the file does not hold: a grant's certainty share, which the file gives as a word
+(confirmed, indicative, assumed) that ``grant_confidence`` turns into a share. A number for it is held
+when it is a share."""
+
+
+def _share_problems(path: str, value) -> list[Problem]:
+    """The problem with ``value`` (a number, or one a year) as the share at ``path``: outside 0% to 100%."""
+    outside = [float(v) for v in np.atleast_1d(value) if not 0.0 <= float(v) <= 1.0]
+    if not outside:
+        return []
+    return [Problem(f"a certainty share of {percent(outside[0])} is outside 0% to 100%", path=path,
+                    hint="a grant's certainty share is the part of it counted as sure in the risk-adjusted gap")]
 
 
 def _written(path: str, param: Parameter, value, loaded: Loaded):

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_chunks
-from mtfpmodel.analysis.paths import label
+from mtfpmodel.analysis.paths import label, unit_of
 from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import rounded_money
@@ -121,8 +121,8 @@ def tornado(scenario: Scenario, params: Mapping[str, Parameter], ranges: Mapping
     ``shifted`` (:func:`one_way`, already projected): ±its step on its paths."""
     if ranges:
         chosen = list(ranges)
-        lows = tuple(_show(ranges[path][0], params[path].kind) for path in chosen)
-        highs = tuple(_show(ranges[path][1], params[path].kind) for path in chosen)
+        lows = tuple(_show(ranges[path][0], params[path], scenario) for path in chosen)
+        highs = tuple(_show(ranges[path][1], params[path], scenario) for path in chosen)
         gap = _net_gap(scenario, params, chosen,
                        lambda batch, path, side, row: batch.set(path, ranges[path][side], rows=[row]))[:, -1]
         low, high = gap[1::2], gap[2::2]
@@ -150,5 +150,8 @@ def _net_gap(scenario: Scenario, params: Mapping[str, Parameter], paths: Sequenc
     return project_chunks(scenario, params, 1 + 2 * len(paths), fill)
 
 
-def _show(value: float, kind: str) -> str:
-    return f"{value * 100:g}%" if kind == "rate" else f"{value:,.10g}"
+def _show(value: float, param: Parameter, scenario: Scenario) -> str:
+    """A range's end as tornado.csv and the terminal show it: a rate or share in % ('2%', a grant's certainty
+    '50%'), else the number as written (no unit after it: a spreadsheet reads a cell such as '-500 £000' as a
+    formula)."""
+    return f"{value * 100:g}%" if unit_of(param.path, param, scenario) == "%" else f"{value:,.10g}"
