@@ -15,7 +15,7 @@ import pytest
 from libreoffice import convert
 
 from mtfpmodel.cli import main
-from mtfpmodel.scenario.units import figure, fixed, money, percent, rounded_money
+from mtfpmodel.scenario.units import figure, fixed, money, percent, rounded_money, rounds_to_nothing
 
 HAND = Path(__file__).parent / "scenarios" / "hand.yaml"
 
@@ -80,3 +80,9 @@ def test_a_rate_that_rounds_to_nothing_is_0_00_percent_not_minus():
 
     assert [percent(v) for v in (-1e-13, -0.0, -0.00004, -0.00005)] == ["0.00%", "0.00%", "0.00%", "-0.01%"]
     assert percent(-0.0004, 1) == "0.0%" and percent(-0.0123, 1) == "-1.2%"
+
+
+@pytest.mark.parametrize("text, nothing", [("0", True), ("0.0", True), ("-0.00%", True), ("0,000", True),
+                                           ("0.1", False), ("-0.01%", False), ("10", False), ("1,000", False)])
+def test_a_figure_that_rounds_to_nothing_is_told_apart_from_a_small_one(text, nothing):
+    assert rounds_to_nothing(text) is nothing

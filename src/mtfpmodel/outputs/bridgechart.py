@@ -19,6 +19,7 @@ from mtfpmodel.outputs.chartstyle import (
 )
 from mtfpmodel.results.bridge import Step, bridge
 from mtfpmodel.results.result import Result
+from mtfpmodel.scenario.units import rounds_to_nothing
 
 UP, DOWN, LEVEL = PALETTE["vermillion"], PALETTE["green"], PALETTE["blue"]
 
@@ -62,7 +63,7 @@ def waterfall(ax, steps: list[Step], scale: Scale) -> None:
         end = bottom + height
         above = height >= 0
         size = scale.text(abs(step.value))
-        signed = not step.total and size.strip("0.,")       # a change too small to show is 0, not −0
+        signed = not step.total and not rounds_to_nothing(size)   # a change too small to show is 0, not −0
         text = ("+" if value > 0 else "−") + size if signed else scale.text(step.value)
         ax.annotate(text, (bar.get_x() + bar.get_width() / 2, max(bottom, end) if above else min(bottom, end)),
                     xytext=(0, 2 if above else -2), textcoords="offset points", ha="center",

@@ -34,7 +34,7 @@ def money(value: float, unit: str, decimals: int | None = None) -> str:
     text = fixed(abs(value), decimals)
     suffix = {"£": "", "£000": "k", "£m": "m"}[unit]
     body = f"£{text}{suffix}"
-    return f"({body})" if value < 0 and text.strip("0.,") else body
+    return f"({body})" if value < 0 and not rounds_to_nothing(text) else body
 
 
 def rounded_money(value: float, unit: str, sign: bool = False) -> str:
@@ -59,7 +59,7 @@ def figure(value: float, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = fixed(abs(value), decimals)
-    return f"({text})" if value < 0 and text.strip("0.,") else text
+    return f"({text})" if value < 0 and not rounds_to_nothing(text) else text
 
 
 def percent(value: float, decimals: int = 2) -> str:
@@ -67,7 +67,13 @@ def percent(value: float, decimals: int = 2) -> str:
     if not math.isfinite(value):
         return f"{value * 100:.{decimals}f}%"
     text = f"{_half_up(value, decimals, 100):.{decimals}f}%"
-    return text[1:] if text.startswith("-") and not text.strip("-0.%") else text    # 0.00%, never -0.00%
+    return text[1:] if text.startswith("-") and rounds_to_nothing(text) else text    # 0.00%, never -0.00%
+
+
+def rounds_to_nothing(text: str) -> bool:
+    """Whether a figure as written ('0', '-0.00%', '0.0') is zero at the precision shown: such a
+    figure is written without a sign or brackets, as 0, wherever it appears."""
+    return not text.strip("-0.,%")
 
 
 def unit_label(unit: str) -> str:
