@@ -177,3 +177,14 @@ def test_every_plans_own_values_are_ones_it_can_hold(name):
     loaded = mtfpmodel.load(SCENARIOS.parent.parent / "scenarios" / name)
     params = collect(loaded.scenario)
     assert refusals(loaded, params, {path: param.value for path, param in params.items()}) == {}
+
+
+def test_a_number_for_a_grants_certainty_word_says_where_a_share_goes(tmp_path, capsys):
+    # Before: only "use 'confirmed', 'indicative' or 'assumed'", though mtfp paths lists the path with a
+    # share (90%) and analyses can move it: the hint now says where a share is given.
+    example = SCENARIOS.parent.parent / "scenarios" / "example.yaml"
+    assert main(["run", str(example), "--set", "funding.grants[Social Care Grant].certainty=80%",
+                 "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "certainty: '80%' is not allowed (use 'confirmed', 'indicative' or 'assumed'; the share each word " in err
+    assert "set by grant_confidence" in err and not (tmp_path / "out").exists()

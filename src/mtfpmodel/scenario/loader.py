@@ -255,6 +255,10 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
         return f"must be a mapping of keys, not {value}", "indent the keys under it"
     if kind == "list_type":
         return f"must be a list, not {value}", "write items on lines starting with '- '"
+    if kind == "literal_error" and name == "certainty" and "grants" in steps[:2]:
+        return (f"{value} is not allowed", msg.replace("Input should be", "use") + "; the share each word counts "
+                "is set by grant_confidence, and a tornado range, Monte Carlo distribution or solve --by can move "
+                "one grant's share")
     if kind == "literal_error":
         return f"{value} is not allowed", msg.replace("Input should be", "use")
     if kind in ("string_type",):
