@@ -358,3 +358,18 @@ def test_a_grid_of_a_few_values_prints_each_figure_and_names_every_value(tmp_pat
     assert [t.get_text() for t in fig.axes[0].texts] == ["10", "(5)", "20", "5", "30", "15"]
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["1.99%", "2.99%"]
     assert fig.axes[0].get_xlabel() == "council tax core"
+
+
+def test_the_tornado_lines_up_under_its_longest_name(tmp_path, capsys):
+    # Before: a fixed 40-character name column, so 'Adult home and community care, 65+ volume
+    # growth' pushed its figures out of line with every other row. And a vacancy factor's range
+    # was written as a bare fraction ('0.02 → ...'); it is a share, so '2%'.
+    from mtfpmodel.cli import main
+
+    assert main(["sensitivity", str(EXAMPLES / "durham-risk.yaml"), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    rows = out[out.index("Tornado:"):].splitlines()[1:]
+    rows = rows[:next(i for i, row in enumerate(rows) if not row.startswith("  "))]
+    assert any("Adult home and community care, 65+ volume growth" in row for row in rows)
+    assert len({row.index(" → ") for row in rows}) == 1, rows
+    assert any(row.lstrip().startswith("NJC local pay vacancy") and " 2% → " in row for row in rows), rows

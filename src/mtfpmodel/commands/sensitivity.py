@@ -176,8 +176,10 @@ def _tornado_text(tornado, year: str, unit: str, from_ranges: bool) -> str:
              f"planned {rounded_money(tornado.base, unit)}"]
     low_width = max([7, *map(len, tornado.low_labels)])       # ranges' values ('3%') keep 7 characters
     high_width = max([7, *map(len, tornado.high_labels)])
-    for p, path in enumerate(tornado.paths):
-        lines.append(f"  {label(path):<40} {tornado.low_labels[p]:>{low_width}} → "
+    names = [label(path) for path in tornado.paths]
+    name_width = max([40, *map(len, names)])                  # the longest name sets the column
+    for p, name in enumerate(names):
+        lines.append(f"  {name:<{name_width}} {tornado.low_labels[p]:>{low_width}} → "
                      f"{rounded_money(tornado.low[p], unit):>9}"
                      f"   {tornado.high_labels[p]:>{high_width}} → {rounded_money(tornado.high[p], unit):>9}"
                      f"   swing {rounded_money(tornado.swing[p], unit)}")
