@@ -126,3 +126,15 @@ def test_the_model_is_evaluated_a_chunk_at_a_time(loaded, monkeypatch):
     assert not callable(handed[0])              # evaluations, so that scipy never builds AB itself
     assert chunked.first_order == pytest.approx(whole.first_order, abs=1e-12)
     assert chunked.total_order == pytest.approx(whole.total_order, abs=1e-12)
+
+
+def test_the_terminal_shows_each_factor_whole(tmp_path, capsys):
+    # Before: names were cut at 47 characters ('Adult residential and nursing care, 65+ volu').
+    durham = SCENARIOS.parent.parent / "scenarios" / "durham-risk.yaml"
+    assert main(["montecarlo", str(durham), "--out", str(tmp_path), "--draws", "200", "--sobol",
+                 "--sobol-samples", "64"]) == 0
+    out = capsys.readouterr().out
+    rows = out[out.index("(Sobol indices"):].splitlines()[2:14]
+    names = set(pd.read_csv(tmp_path / "sobol.csv")["factor"])
+    assert all(row[2:].rsplit(None, 2)[0] in names for row in rows), rows
+    assert len({len(row) for row in rows}) == 1, rows            # the figures in line

@@ -187,8 +187,10 @@ def _sobol(prep, config, samples: int, seed: int):
     indices = sobol.sobol(prep.scenario, prep.params, config, prep.labels, samples, seed)
     table = indices.table()
     print(f"\nWhat drives the {prep.labels[-1]} net gap (Sobol indices, {indices.samples:,} projections):")
-    print(f"  {'factor':<48}{'first order':>12}{'total order':>12}")
-    for _, row in table.head(12).iterrows():
-        print(f"  {row['factor'][:47]:<48}{row['first_order_final_year_net_gap']:>12.3f}"
+    shown = table.head(12)
+    width = max([48, *(len(factor) + 1 for factor in shown["factor"])])     # whole names: 'Adult home ... 2026/27'
+    print(f"  {'factor':<{width}}{'first order':>12}{'total order':>12}")
+    for _, row in shown.iterrows():
+        print(f"  {row['factor']:<{width}}{row['first_order_final_year_net_gap']:>12.3f}"
               f"{row['total_order_final_year_net_gap']:>12.3f}")
     return indices
