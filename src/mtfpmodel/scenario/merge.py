@@ -2,9 +2,10 @@
 
 Sections merge key by key; lists of named items merge by ``name`` (``remove: true`` deletes
 one; an empty list empties it); values — per-year series, a cost mix, an assumption, a Monte
-Carlo distribution — are replaced whole. ``reserves`` given as a mapping in one file and a list in the other: the
-child's replaces the parent's whole. Data and its line marks (:class:`Where`) are merged together so an error in
-the result still points at the file and line the value came from.
+Carlo distribution — are replaced whole. ``reserves`` given as a mapping in one file and a list
+in the other: the child's replaces the parent's whole. Data and its line marks (:class:`Where`)
+are merged together so an error in the result still points at the file and line the value came
+from.
 """
 from __future__ import annotations
 
