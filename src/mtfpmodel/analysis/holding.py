@@ -55,12 +55,12 @@ def _problems(loaded: Loaded, params: Mapping[str, Parameter],
               values: Mapping[str, float | np.ndarray]) -> list[Problem] | None:
     data = copy.deepcopy(loaded.data)
     scratch = Where(loaded.where.file, 0)      # set_path marks what it sets; the file's own marks stay as they are
-    shares = [problem for path, value in values.items() if SHARE_ONLY.match(path)
-              for problem in _share_problems(path, value)]
-    if shares:
-        return shares
+    shares = {path: value for path, value in values.items() if SHARE_ONLY.match(path)}
+    refused = [problem for path, value in shares.items() for problem in _share_problems(path, value)]
+    if refused:
+        return refused
     for path, value in values.items():
-        if SHARE_ONLY.match(path):
+        if path in shares:                     # checked above: the file holds a word there
             continue
         try:
             set_path(data, scratch, parse_path(path), _written(path, params[path], value, loaded))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mtfpmodel.analysis.batch import Batch, project_chunks
-from mtfpmodel.analysis.paths import label, unit_of
+from mtfpmodel.analysis.paths import in_percent, label
 from mtfpmodel.engine.parameters import Parameter
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import rounded_money
@@ -154,4 +154,4 @@ def _show(value: float, param: Parameter, scenario: Scenario) -> str:
     """A range's end as tornado.csv and the terminal show it: a rate or share in % ('2%', a grant's certainty
     '50%'), else the number as written (no unit after it: a spreadsheet reads a cell such as '-500 £000' as a
     formula)."""
-    return f"{value * 100:g}%" if unit_of(param.path, param, scenario) == "%" else f"{value:,.10g}"
+    return f"{value * 100:g}%" if in_percent(param.path, param, scenario) else f"{value:,.10g}"

@@ -127,7 +127,7 @@ def _solve(prep, goal: Goal) -> pd.DataFrame:
     achieved = goalseek.metric_values(check, metric)[0]
     unit, labels = prep.unit, prep.labels
     what = f"{metric} = {rounded_money(target, unit)}" if target else f"{metric} = 0"
-    if param.is_series or year is not None:
+    if not _one_value(param, year):
         print(f"\nTo reach {what}, {label(path)} ({path}) would need to be:")
         for t, value in zip(solution.years, solution.values):
             as_planned = param.value[t - 1] if param.is_series else param.value
@@ -151,6 +151,12 @@ def _solve(prep, goal: Goal) -> pd.DataFrame:
                          "metric": metric, "target": target, "achieved": [achieved[t] for t in solution.years]})
 
 
+def _one_value(param, year: int | None) -> bool:
+    """Whether the answer is one number for the whole plan (a Band D solved so that the worst year meets the
+    target), shown once rather than against each year."""
+    return not param.is_series and year is None
+
+
 def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
     """Raise AnalysisError when the value found is one the scenario could not hold (a Band D below
     £0, a negative number of posts): no value it can take meets the target."""
@@ -158,7 +164,7 @@ def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
 
     refused = refusals(prep.loaded, prep.params, {path: solution.series})
     if refused:
-        if param.is_series or year is not None:
+        if not _one_value(param, year):
             found = ", ".join(f"{value_text(value, param, prep.scenario)} in {prep.labels[t]}"
                               for t, value in zip(solution.years, solution.values))
         else:
