@@ -364,6 +364,74 @@ def test_a_path_given_twice_in_the_inputs_sheet_is_an_error(tmp_path, capsys):
             f"row {row})") in errors, errors
 
 
+def flexed_workbook(folder: Path, scenario: str = "example", pay: float | None = None) -> Path:
+    """mtfp.xlsx of a shipped scenario, with the pay award in 2026/27 set to ``pay`` if given."""
+    path = folder / f"{scenario}.xlsx"
+    build_workbook(mtfpmodel.run(mtfpmodel.load(ROOT / "scenarios" / f"{scenario}.yaml")), path)
+    if pay is not None:
+        book = openpyxl.load_workbook(path)
+        ws = book["Inputs"]
+        path_col = next(c.column for c in ws[3] if c.value == "mtfp path")
+        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, path_col).value == "assumptions.pay")
+        ws.cell(row, 7).value = pay                  # column G: 2026/27
+        book.save(path)
+    return path
+
+
+def test_a_file_given_beside_the_workbook_mtfp_run_wrote_is_an_error_not_ignored(tmp_path, capsys):
+    # Before: 'mtfp import mtfp.xlsx durham.xlsx' (or 'mtfp.xlsx lines.csv') wrote the first workbook's
+    # plan and never read the other file, without a word.
+    first = flexed_workbook(tmp_path)
+    second = flexed_workbook(tmp_path, "durham")
+    for other in (second, BOOK / "lines.csv"):
+        assert main(["import", str(first), str(other), "--out", str(tmp_path / "both.yaml")]) == 1
+        errors = capsys.readouterr().err
+        assert f"error: {other}: given beside {first}, a workbook mtfp run wrote" in errors, errors
+        assert "import the workbook on its own" in errors
+        assert not (tmp_path / "both.yaml").exists()
+    # the folder mtfp run wrote holds its CSV files beside the workbook: which to read is asked, not guessed
+    run_folder = tmp_path / "outputs"
+    assert main(["run", str(ROOT / "scenarios" / "example.yaml"), "--out", str(run_folder), "--no-charts"]) == 0
+    capsys.readouterr()
+    assert main(["import", str(run_folder)]) == 1
+    errors = capsys.readouterr().err
+    assert (f"error: {run_folder}: this folder holds {run_folder / 'mtfp.xlsx'}, a workbook mtfp run wrote, whose "
+            "sheet Inputs holds the whole plan, and other files that would not be read (council_tax.csv, ") in errors
+    assert f"(import the workbook on its own: mtfp import {run_folder / 'mtfp.xlsx'})" in errors
+    assert main(["import", str(BOOK), str(first)]) == 1
+    assert f"error: {BOOK}: given beside {first}" in capsys.readouterr().err
+    # the same workbook named twice is read once
+    assert main(["import", str(first), str(tmp_path / ".." / tmp_path.name / first.name)]) == 0
+
+
+def test_two_sheets_of_inputs_in_one_workbook_is_an_error_naming_both(tmp_path, capsys):
+    # Before: with a copy of the Inputs sheet ('Inputs (2)', as Excel names a copy) holding the
+    # flexed values, the original sheet was read and the flexed copy ignored.
+    path = flexed_workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    copy = book.copy_worksheet(book["Inputs"])
+    copy.title = "Inputs (2)"
+    book.save(path)
+    assert main(["import", str(path)]) == 1
+    errors = capsys.readouterr().err
+    assert f"error: {path}, sheet Inputs (2): a second sheet of inputs (it has an 'mtfp path' column, as " \
+           "sheet Inputs has)" in errors, errors
+    assert "keep one" in errors
+
+
+@pytest.mark.parametrize("title", ["inputs", "Inputs flexed", "Flexed inputs"])
+def test_a_renamed_inputs_sheet_is_still_read(tmp_path, title):
+    # Before: a sheet named anything but 'Inputs' (even 'inputs') was not read, and the workbook's
+    # output sheets (Council tax, Reserves...) were taken for a budget book: 52 errors about them.
+    path = flexed_workbook(tmp_path, pay=0.05)
+    book = openpyxl.load_workbook(path)
+    book["Inputs"].title = title
+    book.save(path)
+    imported = import_scenario([path])
+    assert "pay:\n    value: {2025/26: 3.2%, 2026/27: 5%, 2027/28: 2.5%, 2028/29: 2.5%}" in imported.text
+    assert f"read: sheet {title}" in imported.text
+
+
 def test_an_existing_file_is_not_overwritten_without_force(tmp_path, capsys):
     out = tmp_path / "scenario.yaml"
     out.write_text("keep me", encoding="utf-8")

@@ -12,7 +12,8 @@ HELP = "build a scenario file from spreadsheets (a budget book, CSV files, or mt
 DESCRIPTION = """\
 Read budget lines, grants, the savings tracker and the rest of a plan from spreadsheets and
 write a commented scenario file. SOURCE is one of:
-  mtfp.xlsx           the workbook `mtfp run` wrote (its Inputs sheet), with your changes
+  mtfp.xlsx           the workbook `mtfp run` wrote (its Inputs sheet), with your changes;
+                      import it on its own: it holds the whole plan
   budget.xlsx         a budget book: sheets named Lines, Grants, Savings and, if wanted,
                       Settings, Assumptions, Pressures, Council tax, Business rates, Reserves
   lines.csv ...       the same tables as CSV files named after them (lines.csv, grants.csv...)

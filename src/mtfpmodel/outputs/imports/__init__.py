@@ -15,6 +15,7 @@ the YAML written is read back and checked to give the same scenario.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,11 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
     from mtfpmodel.outputs.imports.cells import read_csv, read_xlsx
     from mtfpmodel.outputs.imports.document import Document
     from mtfpmodel.outputs.imports.layouts import Layout, find_layout, table_names
-    from mtfpmodel.outputs.imports.register import SHEET, is_register, read_register
+    from mtfpmodel.outputs.imports.register import is_register, may_be_register, one_register, read_register
     from mtfpmodel.outputs.imports.tables import read_layout, read_settings
 
     def wanted(table: str) -> bool:       # only a table's sheet is read: not a ledger beside it
-        return table == SHEET or find_layout(table) is not None
+        return may_be_register(table) or find_layout(table) is not None
 
     files = _files(sources)
     tables = []
@@ -50,6 +51,7 @@ def import_scenario(sources: list[Path], name: str | None = None) -> Imported:
     doc = Document(origin)
     registers = [t for t in tables if is_register(t)]
     if registers:
+        one_register(registers, sources, files, doc)
         read_register(registers[0], doc)
     else:
         years: set[str] = set()
@@ -95,7 +97,10 @@ def _files(sources: list[Path]) -> list[Path]:
         else:
             raise ScenarioError([Problem("not a spreadsheet: give .xlsx workbooks, .csv files or a folder of them",
                                          file=str(source))])
-    return files
+    once = {}                             # a file given twice (or also in a folder given) is read once
+    for path in files:
+        once.setdefault(os.path.realpath(path), path)
+    return list(once.values())
 
 
 def _required(doc) -> None:

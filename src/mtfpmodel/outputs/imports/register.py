@@ -8,12 +8,13 @@ read back as that assumption's name, so ``growth: prices`` survives the round tr
 """
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from mtfpmodel.outputs.imports.cells import Cell, Table
 from mtfpmodel.outputs.imports.document import Document
 from mtfpmodel.outputs.imports.yamltext import percent_text
-from mtfpmodel.outputs.workbook.grid import INPUTS_SHEET as SHEET
 from mtfpmodel.outputs.workbook.grid import PATH_HEADING
 from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.loader import parse_path
@@ -30,8 +31,47 @@ OPTIONAL = ("ends",)          # fields a blank cell leaves out (a grant with no 
 EMPTY = {"reserves": "none"}  # a section written as this word is an empty list (reserves: [])
 
 
+def may_be_register(sheet: str) -> bool:
+    """Whether a sheet of this name may be the Inputs sheet: 'Inputs', or a name with 'input' in it
+    (an officer's 'Inputs flexed', Excel's copy 'Inputs (2)'), in any case."""
+    return "input" in sheet.casefold()
+
+
 def is_register(table: Table) -> bool:
-    return table.name == SHEET and _header(table) is not None
+    """A workbook's sheet of inputs, as ``mtfp run`` writes it: found by its mtfp path column."""
+    return table.sheet is not None and may_be_register(table.name) and _header(table) is not None
+
+
+def one_register(registers: list[Table], sources: list[Path], files: list[Path], doc: Document) -> None:
+    """The Inputs sheet holds the whole plan, so nothing else given can be read with it: a second
+    sheet of inputs, or another file given beside the workbook (or in its folder), is a problem
+    rather than left unread. ``files`` are those ``sources`` name, folders' contents included."""
+    first = registers[0]
+    for other in registers[1:]:
+        if other.file == first.file:
+            doc.problem(f"{other.file}, sheet {other.name}",
+                        f"a second sheet of inputs (it has an '{PATH_HEADING}' column, as sheet {first.name} has)",
+                        hint="keep one: delete the other sheet, or its mtfp path column")
+    whole = f"a workbook mtfp run wrote, whose sheet {first.name} holds the whole plan"
+    workbook = os.path.realpath(first.file)
+    for source in sources:
+        if not source.is_dir():
+            if os.path.realpath(source) != workbook:
+                doc.problem(str(source), f"given beside {first.file}, {whole}: this file would not be read",
+                            hint="import the workbook on its own, or the budget book's files without it")
+            continue
+        inside = [f for f in files if os.path.realpath(f.parent) == os.path.realpath(source)]
+        others = [f.name for f in inside if os.path.realpath(f) != workbook]
+        if not others:
+            continue
+        named = ", ".join(others[:4]) + (", ..." if len(others) > 4 else "")
+        if len(others) < len(inside):
+            doc.problem(str(source), f"this folder holds {first.file}, {whole}, and other files that would "
+                                     f"not be read ({named})", hint=f"import the workbook on its own: mtfp import {first.file}")
+        else:
+            doc.problem(str(source), f"given beside {first.file}, {whole}: the files in this folder would not be "
+                                     f"read ({named})", hint="import the workbook on its own, or the budget book's "
+                                                             "files without it")
 
 
 def _header(table: Table) -> tuple[int, dict[str, int]] | None:
