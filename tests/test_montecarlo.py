@@ -220,3 +220,38 @@ def test_an_assumed_grant_is_lost_in_about_30_percent_of_draws(write):
     assert (sim.unfunded_gap[:, 1] == gaps[:, 0]).all()            # no reserves: the gap is unfunded
     off = loaded.scenario.monte_carlo.model_copy(update={"grant_loss": False})
     assert (montecarlo.simulate(loaded.scenario, params, off, 100, seed=3).net_gap == 0).all()
+
+
+def test_a_set_value_the_simulation_would_draw_over_is_refused(tmp_path, capsys):
+    # Before: 'mtfp montecarlo durham-risk.yaml --set assumptions.pay=6%' printed "with --set
+    # assumptions.pay=6%" and the very figures of the run without it: pay is drawn (pert [2%, 3%, 5%])
+    # in every simulated plan, so the value set was never used.
+    out = str(tmp_path / "mc")
+    DURHAM_RISK = EXAMPLES / "durham-risk.yaml"
+    assert main(["montecarlo", str(DURHAM_RISK), "--draws", "500", "--set", "assumptions.pay=6%", "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert ("--set assumptions.pay=6%: the monte_carlo block draws assumptions.pay afresh in every simulated "
+            "plan (pert [2.00%, 3.00%, 5.00%]), so the value set here would not be used") in err, err
+    assert "apply: shift" in err
+    assert not (tmp_path / "mc").exists()
+    # the same for a value drawn afresh each year, given by year
+    path = "funding.grants[Revenue Support Grant].growth"          # {triangular: [-3%, 0%, 2%], shock: by_year}
+    assert main(["montecarlo", str(DURHAM_RISK), "--draws", "500", "--set", f"{path}={{2025/26: 1%}}", "--out", out]) == 2
+    assert f"--set {path}={{2025/26: 1%}}: the monte_carlo block draws {path} afresh" in capsys.readouterr().err
+    # a shifted draw is added to the value set, so that --set is used: the median gap moves
+    shifted = "assumptions.prices"        # {normal: {mean: 0%, sd: 0.75%}, apply: shift}
+    assert main(["montecarlo", str(DURHAM_RISK), "--draws", "500", "--seed", "1", "--out", out]) == 0
+    base = pd.read_csv(tmp_path / "mc" / "montecarlo.csv")
+    assert main(["montecarlo", str(DURHAM_RISK), "--draws", "500", "--seed", "1", "--set", f"{shifted}=4%",
+                 "--out", out]) == 0
+    moved = pd.read_csv(tmp_path / "mc" / "montecarlo.csv")
+    assert (moved["net_gap_p50"] > base["net_gap_p50"]).all()
+
+
+def test_the_cabinet_pack_refuses_a_set_value_its_risk_page_would_draw_over(tmp_path, capsys):
+    # Before: 'mtfp report durham-risk.yaml --set assumptions.pay=6%' built a risk page whose
+    # simulations drew pay from pert [2%, 3%, 5%] as if nothing had been set.
+    out = tmp_path / "pack"
+    assert main(["report", str(EXAMPLES / "durham-risk.yaml"), "--set", "assumptions.pay=6%", "--out", str(out)]) == 2
+    assert "--set assumptions.pay=6%: the monte_carlo block draws assumptions.pay afresh" in capsys.readouterr().err
+    assert not out.exists()

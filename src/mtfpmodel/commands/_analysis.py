@@ -10,6 +10,7 @@ from mtfpmodel.commands.run import safe_name
 from mtfpmodel.engine.parameters import Parameter, check_paths, collect
 from mtfpmodel.results.result import labels_of
 from mtfpmodel.scenario.errors import UsageError
+from mtfpmodel.scenario.limits import clip
 from mtfpmodel.scenario.loader import Loaded, load
 from mtfpmodel.scenario.riskconfig import parse_value
 from mtfpmodel.scenario.schema import Scenario
@@ -45,6 +46,28 @@ def prepare(args: argparse.Namespace) -> Prepared:
     check_scenario(loaded, params)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(loaded.scenario.scenario)
     return Prepared(loaded, params, labels_of(loaded.scenario), out)
+
+
+def check_set_values_used(loaded: Loaded, params: dict[str, Parameter]) -> None:
+    """Refuse a ``--set`` value the Monte Carlo would replace in every draw: an input drawn with
+    ``apply: value`` (the default) is the draw itself, whatever was set, so the simulation would
+    print "with --set ..." over the figures of the plan without it."""
+    from mtfpmodel.analysis.paths import value_text
+    from mtfpmodel.scenario.overrides import set_paths
+
+    config = loaded.scenario.monte_carlo
+    if config is None:
+        return
+    for path, text in set_paths(loaded.overrides):
+        for drawn, dist in config.distributions.items():
+            if dist.apply == "value" and (path == drawn or drawn.startswith((path + ".", path + "["))):
+                numbers = [value_text(x, params[drawn], loaded.scenario) for x in dist.numbers]
+                shown = (f"normal {{mean: {numbers[0]}, sd: {numbers[1]}}}" if dist.family == "normal"
+                         else f"{dist.family} [{', '.join(numbers)}]")
+                raise UsageError(f"--set {clip(text, 120)}: the monte_carlo block draws {drawn} afresh in every "
+                                 f"simulated plan ({shown}), so the value set here would not be used; drop the "
+                                 "--set, or give the distribution 'apply: shift' (each draw is then added to the "
+                                 "value set)")
 
 
 def check_path(prepared: Prepared, path: str) -> str:

@@ -6,7 +6,7 @@ import sys
 from functools import partial
 
 from mtfpmodel.analysis import montecarlo
-from mtfpmodel.commands._analysis import add_common, prepare
+from mtfpmodel.commands._analysis import add_common, check_set_values_used, prepare
 from mtfpmodel.outputs import riskcharts
 from mtfpmodel.outputs.chartstyle import pyplot, scale_of
 from mtfpmodel.outputs.outdir import Staging, staged_output
@@ -33,7 +33,9 @@ Simulate thousands of plausible plans from the scenario's `monte_carlo:` block:
 Families: normal {mean, sd}, triangular [low, mode, high], uniform [low, high],
 pert [low, mode, high]. A drawn value is the input itself in every year, unless
 `apply: shift` (then it is added to the plan's own values, in percentage points
-for a rate). `shock: persistent` (default) draws once for the whole plan;
+for a rate; a --set on such an input then moves what each draw is added to,
+while a --set on an input drawn as a value is refused, as the draw would
+replace it). `shock: persistent` (default) draws once for the whole plan;
 `shock: by_year` draws each year afresh. Correlations use a Gaussian copula and
 must be consistent (a positive semi-definite matrix). Each savings stream is
 delivered with probability equal to its confidence, else it slips: it delivers
@@ -75,6 +77,7 @@ def main(args: argparse.Namespace) -> int:
     if config is None:
         raise AnalysisError(f"{args.scenario} has no monte_carlo: block; add one with the distributions of the "
                             "uncertain inputs (see 'mtfp montecarlo --help' or scenarios/durham-risk.yaml)")
+    check_set_values_used(prep.loaded, prep.params)
     draws = args.draws if args.draws is not None else config.draws
     _check_draws(prep, draws, from_file=args.draws is None)
     if args.sobol and (args.sobol_samples < 2 or args.sobol_samples & (args.sobol_samples - 1)):

@@ -77,6 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from mtfpmodel.analysis.cabinet import analyse
     from mtfpmodel.analysis.holding import check_scenario
+    from mtfpmodel.commands._analysis import check_set_values_used
     from mtfpmodel.engine.parameters import collect
     from mtfpmodel.outputs.charts import write_charts
     from mtfpmodel.outputs.csvfiles import write_csvs
@@ -90,7 +91,9 @@ def main(args: argparse.Namespace) -> int:
     if samples < 0 or (samples and samples & (samples - 1)) or samples == 1:
         raise UsageError(f"--sobol-samples {samples} must be a power of 2 such as 512, or 0 for none")
     loaded = load(args.scenario, args.overrides)
-    check_scenario(loaded, collect(loaded.scenario))
+    params = collect(loaded.scenario)
+    check_scenario(loaded, params)
+    check_set_values_used(loaded, params)      # the risk page would draw over it
     if samples and loaded.scenario.monte_carlo is not None:
         from mtfpmodel.analysis.sobol import check_samples   # before the analyses, not after them
 

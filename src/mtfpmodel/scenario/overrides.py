@@ -100,6 +100,12 @@ def parse_path(text: str) -> list[str | tuple[str]]:
     return steps
 
 
+def set_paths(overrides: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """(path as ``mtfp paths`` writes it, the whole argument) of each ``PATH=VALUE`` that
+    :func:`apply_overrides` has applied."""
+    return [(path_text(parse_path(text.partition("=")[0].strip())), text) for text in overrides]
+
+
 def set_path(data: dict, where: Where, steps: list, value: Any) -> None:
     node, mark = data, where
     for n, step in enumerate(steps):
@@ -147,15 +153,16 @@ def _check_whole(existing: Any, value: Any, steps: list) -> None:
         keys = [str(k) for k in existing if k != "name"]
         numbers = [str(k) for k, v in existing.items()
                    if not isinstance(v, (bool, dict, list)) and any(ch.isdigit() for ch in str(v))]
-        example = f"{_show_steps(steps)}.{(numbers or keys)[0]}" if keys else _show_steps(steps)
+        example = f"{path_text(steps)}.{(numbers or keys)[0]}" if keys else path_text(steps)
         raise KeyError(f"this names a whole {'item' if isinstance(steps[-1], tuple) else 'group'} "
                        f"({clip(', '.join(keys), 80)}), not one value; set one of them, e.g. --set {clip(example, 80)}=...")
     if isinstance(existing, list) and any(isinstance(item, dict) for item in existing):
         raise KeyError("this names a whole list of items, not one value; set one item's value, "
-                       f"e.g. --set {clip(_show_steps(steps), 60)}[NAME].FIELD=...")
+                       f"e.g. --set {clip(path_text(steps), 60)}[NAME].FIELD=...")
 
 
-def _show_steps(steps: list) -> str:
+def path_text(steps: list) -> str:
+    """Steps as the path ``mtfp paths`` writes: ['savings', ('LED',), 'reduction'] → 'savings[LED].reduction'."""
     return "".join(f"[{s[0]}]" if isinstance(s, tuple) else (f".{s}" if i else s) for i, s in enumerate(steps))
 
 
