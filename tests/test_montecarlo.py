@@ -255,3 +255,20 @@ def test_the_cabinet_pack_refuses_a_set_value_its_risk_page_would_draw_over(tmp_
     assert main(["report", str(EXAMPLES / "durham-risk.yaml"), "--set", "assumptions.pay=6%", "--out", str(out)]) == 2
     assert "--set assumptions.pay=6%: the monte_carlo block draws assumptions.pay afresh" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_option_that_would_change_nothing_is_refused(tmp_path, capsys):
+    # Before: each of these exited 0 and the option was never used: --sobol-samples without
+    # --sobol; and the pack's --draws and --sobol-samples for a scenario with no monte_carlo
+    # block (so no risk page to simulate).
+    out = str(tmp_path / "out")
+    assert main(["montecarlo", str(EXAMPLES / "durham-risk.yaml"), "--draws", "500", "--sobol-samples", "256",
+                 "--out", out]) == 2
+    assert "--sobol-samples 256 is used only with --sobol" in capsys.readouterr().err
+    for option in (["--draws", "5000"], ["--sobol-samples", "256"]):
+        assert main(["report", str(EXAMPLES / "example.yaml"), *option, "--out", out]) == 2, option
+        err = capsys.readouterr().err
+        assert f"{option[0]} {option[1]}: {EXAMPLES / 'example.yaml'} has no monte_carlo: block" in err, err
+    assert not (tmp_path / "out").exists()
+    # the pack's --sobol-samples 0 asks for no Sobol indices: with no risk page, that is what it gets
+    assert main(["report", str(EXAMPLES / "example.yaml"), "--sobol-samples", "0", "--out", out]) == 0

@@ -15,6 +15,8 @@ from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError, UsageError
 from mtfpmodel.scenario.units import figure, percent, rounded_money
 
+SOBOL_SAMPLES = 1024       # --sobol's base sample unless --sobol-samples says
+
 HELP = "Monte Carlo: P10/P50/P90 of the gap and reserves, and the chance the plan holds"
 DESCRIPTION = """\
 Simulate thousands of plausible plans from the scenario's `monte_carlo:` block:
@@ -65,9 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                               "and printed so the run can be repeated)")
     parser.add_argument("--sobol", action="store_true", help="also compute Sobol indices: which uncertainties "
                                                              "drive the gap")
-    parser.add_argument("--sobol-samples", type=int, default=1024, metavar="N",
-                        help="Sobol base sample, a power of 2 (default 1024; N x (factors + 2) projections, "
-                             "at most 5,000,000)")
+    parser.add_argument("--sobol-samples", type=int, metavar="N",
+                        help="with --sobol: the Sobol base sample, a power of 2 (default 1024; N x (factors + 2) "
+                             "projections, at most 5,000,000)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -80,14 +82,18 @@ def main(args: argparse.Namespace) -> int:
     check_set_values_used(prep.loaded, prep.params)
     draws = args.draws if args.draws is not None else config.draws
     _check_draws(prep, draws, from_file=args.draws is None)
-    if args.sobol and (args.sobol_samples < 2 or args.sobol_samples & (args.sobol_samples - 1)):
-        raise UsageError(f"--sobol-samples {args.sobol_samples} must be a power of 2, such as 512 or 1024")
+    if args.sobol_samples is not None and not args.sobol:
+        raise UsageError(f"--sobol-samples {args.sobol_samples} is used only with --sobol: add --sobol to compute "
+                         "the Sobol indices, or leave --sobol-samples out")
+    samples = SOBOL_SAMPLES if args.sobol_samples is None else args.sobol_samples
+    if args.sobol and (samples < 2 or samples & (samples - 1)):
+        raise UsageError(f"--sobol-samples {samples} must be a power of 2, such as 512 or 1024")
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed {args.seed} must be 0 or more")
     if args.sobol:
         from mtfpmodel.analysis.sobol import check_samples   # before the simulation, not after it
 
-        check_samples(scenario, config, args.sobol_samples)
+        check_samples(scenario, config, samples)
     seed = args.seed if args.seed is not None else config.seed
 
     title = scenario.council or scenario.scenario
@@ -117,7 +123,7 @@ def main(args: argparse.Namespace) -> int:
         write_csv(montecarlo.frame(table), staging.path("montecarlo.csv"))
         write_csv(montecarlo.headline_table(head, sim), staging.path("montecarlo_headline.csv"))
         if args.sobol:
-            indices = _sobol(prep, config, args.sobol_samples, sim.seed)
+            indices = _sobol(prep, config, samples, sim.seed)
             writer.send(partial(_write_sobol, staging, indices, f"{title}: what drives the {labels[-1]} net gap"))
             written += ["sobol.csv", "sobol.png/.svg"]
         writer.wait()

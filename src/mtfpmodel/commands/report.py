@@ -64,9 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "repeatable")
     parser.add_argument("--draws", type=int, metavar="N",
                         help="Monte Carlo draws for the risk page (default: the scenario's monte_carlo.draws)")
-    parser.add_argument("--sobol-samples", type=int, default=512, metavar="N",
-                        help="Sobol base sample, a power of 2, or 0 for none (default 512; N x (factors + 2) "
-                             "projections, at most 5,000,000)")
+    parser.add_argument("--sobol-samples", type=int, metavar="N",
+                        help="the risk page's Sobol base sample, a power of 2, or 0 for none (default 512; "
+                             "N x (factors + 2) projections, at most 5,000,000)")
     parser.add_argument("--real", metavar="INDEX",
                         help="the plan's pages at base-year prices, deflated by the assumption INDEX (e.g. prices); "
                              "also writes *_real.csv copies of the plan's CSV files")
@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from mtfpmodel.analysis.cabinet import analyse
+    from mtfpmodel.analysis.cabinet import SOBOL_SAMPLES, analyse
     from mtfpmodel.analysis.holding import check_scenario
     from mtfpmodel.commands._analysis import check_set_values_used
     from mtfpmodel.engine.parameters import collect
@@ -87,13 +87,18 @@ def main(args: argparse.Namespace) -> int:
     from mtfpmodel.results.result import run
     from mtfpmodel.scenario.loader import load
 
-    samples = args.sobol_samples
+    samples = SOBOL_SAMPLES if args.sobol_samples is None else args.sobol_samples
     if samples < 0 or (samples and samples & (samples - 1)) or samples == 1:
         raise UsageError(f"--sobol-samples {samples} must be a power of 2 such as 512, or 0 for none")
     loaded = load(args.scenario, args.overrides)
     params = collect(loaded.scenario)
     check_scenario(loaded, params)
     check_set_values_used(loaded, params)      # the risk page would draw over it
+    if loaded.scenario.monte_carlo is None:      # (--sobol-samples 0 asks for none: nothing to refuse)
+        for option, value in (("--draws", args.draws), ("--sobol-samples", args.sobol_samples or None)):
+            if value is not None:
+                raise UsageError(f"{option} {value}: {args.scenario} has no monte_carlo: block, so the pack has no "
+                                 f"risk page to simulate; add one (see 'mtfp montecarlo --help') or leave {option} out")
     if samples and loaded.scenario.monte_carlo is not None:
         from mtfpmodel.analysis.sobol import check_samples   # before the analyses, not after them
 
