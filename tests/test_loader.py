@@ -120,3 +120,34 @@ def test_assumption_naming_itself_is_a_scenario_error(write):
         """)
     with pytest.raises(ScenarioError, match="loop: pay → pay"):
         mtfpmodel.load(path)
+
+
+def test_a_key_written_in_the_wrong_place_says_where_it_belongs(write):
+    # Before: "unknown key 'reduction' (did you mean 'reduction'?)": the key is known, but not to a
+    # fixed stream, and not where the file put it.
+    path = write("""\
+        scenario: misplaced
+        base_year: 2024/25
+        assumptions: {energy: 2%}
+        expenditure:
+          - {name: Street lighting, base: 1000, cost_mix: {energy: 100%}}
+        funding:
+          council_tax: {tax_base: 1000, band_d: 1500}
+          band_d: 1600
+        savings:
+          - {name: Reviews, kind: fixed, saving: [10, 10, 10, 10], reduction: 10%}
+          - {name: LED, kind: share_of_line, line: Street lighting, reduction: 50%, volume: [1, 1, 1, 1]}
+        """)
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load(path)
+    text = str(caught.value)
+    assert "did you mean 'reduction'" not in text and "did you mean 'band_d'" not in text, text
+    assert ("8: funding.band_d: 'band_d' is not a key here (it is a key of funding.council_tax; "
+            "check its indentation, or remove it)") in text, text
+    assert ("10: savings[Reviews].reduction: 'reduction' is not a key of a kind: fixed stream (it is a key of "
+            "a kind: share_of_line stream; check the stream's kind, or remove it)") in text, text
+    assert ("11: savings[LED].volume: 'volume' is not a key of a kind: share_of_line stream (it is a key of "
+            "a kind: unit_cost stream; check the stream's kind, or remove it)") in text, text
+    # a key no model knows keeps its nearest spelling
+    with pytest.raises(ScenarioError, match=r"unknown key 'reductoin' \(did you mean 'reduction'\?\)"):
+        mtfpmodel.load(write(path.read_text().replace("reduction: 10%", "reductoin: 10%")))

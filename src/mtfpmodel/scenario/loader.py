@@ -18,7 +18,7 @@ from mtfpmodel.scenario.errors import Problem, ScenarioError
 from mtfpmodel.scenario.limits import MAX_EXTENDS, clip, shown
 from mtfpmodel.scenario.merge import merge
 from mtfpmodel.scenario.names import DuplicateName
-from mtfpmodel.scenario.overrides import apply_overrides, field_names, parse_path, set_path
+from mtfpmodel.scenario.overrides import apply_overrides, field_places, parse_path, set_path
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.series import SeriesContext, check_year_label, parse_rate, year_labels
 from mtfpmodel.scenario.streams import KIND_NAMES
@@ -234,13 +234,30 @@ def _dotted(steps: list, data: Any) -> str:
     return text
 
 
+def _misplaced(name: str, loc: tuple) -> tuple[str, str]:
+    """A key the model here does not take: where it belongs, if any model takes it (a stream of
+    another kind, a key indented under the wrong parent), else the nearest key any model takes."""
+    places = field_places().get(name)
+    if not places:
+        close = difflib.get_close_matches(name, sorted(field_places()), n=1)
+        return (f"unknown key {shown(name)}",
+                f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
+    kind = next((step for before, step in zip(loc, loc[1:]) if isinstance(before, int) and loc[0] == "savings"
+                 and step in KIND_NAMES), None)
+    kinds = [place.removeprefix("savings[] (kind: ").removesuffix(")") for place in places
+             if place.startswith("savings[] (kind: ")]
+    if kind is not None and kinds:
+        return (f"'{name}' is not a key of a kind: {kind} stream",
+                f"it is a key of a kind: {' or '.join(kinds)} stream; check the stream's kind, or remove it")
+    more = f" and {len(places) - 3} more" if len(places) > 3 else ""
+    return f"'{name}' is not a key here", f"it is a key of {', '.join(places[:3])}{more}; check its indentation, or remove it"
+
+
 def _message(error: dict, steps: list) -> tuple[str, str]:
     kind, msg = error["type"], error["msg"]
     name = steps[-1] if steps else ""
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(name), sorted(field_names()), n=1)
-        return (f"unknown key {shown(str(name))}",
-                f"did you mean '{close[0]}'?" if close else "remove it, or check its indentation")
+        return _misplaced(str(name), error["loc"])
     if kind == "missing" and name == "kind" and "reserves" in steps[:1]:
         return "a reserve needs 'kind:'", "add 'kind: general' or 'kind: earmarked'"
     if kind == "missing":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -182,21 +182,40 @@ def _check_new_key(parents: list, key: str, node: dict) -> None:
         raise KeyError(f"unknown key {shown(key)}" + (f" (did you mean '{close[0]}'?)" if close else ""))
 
 
-_ALL_FIELDS: set[str] = set()
+_PLACES: dict[str, list[str]] = {}
 
 
 def field_names() -> set[str]:
     """Every key any scenario model accepts: the vocabulary for 'did you mean'."""
-    if not _ALL_FIELDS:
-        todo: list[Any] = [Scenario]
-        seen: set[type] = set()
-        while todo:
-            item = todo.pop()
-            if isinstance(item, type) and issubclass(item, BaseModel):
-                if item not in seen:
-                    seen.add(item)
-                    _ALL_FIELDS.update(item.model_fields)
-                    todo.extend(info.annotation for info in item.model_fields.values())
-            else:
-                todo.extend(get_args(item))
-    return _ALL_FIELDS
+    return set(field_places())
+
+
+def field_places() -> dict[str, list[str]]:
+    """Where each key any scenario model accepts is written, in the spec's spelling, walked once
+    from the schema: 'band_d' → ['funding.council_tax'], 'reduction' → ['savings[] (kind:
+    share_of_line)'], 'growth' → ['expenditure[].volume', 'funding.council_tax.parish_precepts', ...]."""
+    if not _PLACES:
+        _walk_places(Scenario, "", frozenset())
+    return _PLACES
+
+
+def _walk_places(annotation: Any, place: str, seen: frozenset) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen = seen | {annotation}
+        kind = annotation.model_fields.get("kind")
+        tag = get_args(kind.annotation) if kind is not None and get_origin(kind.annotation) is Literal else ()
+        here = f"{place} (kind: {tag[0]})" if len(tag) == 1 else place or "the top level"
+        for name, info in annotation.model_fields.items():
+            places = _PLACES.setdefault(name, [])
+            if here not in places:
+                places.append(here)
+            _walk_places(info.annotation, f"{place}.{name}" if place else name, seen)
+    elif get_origin(annotation) is list:
+        _walk_places(get_args(annotation)[0], f"{place}[]", seen)
+    elif get_origin(annotation) is dict:
+        _walk_places(get_args(annotation)[1], f"{place}.<name>", seen)
+    else:
+        for arg in get_args(annotation):
+            _walk_places(arg, place, seen)
