@@ -151,3 +151,7 @@ def test_a_key_written_in_the_wrong_place_says_where_it_belongs(write):
     # a key no model knows keeps its nearest spelling
     with pytest.raises(ScenarioError, match=r"unknown key 'reductoin' \(did you mean 'reduction'\?\)"):
         mtfpmodel.load(write(path.read_text().replace("reduction: 10%", "reductoin: 10%")))
+    # given by --set, the hint is about the path typed
+    with pytest.raises(ScenarioError, match=r"--set: funding.band_d: 'band_d' is not a key here \(it is a key of "
+                                            r"funding.council_tax; check the path \(mtfp paths SCENARIO lists them\)"):
+        mtfpmodel.load(path, ["funding.band_d=1700"])

@@ -185,6 +185,8 @@ def translate(exc: ValidationError, data: Any, where: Where) -> list[Problem]:
         else:
             steps, node, mark = _walk(loc, data, where, error["type"])
             message, hint = _message(error, steps)
+            if mark.file == "--set":                         # a path typed, not a file's indentation
+                hint = hint.replace("check its indentation", "check the path (mtfp paths SCENARIO lists them)")
         problems.append(Problem(message, file=mark.file, line=mark.line or None,   # 0: given by --set
                                 path=_dotted(steps, data), hint=hint))
     return sorted(set(problems), key=lambda p: (p.file or "", p.line or 0, p.path))
