@@ -449,7 +449,7 @@ def test_a_variant_that_covers_other_years_is_refused_before_anything_is_written
     plan.write_text(SMALL_PLAN.format(name="plan", years=4), encoding="utf-8")
     variant.write_text(SMALL_PLAN.format(name="variant", years=years), encoding="utf-8")
     out = tmp_path / "pack"
-    assert main(["report", str(plan), "--variants", str(variant), "--draws", "100", "--out", str(out)]) == 1
+    assert main(["report", str(plan), "--variants", str(variant), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     last = 2024 + years
     assert (f"mtfp report: error: --variants {variant}: it covers 2025/26 to {last}/{(last + 1) % 100:02d}, the plan "

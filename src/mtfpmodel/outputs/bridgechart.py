@@ -35,7 +35,29 @@ def bridge_chart(result: Result):
     width = max(WIDTH, per_step * len(steps) + 1.5)
     fig, ax = new_axes(f"Budget bridge, {labels[0]} to {labels[-1]}", subtitle, scale, size=(width, HEIGHT))
     waterfall(ax, steps, scale)
+    fit_tick_labels(fig, ax)
     return fig
+
+
+LABEL_GAP = 2 / 72          # inches of white between neighbouring step labels
+
+
+def fit_tick_labels(fig, ax) -> None:
+    """Widen ``fig`` until each x tick label clears its neighbours by :data:`LABEL_GAP`, measured as
+    drawn (two 11-letter lines side by side, 'apprentice-' and 'contractual', ran into each other
+    when the room was guessed from the number of letters). A chart whose labels fit is unchanged."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    widths = [label.get_window_extent(renderer).width / fig.dpi for label in ax.get_xticklabels()]
+    if len(widths) < 2:
+        return
+    needed = max((a + b) / 2 for a, b in zip(widths, widths[1:])) + LABEL_GAP     # inches between ticks
+    low, high = ax.get_xlim()
+    ticks = ax.get_xticks()
+    have = ax.get_position().width * fig.get_figwidth() * (ticks[1] - ticks[0]) / (high - low)
+    if needed > have:
+        fig.set_size_inches(fig.get_figwidth() * needed / have, fig.get_figheight())
 
 
 def tick_label(label: str, width: int = 10) -> str:

@@ -1,6 +1,7 @@
 """The gap-movement bridge: gap at the last report → each cause → gap now."""
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -61,8 +62,9 @@ def draw_bridge(movement: Movement, stem: Path, scale: Scale, year: str | None =
     ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right", fontsize=7)
     ax.set_ylabel(f"Net gap ({scale.unit})")
     ax.set_title(f"What moved the {what}")
-    ax.text(0, -0.32, "Red: increases the gap; green: reduces it. Causes switched one at a time in a fixed order "
-                      "(see docs/user-guide.md).", transform=ax.transAxes, fontsize=7, color=PALETTE["grey"])
+    ax.text(0, -0.32, "Red: increases the gap; green: reduces it. Causes switched one at a time in a fixed order:\n"
+                      "assumptions, budget lines, pressures, funding, savings, reserves.", transform=ax.transAxes,
+            fontsize=7, color=PALETTE["grey"], va="top")
     return save(fig, stem)
 
 
@@ -76,13 +78,10 @@ def _label(ax, x: float, y: float, value: float, decimals: int, signed: bool = F
                 xytext=(0, -3 if below else 3), ha="center", va="top" if below else "bottom", fontsize=7)
 
 
-def _wrap(label: str, width: int = 18) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines[:3])
+def _wrap(label: str, width: int = 18, most: int = 3) -> str:
+    """``label`` on lines of about ``width`` characters, at most ``most`` of them: a longer label's
+    last line ends in '…' (the whole cause is in movement.csv and the terminal table)."""
+    lines = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
+    if len(lines) > most:
+        lines = lines[:most - 1] + [lines[most - 1].rstrip(" ,;:") + "…"]
+    return "\n".join(lines)
