@@ -628,3 +628,38 @@ def test_no_figure_of_a_long_plan_is_broken_across_lines_in_the_word_document(ye
     assert len(set(figures)) > 200
     cut = sorted({text for text in figures if printed.count(text) < figures.count(text)})
     assert cut == []
+
+
+CELL_PROBE = ("<script>window.addEventListener('load', () => { const over = [];"
+              " document.querySelectorAll('th, td').forEach(c => { if (c.scrollWidth > c.clientWidth + 1)"
+              " over.push(c.closest('table').id + ':' + c.textContent.trim()); });"
+              " document.body.setAttribute('data-over', over.join(' | ') || 'none'); });</script>")
+
+
+def test_no_heading_or_figure_runs_out_of_its_cell(tmp_path):
+    # Before: in every pack of a four-year plan (and every run's report.html) the savings table's
+    # heading 'Confidence' was wider than its column (87 pixels in 73) and ran into '2025/26'
+    # ("Confidence2025/26"), as the table's columns after the labels were all one width; in Word
+    # the same column broke the word in two. Now a column whose heading has a word wider than its
+    # share gets the room for it, taken from the others.
+    assert main(["report", str(SCENARIOS / "example.yaml"), "--out", str(tmp_path / "pack"),
+                 "--sobol-samples", "0"]) == 0
+    html = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    page = tmp_path / "probe.html"
+    page.write_text(html.replace("</body>", CELL_PROBE + "</body>"), encoding="utf-8")
+    dom = headless(page, tmp_path, "--window-size=688,1200", "--dump-dom").stdout      # 182 mm at 96 dpi
+    over = re.search(r'data-over="([^"]*)"', dom)
+    assert over and over.group(1) == "none", over and over.group(1)
+
+
+def test_a_word_column_is_as_wide_as_its_headings_longest_word():
+    from mtfpmodel.outputs.pack.content import MM_PER_PT, Row, Table, ems
+    from mtfpmodel.outputs.pack.word import PADDING_MM, TEXT_WIDTH_MM, column_widths
+
+    block = Table("savings-table", ("Stream (£000, net saving)", "RAG", "Confidence", "2025/26", "2026/27"),
+                  (Row.of("Reviews", ["green", "95%", "939", "1,076"]),), label_width=36)
+    widths = column_widths(block, TEXT_WIDTH_MM)
+    assert sum(widths) == pytest.approx(TEXT_WIDTH_MM)
+    assert widths[0] == pytest.approx(0.36 * TEXT_WIDTH_MM)
+    assert widths[2] >= ems("Confidence", True) * 9 * MM_PER_PT + 2 * PADDING_MM[""]
+    assert widths[1] == pytest.approx(widths[3]) and widths[3] == pytest.approx(widths[4])

@@ -14,6 +14,21 @@ from pathlib import Path
 from typing import Iterable, Union
 
 
+# Widths [em] of a figure's characters, regular and bold, at their widest of the fonts a reader
+# may have: DejaVu Serif, which LibreOffice sets where Calibri is missing (Calibri's digits are
+# 0.51 em). Any other character (a digit, '£', a letter) is CHARACTER_EM wide.
+NARROW_EM = {False: {",": 0.32, ".": 0.32, "(": 0.39, ")": 0.39, "-": 0.34, "%": 0.95, "/": 0.34, " ": 0.32},
+             True: {",": 0.38, ".": 0.38, "(": 0.46, ")": 0.46, "-": 0.42, "%": 1.0, "/": 0.37, " ": 0.35}}
+CHARACTER_EM = {False: 0.64, True: 0.7}
+MM_PER_PT = 25.4 / 72
+
+
+def ems(word: str, bold: bool = False) -> float:
+    """The width of ``word`` [em], at most (:data:`NARROW_EM`, :data:`CHARACTER_EM`)."""
+    narrow, other = NARROW_EM[bold], CHARACTER_EM[bold]
+    return sum(narrow.get(ch, other) for ch in word)
+
+
 @dataclass(frozen=True)
 class Cell:
     """One table cell: its text, an optional smaller second line, and an optional badge
@@ -75,6 +90,43 @@ class Table:
     def text_column(self, c: int) -> bool:
         """Whether column ``c`` (0 = the labels) holds text, aligned left, rather than figures."""
         return c == 0 or bool(self.rows and c - 1 < len(self.rows[0].cells) and self.rows[0].cells[c - 1].left)
+
+
+def column_widths(block: Table, text_width: float, heading_pt: float, padding: float,
+                  text_shares: float = 1.0, badge: float = 0.0) -> list[float]:
+    """[mm] each column of ``block`` in a table ``text_width`` wide, as both documents set it: the
+    label column ``label_share`` % of it, the rest shared among the others (a text column taking
+    ``text_shares`` shares to a figure's one), except that a column whose heading has a word wider
+    than its share (in bold type of ``heading_pt``, with ``padding`` each side; in a dense table a
+    year heading may break after its '/'), or whose badges are wider (``badge`` mm at least), is
+    given that room, taken from the other columns: a heading such as 'Confidence' is never cut,
+    broken or run into the next. Where there is not room for every column's need, each column
+    gets a share of the room in proportion to its need."""
+    label = text_width * block.label_share / 100
+    count = len(block.header) - 1
+    weights = [text_shares if block.text_column(c) else 1.0 for c in range(1, count + 1)]
+    badged = {c for row in block.rows for c, item in enumerate(row.cells) if item.badge}
+    needs = [max(_widest_word(heading, block.density != "") * heading_pt * MM_PER_PT, badge if c in badged else 0.0)
+             + 2 * padding for c, heading in enumerate(block.header[1:])]
+    room = text_width - label
+    if not count:
+        return [label]
+    if sum(needs) >= room:
+        return [label] + [need * room / sum(needs) for need in needs]
+    fixed: dict[int, float] = {}                 # columns given their need, the rest shared by weight
+    while True:
+        left = room - sum(fixed.values())
+        free = sum(w for c, w in enumerate(weights) if c not in fixed)
+        short = [c for c, w in enumerate(weights) if c not in fixed and needs[c] > w * left / free]
+        if not short:
+            return [label] + [fixed[c] if c in fixed else w * left / free for c, w in enumerate(weights)]
+        fixed.update((c, needs[c]) for c in short)
+
+
+def _widest_word(heading: str, breaks_after_slash: bool) -> float:
+    """[em] the widest word of a heading in bold (a word may end at a '/' where it may break there)."""
+    text = heading.replace("/", "/ ") if breaks_after_slash else heading
+    return max((ems(word, bold=True) for word in text.split()), default=0.0)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,25 @@ def template():
     env.filters["kind"] = kind
     env.filters["data_uri"] = data_uri
     env.filters["breakable"] = breakable
+    env.filters["column_shares"] = column_shares
     return env.get_template("report.html.j2")
+
+
+# The page's text width and a table's heading type and cell padding by its density, as the
+# template's CSS sets them (A4 less 14 mm margins each side; th: 9.5pt, 7pt dense, 5.2pt denser).
+TEXT_WIDTH_MM = {False: 182.0, True: 269.0}          # portrait, landscape
+HEADING_PT = {"": 9.5, "dense": 7.0, "denser": 5.2}
+PADDING_MM = {"": 2.0, "dense": 0.4, "denser": 0.35}
+BADGE_MM = {"": 13.0, "dense": 0.0, "denser": 0.0}     # a badge's least width (.badge min-width)
+
+
+def column_shares(block, landscape: bool) -> list[float]:
+    """% of the table's width for each column of a table of years (:func:`~.content.column_widths`)."""
+    from mtfpmodel.outputs.pack.content import column_widths
+
+    width = TEXT_WIDTH_MM[landscape]
+    return [100 * mm / width for mm in column_widths(block, width, HEADING_PT[block.density],
+                                                      PADDING_MM[block.density], badge=BADGE_MM[block.density])]
 
 
 def breakable(text: str):

@@ -116,7 +116,7 @@ def savings(ctx: Context) -> Section:
     # A programme of dozens of streams is set as page-sized tables (savings-table, -2...), the
     # totals kept with the last streams, so that no printed table runs over a page.
     tables = ctx.paged("savings-table", (f"Stream ({ctx.label}, net saving)", "RAG", "Confidence", *ctx.years),
-                       [*([row] for row in rows), totals], label_width=36)
+                       [*([row] for row in rows), totals], label_width=32)
     return Section("savings", "Savings programme", (*tables, *figure_of(ctx, "savings")))
 
 

@@ -12,7 +12,19 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from mtfpmodel.outputs.pack.content import Block, Bullets, Figure, KeyFigures, Pack, Paragraph, Subheading, Table
+from mtfpmodel.outputs.pack.content import (
+    MM_PER_PT,
+    Block,
+    Bullets,
+    Figure,
+    KeyFigures,
+    Pack,
+    Paragraph,
+    Subheading,
+    Table,
+    ems,
+)
+from mtfpmodel.outputs.pack.content import column_widths as shared_widths
 
 TEXT_WIDTH_MM = 170
 LANDSCAPE_TEXT_WIDTH_MM = 257
@@ -21,14 +33,7 @@ PORTRAIT_TEXT_HEIGHT_MM, LANDSCAPE_TEXT_HEIGHT_MM = 240, 160      # room for a c
 # columns of figures, 'dense' for a ten-year plan's, 'denser' beyond), as on the HTML page.
 TYPE_PT = {"dense": 7.0, "denser": 5.5}      # '' keeps 9pt, 8pt from seven columns
 PADDING_MM = {"": 1.9, "dense": 0.8, "denser": 0.5}      # each side of a cell ("Table Grid" has 1.9)
-# Widths [em] of a figure's characters, regular and bold, at their widest of the fonts a reader
-# may have: DejaVu Serif, which LibreOffice sets where Calibri is missing (Calibri's digits are
-# 0.51 em). Any other character (a digit, '£', a letter) is CHARACTER_EM wide.
-NARROW_EM = {False: {",": 0.32, ".": 0.32, "(": 0.39, ")": 0.39, "-": 0.34, "%": 0.95},
-             True: {",": 0.38, ".": 0.38, "(": 0.46, ")": 0.46, "-": 0.42, "%": 1.0}}
-CHARACTER_EM = {False: 0.64, True: 0.7}
 SMALLEST_PT = 4.5
-MM_PER_PT = 25.4 / 72
 BADGE_FILLS = {"ok": "009E73", "green": "009E73", "warn": "E69F00", "amber": "E69F00", "bad": "D55E00",
                "red": "D55E00", "none": "DFE6EE"}
 DARK_TEXT = {"warn", "amber", "none"}
@@ -161,14 +166,16 @@ BREAK = "\u200b"       # a zero-width space: a line may break there, nothing is 
 
 
 def column_widths(block: Table, text_width: float = TEXT_WIDTH_MM) -> list[float]:
-    """[mm] the label column ``label_share`` % of ``text_width`` (narrower in a dense table); the
-    rest shared, a text column (such as a source) taking 2.2 shares to a figure's one."""
-    label = text_width * block.label_share / 100
-    first = block.rows[0].cells if block.rows else ()
-    weights = [2.2 if c.left else 1.0 for c in first] or [1.0] * (len(block.header) - 1)
-    weights += [1.0] * (len(block.header) - 1 - len(weights))
-    share = (text_width - label) / sum(weights)
-    return [label] + [w * share for w in weights]
+    """[mm] each column (:func:`~.content.column_widths`), a text column (such as a source) taking
+    2.2 shares to a figure's one, the headings in the table's own type."""
+    return shared_widths(block, text_width, heading_pt=base_size(block), padding=PADDING_MM[block.density],
+                         text_shares=2.2)
+
+
+def base_size(block: Table) -> float:
+    """[pt] the table's type before :func:`type_size` makes a figure fit: 9pt (8pt from seven
+    columns), 7pt dense, 5.5pt denser."""
+    return TYPE_PT.get(block.density, 9.0 if len(block.header) < 7 else 8.0)
 
 
 def type_size(block: Table, widths: list[float]) -> float:
@@ -176,7 +183,7 @@ def type_size(block: Table, widths: list[float]) -> float:
     still (to :data:`SMALLEST_PT`) if the longest word in a column of figures would not fit its
     width, so that a figure such as '(1,234,567)' is never broken across two lines in a narrow
     column. Headings do not count: they may wrap (a year heading after its '/')."""
-    size = TYPE_PT.get(block.density, 9.0 if len(block.header) < 7 else 8.0)
+    size = base_size(block)
     for c in range(1, len(block.header)):
         if block.text_column(c):             # words of text (a source) may wrap; figures may not
             continue
@@ -186,12 +193,6 @@ def type_size(block: Table, widths: list[float]) -> float:
         if longest:
             size = min(size, room / (longest * MM_PER_PT))
     return max(SMALLEST_PT, math.floor(size * 2) / 2)       # in half points, rounded down
-
-
-def ems(word: str, bold: bool = False) -> float:
-    """The width of ``word`` [em], at most (:data:`NARROW_EM`, :data:`CHARACTER_EM`)."""
-    narrow, other = NARROW_EM[bold], CHARACTER_EM[bold]
-    return sum(narrow.get(ch, other) for ch in word)
 
 
 def _write(cell, text: str, bold: bool = False, right: bool = False, note: str = "", size: float = 9) -> None:
