@@ -373,3 +373,21 @@ def test_the_tornado_lines_up_under_its_longest_name(tmp_path, capsys):
     assert any("Adult home and community care, 65+ volume growth" in row for row in rows)
     assert len({row.index(" → ") for row in rows}) == 1, rows
     assert any(row.lstrip().startswith("NJC local pay vacancy") and " 2% → " in row for row in rows), rows
+
+
+def test_the_tornados_plan_label_is_not_struck_through_by_the_plans_line(tmp_path):
+    # Before: "plan: 14.5" sat centred on the plan's vertical line, which ran through it ("plan:|14.5").
+    # Now the label has a white ground, drawn over the line.
+    import numpy as np
+
+    from mtfpmodel.analysis.sensitivity import Tornado
+    from mtfpmodel.outputs import riskcharts
+    from mtfpmodel.outputs.chartstyle import Scale
+
+    result = Tornado(("assumptions.pay",), ("2%",), ("5%",), 100.0, np.array([90.0]), np.array([120.0]))
+    fig = _drawn_figure(lambda: riskcharts.tornado_chart(result, Scale("£000", 1.0), "2028/29",
+                                                         tmp_path / "tornado", "t"))
+    (label,) = [t for t in fig.axes[0].texts if t.get_text().startswith("plan: ")]
+    ground = label.get_bbox_patch()
+    assert ground is not None and ground.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    assert label.get_zorder() > fig.axes[0].lines[0].get_zorder()

@@ -42,7 +42,8 @@ def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: s
                         ha="right" if side == "left" else "left", va="center", fontsize=8)
     ax.axvline(base, color=PALETTE["black"], linewidth=1)
     ax.xaxis.set_major_formatter(money_formatter(scale))
-    ax.annotate(f"plan: {scale.text(result.base)}", (base, count - 0.4), ha="center", fontsize=8)
+    ax.annotate(f"plan: {scale.text(result.base)}", (base, count - 0.4), ha="center", fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})   # the plan's line stops under it
     ax.set_yticks(rows, [label(p) for p in result.paths[:count]])
     more = (f"\nthe {count} of {len(result.paths)} inputs that move it most; tornado.csv lists them all"
             if count < len(result.paths) else "")
