@@ -272,3 +272,34 @@ def test_an_option_that_would_change_nothing_is_refused(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
     # the pack's --sobol-samples 0 asks for no Sobol indices: with no risk page, that is what it gets
     assert main(["report", str(EXAMPLES / "example.yaml"), "--sobol-samples", "0", "--out", out]) == 0
+
+
+def test_the_fan_charts_legends_sit_below_their_panels_clear_of_the_bands_and_lines(tmp_path):
+    # Before: each legend was placed 'best' inside its panel; in durham-risk's closing reserves the
+    # zero line ran through "minimum reserves". Now each legend is below its panel's axes.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from mtfpmodel.engine.parameters import collect
+    from mtfpmodel.outputs import riskcharts
+    from mtfpmodel.outputs.chartstyle import Scale, pyplot
+
+    loaded = mtfpmodel.load(EXAMPLES / "durham-risk.yaml")
+    result = mtfpmodel.run(loaded)
+    sim = montecarlo.simulate(loaded.scenario, collect(loaded.scenario),
+                              loaded.scenario.monte_carlo, 2000, 1)
+    table = montecarlo.by_year_columns(sim, result.labels)
+    scale = Scale("£m", 0.001)
+    plt, drawn = pyplot(), {}
+    original = plt.close
+    plt.close = lambda fig: drawn.setdefault("fig", fig)
+    try:
+        riskcharts.draw_fan(riskcharts.fan_bands(sim, table, scale), sim.draws, result.labels, scale,
+                            tmp_path / "fan", "t")
+    finally:
+        plt.close = original
+    fig = drawn["fig"]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:
+        legend, frame = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert legend.y1 <= frame.y0, (ax.get_title(), legend, frame)
+    original(fig)

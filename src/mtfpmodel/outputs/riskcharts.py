@@ -140,7 +140,9 @@ def draw_fan(bands: dict[str, np.ndarray], draws: int, labels: Sequence[str], sc
         ax.set_ylabel(scale.unit)
         ax.yaxis.set_major_formatter(money_formatter(scale))
         ax.set_title(heading)
-        ax.legend(loc="best", fontsize=8)
+        # below the panel, as the plan's charts have theirs: inside, no place is clear of the
+        # bands, the median and the zero line in every plan ("minimum reserves" was struck through)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)
     fig.suptitle(f"{title} ({draws:,} simulated plans)", fontweight="bold")
     return save(fig, stem)
 
