@@ -364,3 +364,26 @@ def test_a_cause_too_long_for_three_lines_ends_in_an_ellipsis_not_silently_cut()
     label = "New grant: Children's Social Care Prevention Grant (Families First Partnership)"
     assert _wrap(label) == "New grant:\nChildren's Social\nCare Prevention…"
     assert _wrap("Assumption: pay") == "Assumption: pay"
+
+
+def test_the_reserves_charts_below_the_minimum_label_is_clear_of_both_lines():
+    # Before: with reserves first below the minimum in the final year (durham.yaml, 2028/29), the
+    # label "below the minimum in 2028/29" sat level with the mark, and the dashed minimum line ran
+    # through it, orange on orange. Now it sits below and to the left, under both lines.
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from mtfpmodel.outputs.charts import reserves_chart
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    fig = reserves_chart(mtfpmodel.run(mtfpmodel.load(EXAMPLES / "durham.yaml")))
+    ax = fig.axes[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    (label,) = [t for t in ax.texts if t.get_text().startswith("below the minimum")]
+    box = label.get_window_extent(renderer)
+    for line in ax.get_lines()[:2]:                      # closing reserves, then the minimum
+        points = ax.transData.transform(np.column_stack(line.get_data()))
+        xs = np.linspace(box.x0, box.x1, 50)
+        inside = (xs >= points[0, 0]) & (xs <= points[-1, 0])
+        assert (np.interp(xs[inside], points[:, 0], points[:, 1]) > box.y1).all(), line.get_label()
+    pyplot().close(fig)

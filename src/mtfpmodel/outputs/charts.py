@@ -248,8 +248,10 @@ def _mark_first(ax, labels, condition: np.ndarray, values: np.ndarray, text: str
     t = int(hits[0])
     ax.plot([t], [values[t]], marker="X", markersize=11, color=colour, zorder=5, linestyle="none")
     last = t == len(labels) - 1
-    ax.annotate(f"{text} in {labels[t]}", (t, values[t]), xytext=(-16, -2) if last else (0, -26),
-                textcoords="offset points", ha="right" if last else "center", va="center" if last else "top",
+    # below the mark: reserves that fall below the minimum (or run out) come down to it from above,
+    # under the minimum line, so beside the mark in the final year the lines would cross the words
+    ax.annotate(f"{text} in {labels[t]}", (t, values[t]), xytext=(-14, -14) if last else (0, -26),
+                textcoords="offset points", ha="right" if last else "center", va="top",
                 color=colour, fontsize=8, fontweight="bold",
                 arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.8})
 
