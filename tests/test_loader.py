@@ -155,3 +155,12 @@ def test_a_key_written_in_the_wrong_place_says_where_it_belongs(write):
     with pytest.raises(ScenarioError, match=r"--set: funding.band_d: 'band_d' is not a key here \(it is a key of "
                                             r"funding.council_tax; check the path \(mtfp paths SCENARIO lists them\)"):
         mtfpmodel.load(path, ["funding.band_d=1700"])
+
+
+def test_the_same_path_set_twice_is_a_usage_error_naming_both():
+    # Before: '--set assumptions.pay=3% --set assumptions.pay=4%' ran at 4% (the last won) while
+    # the run printed both lines, "with --set assumptions.pay=3%" first.
+    with pytest.raises(UsageError, match=r"--set assumptions.pay: given twice \(--set assumptions.pay=3% and "
+                                         r"--set assumptions.pay=4%\); give each path once"):
+        load("assumptions.pay=3%", "assumptions.pay=4%")
+    load("assumptions.pay=3%", "assumptions.prices=2%")         # two paths: fine

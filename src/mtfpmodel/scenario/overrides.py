@@ -32,6 +32,7 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
 
     data = copy.deepcopy(data)
     problems = []
+    given: dict[str, str] = {}              # path as mtfp paths writes it → the --set that gave it
     for text in overrides:
         path, sep, value_text = text.partition("=")
         name = clip(path.strip())
@@ -42,8 +43,13 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
             problems.append(f"--set {name}: no value after '=' (e.g. --set {name}=3.5%)")
             continue
         try:
+            steps = parse_path(path.strip())
+            first = given.setdefault(path_text(steps), text)
+            if first is not text:           # the last would win without a word, both shown as applied
+                raise ValueError(f"given twice (--set {clip(first, 80)} and --set {clip(text, 80)}); "
+                                 "give each path once")
             value = _override_value(value_text)
-            set_path(data, where, parse_path(path.strip()), value)
+            set_path(data, where, steps, value)
         except (KeyError, ValueError) as exc:
             problems.append(f"--set {name}: {exc.args[0]}")
     if problems:
