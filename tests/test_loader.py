@@ -163,4 +163,6 @@ def test_the_same_path_set_twice_is_a_usage_error_naming_both():
     with pytest.raises(UsageError, match=r"--set assumptions.pay: given twice \(--set assumptions.pay=3% and "
                                          r"--set assumptions.pay=4%\); give each path once"):
         load("assumptions.pay=3%", "assumptions.pay=4%")
+    with pytest.raises(UsageError, match="given twice"):       # even with the same value
+        load("assumptions.pay=3%", "assumptions.pay=3%")
     load("assumptions.pay=3%", "assumptions.prices=2%")         # two paths: fine

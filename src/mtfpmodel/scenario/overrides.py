@@ -32,8 +32,8 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
 
     data = copy.deepcopy(data)
     problems = []
-    given: dict[str, str] = {}              # path as mtfp paths writes it → the --set that gave it
-    for text in overrides:
+    given: dict[str, int] = {}              # path as mtfp paths writes it → which --set gave it
+    for n, text in enumerate(overrides):
         path, sep, value_text = text.partition("=")
         name = clip(path.strip())
         if not sep or not path.strip():
@@ -44,9 +44,9 @@ def apply_overrides(data: dict, where: Where, overrides: list[str] | tuple[str, 
             continue
         try:
             steps = parse_path(path.strip())
-            first = given.setdefault(path_text(steps), text)
-            if first is not text:           # the last would win without a word, both shown as applied
-                raise ValueError(f"given twice (--set {clip(first, 80)} and --set {clip(text, 80)}); "
+            first = given.setdefault(path_text(steps), n)
+            if first != n:                  # the last would win without a word, both shown as applied
+                raise ValueError(f"given twice (--set {clip(overrides[first], 80)} and --set {clip(text, 80)}); "
                                  "give each path once")
             value = _override_value(value_text)
             set_path(data, where, steps, value)
