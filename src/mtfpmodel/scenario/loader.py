@@ -252,7 +252,8 @@ def _misplaced(name: str, loc: tuple) -> tuple[str, str]:
         return (f"'{name}' is not a key of a kind: {kind} stream",
                 f"it is a key of a kind: {' or '.join(kinds)} stream; check the stream's kind, or remove it")
     more = f" and {len(places) - 3} more" if len(places) > 3 else ""
-    return f"'{name}' is not a key here", f"it is a key of {', '.join(places[:3])}{more}; check its indentation, or remove it"
+    return (f"'{name}' is not a key here",
+            f"it is a key of {', '.join(places[:3])}{more}; check its indentation, or remove it")
 
 
 def _message(error: dict, steps: list) -> tuple[str, str]:

@@ -67,7 +67,8 @@ def one_register(registers: list[Table], sources: list[Path], files: list[Path],
         named = ", ".join(others[:4]) + (", ..." if len(others) > 4 else "")
         if len(others) < len(inside):
             doc.problem(str(source), f"this folder holds {first.file}, {whole}, and other files that would "
-                                     f"not be read ({named})", hint=f"import the workbook on its own: mtfp import {first.file}")
+                                     f"not be read ({named})",
+                        hint=f"import the workbook on its own: mtfp import {first.file}")
         else:
             doc.problem(str(source), f"given beside {first.file}, {whole}: the files in this folder would not be "
                                      f"read ({named})", hint="import the workbook on its own, or the budget book's "
