@@ -339,11 +339,22 @@ def test_the_bridge_step_labels_do_not_run_into_each_other(path):
     from mtfpmodel.outputs.bridgechart import bridge_chart
     from mtfpmodel.outputs.chartstyle import pyplot
 
+    import math
+
     fig = bridge_chart(mtfpmodel.run(mtfpmodel.load(path)))
     renderer = FigureCanvasAgg(fig).get_renderer()
-    boxes = [label.get_window_extent(renderer) for label in fig.axes[0].get_xticklabels()]
-    gaps = [right.x0 - left.x1 for left, right in zip(boxes, boxes[1:])]
-    assert min(gaps) >= fig.dpi / 72, gaps        # a point of white at least between neighbours
+    ticks = fig.axes[0].get_xticklabels()
+    if ticks[0].get_rotation() == 0:                # level, wrapped: side by side with white between
+        boxes = [label.get_window_extent(renderer) for label in ticks]
+        gaps = [right.x0 - left.x1 for left, right in zip(boxes, boxes[1:])]
+        assert min(gaps) >= fig.dpi / 72, gaps        # a point of white at least between neighbours
+    else:                                           # slanted at 45°, one line each: parallel lines of text
+        assert ticks[0].get_rotation() == 45 and not any("\n" in t.get_text() for t in ticks)
+        x = fig.axes[0].transData.transform([(0, 0), (1, 0)])[:, 0]
+        apart = (x[1] - x[0]) * math.sin(math.radians(45))        # between neighbouring slanted lines
+        line = 1.2 * ticks[0].get_fontsize() * fig.dpi / 72
+        assert apart >= line + fig.dpi / 72, (apart, line)
+        assert fig.get_figwidth() <= 9.0                # and the chart about a page wide, its type full size
     pyplot().close(fig)
 
 

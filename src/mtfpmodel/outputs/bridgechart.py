@@ -24,8 +24,18 @@ from mtfpmodel.scenario.units import rounds_to_nothing
 UP, DOWN, LEVEL = PALETTE["vermillion"], PALETTE["green"], PALETTE["blue"]
 
 
+MAX_LEVEL_WIDTH = 9.0      # inches: a bridge whose labels need more to lie level slants them instead
+SLANTED_STEP = 0.36        # inches a step with slanted labels takes (room for its figure above the bar)
+
+
 def bridge_chart(result: Result):
-    """Waterfall of :func:`gapbridge.bridge` in the display unit."""
+    """Waterfall of :func:`gapbridge.bridge` in the display unit.
+
+    Step labels lie level, wrapped, and the chart is widened until they clear each other
+    (:func:`fit_tick_labels`); if that would make it wider than :data:`MAX_LEVEL_WIDTH` (a plan of
+    15 steps or more), the labels are slanted at 45° on one line and the chart kept near a page's
+    width, so that on the printed page its type is the size it was drawn at (a 15-inch chart in a
+    cabinet paper's 165 mm prints 7 pt labels at 3 pt)."""
     steps = bridge(result)
     labels = result.labels
     scale = scale_of(result)
@@ -36,6 +46,10 @@ def bridge_chart(result: Result):
     fig, ax = new_axes(f"Budget bridge, {labels[0]} to {labels[-1]}", subtitle, scale, size=(width, HEIGHT))
     waterfall(ax, steps, scale)
     fit_tick_labels(fig, ax)
+    if fig.get_figwidth() > MAX_LEVEL_WIDTH:
+        fig.set_size_inches(max(WIDTH, SLANTED_STEP * len(steps) + 1.5), HEIGHT)
+        ax.set_xticks(range(len(steps)), [s.label.replace("_", " ") for s in steps], fontsize=7, rotation=45,
+                      ha="right", rotation_mode="anchor")
     return fig
 
 
