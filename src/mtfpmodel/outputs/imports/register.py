@@ -53,12 +53,12 @@ def one_register(registers: list[Table], sources: list[Path], files: list[Path],
                         f"a second sheet of inputs (it has an '{PATH_HEADING}' column, as sheet {first.name} has)",
                         hint="keep one: delete the other sheet, or its mtfp path column")
     whole = f"a workbook mtfp run wrote, whose sheet {first.name} holds the whole plan"
+    alone = "import the workbook on its own, or the budget book's files without it"
     workbook = os.path.realpath(first.file)
     for source in sources:
         if not source.is_dir():
             if os.path.realpath(source) != workbook:
-                doc.problem(str(source), f"given beside {first.file}, {whole}: this file would not be read",
-                            hint="import the workbook on its own, or the budget book's files without it")
+                doc.problem(str(source), f"given beside {first.file}, {whole}: this file would not be read", hint=alone)
             continue
         inside = [f for f in files if os.path.realpath(f.parent) == os.path.realpath(source)]
         others = [f.name for f in inside if os.path.realpath(f) != workbook]
@@ -71,8 +71,7 @@ def one_register(registers: list[Table], sources: list[Path], files: list[Path],
                         hint=f"import the workbook on its own: mtfp import {first.file}")
         else:
             doc.problem(str(source), f"given beside {first.file}, {whole}: the files in this folder would not be "
-                                     f"read ({named})", hint="import the workbook on its own, or the budget book's "
-                                                             "files without it")
+                                     f"read ({named})", hint=alone)
 
 
 def _header(table: Table) -> tuple[int, dict[str, int]] | None:

@@ -104,13 +104,13 @@ def column_widths(block: Table, text_width: float, heading_pt: float, padding: f
     gets a share of the room in proportion to its need."""
     label = text_width * block.label_share / 100
     count = len(block.header) - 1
+    if not count:
+        return [label]
     weights = [text_shares if block.text_column(c) else 1.0 for c in range(1, count + 1)]
     badged = {c for row in block.rows for c, item in enumerate(row.cells) if item.badge}
     needs = [max(_widest_word(heading, block.density != "") * heading_pt * MM_PER_PT, badge if c in badged else 0.0)
              + 2 * padding for c, heading in enumerate(block.header[1:])]
     room = text_width - label
-    if not count:
-        return [label]
     if sum(needs) >= room:
         return [label] + [need * room / sum(needs) for need in needs]
     fixed: dict[int, float] = {}                 # columns given their need, the rest shared by weight

@@ -29,24 +29,27 @@ def template():
     env.filters["data_uri"] = data_uri
     env.filters["breakable"] = breakable
     env.filters["column_shares"] = column_shares
+    env.globals["layout"] = {"side_margin": SIDE_MARGIN_MM, "type": TABLE_PT, "padding": PADDING_MM,
+                             "badge": BADGE_MM}        # the CSS is written from these, as the widths are
     return env.get_template("report.html.j2")
 
 
-# The page's text width and a table's heading type and cell padding by its density, as the
-# template's CSS sets them (A4 less 14 mm margins each side; th: 9.5pt, 7pt dense, 5.2pt denser).
-TEXT_WIDTH_MM = {False: 182.0, True: 269.0}          # portrait, landscape
-HEADING_PT = {"": 9.5, "dense": 7.0, "denser": 5.2}
-PADDING_MM = {"": 2.0, "dense": 0.4, "denser": 0.35}
-BADGE_MM = {"": 13.0, "dense": 0.0, "denser": 0.0}     # a badge's least width (.badge min-width)
+# The page and a table's type, cell padding and badges by its density: the template's CSS is
+# written from these, and the column widths are worked out from them (:func:`column_shares`).
+PAGE_MM = {False: 210.0, True: 297.0}                  # A4 across, portrait and landscape
+SIDE_MARGIN_MM = 14.0
+TABLE_PT = {"": 9.5, "dense": 7.0, "denser": 5.2}      # a table's type, headings included
+PADDING_MM = {"": 2.0, "dense": 0.4, "denser": 0.35}   # left and right of each cell
+BADGE_MM = 13.0                 # a badge's least width in a roomy table (a dense table's has none)
 
 
 def column_shares(block, landscape: bool) -> list[float]:
     """% of the table's width for each column of a table of years (:func:`~.content.column_widths`)."""
     from mtfpmodel.outputs.pack.content import column_widths
 
-    width = TEXT_WIDTH_MM[landscape]
-    return [100 * mm / width for mm in column_widths(block, width, HEADING_PT[block.density],
-                                                      PADDING_MM[block.density], badge=BADGE_MM[block.density])]
+    width = PAGE_MM[landscape] - 2 * SIDE_MARGIN_MM
+    return [100 * mm / width for mm in column_widths(block, width, TABLE_PT[block.density], PADDING_MM[block.density],
+                                                      badge=0.0 if block.density else BADGE_MM)]
 
 
 def breakable(text: str):
