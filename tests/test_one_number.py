@@ -101,7 +101,7 @@ def test_report_cards_and_tables_agree(run, printed):
     html = (out / "report.html").read_text(encoding="utf-8")
     cards = dict(re.findall(r'<div class="label">([^<]+)</div><div class="value">([^<]+)</div>', html))
     assert cards["Reserves drawn over the plan"] == "£15.0m"
-    assert cards["Reserves at end of 2028/29"] == "£0k"
+    assert cards["Reserves at end of 2028/29"] == "£0"
     assert cards["Unfunded gap 2028/29 (the largest)"] == "£11.1m"
 
     def cells(table_id: str, label: str) -> list[str]:

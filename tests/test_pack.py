@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from test_report import PROBE, headless
 from mtfpmodel.analysis.paths import heading
 from mtfpmodel.cli import main
 from mtfpmodel.outputs.pack.sensitivity import GRID_DRIVERS
+from mtfpmodel.results.result import run
+from mtfpmodel.scenario.loader import load
 from mtfpmodel.scenario.units import figure, percent, rounded_money
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -221,6 +224,43 @@ def test_the_options_page_equals_options_csv(pack):
     assert rows["Savings alone: new recurring savings in the year"] == cells(measure("new_recurring_savings"))
     assert rows["Reserves alone: drawn to meet the gap"] == cells(measure("reserves_drawn_to_meet_the_gap"))
     assert "referendum limit of 4.99%" in html
+
+
+def test_the_opening_reserves_needed_are_usable_reserves_in_total(pack):
+    # Before: the options page said "the opening reserves would need to be £45.1m (planned
+    # £70.0m)": £45.1m was the MTFP support reserve's own opening (43,300 + 1,783), set beside all
+    # usable reserves, so a plan short of reserves read as having £24.9m to spare. options.csv held
+    # the same one-reserve figure (and -840, shown as nothing, for scenarios/example.yaml).
+    out, html, parser = pack
+    options = pd.read_csv(out / "options.csv")
+    needed = float(options[options["measure"] == "opening_reserves_to_stay_above_minimum"]["2025/26"].iloc[0])
+    # Independently: open the first reserve that meets gaps at needed less the other usable
+    # reserves' planned openings (70,000 - 43,300 = 26,700); then usable reserves open at
+    # `needed` in total and their lowest year is at the minimum, not below it.
+    loaded = load(PLAN, [f"reserves[MTFP support reserve].opening={needed - 26_700}"])
+    results = run(loaded).results
+    assert results.closing_reserves[0, 0] == pytest.approx(needed)
+    assert (results.closing_reserves - results.minimum_reserves)[0, 1:].min() == pytest.approx(0.0, abs=0.01)
+    assert 70_000 < needed < 75_000                    # the plan as it stands is short, in 2028/29
+    assert (f"usable reserves in total would need to open at {rounded_money(needed, '£000')} (planned £70.0m)"
+            in html)
+
+
+def test_a_plan_with_no_gap_to_close_says_so_on_its_options_page(tmp_path):
+    # Before: "Reserves alone: £0k over the plan, one-off money — the 2028/29 gap of (£21.6m)
+    # comes back every year after", "Council tax alone: a core increase of -1.23% in every year
+    # closes the 2028/29 gap" and "Savings alone: £0k of recurring savings".
+    plan = tmp_path / "surplus.yaml"       # council tax of 30,000 x £3,000 = £90m against £50m of spending
+    plan.write_text(SMALL_PLAN.format(name="surplus", years=4).replace("band_d: 1600", "band_d: 3000"),
+                    encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    page = (tmp_path / "pack" / "report.html").read_text(encoding="utf-8")
+    text = " ".join(unescape(page).split())
+    assert "The plan has no gap to close in 2028/29: it shows a surplus of" in text
+    assert "the 2028/29 gap is already closed; a core increase as low as" in text
+    assert "no recurring savings are needed by 2028/29 beyond the plan's programme" in text
+    assert "no year has a gap for reserves to meet" in text
+    assert "comes back every year after" not in text and "£0k" not in text
 
 
 def test_the_pack_renders_in_chromium_and_prints_to_a4_without_a_table_cut(pack, tmp_path):

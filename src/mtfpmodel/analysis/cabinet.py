@@ -61,7 +61,7 @@ class CouncilTaxOption:
 class ReservesOption:
     drawn: np.ndarray                # (T+1,) drawn to meet each year's gap
     opening_path: str | None
-    opening_needed: float | None     # opening reserves to stay at or above the minimum throughout
+    opening_needed: float | None     # usable reserves in total at the start to stay at or above the minimum
     failure: str = ""
 
 
@@ -145,8 +145,14 @@ def council_tax_option(result: Result, params) -> CouncilTaxOption | None:
 
 
 def reserves_option(result: Result, params) -> ReservesOption:
-    """Reserves drawn to meet every year's gap, and the opening balance that would keep them at
-    or above the minimum in every year."""
+    """Reserves drawn to meet every year's gap, and the opening balance of usable reserves in total
+    that would keep them at or above their minimum in every year (usable reserves against the
+    minimum in total, as the Monte Carlo's reserves needed).
+
+    It is solved on the opening balance of the first reserve that meets gaps, the others as
+    planned: the total is theirs plus that solution (the base year's usable reserves are the sum
+    of the openings), comparable with the planned total.
+    """
     drawn = np.maximum(result.results.net_gap[0], 0.0)
     drawn[0] = 0.0                                      # the base year is the approved budget
     items = result.scenario.reserve_list
@@ -159,7 +165,8 @@ def reserves_option(result: Result, params) -> ReservesOption:
                                   labels=result.labels)
     except AnalysisError as exc:
         return ReservesOption(drawn, path, None, str(exc))
-    return ReservesOption(drawn, path, float(solution.series))
+    others = float(result.results.closing_reserves[0, 0]) - float(params[path].value)
+    return ReservesOption(drawn, path, others + float(solution.series))
 
 
 def _net_gap_with(result: Result, params, path: str, series: np.ndarray) -> np.ndarray:

@@ -26,12 +26,15 @@ def _half_up(value: float, decimals: int, times: int = 1) -> Decimal:
 
 
 def money(value: float, unit: str, decimals: int | None = None) -> str:
-    """'£1,234k'-style text in the scenario unit: 1234.5, '£000' → '£1,235k'; negatives in brackets."""
+    """'£1,234k'-style text in the scenario unit: 1234.5, '£000' → '£1,235k'; negatives in brackets;
+    a figure that rounds to nothing is '£0' (not '£0k' or '£0.0m')."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if decimals is None:
         decimals = {"£": 0, "£000": 0, "£m": 1}[unit]
     text = fixed(abs(value), decimals)
+    if rounds_to_nothing(text):
+        return "£0"
     suffix = {"£": "", "£000": "k", "£m": "m"}[unit]
     body = f"£{text}{suffix}"
     return f"({body})" if value < 0 and not rounds_to_nothing(text) else body

@@ -15,6 +15,8 @@ def section(ctx: Context) -> Section | None:
         return None
     options, unit, years, last = ctx.cabinet.options, ctx.unit, ctx.years, ctx.years[-1]
     rows, sentences = [], []
+    final_gap = float(ctx.nominal.results.net_gap[0, -1])
+    closed = final_gap <= 0                  # nothing to close in the final year: the levers show headroom
     tax = options.council_tax
     if tax is not None and tax.solution is not None:
         part = label(tax.path).removeprefix("council tax ")
@@ -32,8 +34,12 @@ def section(ctx: Context) -> Section | None:
             check = f"within the referendum limit of {', '.join(sorted({percent(v) for v in tax.limit}))}"
         else:
             check = "the scenario sets no referendum limit"
-        sentences.append(f"Council tax alone: a {part} increase of {percent(value)} in every year closes the {last} "
-                         f"gap — {check}.")
+        if closed:
+            sentences.append(f"Council tax: the {last} gap is already closed; a {part} increase as low as "
+                             f"{percent(value)} in every year would still close it — {check}.")
+        else:
+            sentences.append(f"Council tax alone: a {part} increase of {percent(value)} in every year closes the "
+                             f"{last} gap — {check}.")
     elif tax is not None:
         sentences.append(f"Council tax alone cannot close the gap: {tax.failure}.")
     else:
@@ -41,19 +47,42 @@ def section(ctx: Context) -> Section | None:
                          "(add funding.council_tax.increase).")
     rows += [Row.of("Savings alone: new recurring savings in the year", ctx.cells(options.new_savings)),
              Row.of("Recurring savings needed, cumulative", ctx.cells(options.savings_level), "sub")]
-    sentences.append(f"Savings alone: {cabinet_money(float(options.savings_level[-1]), unit)} of recurring savings "
-                     f"by {last}, on top of the plan's programme (a year whose gap falls needs none).")
+    needed = float(options.savings_level[-1])
+    if needed > 0:
+        sentences.append(f"Savings alone: {cabinet_money(needed, unit)} of recurring savings by {last}, on top of "
+                         "the plan's programme (a year whose gap falls needs none).")
+    else:
+        sentences.append(f"Savings alone: no recurring savings are needed by {last} beyond the plan's programme.")
     reserves = options.reserves
     rows.append(Row.of("Reserves alone: drawn to meet the gap", ctx.cells(reserves.drawn[1:])))
     used = float(reserves.drawn[1:].sum())
-    text = (f"Reserves alone: {cabinet_money(used, unit)} over the plan, one-off money — the {last} gap of "
-            f"{cabinet_money(float(ctx.nominal.results.net_gap[0, -1]), unit)} comes back every year after")
+    if used <= 0:
+        text = "Reserves alone: no year has a gap for reserves to meet"
+    elif closed:
+        text = (f"Reserves alone: {cabinet_money(used, unit)} over the plan, one-off money, for the years before "
+                f"{last}, whose gap is closed")
+    else:
+        text = (f"Reserves alone: {cabinet_money(used, unit)} over the plan, one-off money — the {last} gap of "
+                f"{cabinet_money(final_gap, unit)} comes back every year after")
     if reserves.opening_needed is not None:
-        text += (f"; to stay at or above the minimum in every year the opening reserves would need to be "
-                 f"{cabinet_money(max(reserves.opening_needed, 0.0), unit)} (planned "
-                 f"{cabinet_money(float(ctx.nominal.results.closing_reserves[0, 0]), unit)})")
+        planned = cabinet_money(float(ctx.nominal.results.closing_reserves[0, 0]), unit)
+        needed = reserves.opening_needed
+        if needed > float(ctx.nominal.results.closing_reserves[0, 0]):
+            text += (f"; to stay at or above their minimum in every year, usable reserves in total would need to "
+                     f"open at {cabinet_money(needed, unit)} (planned {planned})")
+        elif needed > 0:
+            text += (f"; usable reserves in total stay at or above their minimum in every year, and would from an "
+                     f"opening balance of {cabinet_money(needed, unit)} (planned {planned})")
+        else:
+            text += ("; usable reserves in total stay at or above their minimum in every year, and would even if "
+                     f"they opened at nothing (planned {planned})")
     sentences.append(text + ".")
     table = Table("options-table", (f"({ctx.cash_label} unless stated)", *years), tuple(rows), label_width=40)
-    intro = Paragraph("What each lever would take on its own to close the gap, the others as planned.")
+    if closed:
+        state = f"a surplus of {cabinet_money(-final_gap, unit)}" if final_gap < 0 else "a balanced budget"
+        intro = Paragraph(f"The plan has no gap to close in {last}: it shows {state} there. Below, how far each "
+                          f"lever could move on its own (the others as planned) with {last} still balanced.")
+    else:
+        intro = Paragraph("What each lever would take on its own to close the gap, the others as planned.")
     return Section("options", "Options to close the gap", (intro, Bullets(tuple(sentences), id="options"), table),
                    new_page=True)
