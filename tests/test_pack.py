@@ -703,3 +703,18 @@ def test_a_word_column_is_as_wide_as_its_headings_longest_word():
     assert widths[0] == pytest.approx(0.36 * TEXT_WIDTH_MM)
     assert widths[2] >= ems("Confidence", True) * 9 * MM_PER_PT + 2 * PADDING_MM[""]
     assert widths[1] == pytest.approx(widths[3]) and widths[3] == pytest.approx(widths[4])
+
+
+def test_a_real_terms_pack_says_why_a_reserve_opens_below_last_years_closing(tmp_path):
+    # Before: in a --real pack each reserve opened each year below the previous year's closing
+    # balance (each year's figures are at its own prices) with nothing to say why, so the table
+    # read as if money had gone missing between years.
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(SMALL_PLAN.format(name="plan", years=4), encoding="utf-8")
+    pages = {}
+    for name, extra in (("cash", []), ("real", ["--real", "prices"])):
+        assert main(["report", str(plan), "--out", str(tmp_path / name), *extra]) == 0
+        pages[name] = unescape((tmp_path / name / "report.html").read_text(encoding="utf-8"))
+    assert "a reserve's opening balance differs from the previous year's closing balance by that year's " \
+           "inflation" in " ".join(pages["real"].split())
+    assert "reserve-real-opening" not in pages["cash"]

@@ -294,3 +294,22 @@ def test_named_ranges_of_the_new_blocks(books):
                        ("Borrowing_Fleet", "capital_programme[Fleet].borrowing")):
         row = int(re.search(r"\$(\d+)", names[name].partition("!")[2])[1])
         assert path in [c.value for c in ws[row]], f"{name} → {names[name]} is not the {path} row"
+
+
+def test_the_summary_shows_the_implementation_costs_reserves_met_not_those_asked_of_them(tmp_path):
+    # Before: with pay at 15% Durham's reserves are exhausted by 2027/28, so its £2,000k of
+    # reserve-funded implementation costs that year go unmet (the gap table's "Implementation
+    # costs reserves cannot meet"); the Summary's "Implementation costs met from reserves" still
+    # showed 2,000, linked to the costs asked of reserves, while the Reserves statement showed 0.
+    from mtfpmodel.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", str(SHIPPED[0].parent / "durham.yaml"), "--set", "assumptions.pay=15%", "--out", str(out),
+                 "--no-charts"]) == 0
+    met = pd.read_csv(out / "reserves.csv").groupby("year", sort=False)["implementation_costs"].sum()
+    assert list(met) == [0.0, 2000.0, 0.0, 0.0]
+    book = openpyxl.load_workbook(out / "mtfp.xlsx", data_only=True)
+    rows = {row[0]: row[FIRST_YEAR:FIRST_YEAR + 4] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert list(rows["Implementation costs met from reserves"]) == list(met)
+    statement = {row[0]: row for row in book["Reserves statement"].iter_rows(values_only=True) if row[0]}
+    assert [v for v in statement["Implementation costs met from reserves"] if isinstance(v, float)] == list(met)

@@ -186,8 +186,12 @@ def compare_plan(out: Path, stem: str, expected, check: Compare) -> None:
     summary = by_label(out, stem, "Summary")
     for label, key, start, _ in SUMMARY_ROWS:
         for t in range(start, T + 1):
-            want = expected.summary["status"][t - 1] if key == "status" else \
-                float(np.broadcast_to(getattr(r, key), r.net_gap.shape)[0, t])
+            if key == "status":
+                want = expected.summary["status"][t - 1]
+            elif key == "reserve_costs_met":         # what the reserves paid, as reserves.csv
+                want = float(r.reserve_flows.implementation_costs[0, :, t].sum())
+            else:
+                want = float(np.broadcast_to(getattr(r, key), r.net_gap.shape)[0, t])
             check(f"Summary {label} {labels[t]}", year(summary[label], t), want)
     gap = by_label(out, stem, "Gap table")
     table = expected.gap_table

@@ -20,6 +20,11 @@ MOVEMENTS = (("opening", "Opening balance", ""), ("contributions", "Contribution
              ("closing", "Closing balance", "total"))
 
 
+REAL_OPENING = ("At {prices} each year's figures are divided by that year's price index, so a reserve's opening "
+                "balance differs from the previous year's closing balance by that year's inflation: the real value "
+                "the money lost (or, when prices fall, gained) while it was held.")
+
+
 def section(ctx: Context, figures: list) -> Section:
     """Cards, the statement, its findings, each reserve's movements and the reserves chart."""
     result, labels = ctx.result, ctx.result.labels
@@ -69,4 +74,7 @@ def _movements(ctx: Context) -> list:
         blocks.append(rows)
     if not blocks:
         return [Paragraph("The plan has no reserves.", id="reserve-movements")]
-    return ctx.paged("reserve-movements", (f"Each reserve by year ({ctx.label})", *years), blocks)
+    tables = ctx.paged("reserve-movements", (f"Each reserve by year ({ctx.label})", *years), blocks)
+    if result.real is not None:
+        tables.append(Paragraph(REAL_OPENING.format(prices=result.real.label), id="reserve-real-opening"))
+    return tables

@@ -51,7 +51,7 @@ def reserves_sheet(model: Model) -> None:
     sheet.heading("From the other sheets", gap=False)
     net = model.link(sheet, "Net gap", "Gap sheet", rows["net_gap"], r.net_gap)
     spend = model.link(sheet, "Net expenditure", "Expenditure sheet", rows["net_expenditure"], r.net_expenditure)
-    costs = model.link(sheet, "Implementation costs met from reserves", "Savings sheet",
+    costs = model.link(sheet, "Implementation costs to be met from reserves", "Savings sheet",
                        rows["reserve_funded_costs"], r.reserve_funded_costs)
     flags = _settings(model, sheet, plan)
     steps = _steps(model, sheet, plan, net, costs, flags)

@@ -21,7 +21,7 @@ from mtfpmodel.results.gaptable import category
 
 SHEET = "Savings"
 FUNDERS = (("One-off costs met from revenue (add to the gap)", "revenue", "one_off_costs"),
-           ("Implementation costs met from reserves", "reserves", "reserve_funded_costs"),
+           ("Implementation costs to be met from reserves", "reserves", "reserve_funded_costs"),
            ("Implementation costs met from capital receipts", "capital_receipts", "capital_receipt_costs"))
 
 

@@ -34,7 +34,7 @@ SUMMARY_ROWS = (   # (label, summary.csv column = the row's key, first year show
     ("Unplanned use of reserves", "unplanned_reserves_use", 1, False),
     ("Unfunded gap", "unfunded_gap", 1, True),
     ("Reserves drawn (planned and unplanned use)", "reserves_drawn", 1, False),
-    ("Implementation costs met from reserves", "reserve_funded_costs", 1, False),
+    ("Implementation costs met from reserves", "reserve_costs_met", 1, False),
     ("Closing usable reserves", "closing_reserves", 0, True),
     ("Minimum level of reserves", "minimum_reserves", 0, False),
     ("Usable reserves, % of net expenditure", "usable_reserves_pct", 0, False),
