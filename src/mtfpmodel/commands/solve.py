@@ -53,7 +53,7 @@ its increase: new[t] = max(level[t-1], net_gap[t], 0) - level[t-1].
   mtfp solve scenarios/durham.yaml --target net_gap=0 --by funding.council_tax.increase.core
   mtfp solve scenarios/durham.yaml --target net_gap=0 --by assumptions.pay --year 2028/29
   mtfp solve scenarios/durham.yaml --savings-needed
-  mtfp solve scenarios/durham.yaml --target reserves_above_minimum=0 --by reserves.opening
+  mtfp solve scenarios/durham.yaml --target reserves_above_minimum=0 --by "reserves[MTFP support reserve].opening"
 
 Writes solve.csv and/or savings_needed.csv into --out (default outputs/<scenario name>/).
 """
