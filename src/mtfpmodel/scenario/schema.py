@@ -323,6 +323,14 @@ class Scenario(Model):
     def _year(cls, value: Any) -> str:
         return check_year_label(value)
 
+    @field_validator("discount_rate")
+    @classmethod
+    def _discount(cls, value: float) -> float:
+        if value <= -1.0:
+            raise ValueError(f"a discount rate of {value:.0%} has no meaning (each year's saving is divided by "
+                             "1 + the rate); give a rate above -100%, such as the Green Book's 3.5%")
+        return value
+
     @field_validator("assumptions", mode="before")
     @classmethod
     def _wrap(cls, value: Any) -> Any:

@@ -166,9 +166,9 @@ otherwise) except Band D and unit costs, which are always in pounds. See the
 | Type | How to write it |
 |---|---|
 | rate | a percentage `3%` or a fraction `0.03`; a bare number above 1 (`3`) is rejected as a likely percentage |
-| rate series | one rate for every projection year (`3%`); a list with one rate per year (`[3%, 2.5%, 2%, 2%]`); a mapping by year (`{2025/26: 3%, 2027/28: 2%}`), each value holding until the next year given and the first projection year required; or the name of an assumption (`prices`) |
+| rate series | one rate for every projection year (`3%`); a list with one rate per year (`[3%, 2.5%, 2%, 2%]`); a mapping by year (`{2025/26: 3%, 2027/28: 2%}`), each value holding until the next year given and the first projection year required; or the name of an assumption (`prices`); no rate a year below -100% |
 | amount series | money arising in each projection year [scenario unit]: one amount for every year (`100`); a list with one per year; or a mapping by year, years not given being 0 |
-| volume series | a level in each projection year (plain numbers such as placements): spelled like a rate series but without `%` |
+| volume series | a level in each projection year (plain numbers such as placements, 0 or more): spelled like a rate series but without `%` |
 | list of X | YAML list items starting with `- `; named items have a `name:` unique in their list |
 
 A file that starts with `extends: other.yaml` only needs the keys it changes; an item

@@ -106,10 +106,34 @@ def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
         if len(value) != ctx.years:
             raise ValueError(f"a list of {len(value)} values, but the plan has {ctx.years} projection years "
                              f"({ctx.labels[0]} to {ctx.labels[-1]}); give one value per year")
-        return Series(values=tuple(parse(v) for v in value))
-    if isinstance(value, dict):
-        return Series(values=_from_mapping(value, ctx, kind, parse))
-    return Series(values=(parse(value),) * ctx.years)
+        series = Series(values=tuple(parse(v) for v in value))
+    elif isinstance(value, dict):
+        series = Series(values=_from_mapping(value, ctx, kind, parse))
+    else:
+        series = Series(values=(parse(value),) * ctx.years)
+    if kind == "volume":
+        _check_not_negative(series, ctx)
+    elif kind == "rate":
+        _check_above_minus_100(series, ctx)
+    return series
+
+
+def _check_above_minus_100(series: Series, ctx: SeriesContext) -> None:
+    """A rate a year is a change: nothing falls by more than all of itself."""
+    below = [(label, v) for label, v in zip(ctx.labels, series.values) if v < -1.0]
+    if below:
+        label, value = below[0]
+        raise ValueError(f"a rate below -100% ({value * 100:g}% in {label}) would take the figure below nothing; "
+                         "a fall of 100% is the most there can be (check the sign and the % sign)")
+
+
+def _check_not_negative(series: Series, ctx: SeriesContext) -> None:
+    """A volume counts units (placements, clients, hours): none below zero."""
+    below = [(label, v) for label, v in zip(ctx.labels, series.values) if v < 0]
+    if below:
+        label, value = below[0]
+        raise ValueError(f"a volume cannot be negative ({value:g} in {label}); give the number of units bought, "
+                         "0 or more")
 
 
 def _from_mapping(value: dict, ctx: SeriesContext, kind: str, parse) -> tuple[float, ...]:
