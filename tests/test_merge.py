@@ -168,3 +168,42 @@ def test_a_mapping_and_a_list_of_reserves_do_not_merge(write, parent, child, exp
         assert scenario.reserves.opening == 70 and scenario.reserves.minimum == 0.0   # nothing kept from the list
     else:
         assert names(scenario.reserves) == ["G"]
+
+
+def test_a_new_item_named_like_a_parents_is_a_warning(write):
+    # Before: a child's "Social Care grants" (the parent has "Social Care Grant") silently added a
+    # second grant of £78m, turning a gap of 12,888 into a surplus of (65,112), with no message.
+    write(MINIMAL_PARENT.replace("name: A,", "name: Social Care Grant line,"), "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        expenditure:
+          - name: Social Care grants line
+            base: 120
+          - name: Children's services
+            base: 50
+        """, "c.yaml")
+    result = mtfpmodel.run(mtfpmodel.load(path))
+    (note,) = [w for w in result.warnings if "is not an item of the parent" in w.message]
+    assert (note.file, note.line, note.path) == (str(path), 3, "expenditure[Social Care grants line]")
+    assert note.message == ("'Social Care grants line' is not an item of the parent scenario, so it is added as a new "
+                            "one, beside the parent's 'Social Care Grant line'")
+    assert note.hint == "to change the parent's item, name it exactly: 'Social Care Grant line'"
+    assert names(result.scenario.expenditure) == ["Social Care Grant line", "Social Care grants line",
+                                                  "Children's services"]          # added, as written
+
+
+def test_a_misspelt_item_that_cannot_stand_alone_says_which_parent_item_was_meant(write):
+    # Before: only "a savings stream needs 'kind:'", steering the officer to write a second stream.
+    write(MINIMAL_PARENT + "savings:\n  - {name: Library review, kind: fixed, saving: 10}\n", "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        savings:
+          - name: Library reviews
+            saving: 20
+        """, "c.yaml")
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load(path)
+    messages = [p.message for p in caught.value.problems]
+    assert messages[0].startswith("a savings stream needs 'kind:'")
+    assert messages[1] == ("'Library reviews' is not an item of the parent scenario, so it is added as a new one, "
+                           "beside the parent's 'Library review'")

@@ -205,5 +205,6 @@ def run(scenario: Scenario | Loaded | str | Path, overrides: Mapping[str, object
     labels = labels_of(scenario)
     where = loaded.where if loaded else None
     check_drivers(scenario, results, labels, where)
-    found = checks.warnings(scenario, results, labels, params, where) + driver_warnings(scenario, where)
+    found = list(loaded.notes if loaded else ()) + checks.warnings(scenario, results, labels, params, where) \
+        + driver_warnings(scenario, where)
     return Result(scenario, results, labels, found, loaded)

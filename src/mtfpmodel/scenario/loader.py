@@ -43,31 +43,38 @@ class Loaded:
     data: dict                      # the merged document, as validated
     where: Where                    # line marks for ``data``
     overrides: tuple[str, ...] = field(default_factory=tuple)   # the --set PATH=VALUE given
+    notes: tuple[Problem, ...] = ()  # warnings from reading it: a child's new item named like a parent's
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Loaded:
     """Read, merge and validate the scenario at ``path``; apply ``PATH=VALUE`` overrides."""
     path = Path(path)
-    data, where = _read_chain(path, ())
+    notes: list[Problem] = []
+    data, where = _read_chain(path, (), notes=notes)
     if overrides:
         data, where = apply_overrides(data, where, overrides)
-    return validate(data, where, path, tuple(overrides))
+    return validate(data, where, path, tuple(overrides), tuple(notes))
 
 
-def validate(data: Any, where: Where, path: Path, overrides: tuple[str, ...] = ()) -> Loaded:
-    """Validate merged scenario data; raise ScenarioError listing every problem."""
+def validate(data: Any, where: Where, path: Path, overrides: tuple[str, ...] = (),
+             notes: tuple[Problem, ...] = ()) -> Loaded:
+    """Validate merged scenario data; raise ScenarioError listing every problem. ``notes`` (from
+    merging an ``extends`` chain) are kept as warnings; one about an item with a problem is told
+    with it, since a misspelt name is then the likely cause ('a savings stream needs kind:')."""
     if not isinstance(data, dict):
         raise ScenarioError([Problem("a scenario must be a mapping of keys such as 'scenario:' and "
                                      "'base_year:'", file=where.file, line=where.line)])
     try:
         scenario = Scenario.model_validate(data, context=validation_context(data))
     except ValidationError as exc:
-        raise ScenarioError(translate(exc, data, where)) from None
-    return Loaded(scenario, path, data, where, overrides)
+        problems = translate(exc, data, where)
+        raise ScenarioError(problems + [note for note in notes if any(
+            (p.path or "").startswith(note.path) for p in problems)]) from None
+    return Loaded(scenario, path, data, where, overrides, notes)
 
 
 def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None,
-                text: str | None = None) -> tuple[Any, Where]:
+                text: str | None = None, notes: list[Problem] | None = None) -> tuple[Any, Where]:
     shown = shown or str(path)          # the path as the user would write it, for messages
     data, where = parse_yaml(text, shown) if text is not None else read_yaml(path, shown)
     if not isinstance(data, dict) or "extends" not in data:
@@ -104,12 +111,12 @@ def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None,
     except ScenarioError as exc:        # not text, unreadable: this extends: line is what is wrong
         raise refuse(f"extends {shown_text(target)}, but it is {exc.problems[0].message.removeprefix('is ')}",
                      exc.problems[0].hint) from None
-    parent, pwhere = _read_chain(parent_path, chain, parent_shown, parent_text)
+    parent, pwhere = _read_chain(parent_path, chain, parent_shown, parent_text, notes)
     if not isinstance(parent, dict):
         raise refuse(f"the scenario it extends ({shown_text(target)}) is not a mapping of keys",
                      "extends must name a scenario file")
     problems: list[Problem] = []
-    merged = merge(parent, pwhere, data, where, problems)
+    merged = merge(parent, pwhere, data, where, problems, notes=notes)
     if problems:
         raise ScenarioError(problems)
     return merged

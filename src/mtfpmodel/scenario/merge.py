@@ -9,6 +9,7 @@ from.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -20,19 +21,24 @@ from mtfpmodel.scenario.yamlfile import Where
 NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("reserves",), ("capital_programme",),
                ("workforce", "groups"), ("contracts",)}
 _YEAR_KEY = re.compile(r"^\d{4}/\d{2}$")
+NEAR_NAME = 0.8      # difflib's ratio from which a child's new item looks like a misspelt parent item
 
 
 def merge(parent: Any, pwhere: Where, child: Any, cwhere: Where,
-          problems: list[Problem], path: tuple = ()) -> tuple[Any, Where]:
-    """Return (merged data, merged marks) of ``child`` laid over ``parent``."""
+          problems: list[Problem], path: tuple = (), notes: list[Problem] | None = None) -> tuple[Any, Where]:
+    """Return (merged data, merged marks) of ``child`` laid over ``parent``.
+
+    Errors go to ``problems``; ``notes`` gets a warning for each item the child adds whose name is
+    close to one of the parent's (a misspelt name adds an item instead of changing one)."""
+    notes = notes if notes is not None else []
     if path in NAMED_LISTS and isinstance(parent, list) and isinstance(child, list):
-        return _merge_named(parent, pwhere, child, cwhere, problems, path)
+        return _merge_named(parent, pwhere, child, cwhere, problems, path, notes)
     if isinstance(parent, dict) and isinstance(child, dict) and not _replaced_whole(path, child):
         data, where = dict(parent), Where(cwhere.file, cwhere.line, dict(pwhere.children))
         for key, value in child.items():
             if key in parent:
                 data[key], where.children[key] = merge(parent[key], pwhere.children[key], value,
-                                                       cwhere.children[key], problems, path + (key,))
+                                                       cwhere.children[key], problems, path + (key,), notes)
             else:
                 data[key], where.children[key] = value, cwhere.children[key]
         return data, where
@@ -50,11 +56,12 @@ def _replaced_whole(path: tuple, child: dict) -> bool:
 
 
 def _merge_named(parent: list, pwhere: Where, child: list, cwhere: Where,
-                 problems: list[Problem], path: tuple) -> tuple[list, Where]:
+                 problems: list[Problem], path: tuple, notes: list[Problem]) -> tuple[list, Where]:
     if not child:
         return [], cwhere
     _check_child_names(child, cwhere, problems, path)
     names = [item.get("name") if isinstance(item, dict) else None for item in parent]
+    theirs = [name for name in names if isinstance(name, str)]       # the parent's names, for near misses
     items = list(parent)
     marks = [pwhere.children[i] for i in range(len(parent))]
     for i, item in enumerate(child):
@@ -71,16 +78,31 @@ def _merge_named(parent: list, pwhere: Where, child: list, cwhere: Where,
             if remove is True:
                 del items[at], marks[at], names[at]
                 continue
-            items[at], marks[at] = merge(items[at], marks[at], item, mark, problems, path + (name,))
+            items[at], marks[at] = merge(items[at], marks[at], item, mark, problems, path + (name,), notes)
         elif remove is True:
             problems.append(Problem(f"cannot remove '{name}': the parent scenario has no such item",
                                     file=mark.file, line=mark.line, path=f"{_show(path)}[{name}]",
                                     hint=f"names in the parent: {', '.join(map(str, names)) or 'none'}"))
         else:
+            _note_near_name(name, theirs, mark, path, notes)
             items.append(item)
             marks.append(mark)
             names.append(name)
     return items, Where(cwhere.file, cwhere.line, dict(enumerate(marks)))
+
+
+def _note_near_name(name: Any, parents: list[str], mark: Where, path: tuple, notes: list[Problem]) -> None:
+    """A warning when a new item of the child is named like one of the parent's: 'Social Care
+    grants' beside the parent's 'Social Care Grant' adds a second grant rather than changing it."""
+    if not isinstance(name, str):
+        return
+    close = difflib.get_close_matches(name.casefold(), [n.casefold() for n in parents], n=1, cutoff=NEAR_NAME)
+    if close:
+        like = next(n for n in parents if n.casefold() == close[0])
+        notes.append(Problem(f"{shown(name)} is not an item of the parent scenario, so it is added as a new one, "
+                             f"beside the parent's {shown(like)}", file=mark.file, line=mark.line,
+                             path=f"{_show(path)}[{name}]",
+                             hint=f"to change the parent's item, name it exactly: '{like}'"))
 
 
 def _check_child_names(child: list, cwhere: Where, problems: list[Problem], path: tuple) -> None:
