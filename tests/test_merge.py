@@ -207,3 +207,25 @@ def test_a_misspelt_item_that_cannot_stand_alone_says_which_parent_item_was_mean
     assert messages[0].startswith("a savings stream needs 'kind:'")
     assert messages[1] == ("'Library reviews' is not an item of the parent scenario, so it is added as a new one, "
                            "beside the parent's 'Library review'")
+
+
+def test_a_misspelt_assumption_in_a_child_is_a_warning(write):
+    # Before: durham-optimistic with 'care_fee:' for 'care_fees:' ran silently on the central care
+    # fees (a 2028/29 gap of 45,837 instead of 40,611).
+    write("""\
+        scenario: p
+        base_year: "2024/25"
+        assumptions: {pay: 3%, care_fees: 5%, cpi: 2%}
+        expenditure: [{name: A, base: 1000, cost_mix: {pay: 50%, care_fees: 50%}}]
+        funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+        """, "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        assumptions:
+          care_fee: 3%
+        """, "c.yaml")
+    result = mtfpmodel.run(mtfpmodel.load(path))
+    (warning,) = [w for w in result.warnings if "used by nothing" in w.message]   # not cpi: no used name is close
+    assert (warning.file, warning.line, warning.path) == (str(path), 3, "assumptions.care_fee")
+    assert warning.message == "the assumption 'care_fee' is used by nothing in the plan, while 'care_fees' is"
+    assert warning.hint.startswith("did you mean 'care_fees'?")

@@ -1,6 +1,7 @@
 """Warnings about a valid scenario: things a finance officer must see but that do not stop a run."""
 from __future__ import annotations
 
+import difflib
 from typing import Mapping
 
 import numpy as np
@@ -11,6 +12,7 @@ from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.results.reserves import reserve_warnings
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.limits import shown
+from mtfpmodel.scenario.merge import NEAR_NAME
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money, percent
 from mtfpmodel.scenario.yamlfile import Where, locate
@@ -25,7 +27,34 @@ def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
     return (referendum_warnings(scenario, labels, params, where)
             + base_year_warnings(scenario, results, labels, where)
             + reserve_warnings(scenario, results, labels, where)
-            + formula_name_warnings(scenario, where))
+            + formula_name_warnings(scenario, where)
+            + unused_assumption_warnings(scenario, params, where))
+
+
+def unused_assumption_warnings(scenario: Scenario, params: Mapping[str, Parameter],
+                               where: Where | None) -> list[Problem]:
+    """An assumption nothing uses whose name is close to one that is used: most likely a misspelt
+    name (a child's ``care_fee:`` for the parent's ``care_fees:``), so the value meant never applies.
+
+    An assumption is used when a line's cost mix has it as a part or any rate names it (growth,
+    an index, another assumption). One nothing uses, with no used name close to it, may be there on
+    purpose (an index kept for ``--real``): it is left alone.
+    """
+    used = {param.ref.removeprefix("assumptions.") for param in params.values() if param.ref}
+    used |= {part for line in scenario.expenditure for part in line.cost_mix}
+    problems = []
+    for name in scenario.assumptions:
+        if name in used:
+            continue
+        close = difflib.get_close_matches(name.casefold(), sorted(n.casefold() for n in used), n=1, cutoff=NEAR_NAME)
+        if close:
+            like = next(n for n in sorted(used) if n.casefold() == close[0])
+            file, line = locate(where, "assumptions", name)
+            problems.append(Problem(f"the assumption {shown(name)} is used by nothing in the plan, while "
+                                    f"{shown(like)} is", file=file, line=line, path=f"assumptions.{name}",
+                                    hint=f"did you mean '{like}'? a misspelt name adds an assumption and leaves "
+                                         f"'{like}' as it was"))
+    return problems
 
 
 FORMULA_STARTS = "=+-@"     # a spreadsheet reads a CSV cell that starts with one of these as a formula
