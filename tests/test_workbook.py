@@ -313,3 +313,19 @@ def test_the_summary_shows_the_implementation_costs_reserves_met_not_those_asked
     assert list(rows["Implementation costs met from reserves"]) == list(met)
     statement = {row[0]: row for row in book["Reserves statement"].iter_rows(values_only=True) if row[0]}
     assert [v for v in statement["Implementation costs met from reserves"] if isinstance(v, float)] == list(met)
+
+
+def test_the_plans_own_warning_is_on_the_warnings_sheet_and_page(tmp_path):
+    # Before: the terminal printed "WARNING: 2028/29 still relies on £2.3m of reserves: a
+    # structural gap met from one-off money." while the workbook's Warnings sheet and the
+    # report's Warnings section both said "No warnings."
+    from mtfpmodel.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", str(SHIPPED[0].parent / "example.yaml"), "--out", str(out), "--no-charts"]) == 0
+    sentence = "2028/29 still relies on £2.3m of reserves: a structural gap met from one-off money."
+    sheet = list(openpyxl.load_workbook(out / "mtfp.xlsx")["Warnings"].iter_rows(values_only=True))
+    assert (None, None, "the plan (reserves statement)", sentence, None) in sheet
+    page = (out / "report.html").read_text(encoding="utf-8")
+    section = page[page.index('id="warnings"'):]
+    assert sentence in section and "No warnings." not in section

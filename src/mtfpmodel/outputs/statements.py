@@ -73,6 +73,12 @@ def findings(result: Result) -> list[str]:
     return out
 
 
+def plan_warnings(result: Result) -> list[str]:
+    """The findings that are warnings (a final year still relying on one-off reserves), without
+    their 'WARNING: ': the Warnings sheet and page list them after the warnings about the inputs."""
+    return [text.removeprefix("WARNING: ") for text in findings(result) if text.startswith("WARNING: ")]
+
+
 def lasting(years: float, short: bool = False) -> str:
     """How long reserves would last, rounded down: 'about 3.6 years' (``short``: '3.6 years'), or
     'less than a year'."""

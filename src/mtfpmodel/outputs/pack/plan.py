@@ -167,6 +167,9 @@ def assumptions(ctx: Context) -> Section:
 
 
 def warnings(ctx: Context) -> Section:
-    items = tuple(str(w) for w in ctx.result.warnings)
+    """The warnings about the inputs, then the plan's own (as the reserves statement gives them)."""
+    from mtfpmodel.outputs.statements import plan_warnings
+
+    items = tuple(str(w) for w in ctx.result.warnings) + tuple(plan_warnings(ctx.result))
     block = Bullets(items, id="warnings") if items else Paragraph("No warnings.", id="warnings")
     return Section("warnings", "Warnings", (block,))

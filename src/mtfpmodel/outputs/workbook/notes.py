@@ -67,11 +67,15 @@ def warnings_sheet(book: Book, result: Result) -> None:
     header = book.format(style.HEADER)
     for col, text in enumerate(("File", "Line", "Field", "Warning", "Hint")):
         ws.write(2, col, text, header)
+    from mtfpmodel.outputs.statements import plan_warnings
+
     text = book.style("note", "text")
-    if not result.warnings:
+    rows = [(w.file, w.line, w.path, w.message, w.hint) for w in result.warnings]
+    rows += [(None, None, "the plan (reserves statement)", sentence, None) for sentence in plan_warnings(result)]
+    if not rows:
         ws.write(3, 0, "No warnings.", text)
-    for i, warning in enumerate(result.warnings, start=3):
-        for col, value in enumerate((warning.file, warning.line, warning.path, warning.message, warning.hint)):
+    for i, row in enumerate(rows, start=3):
+        for col, value in enumerate(row):
             if value is not None:
                 ws.write(i, col, value, text)
     for col, width in enumerate((30, 7, 34, 80, 50)):
