@@ -208,6 +208,35 @@ def test_statement_run_out_year_and_years_they_would_last(run_text):
     assert result.reserves_statement.years_last == approx(6)
 
 
+def test_reserves_that_meet_gaps_running_out_are_not_called_usable_reserves_running_out(run_text):
+    # Gap 30 a year (pressure 30 recurring) from G's 100: 70, 40, 10, then 20 unfunded in 2028/29;
+    # E (earmarked, does not meet gaps) keeps its 50, so total usable reserves are 50 at the end.
+    # Before: "Usable reserves run out in 2028/29" beside a total of 50, and "the £50k left at the
+    # end of 2028/29 would last less than a year".
+    from mtfpmodel.outputs.statements import findings
+
+    result = plan(run_text, """\
+        - {name: G, kind: general, opening: 100}
+        - {name: E, kind: earmarked, opening: 50}
+        """, pressure="[30, 0, 0, 0]")
+    assert result.reserves_statement.run_out == "2028/29"
+    assert list(result.summary["closing_reserves"]) == approx([120, 90, 60, 50])
+    said = findings(result)
+    assert said[0] == ("The reserves that can meet a gap run out in 2028/29: the gap left then is unfunded. The £50k "
+                       "of usable reserves left at the end of 2028/29 is held in reserves that do not meet gaps.")
+    assert not [s for s in said if "would last" in s]
+
+
+def test_a_final_year_left_partly_unfunded_is_not_said_to_be_met_from_reserves(run_text):
+    # Gap 30 a year from 100: 10 drawn and 20 unfunded in 2028/29. Before: "2028/29 still relies on
+    # £10k of reserves: a structural gap met from one-off money", of a year mostly unfunded.
+    from mtfpmodel.outputs.statements import findings
+
+    result = plan(run_text, "- {name: G, kind: general, opening: 100}", pressure="[30, 0, 0, 0]")
+    assert findings(result)[-1] == ("WARNING: 2028/29 still relies on £10k of reserves and leaves £20k of its gap "
+                                    "unfunded: a structural gap that one-off money does not close.")
+
+
 def test_a_minimum_between_0_and_1_is_a_warning(run_text):
     result = plan(run_text, "- {name: G, kind: general, opening: 100, minimum: 0.05}")
     (warning,) = [w for w in result.warnings if w.path == "reserves[G].minimum"]

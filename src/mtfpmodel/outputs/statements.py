@@ -54,17 +54,30 @@ def findings(result: Result) -> list[str]:
     s = result.reserves_statement
     unit = result.units
     last = result.labels[-1]
-    out = [f"Usable reserves run out in {s.run_out}: the gap left then is unfunded." if s.run_out
-           else "Usable reserves do not run out over the plan."]
-    if s.years_last is None:
+    left = float(result.summary["closing_reserves"].iloc[-1])
+    if not s.run_out:
+        out = ["Usable reserves do not run out over the plan."]
+    elif left > 0:          # what is left is held in reserves that do not meet gaps
+        out = [f"The reserves that can meet a gap run out in {s.run_out}: the gap left then is unfunded. The "
+               f"{cabinet_money(left, unit)} of usable reserves left at the end of {last} is held in reserves "
+               "that do not meet gaps."]
+    else:
+        out = [f"Usable reserves run out in {s.run_out}: the gap left then is unfunded."]
+    if s.run_out:
+        pass                # how long the rest would last means nothing once a gap goes unfunded
+    elif s.years_last is None:
         out.append("Usable reserves do not fall over the plan (contributions and surpluses at least match their use).")
     else:
         out.append(f"At the plan's average fall of {cabinet_money(s.average_fall, unit)} a year, the "
-                   f"{cabinet_money(float(result.summary['closing_reserves'].iloc[-1]), unit)} left at the end "
-                   f"of {last} would last {lasting(s.years_last)}.")
+                   f"{cabinet_money(left, unit)} left at the end of {last} would last {lasting(s.years_last)}.")
     for name, years in below_own_minimum(result).items():
         out.append(f"{name} is below its own minimum in {_years(years)}.")
-    if s.final_year_relies and result.summary["net_gap"].iloc[-1] > 0:
+    unfunded = float(result.summary["unfunded_gap"].iloc[-1])
+    if s.final_year_relies and unfunded > 0:
+        out.append(f"WARNING: {last} still relies on {cabinet_money(s.final_year_drawn, unit)} of reserves and "
+                   f"leaves {cabinet_money(unfunded, unit)} of its gap unfunded: a structural gap that one-off money "
+                   "does not close.")
+    elif s.final_year_relies and result.summary["net_gap"].iloc[-1] > 0:
         out.append(f"WARNING: {last} still relies on {cabinet_money(s.final_year_drawn, unit)} of reserves: "
                    "a structural gap met from one-off money.")
     elif s.final_year_relies:
