@@ -44,3 +44,14 @@ def test_without_savings_the_requirement_is_unfunded(gateshead):
     assert gateshead.statuses == ["unbalanced"] * 5
     general = gateshead.reserves[gateshead.reserves.reserve == "General reserve"]
     assert (general["closing"] >= 0.03 * gateshead.summary["net_expenditure"].to_numpy()).all()
+
+
+def test_the_verdict_says_every_year_is_left_unfunded(gateshead):
+    # Before: "The plan does not balance: unbalanced in 2025/26, with £4.8m of that year's gap
+    # unfunded; a structural gap of £34.4m remains in 2029/30." — as if only the first year failed,
+    # though every year is unbalanced (the published savings requirement, rising to £34.354m).
+    from mtfpmodel.outputs.terminal import verdict
+
+    assert verdict(gateshead).startswith("The plan does not balance: unbalanced in 2025/26, with £4.8m of that "
+                                         "year's gap unfunded; a gap is left unfunded in every year of the plan "
+                                         "(£34.4m in 2029/30); a structural gap of £34.4m remains in 2029/30.")

@@ -349,3 +349,14 @@ def test_one_general_reserve_unfunded_only_when_it_is_empty(opening, gaps):
     usable = f.closing[0, 0]
     assert (unfunded[0][usable > 0] == 0).all()
     assert (usable >= 0).all()
+
+
+def test_the_verdict_counts_an_exhausted_year_as_below_the_minimum(run_text):
+    # Gap 30 a year from 100 with a minimum of 50: 70, 40 (below the minimum in 2026/27), 10, then
+    # exhausted in 2028/29 (0 against 50). Before: "Reserves fall below the minimum in 2026/27,
+    # 2027/28", leaving out the exhausted year, whose status is "reserves exhausted".
+    from mtfpmodel.outputs.terminal import verdict
+
+    result = plan(run_text, "- {name: G, kind: general, opening: 100, minimum: 50}", pressure="[30, 0, 0, 0]")
+    assert result.statuses[-1] == "reserves exhausted"
+    assert verdict(result).endswith("Reserves fall below the minimum in 2026/27, 2027/28 and 2028/29.")

@@ -92,6 +92,12 @@ def verdict(result: Result) -> str:
         first = summary[summary["year"] == bad[0]].iloc[0]
         text = (f"The plan does not balance: {first['status']} in {bad[0]}, with "
                 f"{cabinet_money(float(first['unfunded_gap']), unit)} of that year's gap unfunded")
+        unfunded = summary[summary["unfunded_gap"] > 0]
+        if len(unfunded) > 1:        # the first year is not the whole story
+            every = "every year of the plan" if len(unfunded) == len(summary) else \
+                f"{len(unfunded)} of the plan's {len(summary)} years"
+            latest = cabinet_money(float(unfunded["unfunded_gap"].iloc[-1]), unit)
+            text += f"; a gap is left unfunded in {every} ({latest} in {unfunded['year'].iloc[-1]})"
     if final > 0:
         text += f"; a structural gap of {cabinet_money(final, unit)} remains in {last}"
         text += ", met from one-off reserves." if result.balances and summary["reserves_drawn"].iloc[-1] > 0 else "."
@@ -99,13 +105,18 @@ def verdict(result: Result) -> str:
         text += f"; it is sustainable, with a surplus of {cabinet_money(-final, unit)} in {last}." if result.sustainable \
             else f"; the {last} position is a surplus of {cabinet_money(-final, unit)}."
     text += "".join(f" {sentence}" for sentence in grant_cliff_edges(result))
-    below = [y for y, s in zip(summary["year"], summary["status"]) if s == "below minimum reserves"]
-    if below:
-        text += f" Reserves fall below the minimum in {', '.join(below)}."
+    below = list(summary["year"][summary["closing_reserves"] < summary["minimum_reserves"]])
+    if below:                # whatever the year's status (an exhausted year is below the minimum too)
+        text += f" Reserves fall below the minimum in {_and(below)}."
     if result.real:
         text += f" (Figures at {result.real.label}, deflated by {result.real.index}.)"
     return text
 
+
+
+def _and(items: list[str]) -> str:
+    """'2027/28', '2027/28 and 2028/29', '2026/27, 2027/28 and 2028/29'."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
 
 def capital_table_text(result: Result) -> str:
