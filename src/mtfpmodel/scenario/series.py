@@ -82,6 +82,9 @@ def parse_number(value: Any) -> float:
     """A plain number (an amount or a volume), finite and within ±1e15. Raise ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, str):
+            if "," in value and not _THOUSANDS.match(value):
+                raise ValueError(f"{shown(value)} is not a number: a comma may only separate thousands "
+                                 "(write 1,990 or 1990; a decimal point, not a comma, for decimals)")
             try:
                 number = float(value.replace(",", "").replace("_", ""))
             except ValueError:
@@ -90,6 +93,9 @@ def parse_number(value: Any) -> float:
                 return check_number(number, value)
         raise ValueError(f"{shown(value)} is not a number")
     return check_number(value)
+
+
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")    # 142,000 or 1,234.5
 
 
 def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
@@ -104,8 +110,9 @@ def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
         return Series(ref=_assumption_name(value, ctx))
     if isinstance(value, list):
         if len(value) != ctx.years:
+            comma = " (in [...] a comma separates values: write 1000, not 1,000)" if len(value) > ctx.years else ""
             raise ValueError(f"a list of {len(value)} values, but the plan has {ctx.years} projection years "
-                             f"({ctx.labels[0]} to {ctx.labels[-1]}); give one value per year")
+                             f"({ctx.labels[0]} to {ctx.labels[-1]}); give one value per year{comma}")
         series = Series(values=tuple(parse(v) for v in value))
     elif isinstance(value, dict):
         series = Series(values=_from_mapping(value, ctx, kind, parse))
@@ -139,6 +146,9 @@ def _check_not_negative(series: Series, ctx: SeriesContext) -> None:
 def _from_mapping(value: dict, ctx: SeriesContext, kind: str, parse) -> tuple[float, ...]:
     given: dict[int, float] = {}
     for key, item in value.items():
+        if item is None and not isinstance(key, bool) and str(key).isdigit():
+            raise ValueError(f"{key!r} is not a financial year: it looks like the end of a number split at a comma "
+                             "(in {...} a comma separates entries: write 6000, not 6,000)")
         label = check_year_label(key)
         if label not in ctx.labels:
             raise ValueError(f"year {label} is not a projection year (they are {', '.join(ctx.labels)})")
