@@ -93,7 +93,7 @@ class Scheme(Model):
         capital_financing_requirement[C,t] = sum over s <= t of (borrowing[C,s] - mrp[C,s])
     """
 
-    name: str = Field(min_length=1, description="Scheme name, unique in the programme.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Scheme name, unique in the programme.")
     borrowing: Amount = Field(ZERO, description="Spend financed by borrowing in each projection year [scenario unit].")
     grants: Amount = Field(ZERO, description="Spend financed by capital grants and contributions [scenario unit].")
     capital_receipts: Amount = Field(ZERO, description="Spend financed by capital receipts [scenario unit].")

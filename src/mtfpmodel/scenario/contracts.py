@@ -34,7 +34,7 @@ class Contract(Model):
         contractual_inflation[t] = sum over contracts of (contract[C,t] - contract[C,0])
     """
 
-    name: str = Field(min_length=1, description="Contract name, unique in the plan.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Contract name, unique in the plan.")
     line: str = Field(description="The expenditure line whose budget holds the contract.")
     value: Number = Field(ge=0, description="Annual value in the base year [scenario unit], part of the line's base.")
     index: Rate = Field(description="The uplift index [% a year]: an assumption such as cpi, rpi or nlw, or a "

@@ -235,7 +235,7 @@ def _dotted(steps: list, data: Any) -> str:
         if isinstance(step, int) and isinstance(node, list):
             item = node[step]
             name = item.get("name") if isinstance(item, dict) else None
-            text += f"[{name}]" if isinstance(name, str) else f"[{step}]"
+            text += f"[{name}]" if isinstance(name, str) and name.strip() else f"[{step}]"
             node = item
         else:
             text += ("." if text else "") + str(step)
@@ -288,8 +288,13 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
                 "one grant's share")
     if kind == "literal_error":
         return f"{value} is not allowed", msg.replace("Input should be", "use")
+    naming = {"name": "give it a name, unique in its list", "scenario": "give the scenario a name"}
+    if kind == "string_type" and error.get("input") is None:
+        return "is empty", naming.get(str(name), "give it a value, or remove it")
     if kind in ("string_type",):
         return f"must be text, not {value}", ""
+    if kind in ("string_too_short", "string_pattern_mismatch"):
+        return "is blank", naming.get(str(name), "give some text, or remove it")
     if kind in ("bool_type", "bool_parsing"):
         return f"must be true or false, not {value}", "write true or false, without quotes"
     if kind in ("int_type", "int_parsing", "int_from_float"):

@@ -87,7 +87,7 @@ class Reserve(_Balance):
         usable_reserves_pct[t] = closing_reserves[t] / net_expenditure[t]
     """
 
-    name: str = Field(min_length=1, description="Reserve name, unique in the plan.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Reserve name, unique in the plan.")
     kind: Literal["general", "earmarked"] = Field(
         description="general: the unallocated safety net (general fund balance); earmarked: set aside for a purpose.")
     opening: Number = Field(0.0, description="Balance at the start of the first projection year [scenario unit], 0 or more.")

@@ -70,7 +70,7 @@ class Line(Model):
         line_cost[L,t] = sum over c of cost[L,c,t] + workforce_cost[L,t] + sum of contract[C,t]
     """
 
-    name: str = Field(min_length=1, description="Budget line name, unique in the plan.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Budget line name, unique in the plan.")
     base: Number | None = Field(None, description="Base-year net budget of the line [scenario unit]; negative for "
                                                   "income. Give base or volume.")
     volume: LineVolume | None = Field(None, description="Volume-driven line: the units bought (placements, clients, "
@@ -154,7 +154,7 @@ class Pressure(Model):
                              + capital_financing[t] + revenue_contributions[t]
     """
 
-    name: str = Field(min_length=1, description="Pressure name, unique in the plan.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Pressure name, unique in the plan.")
     amount: Amount = Field(description="New cost arising in each projection year [scenario unit].")
     recurring: bool = Field(True, description="true: stays in the budget from the year it arises; false: that year only.")
     source: str | None = Field(None, description="Where the figures come from.")
@@ -191,7 +191,7 @@ class Grant(Source):
         risk_adjusted_net_gap[t] += (1 - share[certainty]) * grant[t]
     """
 
-    name: str = Field(min_length=1, description="Grant name, unique in the plan.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Grant name, unique in the plan.")
     certainty: Literal["confirmed", "indicative", "assumed"] = Field(
         "confirmed", description="How sure the grant is: confirmed (in the settlement), indicative (announced, "
                                  "not final) or assumed (the council's own assumption).")
@@ -282,7 +282,8 @@ class Scenario(Model):
     sustainable when it balances, net_gap[T] <= 0 and planned_reserves_use[T] = 0.
     """
 
-    scenario: str = Field(min_length=1, description="Scenario name; also the default output folder name.")
+    scenario: str = Field(min_length=1, pattern=r"\S",
+                          description="Scenario name; also the default output folder name.")
     description: str | None = Field(None, description="What this scenario is for.")
     council: str | None = Field(None, description="Council name, shown in outputs.")
     units: Literal["£", "£000", "£m"] = Field("£000", description="Money unit of every amount in the file and outputs.")

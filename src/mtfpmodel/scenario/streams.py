@@ -63,7 +63,7 @@ class StreamBase(Model):
         one_off_costs[t] = sum of implementation_cost[t] of streams funded_by revenue
     """
 
-    name: str = Field(min_length=1, description="Stream name, unique in the plan.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Stream name, unique in the plan.")
     confidence: float | str = Field(
         1.0, description="Delivery confidence: a share (80% or 0.8) or a RAG word green | amber | red.",
         json_schema_extra={"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},

@@ -84,7 +84,7 @@ class PayGroup(Model):
         total_cost[g,t] = pay_bill + employer_ni + employer_pension + apprenticeship_levy
     """
 
-    name: str = Field(min_length=1, description="Pay group name, unique in the workforce.")
+    name: str = Field(min_length=1, pattern=r"\S", description="Pay group name, unique in the workforce.")
     fte: Number = Field(gt=0, description="Full-time equivalent posts in the establishment [FTE].")
     headcount: Number | None = Field(None, gt=0, description="Employees the posts are shared by [people] "
                                                              "(default: the FTE); sets pay per employee for "
