@@ -11,6 +11,7 @@ import mtfpmodel
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.engine.parameters import collect
 from mtfpmodel.engine.projection import project
+from mtfpmodel.scenario.errors import ScenarioError
 
 approx = pytest.approx
 
@@ -162,3 +163,21 @@ def test_workforce_identities(fte, salary, drift, vacancy, part_time, award):
     # the line carries the whole cost: pay bill + NI + pension + levy
     total = r.pay_bill + r.employer_ni + r.employer_pension + r.apprenticeship_levy
     np.testing.assert_allclose(r.line_workforce[0, 2], total[0, 0], rtol=1e-12)
+
+
+def test_a_salary_or_threshold_written_in_thousands_is_a_warning(run_text):
+    # Before: average_salary 25 (meant £25k) and base_threshold 9.1 were accepted without a word,
+    # and the plan's pay bill fell a thousandfold.
+    text = PAYROLL.format(headcount=1000).replace("average_salary: 25000", "average_salary: 25") \
+        .replace("base_threshold: 9100", "base_threshold: 9.1")
+    result = run_text(text)
+    assert {w.path: w.message for w in result.warnings} == {
+        "workforce.groups[Staff].average_salary": "an average salary of £25 a year looks like thousands of pounds",
+        "workforce.employer_ni.base_threshold": "an NI threshold of £9.1 a year looks like thousands of pounds"}
+    assert "for £25k write 25000" in result.warnings[0].hint
+
+
+def test_fewer_people_than_full_time_posts_is_an_error(run_text):
+    # Before: headcount 580 for 4,100 FTE was accepted (each person more than seven posts).
+    with pytest.raises(ScenarioError, match="800 people cannot fill 1,000 full-time posts"):
+        run_text(PAYROLL.format(headcount=800))

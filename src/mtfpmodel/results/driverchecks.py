@@ -62,11 +62,29 @@ def moved_problems(scenario: Scenario, results: Results, labels: tuple[str, ...]
     return problems
 
 
+SALARY_IN_THOUSANDS = 1_000      # £ a year: an average salary or NI threshold below this was written in £000
+
+
 def driver_warnings(scenario: Scenario, where: Where | None) -> list[Problem]:
-    """A pay group that no budget line carries: reported in the workforce table, not in the plan."""
+    """A pay group that no budget line carries (reported in the workforce table, not in the plan);
+    a salary or NI threshold so small it was surely written in £000 (they are in pounds a year)."""
     if scenario.workforce is None:
         return []
     out = []
+    for g, group in enumerate(scenario.workforce.groups):
+        if group.average_salary < SALARY_IN_THOUSANDS:
+            file, at = locate(where, "workforce", "groups", g, "average_salary")
+            out.append(Problem(f"an average salary of £{group.average_salary:,g} a year looks like thousands of "
+                               "pounds", file=file, line=at, path=f"workforce.groups[{group.name}].average_salary",
+                               hint=f"salaries are in pounds a year: for £{group.average_salary:,g}k write "
+                                    f"{group.average_salary * 1000:.0f}"))
+    ni = scenario.workforce.employer_ni
+    if ni is not None and 0 < ni.base_threshold < SALARY_IN_THOUSANDS:
+        file, at = locate(where, "workforce", "employer_ni", "base_threshold")
+        out.append(Problem(f"an NI threshold of £{ni.base_threshold:,g} a year looks like thousands of pounds",
+                           file=file, line=at, path="workforce.employer_ni.base_threshold",
+                           hint=f"the threshold is in pounds a year per employee: for £{ni.base_threshold:,g}k "
+                                f"write {ni.base_threshold * 1000:.0f}"))
     for g, (group, share) in enumerate(zip(scenario.workforce.groups, carried_share(scenario))):
         if share == 0.0:
             file, at = locate(where, "workforce", "groups", g)

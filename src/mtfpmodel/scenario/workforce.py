@@ -108,6 +108,15 @@ class PayGroup(Model):
                              "(the shares of a group over all lines may be at most 100%)")
         return name
 
+    @field_validator("headcount")
+    @classmethod
+    def _people_for_the_posts(cls, value: float | None, info: ValidationInfo) -> float | None:
+        fte = info.data.get("fte")
+        if value is not None and fte is not None and value < fte:
+            raise ValueError(f"{value:,g} people cannot fill {fte:,g} full-time posts (the headcount is at least "
+                             "the FTE; leave headcount out to take it as the FTE)")
+        return value
+
     def parameters(self) -> dict[str, tuple[str, object]]:
         headcount = {} if self.headcount is None else {"headcount": ("scalar", self.headcount)}
         return {"fte": ("scalar", self.fte), **headcount,
