@@ -67,6 +67,16 @@ def test_outside_its_term_a_contract_follows_its_lines_prices():
     assert contract("start=2026/27") == approx([1200, 1224, 1272.96])
 
 
+def test_a_clause_that_covers_none_of_the_plans_years_is_a_warning():
+    # Before: start 2031/32 (a typo for 2021/22) was accepted silently; the clause never applied.
+    result = mtfpmodel.run(mtfpmodel.load(FIXTURE, ["contracts[Waste contract].start=2031/32",
+                                                    "contracts[Waste contract].end=2036/37"]))
+    (warning,) = [w for w in result.warnings if w.path == "contracts[Waste contract].start"]
+    assert warning.message == ("the contract's clause (2031/32 to 2036/37) covers none of the plan's years (2025/26 "
+                               "to 2026/27), so the contract rises with its line's cost mix in every year")
+    assert not [w for w in DRIVERS.warnings if w.path.startswith("contracts[")]   # the fixture's clause is fine
+
+
 def test_default_base_index_is_the_first_projection_year(run_text):
     text = FIXTURE.read_text(encoding="utf-8").replace("    base_index: 5%\n", "")
     result = run_text(text)

@@ -13,6 +13,7 @@ from mtfpmodel.engine.projection import Results
 from mtfpmodel.results.workforce import carried_share
 from mtfpmodel.scenario.errors import Problem, ScenarioError
 from mtfpmodel.scenario.schema import Scenario
+from mtfpmodel.scenario.series import year_labels
 from mtfpmodel.scenario.units import money
 from mtfpmodel.scenario.yamlfile import Where, locate
 
@@ -62,15 +63,34 @@ def moved_problems(scenario: Scenario, results: Results, labels: tuple[str, ...]
     return problems
 
 
+def _contracts_outside_the_plan(scenario: Scenario, where: Where | None) -> list[Problem]:
+    """A contract clause (start to end) that covers none of the projection years: most likely a
+    mistyped year, since the contract then simply rises with its line's cost mix."""
+    labels = year_labels(scenario.base_year, scenario.years)
+    out = []
+    for c, contract in enumerate(scenario.contracts):
+        before = contract.end is not None and contract.end < labels[0]
+        after = contract.start is not None and contract.start > labels[-1]
+        if before or after:
+            key = "end" if before else "start"
+            file, at = locate(where, "contracts", c, key)
+            term = f"{contract.start or 'the start'} to {contract.end or 'beyond the plan'}"
+            out.append(Problem(f"the contract's clause ({term}) covers none of the plan's years ({labels[0]} to "
+                               f"{labels[-1]}), so the contract rises with its line's cost mix in every year",
+                               file=file, line=at, path=f"contracts[{contract.name}].{key}",
+                               hint="check the years; a clause that has ended can be left out"))
+    return out
+
+
 SALARY_IN_THOUSANDS = 1_000      # £ a year: an average salary or NI threshold below this was written in £000
 
 
 def driver_warnings(scenario: Scenario, where: Where | None) -> list[Problem]:
     """A pay group that no budget line carries (reported in the workforce table, not in the plan);
     a salary or NI threshold so small it was surely written in £000 (they are in pounds a year)."""
+    out = _contracts_outside_the_plan(scenario, where)
     if scenario.workforce is None:
-        return []
-    out = []
+        return out
     for g, group in enumerate(scenario.workforce.groups):
         if group.average_salary < SALARY_IN_THOUSANDS:
             file, at = locate(where, "workforce", "groups", g, "average_salary")
