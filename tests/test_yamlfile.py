@@ -72,3 +72,18 @@ def test_a_file_saved_in_windows_1252_is_named_at_its_line(tmp_path):
     assert problem.message == ("not UTF-8 text: byte 0xA3 at column 9 is '£' in Windows-1252, the encoding the "
                                "file was probably saved in")
     assert "Save As" in problem.hint
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_file_saved_as_utf16_is_named_so(tmp_path, encoding):
+    # Notepad's "Unicode" is UTF-16 (little-endian, with a byte-order mark). Before: "not a text
+    # file (it holds NUL bytes)", though it is text, only in another encoding.
+    from mtfpmodel.scenario.yamlfile import read_yaml
+
+    path = tmp_path / "unicode.yaml"
+    path.write_bytes("scenario: unicode\nunits: '£000'\n".encode(encoding))
+    with pytest.raises(ScenarioError) as caught:
+        read_yaml(path, "unicode.yaml")
+    (problem,) = caught.value.problems
+    assert problem.message == "saved as UTF-16 text (Notepad's 'Unicode'), not UTF-8"
+    assert "Save As, with the encoding UTF-8" in problem.hint

@@ -120,10 +120,32 @@ def _legacy(byte: int) -> str:
         if character.isprintable() and not character.isspace() else ""
 
 
+def _utf16(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-16 text: a byte-order mark, or a NUL beside every character of
+    plain ASCII text (with or without the mark), and it decodes."""
+    sample = raw[:4096] if len(raw) % 2 == 0 else raw[:4096 - 1]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif sample[1::2].count(0) > 0.9 * len(sample[1::2]):
+        encoding = "utf-16-le"
+    elif sample[0::2].count(0) > 0.9 * len(sample[0::2]):
+        encoding = "utf-16-be"
+    else:
+        return False
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _text_problem(raw: bytes) -> Problem | None:
     if len(raw) > MAX_BYTES:
         return Problem(f"the file is larger than {MAX_BYTES // 2**20} MiB, too large for a scenario")
     if b"\0" in raw:
+        if _utf16(raw):
+            return Problem("saved as UTF-16 text (Notepad's 'Unicode'), not UTF-8",
+                           hint="save the scenario as UTF-8: Save As, with the encoding UTF-8")
         return Problem("not a text file (it holds NUL bytes)", hint="save the scenario as UTF-8 text")
     try:
         raw.decode("utf-8")
@@ -164,7 +186,8 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
                                        hint="remove the control character" if line else "")]) from None
     if node is None:
         raise ScenarioError([Problem("the file is empty", file=shown,
-                                     hint="a scenario needs at least 'scenario:' and 'base_year:'")])
+                                     hint="a scenario needs at least 'scenario:', 'base_year:', 'expenditure:' "
+                                          "and 'funding:'; 'mtfp new FILE' writes a starter")])
     problems: list[Problem] = []
     data, where = _build(node, shown, problems)
     if problems:
