@@ -329,3 +329,17 @@ def test_the_plans_own_warning_is_on_the_warnings_sheet_and_page(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     section = page[page.index('id="warnings"'):]
     assert sentence in section and "No warnings." not in section
+
+
+def test_a_long_line_name_gives_excel_names_it_can_take(tmp_path, recwarn):
+    # Before: a line name of 400 characters made `mtfp run` print xlsxwriter's "UserWarning: Name
+    # 'Base_…' … exceeds Excel's limit of 255 characters" (and validate said nothing).
+    from mtfpmodel.cli import main
+
+    plan = tmp_path / "long.yaml"
+    plan.write_text(SMALL.replace("name: All services", "name: All services " + "x" * 400), encoding="utf-8")
+    assert "x" * 400 in plan.read_text(encoding="utf-8")
+    assert main(["run", str(plan), "--out", str(tmp_path / "out"), "--no-charts"]) == 0
+    assert not [w for w in recwarn if "exceeds Excel's limit" in str(w.message)]
+    names = openpyxl.load_workbook(tmp_path / "out" / "mtfp.xlsx").defined_names
+    assert names and max(len(name) for name in names) <= 255

@@ -44,6 +44,9 @@ def exact_worksheet_class():
     return ExactWorksheet
 
 
+MAX_NAME = 250          # characters of a defined name: Excel's limit is 255, less room for a '_2' suffix
+
+
 class Book:
     """The XlsxWriter workbook plus what every sheet shares: years, unit, formats, names."""
 
@@ -82,7 +85,9 @@ class Book:
         return self.format({**style.cell_style(role, kind, self.unit, bold, total), **(extra or {})})
 
     def define_name(self, name: str, ref: str) -> str:
-        """A workbook-level defined name; a clash gets a numeric suffix. Returns the name used."""
+        """A workbook-level defined name; a clash gets a numeric suffix. Returns the name used.
+        Excel takes names of up to 255 characters: a longer one (from a long line name) is cut."""
+        name = name[:MAX_NAME]
         base, n = name, 2
         while name.lower() in self._taken:
             name, n = f"{base}_{n}", n + 1
