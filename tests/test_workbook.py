@@ -343,3 +343,13 @@ def test_a_long_line_name_gives_excel_names_it_can_take(tmp_path, recwarn):
     assert not [w for w in recwarn if "exceeds Excel's limit" in str(w.message)]
     names = openpyxl.load_workbook(tmp_path / "out" / "mtfp.xlsx").defined_names
     assert names and max(len(name) for name in names) <= 255
+
+
+def test_a_money_figure_that_rounds_to_nothing_reads_as_nil_not_minus_nought():
+    # Before: '#,##0;(#,##0);"–"' showed Durham's base-year gap of -0.048 (£000) as "(0)" on the
+    # Summary and Gap table, where the terminal shows 0. The sections now split at half the last
+    # digit shown, so anything that rounds to nothing takes the third section, '–', as 0 does.
+    from mtfpmodel.outputs.workbook.style import number_format
+
+    assert number_format("money", "£000") == '[>=0.5]#,##0;[<=-0.5](#,##0);"–"'
+    assert number_format("money", "£m") == '[>=0.05]#,##0.0;[<=-0.05](#,##0.0);"–"'

@@ -25,8 +25,10 @@ WIDTHS = {"label": 40, "detail": 36, "unit": 13, "value": 12, "year": 12.5, "sou
 def number_format(kind: str, unit: str) -> str:
     """Excel number format for a kind of figure; money depends on the scenario unit."""
     digits = "#,##0.0" if unit == "£m" else "#,##0"
+    half = "0.05" if unit == "£m" else "0.5"        # half the last digit shown: less rounds to nothing
     return {
-        "money": f'{digits};({digits});"–"',
+        # a figure that rounds to nothing reads '–', as 0 does, never '(0)' (the terminal writes it 0)
+        "money": f'[>={half}]{digits};[<=-{half}]({digits});"–"',
         "rate": "0.00%",
         "pounds": '£#,##0.00;(£#,##0.00);"–"',
         "number": "#,##0.0",
