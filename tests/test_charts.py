@@ -235,6 +235,23 @@ def test_the_png_writer_keeps_the_pixels_the_resolution_and_the_software_text(tm
     assert png_size(tmp_path / "not.png") == (0, 0)
 
 
+def test_a_stream_name_of_up_to_42_characters_is_named_whole_beside_the_savings_chart(tmp_path):
+    # Before: "Reablement and demand managem… (3.9)": names were cut at 30 characters though the
+    # chart had room, and a saving was written in brackets, which read as a negative.
+    from matplotlib.text import Annotation
+
+    from mtfpmodel.outputs import charts
+    from mtfpmodel.outputs.chartstyle import pyplot
+
+    result = mtfpmodel.run(Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml")
+    pyplot()
+    fig = charts.savings_chart(result)
+    texts = {a.get_text() for a in fig.axes[0].texts if isinstance(a, Annotation)}
+    assert "Reablement and demand management: 3.9" in texts
+    assert "Administrative buildings rationalisation: 1.0" in texts
+    pyplot().close(fig)
+
+
 def test_a_large_savings_programme_names_its_largest_streams_and_counts_the_rest(tmp_path):
     # Before: every stream was named beside the last bar, so a programme of 200 streams made a
     # chart 38 inches tall (2,315 x 11,400 pixels) that took 8 s to draw. Now the 15 largest by
@@ -254,7 +271,8 @@ def test_a_large_savings_programme_names_its_largest_streams_and_counts_the_rest
     texts = [a.get_text() for a in fig.axes[0].texts if isinstance(a, Annotation) and not a.get_text().startswith("total")]
     named = [t for t in texts if t.startswith("Stream ")]
     # Final-year saving of stream n is 2n (n a year, recurring): the 15 largest are streams 26 to 40.
-    assert sorted(int(t.split()[1]) for t in named) == list(range(26, 41))
+    assert sorted(int(t.split()[1].rstrip(":")) for t in named) == list(range(26, 41))
+    assert "Stream 40: 80" in named                 # a saving reads as a figure, not in brackets
     # The other 25 streams save 2 x (1 + ... + 25) = 650 (£000) in the final year.
     assert texts[-1] == "and 25 smaller streams (650): see savings.csv"
     fig.set_dpi(300)

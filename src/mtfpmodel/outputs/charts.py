@@ -172,13 +172,14 @@ def _label_final_segments(ax, x: float, segments, scale: Scale, note: str | None
     top = placed[-1] + gap if note else placed[-1]
     shift = max(0.0, top - high * 0.97)
     for (centre, name, value), y in zip(segments, placed):
-        ax.annotate(f"{_short(name)} ({figure(value, scale.decimals)})", (x - 0.04, centre), (x + 0.1, y - shift),
+        ax.annotate(f"{_short(name)}: {figure(value, scale.decimals)}", (x - 0.04, centre), (x + 0.1, y - shift),
                     fontsize=7, va="center", arrowprops={"arrowstyle": "-", "color": PALETTE["grey"], "lw": 0.6})
     if note:
         ax.annotate(note, (x + 0.1, top - shift), fontsize=7, va="center", color=PALETTE["grey"], style="italic")
 
 
-def _short(name: str, most: int = 30) -> str:
+def _short(name: str, most: int = 42) -> str:
+    """A stream's name for its label beside the bar, cut (with '…') beyond ``most`` characters."""
     return name if len(name) <= most else name[:most - 1] + "…"
 
 
