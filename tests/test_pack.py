@@ -718,3 +718,16 @@ def test_a_real_terms_pack_says_why_a_reserve_opens_below_last_years_closing(tmp
     assert "a reserve's opening balance differs from the previous year's closing balance by that year's " \
            "inflation" in " ".join(pages["real"].split())
     assert "reserve-real-opening" not in pages["cash"]
+
+
+def test_a_one_year_plan_reads_as_one_year(tmp_path):
+    # Before: "Medium-Term Financial Plan 2025/26 to 2025/26", "balances in every year" and
+    # "each +1% on pay: +£200k in 2025/26, +£200k a year by 2025/26".
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(SMALL_PLAN.format(name="one-year", years=1).replace("band_d: 1600", "band_d: 1750"),
+                    encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    text = " ".join(unescape((tmp_path / "pack" / "report.html").read_text(encoding="utf-8")).split())
+    assert "Medium-Term Financial Plan 2025/26" in text and "2025/26 to 2025/26" not in text
+    assert "The plan balances in 2025/26" in text and "The plan balances in every year" not in text
+    assert "each +1% on pay: " in text and "a year by 2025/26" not in text

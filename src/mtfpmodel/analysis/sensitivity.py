@@ -78,8 +78,11 @@ class OneWay:
         """'each +1% on pay: +£0.6m in 2026/27, +£2.7m a year by 2029/30' — the first-year change and
         the final year's (never called a total: it is one year's figure)."""
         shift = f"{self.step * 100:g}%"
-        return (f"each +{shift} on {label(self.paths[p])}: {rounded_money(self.first_year_change[p], unit, True)} in "
-                f"{labels[1]}, {rounded_money(self.final_year_change[p], unit, True)} a year by {labels[-1]}")
+        text = (f"each +{shift} on {label(self.paths[p])}: {rounded_money(self.first_year_change[p], unit, True)} in "
+                f"{labels[1]}")
+        if len(labels) > 2:             # a plan of one year has no later year to give
+            text += f", {rounded_money(self.final_year_change[p], unit, True)} a year by {labels[-1]}"
+        return text
 
     def largest(self, top: int) -> list[int]:
         """Indices of the ``top`` paths with the largest final-year change, largest first."""

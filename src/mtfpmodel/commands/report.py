@@ -7,6 +7,7 @@ from pathlib import Path
 from mtfpmodel.commands import print_warnings
 from mtfpmodel.commands.run import safe_name
 from mtfpmodel.scenario.errors import AnalysisError, UsageError
+from mtfpmodel.scenario.series import plan_years
 
 HELP = "the cabinet pack: plan, sensitivity, scenarios, risk and options, as report.html and report.docx"
 DESCRIPTION = """\
@@ -112,7 +113,7 @@ def main(args: argparse.Namespace) -> int:
         print_warnings(variant.warnings)
     scenario = result.scenario
     title = scenario.council or scenario.scenario
-    print(f"{title}: {scenario.scenario} — cabinet pack, MTFP {result.labels[1]} to {result.labels[-1]}")
+    print(f"{title}: {scenario.scenario} — cabinet pack, MTFP {plan_years(result.labels)}")
     for override in args.overrides:
         print(f"  with --set {override}")
     if shown.real:

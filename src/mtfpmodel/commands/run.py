@@ -11,6 +11,7 @@ from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.series import plan_years
 
 HELP = "project a scenario and write its outputs"
 DESCRIPTION = """\
@@ -100,7 +101,7 @@ def show(shown, args: argparse.Namespace) -> None:
     from mtfpmodel.outputs.terminal import gap_table_text, mtfp_table, verdict
 
     title = shown.scenario.council or shown.scenario.scenario
-    print(f"{title}: {shown.scenario.scenario} — MTFP {shown.labels[1]} to {shown.labels[-1]}")
+    print(f"{title}: {shown.scenario.scenario} — MTFP {plan_years(shown.labels)}")
     for override in args.overrides:
         print(f"  with --set {override}")
     if shown.real:

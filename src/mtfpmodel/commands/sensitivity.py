@@ -22,6 +22,7 @@ from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import UsageError
 from mtfpmodel.scenario.riskconfig import SensitivityConfig
+from mtfpmodel.scenario.series import plan_years
 from mtfpmodel.scenario.units import figure, rounded_money
 
 HELP = "how much each assumption moves the gap: one-way table, tornado and two-way grid"
@@ -97,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
         return value_text(value, params[path], scenario)
 
     title = scenario.council or scenario.scenario
-    print(f"{title}: {scenario.scenario} — sensitivity of the net gap, {labels[1]} to {labels[-1]}")
+    print(f"{title}: {scenario.scenario} — sensitivity of the net gap, {plan_years(labels)}")
     for override in args.overrides:
         print(f"  with --set {override}")
     print()

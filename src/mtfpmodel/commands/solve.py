@@ -21,6 +21,7 @@ from mtfpmodel.outputs.csvfiles import write_csv
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, UsageError
+from mtfpmodel.scenario.series import plan_years
 from mtfpmodel.scenario.units import rounded_money
 
 HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"
@@ -79,7 +80,7 @@ def main(args: argparse.Namespace) -> int:
     goal = _goal(prep, args) if args.by else None      # every argument checked before anything is printed
     scenario, labels = prep.scenario, prep.labels
     title = scenario.council or scenario.scenario
-    print(f"{title}: {scenario.scenario} — goal seek, {labels[1]} to {labels[-1]}")
+    print(f"{title}: {scenario.scenario} — goal seek, {plan_years(labels)}")
     tables: dict[str, pd.DataFrame] = {}
     if goal is not None:
         tables["solve.csv"] = _solve(prep, goal)

@@ -10,6 +10,7 @@ from mtfpmodel.engine.parameters import collect
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import MtfpError, ScenarioError
 from mtfpmodel.scenario.loader import load
+from mtfpmodel.scenario.series import plan_years
 
 HELP = "check scenario files and report every problem"
 DESCRIPTION = """\
@@ -43,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"error: {path}: {exc}", file=sys.stderr)
             continue
         print_warnings(result.warnings)
-        print(f"{path}: valid ({result.scenario.scenario}, {result.labels[1]} to {result.labels[-1]}, "
+        print(f"{path}: valid ({result.scenario.scenario}, {plan_years(result.labels)}, "
               f"{_count(len(result.scenario.expenditure), 'line')}, {_count(len(result.scenario.savings), 'savings stream')})")
     if failed:
         print(f"{failed} of {_count(len(args.scenarios), 'file')} invalid.", file=sys.stderr)

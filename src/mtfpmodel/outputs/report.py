@@ -26,6 +26,7 @@ from mtfpmodel.outputs.pack import budget, capital, funding, options, plan, risk
 from mtfpmodel.outputs.pack.content import Pack
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.results.result import Result
+from mtfpmodel.scenario.series import plan_years
 from mtfpmodel.version import __version__
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _build(ctx: Context) -> Pack:
     what = "cabinet pack" if ctx.cabinet is not None else "report"
     footer = (f"Produced by mtfpmodel {__version__} from the scenario file{source}. Figures are rounded for "
               f"display; the CSV files beside this {what} hold them at full precision.")
-    return Pack(scenario.council or "", f"Medium-Term Financial Plan {result.labels[1]} to {result.labels[-1]}",
+    return Pack(scenario.council or "", f"Medium-Term Financial Plan {plan_years(result.labels)}",
                 tuple(meta), sections, footer, generator=f"mtfpmodel {__version__}")
 
 

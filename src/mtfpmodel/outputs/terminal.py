@@ -85,7 +85,7 @@ def verdict(result: Result) -> str:
     final = float(summary["net_gap"].iloc[-1])
     last = summary["year"].iloc[-1]
     if result.balances:
-        text = "The plan balances in every year"
+        text = "The plan balances in every year" if len(summary) > 1 else f"The plan balances in {last}"
         text += f", using {cabinet_money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
     else:
         bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]

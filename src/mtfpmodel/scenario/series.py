@@ -43,6 +43,12 @@ def year_labels(base_year: str, years: int) -> tuple[str, ...]:
     return tuple(f"{start + t}/{(start + t + 1) % 100:02d}" for t in range(1, years + 1))
 
 
+def plan_years(labels: tuple[str, ...] | list[str]) -> str:
+    """The projection years of ``labels`` (base year first) for a title: '2025/26 to 2028/29', or
+    '2025/26' for a plan of one year."""
+    return labels[1] if len(labels) == 2 else f"{labels[1]} to {labels[-1]}"
+
+
 def check_year_label(text: Any) -> str:
     """Return ``text`` if it is a financial year such as '2024/25'; else raise ValueError."""
     match = _YEAR.match(str(text).strip()) if isinstance(text, (str, int)) else None
@@ -110,9 +116,11 @@ def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
         return Series(ref=_assumption_name(value, ctx))
     if isinstance(value, list):
         if len(value) != ctx.years:
-            comma = " (in [...] a comma separates values: write 1000, not 1,000)" if len(value) > ctx.years else ""
-            raise ValueError(f"a list of {len(value)} values, but the plan has {ctx.years} projection years "
-                             f"({ctx.labels[0]} to {ctx.labels[-1]}); give one value per year{comma}")
+            split = len(value) > ctx.years and any(type(v) is int and v == 0 for v in value)    # 1,000 → 1, 0
+            raise ValueError(f"a list of {len(value)} values, but the plan has {ctx.years} projection "
+                             f"year{'s' if ctx.years > 1 else ''} ({plan_years(('', *ctx.labels))}); give one value "
+                             "per year" + (" (a number written 1,000 inside [...] counts as two values: write 1000)"
+                                           if split else ""))
         series = Series(values=tuple(parse(v) for v in value))
     elif isinstance(value, dict):
         series = Series(values=_from_mapping(value, ctx, kind, parse))

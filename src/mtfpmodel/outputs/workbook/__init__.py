@@ -105,4 +105,6 @@ def calculation_sheets(book) -> dict:
 def _title(result: Result) -> str:
     s = result.scenario
     who = f"{s.council}: {s.scenario}" if s.council else s.scenario
-    return f"{who}, {result.labels[1]} to {result.labels[-1]} ({result.units})"
+    from mtfpmodel.scenario.series import plan_years
+
+    return f"{who}, {plan_years(result.labels)} ({result.units})"
