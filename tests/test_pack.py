@@ -731,3 +731,12 @@ def test_a_one_year_plan_reads_as_one_year(tmp_path):
     assert "Medium-Term Financial Plan 2025/26" in text and "2025/26 to 2025/26" not in text
     assert "The plan balances in 2025/26" in text and "The plan balances in every year" not in text
     assert "each +1% on pay: " in text and "a year by 2025/26" not in text
+
+
+def test_an_assumption_is_shown_to_the_places_it_is_given_in(pack):
+    # Before: borrowing at 4.75% in 2026/27 read "4.8%" on the assumptions page, "4.75%" in the
+    # sensitivity and capital tables of the same pack.
+    out, html, parser = pack
+    rows = body(parser, "assumptions-table")
+    assert rows["borrowing"][:4] == ["5.00%", "4.75%", "4.50%", "4.50%"]
+    assert rows["pay"][:4] == ["3.2%", "3.0%", "2.5%", "2.5%"]          # a row that needs one place keeps one

@@ -73,6 +73,14 @@ def percent(value: float, decimals: int = 2) -> str:
     return text[1:] if text.startswith("-") and rounds_to_nothing(text) else text    # 0.00%, never -0.00%
 
 
+def rates_as_given(values) -> list[str]:
+    """A row of rates as written in a scenario: to one decimal place ('3.2%', '2.0%'), or to two
+    for every one when any needs them ('4.75%' is never shown as '4.8%', nor 2.99% as '3.0%')."""
+    values = [float(v) for v in values]
+    tenths = all(not math.isfinite(v) or abs(v * 1000 - round(v * 1000)) < 1e-6 for v in values)
+    return [percent(v, 1 if tenths else 2) for v in values]
+
+
 def rounds_to_nothing(text: str) -> bool:
     """Whether a figure as written ('0', '-0.00%', '0.0') is zero at the precision shown: such a
     figure is written without a sign or brackets, as 0, wherever it appears."""

@@ -24,7 +24,7 @@ from mtfpmodel.outputs.pack import reserves as reserve_pages
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
 from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
-from mtfpmodel.scenario.units import percent
+from mtfpmodel.scenario.units import percent, rates_as_given
 
 STATUS_BADGE = {"balanced": "ok", "balanced with reserves": "warn", "below minimum reserves": "bad",
                 "unbalanced": "bad", "reserves exhausted": "bad"}
@@ -141,7 +141,7 @@ def assumptions(ctx: Context) -> Section:
     s = ctx.result.scenario
     params = ctx.result.params
     header = ("Assumption (% a year)", *ctx.years, "Source")
-    rows = [Row.of(name.replace("_", " "), [*(percent(v, 1) for v in params[f"assumptions.{name}"].value),
+    rows = [Row.of(name.replace("_", " "), [*rates_as_given(params[f"assumptions.{name}"].value),
                                             Cell(a.source or "no source given", left=True)])
             for name, a in s.assumptions.items()]
     volume = ctx.result.results.line_volume[0]      # demand index, or the units of a volume-driven line
