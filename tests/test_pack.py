@@ -162,7 +162,7 @@ def test_the_sensitivity_page_equals_sensitivity_csv(pack):
     # The wording: a final-year figure is "a year by", never "over four years".
     pay = up.set_index("path").loc["assumptions.pay"]
     first, final = (rounded_money(pay[c], "£000", sign=True) for c in ("first_year_change", "final_year_change"))
-    assert f"each +1% on pay: {first} in 2025/26, {final} a year by 2028/29 (each 1% ≈ {first[1:]} a year)" in html
+    assert f"each +1% on pay: {first} in 2025/26, {final} a year by 2028/29 (each 1% ≈ {first[1:]} a year on the gap)" in html
     assert "over four years" not in html
     grid = pd.read_csv(out / "sensitivity_grid.csv")
     ladder = body(parser, "sensitivity-grid")
@@ -740,3 +740,16 @@ def test_an_assumption_is_shown_to_the_places_it_is_given_in(pack):
     rows = body(parser, "assumptions-table")
     assert rows["borrowing"][:4] == ["5.00%", "4.75%", "4.50%", "4.50%"]
     assert rows["pay"][:4] == ["3.2%", "3.0%", "2.5%", "2.5%"]          # a row that needs one place keeps one
+
+
+def test_a_driver_that_lowers_the_gap_says_so_in_its_rule_of_thumb(tmp_path):
+    # Before: "each +1% on council tax core: -£480k in 2025/26 ... (each 1% ≈ £480k a year)": the
+    # rule of thumb dropped the sign and read as a cost.
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(SMALL_PLAN.format(name="plan", years=4), encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    text = " ".join(unescape((tmp_path / "pack" / "report.html").read_text(encoding="utf-8")).split())
+    # 1% on a council tax yield of 30,000 x £1,600 / 1,000 = 48,000 is 480 (£000) in 2025/26
+    assert "each +1% on council tax core: -£480k in 2025/26" in text
+    assert "(each 1% ≈ £480k a year off the gap)" in text
+    assert "(each 1% ≈ £" in text and "a year on the gap)" in text          # pay, which raises it

@@ -42,9 +42,14 @@ def section(ctx: Context) -> Section | None:
     header = (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value", f"+{step}pt: {first}",
               f"+{step}pt every year: {last}", "Sum of the years")
     tables = ctx.paged("sensitivity-table", header, [[row] for row in rows], label_width=34)   # dozens: a table a page
-    sentences = Bullets(tuple(f"{one_way.sentence(p, labels, unit)} (each {step}% ≈ "
-                              f"{rounded_money(abs(one_way.first_year_change[p]), unit)} a year)"
-                              for p in one_way.largest(5)), id="sensitivity-sentences")
+    def each(p: int) -> str:
+        """'(each 1% ≈ £1.2m a year on the gap)', saying which way: a rise that lowers the gap is not a cost."""
+        change = float(one_way.first_year_change[p])
+        way = "off the gap" if change < 0 else "on the gap"
+        return f"(each {step}% ≈ {rounded_money(abs(change), unit)} a year {way})"
+
+    sentences = Bullets(tuple(f"{one_way.sentence(p, labels, unit)} {each(p)}" for p in one_way.largest(5)),
+                        id="sensitivity-sentences")
     blocks = [intro, *tables, sentences, Subheading(f"The net gap in {last} at other values"), _ladder(ctx)]
     png = ctx.charts.get("tornado")
     if png is not None:
