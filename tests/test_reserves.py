@@ -360,3 +360,24 @@ def test_the_verdict_counts_an_exhausted_year_as_below_the_minimum(run_text):
     result = plan(run_text, "- {name: G, kind: general, opening: 100, minimum: 50}", pressure="[30, 0, 0, 0]")
     assert result.statuses[-1] == "reserves exhausted"
     assert verdict(result).endswith("Reserves fall below the minimum in 2026/27, 2027/28 and 2028/29.")
+
+
+def test_the_mtfp_table_adds_up_when_reserves_cannot_meet_implementation_costs():
+    # Durham at 15% pay: reserves are exhausted in 2026/27, so 2027/28's £2,000k of reserve-funded
+    # implementation costs go unmet. Before: the MTFP table showed savings still to find 86,839,
+    # unplanned use 0 and an unfunded gap of 88,839, with nothing to say where the 2,000 came from.
+    from pathlib import Path
+
+    import mtfpmodel
+    from mtfpmodel.outputs.terminal import mtfp_table
+
+    durham = Path(__file__).resolve().parents[1] / "scenarios" / "durham.yaml"
+    result = mtfpmodel.run(mtfpmodel.load(durham, ["assumptions.pay=15%"]))
+    table = {line[:45].strip(): line[45:].split() for line in mtfp_table(result).splitlines()[2:]}
+    assert table["Implementation costs reserves cannot meet"] == ["0", "0", "2,000", "0"]
+    for t in range(4):
+        still, unplanned, unmet, unfunded = (float(table[row][t].replace(",", "").strip("()")) for row in (
+            "Savings still to find", "Unplanned use of reserves", "Implementation costs reserves cannot meet",
+            "Unfunded gap"))
+        assert still - unplanned + unmet == pytest.approx(unfunded, abs=1.5)      # rounded figures
+    assert "Implementation costs reserves cannot meet" not in mtfp_table(mtfpmodel.run(durham))   # none unmet

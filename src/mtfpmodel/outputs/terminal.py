@@ -29,10 +29,27 @@ ROWS = (
 OPTIONAL = ("reserve_contributions",)     # rows shown only when the plan has any
 
 
+UNMET_COSTS = ("Implementation costs reserves cannot meet", "unfunded_implementation_costs")   # a gap table row
+
+
 def rows(result: Result) -> list[tuple[str, str]]:
-    """The MTFP table's rows for this plan (contributions only when there are any)."""
+    """The MTFP table's rows for this plan (contributions only when there are any; the implementation
+    costs reserves cannot meet, from the gap table, only when there are any, so that savings still to
+    find less unplanned use plus those costs is the unfunded gap on the page)."""
     summary = result.summary
-    return [(label, key) for label, key in ROWS if key not in OPTIONAL or bool((summary[key] != 0).any())]
+    shown = [(label, key) for label, key in ROWS if key not in OPTIONAL or bool((summary[key] != 0).any())]
+    if UNMET_COSTS[1] in set(result.gap_table["key"]):
+        shown.insert(shown.index(("Unfunded gap", "unfunded_gap")), UNMET_COSTS)
+    return shown
+
+
+def row_values(result: Result, key: str) -> list[float]:
+    """A row of the MTFP table by year: summary.csv's column ``key``, or the gap table's row."""
+    if key in result.summary:
+        return list(result.summary[key])
+    table = result.gap_table
+    row = table[table["key"] == key].iloc[0]
+    return [float(row[year]) for year in result.summary["year"]]
 
 
 def mtfp_table(result: Result) -> str:
@@ -47,7 +64,7 @@ def mtfp_table(result: Result) -> str:
               + "".join(f"{y:>{w}}" for y, w in zip(summary["year"], widths)))
     lines = [header, "-" * len(header)]
     for label, column in shown:
-        cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(summary[column], widths))
+        cells = "".join(f"{figure(v, decimals):>{w}}" for v, w in zip(row_values(result, column), widths))
         lines.append(f"{label:<{label_width}}{cells}")
     lines += status_lines(list(summary["status"]), widths, label_width)
     return "\n".join(lines)

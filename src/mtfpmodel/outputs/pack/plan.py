@@ -22,7 +22,7 @@ from mtfpmodel.outputs.pack.content import (
 )
 from mtfpmodel.outputs.pack import reserves as reserve_pages
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.outputs.terminal import cabinet_money, rows, verdict
+from mtfpmodel.outputs.terminal import cabinet_money, row_values, rows, verdict
 from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
 from mtfpmodel.scenario.units import percent, rates_as_given
 
@@ -67,7 +67,7 @@ def summary(ctx: Context) -> Section:
 def mtfp(ctx: Context) -> Section:
     """The MTFP table with each year's status."""
     summary = ctx.result.summary
-    body = [Row.of(label.strip(), ctx.cells(summary[key]),
+    body = [Row.of(label.strip(), ctx.cells(row_values(ctx.result, key)),
                    "total" if key in ("gross_gap", "net_gap", "closing_reserves") else "sub" if label.startswith(" ")
                    else "") for label, key in rows(ctx.result)]
     body.append(Row.of("Status", [Cell(s, badge=f"status {STATUS_BADGE[s]}") for s in summary["status"]]))
