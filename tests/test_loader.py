@@ -166,3 +166,14 @@ def test_the_same_path_set_twice_is_a_usage_error_naming_both():
     with pytest.raises(UsageError, match="given twice"):       # even with the same value
         load("assumptions.pay=3%", "assumptions.pay=3%")
     load("assumptions.pay=3%", "assumptions.prices=2%")         # two paths: fine
+
+
+def test_a_warning_about_a_value_given_by_set_names_no_line(capsys, tmp_path):
+    # Before: "warning: --set:0: reserves.minimum: minimum 0.08 is read as an amount" (line 0).
+    from pathlib import Path
+
+    stockton = Path(__file__).resolve().parents[1] / "scenarios" / "stockton.yaml"
+    assert main(["run", str(stockton), "--set", "reserves.minimum=0.08", "--out", str(tmp_path), "--no-charts",
+                 "--no-report"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: --set: reserves.minimum: minimum 0.08 is read as an amount" in err and "--set:0" not in err

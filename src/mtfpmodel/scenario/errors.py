@@ -24,7 +24,7 @@ class Problem:
     def __str__(self) -> str:
         """One line, each part cut short (a message never echoes a whole hostile value back)."""
         where = clip(self.file or "<scenario>", 200)
-        if self.line is not None:
+        if self.line:                   # lines count from 1: 0 marks a value from --set, which has none
             where = f"{where}:{self.line}"
         text = f"{where}: {clip(self.path, 120) + ': ' if self.path else ''}{clip(self.message, 300)}"
         if self.hint:
