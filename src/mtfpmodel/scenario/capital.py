@@ -32,10 +32,18 @@ class ExistingDebtCharges(Model):
         existing_debt_charges[t] = base          (no values: flat in cash)
     """
 
-    base: Number = Field(description="Debt charges in the base-year budget [scenario unit].")
+    base: Number = Field(ge=0, description="Debt charges in the base-year budget [scenario unit].")
     values: Amount | None = Field(None, description="Debt charges in each projection year [scenario unit] "
                                                     "(default: the base amount every year).")
     source: str | None = Field(None, description="Where the figures come from.")
+
+    @field_validator("values")
+    @classmethod
+    def _charges(cls, value: Series | None) -> Series | None:
+        if value is not None and value.values is not None and min(value.values) < 0:
+            raise ValueError(f"debt charges cannot be negative ({min(value.values):,g}); they are MRP and "
+                             "interest on borrowing taken before the plan")
+        return value
 
     def parameters(self) -> dict[str, tuple[str, Any]]:
         params: dict[str, tuple[str, Any]] = {"base": ("scalar", self.base)}

@@ -78,6 +78,14 @@ class StreamBase(Model):
         "revenue", description="Who pays implementation costs: revenue (adds to the gap), reserves, or capital_receipts (reported only).")
     source: str | None = Field(None, description="Where the figures come from.")
 
+    @field_validator("implementation_cost")
+    @classmethod
+    def _cost(cls, value: Series) -> Series:
+        if value.values is not None and min(value.values) < 0:
+            raise ValueError(f"an implementation cost cannot be negative ({min(value.values):,g}); it is a one-off "
+                             "cost (record money coming back as a saving, or net it off the cost)")
+        return value
+
     @field_validator("confidence", mode="before")
     @classmethod
     def _confidence(cls, value: Any) -> float | str:
