@@ -158,9 +158,14 @@ def _from_mapping(value: dict, ctx: SeriesContext, kind: str, parse) -> tuple[fl
             raise ValueError(f"{key!r} is not a financial year: it looks like the end of a number split at a comma "
                              "(in {...} a comma separates entries: write 6000, not 6,000)")
         label = check_year_label(key)
+        if not ctx.labels[0][:1].isdigit():      # the base year is wrong (reported there): years cannot be placed
+            parse(item)
+            continue
         if label not in ctx.labels:
             raise ValueError(f"year {label} is not a projection year (they are {', '.join(ctx.labels)})")
         given[ctx.labels.index(label)] = parse(item)
+    if not ctx.labels[0][:1].isdigit():
+        return (0.0,) * ctx.years
     if kind == "amount":
         return tuple(given.get(t, 0.0) for t in range(ctx.years))
     if 0 not in given:
