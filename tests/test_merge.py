@@ -229,3 +229,23 @@ def test_a_misspelt_assumption_in_a_child_is_a_warning(write):
     assert (warning.file, warning.line, warning.path) == (str(path), 3, "assumptions.care_fee")
     assert warning.message == "the assumption 'care_fee' is used by nothing in the plan, while 'care_fees' is"
     assert warning.hint.startswith("did you mean 'care_fees'?")
+
+
+def test_a_child_item_whose_name_is_not_text_is_an_error_not_a_crash(write):
+    # Found by the fuzz test: two grants of a child both named by one YAML alias of a mapping
+    # crashed the merge ("internal error: TypeError: unhashable type: 'dict'").
+    write(MINIMAL_PARENT, "p.yaml")
+    path = write("""\
+        extends: p.yaml
+        expenditure:
+          - name: &odd
+              2025/26: 600
+            base: 10
+          - name: *odd
+            base: 20
+        """, "c.yaml")
+    with pytest.raises(ScenarioError) as caught:
+        mtfpmodel.load(path)
+    messages = [str(p) for p in caught.value.problems]
+    assert [m.split(": ", 2)[1] for m in messages] == ["expenditure[1].name", "expenditure[2].name"]
+    assert all("must be text, not {'2025/26': 600}" in m for m in messages)

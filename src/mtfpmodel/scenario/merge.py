@@ -72,6 +72,11 @@ def _merge_named(parent: list, pwhere: Where, child: list, cwhere: Where,
                                     file=mark.file, line=mark.line, path=_show(path),
                                     hint="items are matched to the parent's by name"))
             continue
+        if not isinstance(name, str):           # validation says what is wrong with it; nothing to match
+            items.append(item)
+            marks.append(mark)
+            names.append(None)
+            continue
         remove = item.get("remove", False)
         if name in names:
             at = names.index(name)
