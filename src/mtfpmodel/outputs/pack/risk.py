@@ -67,6 +67,12 @@ def _sobol(ctx: Context, indices, last: str) -> list:
                         f"net gap each uncertainty explains alone (first order) and with its interactions (total "
                         f"order). Inputs are treated as independent here.", "note"),
               Table("sobol-table", ("Uncertainty", "First order", "Total order"), rows, label_width=60)]
+    first, total = frame[f"first_order_{OUTPUTS[0]}"], frame[f"total_order_{OUTPUTS[0]}"]
+    if (first < 0).any() or (total < 0).any() or (first > total + 1e-12).any():
+        blocks.append(Paragraph(f"The indices are estimates from {indices.samples:,} projections, each with some "
+                                "sampling error: an index below zero, or a first order above its total order, means "
+                                "the effect is too small to tell apart at this sample size (a larger "
+                                "--sobol-samples narrows it).", "note", id="sobol-caveat"))
     if ctx.charts.get("sobol") is not None:
         blocks.append(Figure(ctx.charts["sobol"], f"Sobol indices of the {last} net gap, largest first.",
                              "Chart: Sobol indices"))
