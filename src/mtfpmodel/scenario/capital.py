@@ -143,8 +143,9 @@ class Scheme(Model):
             if not math.isclose(sum(each), spend, rel_tol=1e-9, abs_tol=1e-9):
                 year = labels[t] if t < len(labels) else f"year {t + 1}"
                 working = " + ".join(f"{name} {v:,.10g}" for name, v in zip(SOURCES, each))
-                raise ValueError(f"the financing adds up to {sum(each):,.10g} in {year}, but spend is {spend:,.10g} "
-                                 f"({working}; the sources must add up to the spend in every year)")
+                raise ValueError(f"the financing adds up to {sum(each):,.10g} in {year}, but spend is {spend:,.10g}: "
+                                 f"{working} (the sources must add up to the spend in every year; after a --set on "
+                                 "a source, set spend too)")
         return value
 
     def parameters(self) -> dict[str, tuple[str, Any]]:
