@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -263,6 +264,16 @@ def _misplaced(name: str, loc: tuple) -> tuple[str, str]:
             f"it is a key of {', '.join(places[:3])}{more}; check its indentation, or remove it")
 
 
+def _lower_case_hint(given: Any, options) -> str:
+    """'write it in lower case: straight_line' when ``given`` is one of ``options`` but for its
+    capitals (a spreadsheet's list, which ignores them, may have let 'Straight_line' through)."""
+    if isinstance(given, str):
+        for option in options:
+            if given.strip().lower() == option.lower():
+                return f"write it as '{option}', in lower case"
+    return ""
+
+
 def _message(error: dict, steps: list) -> tuple[str, str]:
     kind, msg = error["type"], error["msg"]
     name = steps[-1] if steps else ""
@@ -273,8 +284,9 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
     if kind == "missing":
         return "required key is missing", f"add '{name}:'"
     if kind == "union_tag_invalid":
-        return (f"unknown kind {shown(error['input'].get('kind'))}",
-                f"use one of: {', '.join(KIND_NAMES)}")
+        given = error["input"].get("kind")
+        return (f"unknown kind {shown(given)}", _lower_case_hint(given, KIND_NAMES)
+                or f"use one of: {', '.join(KIND_NAMES)}")
     if kind == "union_tag_not_found":
         return "a savings stream needs 'kind:'", f"one of: {', '.join(KIND_NAMES)}"
     value = shown(error.get("input"))
@@ -282,12 +294,15 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
         return f"must be a mapping of keys, not {value}", "indent the keys under it"
     if kind == "list_type":
         return f"must be a list, not {value}", "write items on lines starting with '- '"
-    if kind == "literal_error" and name == "certainty" and "grants" in steps[:2]:
+    if kind == "literal_error" and name == "certainty" and "grants" in steps[:2] \
+            and not _lower_case_hint(error.get("input"), ("confirmed", "indicative", "assumed")):
         return (f"{value} is not allowed", msg.replace("Input should be", "use") + "; the share each word counts "
                 "is set by grant_confidence, and a tornado range, Monte Carlo distribution or solve --by can move "
                 "one grant's share")
     if kind == "literal_error":
-        return f"{value} is not allowed", msg.replace("Input should be", "use")
+        options = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))
+        return f"{value} is not allowed", _lower_case_hint(error.get("input"), options) \
+            or msg.replace("Input should be", "use")
     naming = {"name": "give it a name, unique in its list", "scenario": "give the scenario a name"}
     if kind == "string_type" and error.get("input") is None:
         return "is empty", naming.get(str(name), "give it a value, or remove it")
