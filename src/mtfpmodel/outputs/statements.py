@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from mtfpmodel.outputs.terminal import cabinet_money
+from mtfpmodel.outputs.terminal import cabinet_money, in_words
 from mtfpmodel.results.counciltax import within_limit
 from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS
 from mtfpmodel.results.result import Result
@@ -71,7 +71,7 @@ def findings(result: Result) -> list[str]:
         out.append(f"At the plan's average fall of {cabinet_money(s.average_fall, unit)} a year, the "
                    f"{cabinet_money(left, unit)} left at the end of {last} would last {lasting(s.years_last)}.")
     for name, years in below_own_minimum(result).items():
-        out.append(f"{name} is below its own minimum in {_years(years)}.")
+        out.append(f"{name} is below its own minimum in {in_words(years)}.")
     unfunded = float(result.summary["unfunded_gap"].iloc[-1])
     if s.final_year_relies and unfunded > 0:
         out.append(f"WARNING: {last} still relies on {cabinet_money(s.final_year_drawn, unit)} of reserves and "
@@ -114,10 +114,6 @@ def below_own_minimum(result: Result) -> dict[str, list[str]]:
         if years:
             out[reserve.name] = years
     return out
-
-
-def _years(years: list[str]) -> str:
-    return ", ".join(years[:-1]) + " and " + years[-1] if len(years) > 1 else years[0]
 
 
 def tax_cells(values, kind: str, unit: str, pound_sign: bool = False) -> list[str]:

@@ -124,14 +124,13 @@ def verdict(result: Result) -> str:
     text += "".join(f" {sentence}" for sentence in grant_cliff_edges(result))
     below = list(summary["year"][summary["closing_reserves"] < summary["minimum_reserves"]])
     if below:                # whatever the year's status (an exhausted year is below the minimum too)
-        text += f" Reserves fall below the minimum in {_and(below)}."
+        text += f" Reserves fall below the minimum in {in_words(below)}."
     if result.real:
         text += f" (Figures at {result.real.label}, deflated by {result.real.index}.)"
     return text
 
 
-
-def _and(items: list[str]) -> str:
+def in_words(items: list[str]) -> str:
     """'2027/28', '2027/28 and 2028/29', '2026/27, 2027/28 and 2028/29'."""
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 

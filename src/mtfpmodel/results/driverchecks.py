@@ -86,8 +86,9 @@ SALARY_IN_THOUSANDS = 1_000      # £ a year: an average salary or NI threshold 
 
 
 def driver_warnings(scenario: Scenario, where: Where | None) -> list[Problem]:
-    """A pay group that no budget line carries (reported in the workforce table, not in the plan);
-    a salary or NI threshold so small it was surely written in £000 (they are in pounds a year)."""
+    """A contract clause outside the plan's years; a pay group that no budget line carries (reported
+    in the workforce table, not in the plan); a salary or NI threshold so small it was surely written
+    in £000 (they are in pounds a year)."""
     out = _contracts_outside_the_plan(scenario, where)
     if scenario.workforce is None:
         return out
@@ -99,7 +100,7 @@ def driver_warnings(scenario: Scenario, where: Where | None) -> list[Problem]:
                                hint=f"salaries are in pounds a year: for £{group.average_salary:,g}k write "
                                     f"{group.average_salary * 1000:.0f}"))
     ni = scenario.workforce.employer_ni
-    if ni is not None and 0 < ni.base_threshold < SALARY_IN_THOUSANDS:
+    if 0 < ni.base_threshold < SALARY_IN_THOUSANDS:
         file, at = locate(where, "workforce", "employer_ni", "base_threshold")
         out.append(Problem(f"an NI threshold of £{ni.base_threshold:,g} a year looks like thousands of pounds",
                            file=file, line=at, path="workforce.employer_ni.base_threshold",

@@ -65,14 +65,14 @@ def section(ctx: Context) -> Section | None:
         text = (f"Reserves alone: {cabinet_money(used, unit)} over the plan, one-off money — the {last} gap of "
                 f"{cabinet_money(final_gap, unit)} comes back every year after")
     if reserves.opening_needed is not None:
-        planned = cabinet_money(float(ctx.nominal.results.closing_reserves[0, 0]), unit)
-        needed = reserves.opening_needed
-        if needed > float(ctx.nominal.results.closing_reserves[0, 0]):
+        opening, planned_total = reserves.opening_needed, float(ctx.nominal.results.closing_reserves[0, 0])
+        planned = cabinet_money(planned_total, unit)
+        if opening > planned_total:
             text += (f"; to stay at or above their minimum in every year, usable reserves in total would need to "
-                     f"open at {cabinet_money(needed, unit)} (planned {planned})")
-        elif needed > 0:
+                     f"open at {cabinet_money(opening, unit)} (planned {planned})")
+        elif opening > 0:
             text += (f"; usable reserves in total stay at or above their minimum in every year, and would from an "
-                     f"opening balance of {cabinet_money(needed, unit)} (planned {planned})")
+                     f"opening balance of {cabinet_money(opening, unit)} (planned {planned})")
         else:
             text += ("; usable reserves in total stay at or above their minimum in every year, and would even if "
                      f"they opened at nothing (planned {planned})")

@@ -42,6 +42,7 @@ def section(ctx: Context) -> Section | None:
     header = (f"Driver ({ctx.cash_label}; a gap falls in brackets)", "Plan's value", f"+{step}pt: {first}",
               f"+{step}pt every year: {last}", "Sum of the years")
     tables = ctx.paged("sensitivity-table", header, [[row] for row in rows], label_width=34)   # dozens: a table a page
+
     def each(p: int) -> str:
         """'(each 1% ≈ £1.2m a year on the gap)', saying which way: a rise that lowers the gap is not a cost."""
         change = float(one_way.first_year_change[p])
