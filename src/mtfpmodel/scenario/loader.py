@@ -265,7 +265,7 @@ def _misplaced(name: str, loc: tuple) -> tuple[str, str]:
 
 
 def _lower_case_hint(given: Any, options) -> str:
-    """'write it in lower case: straight_line' when ``given`` is one of ``options`` but for its
+    """"write it as 'straight_line', in lower case" when ``given`` is one of ``options`` but for its
     capitals (a spreadsheet's list, which ignores them, may have let 'Straight_line' through)."""
     if isinstance(given, str):
         for option in options:

@@ -123,7 +123,7 @@ def _legacy(byte: int) -> str:
 def _utf16(raw: bytes) -> bool:
     """Whether ``raw`` is UTF-16 text: a byte-order mark, or a NUL beside every character of
     plain ASCII text (with or without the mark), and it decodes."""
-    sample = raw[:4096] if len(raw) % 2 == 0 else raw[:4096 - 1]
+    sample = raw[:4096]
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         encoding = "utf-16"
     elif sample[1::2].count(0) > 0.9 * len(sample[1::2]):
