@@ -353,3 +353,17 @@ def test_a_money_figure_that_rounds_to_nothing_reads_as_nil_not_minus_nought():
 
     assert number_format("money", "£000") == '[>=0.5]#,##0;[<=-0.5](#,##0);"–"'
     assert number_format("money", "£m") == '[>=0.05]#,##0.0;[<=-0.05](#,##0.0);"–"'
+
+
+def test_a_minimum_given_as_a_share_accepts_only_0_to_100_percent_in_the_workbook(tmp_path):
+    # Before: the General fund balance's "Minimum level (% of net expenditure)" took 25000 (a
+    # minimum of £14.2bn) with no word, which mtfp import then refused as outside 0% to 100%.
+    from mtfpmodel.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", str(SHIPPED[0].parent / "example.yaml"), "--out", str(out), "--no-charts"]) == 0
+    sheet = openpyxl.load_workbook(out / "mtfp.xlsx")["Inputs"]
+    (row,) = [r[0].row for r in sheet.iter_rows() if r[0].value == "General fund balance" and r[1].value ==
+              "Minimum level"]
+    rules = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert rules[f"D{row}"] == f"AND(Inputs!$D${row}>=0,Inputs!$D${row}<=1)"

@@ -37,7 +37,7 @@ def reserves(reg: Register) -> None:
 def _minimum(reg: Register, item: str, path: str, reserve):
     share = reserve.minimum_share
     if share is not None:
-        return reg.value(item, "Minimum level", "% of net expenditure", path, share, kind="rate")
+        return reg.share(item, "Minimum level", "% of net expenditure", path, share)     # 0% to 100%, as the file
     return reg.value(item, "Minimum level", reg.unit, path, float(reserve.minimum))
 
 
