@@ -155,6 +155,42 @@ def test_a_file_where_a_folder_must_go(tmp_path, capsys):
     assert_untouched(tmp_path, out, before, err)
 
 
+def test_a_rerun_without_the_documents_removes_the_earlier_ones_and_keeps_other_commands_files(tmp_path, capsys):
+    # Before: `mtfp run --set assumptions.pay=4% --no-report` rewrote the CSV files and left the
+    # earlier mtfp.xlsx and report.html (and, with --no-charts, the charts) beside them, showing the
+    # plan before the change; an officer could send the stale workbook.
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out)]) == 0
+    (out / "sensitivity.csv").write_text("another command's output\n")
+    (out / "charts" / "tornado.png").write_bytes(b"another command's chart")
+    capsys.readouterr()
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--set", "assumptions.pay=9%", *FAST]) == 0
+    err = capsys.readouterr().err
+    assert not (out / "mtfp.xlsx").exists() and not (out / "report.html").exists()
+    assert sorted(p.name for p in (out / "charts").iterdir()) == ["tornado.png"]      # only the other command's
+    assert (out / "sensitivity.csv").read_text() == "another command's output\n"
+    assert "removed mtfp.xlsx, report.html, charts/gap.png" in err and "(from an earlier run; not written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_publish_puts_back_the_files_it_was_removing(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-charts"]) == 0
+    before = snapshot(out)
+    real = os.replace
+
+    def replace(source, target):
+        if ".tmp-" in str(source) and "/.previous/" not in str(source) and str(target).endswith("summary.csv"):
+            raise PermissionError(13, "Permission denied", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert rerun(out) == 1
+    err = capsys.readouterr().err
+    assert "are unchanged" in err
+    assert_untouched(tmp_path, out, before, err)          # mtfp.xlsx and report.html back, as they were
+
+
 @pytest.mark.parametrize("failing", [1, 3, 6])     # the first, a middle and the last of six files
 def test_a_rename_that_fails_half_way_is_undone(tmp_path, monkeypatch, capsys, failing):
     # The pre-flight check passes, then the n-th rename of the publish step fails: every file
@@ -202,9 +238,9 @@ def test_each_file_is_announced_once_every_file_is_published(tmp_path, monkeypat
 
     real, said_before = outdir.publish, []
 
-    def publish(root, out_dir):
+    def publish(root, out_dir, owned=()):
         said_before.append(capsys.readouterr().err)
-        real(root, out_dir)
+        return real(root, out_dir, owned)
 
     monkeypatch.setattr(outdir, "publish", publish)
     out = tmp_path / "out"

@@ -46,7 +46,11 @@ variants (summary_real.csv, lines_real.csv, ...); the charts and report.html sho
 the plan at those prices too (council tax bills stay in cash); the workbook stays
 in cash, a live model of the plan.
 Files are written atomically: if anything fails, the previous outputs are left as
-they were. Once they are in place, a line for each file written goes to stderr.
+they were. Once they are in place, a line for each file written goes to stderr. A
+file of an earlier run that this one does not write (mtfp.xlsx and report.html after
+--no-report, the charts after --no-charts, workforce.csv once the plan has no
+workforce, the *_real.csv files without --real) is removed, and said so, so that the
+folder never holds a stale file beside the new ones; other commands' files are left.
 
   mtfp run scenarios/example.yaml
   mtfp run scenarios/durham.yaml --detail
@@ -84,13 +88,16 @@ def main(args: argparse.Namespace) -> int:
         # The charts are drawn in a background process from here on (importing matplotlib is
         # much of their cost); this one meanwhile prints the tables and writes the other files.
         show(shown, args)
-        from mtfpmodel.outputs.csvfiles import write_csvs
+        from mtfpmodel.outputs.csvfiles import run_csv_names, write_csvs
 
         written = write_csvs(result, staging)
         if shown.real:
             written += write_csvs(shown, staging, suffix="_real")
         staging.wrote(written)
         write_documents(result, staging, charts, report=not args.no_report, shown=shown)
+        from mtfpmodel.outputs.charts import chart_files
+
+        staging.own(run_csv_names() + RUN_DOCUMENTS + [name for names in chart_files() for name in names])
     print(f"\nOutputs written to {out}/")
     return 0
 
@@ -178,6 +185,9 @@ def write_documents(result, staging, charts, report: bool, shown=None) -> None:
             staging.wrote(names)
     for names in written:
         staging.wrote(names)
+
+
+RUN_DOCUMENTS = ["mtfp.xlsx", "report.html"]
 
 
 def safe_name(name: str) -> str:

@@ -32,6 +32,15 @@ def _no_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+TABLES = ("summary", "lines", "funding", "savings", "streams", "gap_table", "reserves", "council_tax", "workforce",
+          "contracts", "capital")    # the files of write_csvs, the last three only for a plan with those blocks
+
+
+def run_csv_names() -> list[str]:
+    """Every CSV file ``mtfp run`` may write: each of :data:`TABLES`, in cash and in real terms."""
+    return [f"{name}{suffix}.csv" for suffix in ("", "_real") for name in TABLES]
+
+
 def write_csvs(result: Result, staging: Staging, suffix: str = "") -> list[str]:
     """Write summary, lines, funding, savings, streams, gap_table, reserves and council_tax CSVs (and
     workforce.csv, contracts.csv and capital.csv when the plan has those blocks); return the file

@@ -15,7 +15,8 @@ the system has one), so the folder ends with one command's whole set of files, n
 Ctrl-C is held back while files are published and while the staging folder is removed, so an
 interrupt never leaves a half-published folder or a temporary folder behind; it takes effect
 straight after. Files in the output folder that this run does not write (another command's
-outputs) are left alone. The folder names published by the current command are kept in
+outputs) are left alone, except those the command says are its own (:meth:`Staging.own`): one of
+those left from an earlier run is removed in the same publish (and put back if it fails). The folder names published by the current command are kept in
 :data:`PUBLISHED` for the command line's Ctrl-C message.
 """
 from __future__ import annotations
@@ -46,9 +47,18 @@ class Staging:
     def __init__(self, root: Path):
         self.root = root
         self.written: list[str] = []          # the "wrote …" lines, in the order the files were done
+        self.owned: list[str] = []            # files of this command to remove when not written this time
+        self.removed: list[str] = []          # those that were removed, once published
 
     def wrote(self, names: Iterable[str]) -> None:
         self.written.append(", ".join(names))
+
+    def own(self, names: Iterable[str]) -> None:
+        """Say that ``names`` (relative to the output folder) are this command's: one of them left in
+        the folder from an earlier run but not written this time (mtfp.xlsx after --no-report,
+        workforce.csv once the plan has no workforce) is removed when the new files are published,
+        so that the folder never holds a stale file beside the new ones."""
+        self.owned += list(names)
 
     def path(self, name: str) -> Path:
         target = self.root / name
@@ -72,7 +82,7 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
             raise MtfpError(f"could not write the outputs ({exc.strerror or exc}); "
                             f"the previous outputs in {out_dir} are unchanged") from None
         with _taking_turns(out_dir), held_interrupts():      # waiting for a turn can be interrupted
-            publish(root, out_dir)
+            staging.removed = publish(root, out_dir, staging.owned)
             PUBLISHED.append(out_dir)
     except _Unrestored as exc:
         keep = True
@@ -84,6 +94,9 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
                 shutil.rmtree(root, ignore_errors=True)
     for names in staging.written:
         print(f"wrote {names}", file=sys.stderr, flush=True)
+    if staging.removed:
+        print(f"removed {', '.join(staging.removed)} (from an earlier run; not written this time)", file=sys.stderr,
+              flush=True)
 
 
 def check_folder(out_dir: Path) -> None:
@@ -135,8 +148,10 @@ class _Unrestored(Exception):
     """A failed publish could not put every previous file back (the message says where they are)."""
 
 
-def publish(root: Path, out_dir: Path) -> None:
-    """Move every file under ``root`` to the same place under ``out_dir``, all or none.
+def publish(root: Path, out_dir: Path, owned: Iterable[str] = ()) -> list[str]:
+    """Move every file under ``root`` to the same place under ``out_dir``, all or none, and remove
+    the files of ``owned`` (names relative to ``out_dir``) that are there but not among them;
+    return the names removed.
 
     Raise MtfpError, with every previous file back in place, if any file
     cannot be published; raise _Unrestored if, on top of that, a previous file could not be
@@ -144,11 +159,19 @@ def publish(root: Path, out_dir: Path) -> None:
     """
     moves = [(source, out_dir / source.relative_to(root))
              for source in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())]
-    check_replaceable(out_dir, [target for _, target in moves])
+    new = {target for _, target in moves}
+    stale = [name for name in dict.fromkeys(owned) if (out_dir / name) not in new and (out_dir / name).is_file()]
+    check_replaceable(out_dir, [target for _, target in moves] + [out_dir / name for name in stale])
     aside = root / ".previous"
-    done: list[tuple[Path, Path, Path | None]] = []     # (new file's staging place, target, old file aside)
+    done: list[tuple[Path | None, Path, Path | None]] = []   # (new file's staging place, target, old file aside)
     created: list[Path] = []
     try:
+        for name in stale:                                    # moved aside, as a replaced file is
+            target = out_dir / name
+            old = aside / name
+            old.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(target, old)
+            done.append((None, target, old))
         for source, target in moves:
             created += _make_folders(target.parent)
             old = None
@@ -170,6 +193,12 @@ def publish(root: Path, out_dir: Path) -> None:
             raise _Unrestored(f"{reason}; the previous versions of {', '.join(map(str, lost))} could not be put "
                               f"back and are kept in {aside}") from None
         raise MtfpError(f"{reason}; the previous outputs in {out_dir} are unchanged") from None
+    for folder in sorted({(out_dir / name).parent for name in stale} - {out_dir}, reverse=True):
+        try:
+            folder.rmdir()                                    # a folder the removals left empty
+        except OSError:
+            pass
+    return stale
 
 
 def check_replaceable(out_dir: Path, targets: list[Path]) -> None:
@@ -208,12 +237,13 @@ def _make_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _undo(done: list[tuple[Path, Path, Path | None]], created: list[Path]) -> list[Path]:
+def _undo(done: list[tuple[Path | None, Path, Path | None]], created: list[Path]) -> list[Path]:
     """Put back every previous file and remove every new one; return targets not restored."""
     lost = []
     for source, target, old in reversed(done):
         try:
-            os.replace(target, source)
+            if source is not None:                # None: a stale file moved aside, nothing new in its place
+                os.replace(target, source)
             if old is not None:
                 os.replace(old, target)
         except OSError:
