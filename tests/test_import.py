@@ -167,14 +167,17 @@ def test_a_budget_book_folder_of_csv_files_gives_the_example_plan():
     assert list(ours["status"]) == list(example["status"])
 
 
-def budget_workbook(path: Path) -> Path:
-    """docs/budget-book as one workbook, a sheet per table, typed as Excel would hold it."""
+def budget_workbook(path: Path, titled: bool = False) -> Path:
+    """docs/budget-book as one workbook, a sheet per table, typed as Excel would hold it; with
+    ``titled``, each table under a title row such as 'Council tax — Northbrook budget book 2024/25'."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for stem, sheet in SHEETS.items():
         ws = book.create_sheet(sheet)
+        if titled:
+            ws.cell(1, 1).value = f"{sheet} — Northbrook budget book 2024/25"
         with open(BOOK / f"{stem}.csv", encoding="utf-8") as stream:
-            for r, row in enumerate(csv.reader(stream), start=1):
+            for r, row in enumerate(csv.reader(stream), start=1 + titled):
                 for c, text in enumerate(row, start=1):
                     cell = ws.cell(r, c)
                     if text.endswith("%") and text[:-1].lstrip("-").replace(".", "").isdigit():
@@ -186,6 +189,15 @@ def budget_workbook(path: Path) -> Path:
                             cell.value = text
     book.save(path)
     return path
+
+
+def test_a_title_row_above_each_table_is_passed_over(tmp_path):
+    # Before: a title ending in a year ('Council tax — Northbrook budget book 2024/25') was taken for
+    # the Council tax and Settings tables' header row (a year column), and the import failed with
+    # "unknown item 'Item'" and "'Tax base' has no value (fill in the Value column)".
+    titled = import_scenario([budget_workbook(tmp_path / "titled.xlsx", titled=True)])
+    plain = import_scenario([budget_workbook(tmp_path / "plain.xlsx")])
+    assert without_sources(titled.loaded.data) == without_sources(plain.loaded.data)
 
 
 def without_sources(data):

@@ -38,6 +38,12 @@ def _year_heading(text) -> tuple[str, str] | None:
     return normal(match["field"]), match["year"].replace(" ", "")
 
 
+def _bare_year(text) -> bool:
+    """Whether ``text`` is a year heading on its own ('2025/26'), as a column of values by year is."""
+    year = _year_heading(text or "")
+    return year is not None and year[0] == ""
+
+
 def _header_row(table: Table, wanted: set[str]) -> int | None:
     for r in range(1, min(len(table.rows), 10) + 1):
         if any(normal(c.value) in wanted for c in table.rows[r - 1] if not c.empty):
@@ -213,9 +219,9 @@ def _key(layout: Layout, key: str) -> list[str]:
 def read_settings(table: Table, settings: Settings, doc: Document, years: set[str]) -> None:
     """Put every row of a key/value table (Item | Value | years...) into ``doc``."""
     header = None
-    for r in range(1, min(len(table.rows), 10) + 1):
+    for r in range(1, min(len(table.rows), 10) + 1):      # a title above it ('... 2024/25') is not a heading
         cells = table.rows[r - 1]
-        if any(normal(c.value) == "value" or _year_heading(c.value or "") for c in cells if not c.empty):
+        if any(normal(c.value) == "value" or _bare_year(c.value) for c in cells if not c.empty):
             header = r
             break
     if header is None:
