@@ -24,7 +24,7 @@ source: says which sheet and row it came from. Without --out the YAML is printed
 An existing file is never overwritten unless you give --force.
 
   mtfp import budget.xlsx --out scenarios/northbrook.yaml
-  mtfp import lines.csv grants.csv savings.csv --out scenarios/northbrook.yaml
+  mtfp import assumptions.csv lines.csv council_tax.csv grants.csv savings.csv --out scenarios/northbrook.yaml
   mtfp import outputs/example/mtfp.xlsx --out scenarios/example-flexed.yaml
 """
 

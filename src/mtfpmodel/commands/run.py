@@ -36,7 +36,7 @@ Then, unless turned off,
 --no-charts skips the charts (the report is then written without them);
 --no-report skips both documents for people, report.html and mtfp.xlsx.
 A plan with a capital programme also writes capital.csv (each scheme's spend by
-financing source, MRP, interest and capital financing requirement by year) and
+financing source, MRP, interest and capital financing requirement by year); --detail
 prints the programme by year.
 
 --real INDEX shows every money figure on screen at base-year prices, deflated by
