@@ -291,6 +291,12 @@ def _message(error: dict, steps: list) -> tuple[str, str]:
         return "a savings stream needs 'kind:'", f"one of: {', '.join(KIND_NAMES)}"
     value = shown(error.get("input"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
+        if name == "increase":
+            given = error.get("input")
+            example = f"{{core: {given}}}" if isinstance(given, (str, int, float)) and len(str(given)) < 20 \
+                else "{core: 2.99%}"
+            return (f"must be a mapping of the increase's parts, not {value}",
+                    f"name each part, e.g. increase: {example} or {{core: 2.99%, adult_social_care: 2%}}")
         return f"must be a mapping of keys, not {value}", "indent the keys under it"
     if kind == "list_type":
         return f"must be a list, not {value}", "write items on lines starting with '- '"
