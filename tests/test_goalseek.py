@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,7 @@ def test_one_number_solved_for_every_year_is_shown_once(write, tmp_path, capsys)
     assert main(["solve", str(path), "--out", str(tmp_path / "a"), "--by", "funding.council_tax.band_d"]) == 0
     out = capsys.readouterr().out
     assert ("To reach net_gap = 0 in the worst year, Band D (funding.council_tax.band_d) would need to be "
-            "£1,060 in every year (planned £1,000); net_gap then:\n  2025/26: -£30k\n  2026/27: £0\n") in out, out
+            "£1,060 (planned £1,000); net_gap then:\n  2025/26: -£30k\n  2026/27: £0\n") in out, out
 
 
 def test_planned_use_of_a_named_reserve_that_leaves_nothing_to_find(write):
@@ -238,7 +239,7 @@ reserves: {opening: 50, minimum: 5%}
     # Spending 150 less the review's 10% (15) against 100 of council tax and 200 of business rates:
     # a surplus of 165 (£000), so closing it needs council tax of 100 - 165 = -65 (£000): a Band D
     # of -65 * 1000 / 1000 = -£65, or a tax base of -650 Band D equivalents.
-    ("funding.council_tax.band_d", [], "it would need to be -£65 in every year, and -65.0 is out "
+    ("funding.council_tax.band_d", [], "it would need to be -£65, and -65.0 is out "
                                        "of range (it must be greater than 0)"),
     ("funding.council_tax.tax_base", ["--year", "2026/27"], "meets the target in 2026/27: it would need to be -650 "
                                                             "in 2026/27"),
@@ -267,3 +268,13 @@ def test_a_value_a_hair_from_zero_is_shown_as_0_with_its_unit():
         ["0 £000", "0 £000", "2.5 £000", "-1,234.5 £000"]
     assert value_text(-1e-13, params["assumptions.pay"], loaded.scenario) == "0.00%"
 
+
+
+def test_a_target_in_percent_is_refused_for_a_money_figure(tmp_path, capsys):
+    # Before: --target net_gap=1% ran, and solved for a net gap of 0.01 (£000): £10.
+    example = Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml"
+    assert main(["solve", str(example), "--by", "assumptions.pay", "--target", "net_gap=1%",
+                 "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "--target net_gap=1%: net_gap is money in the scenario's unit (£000), not a rate" in err
+    assert not (tmp_path / "out").exists()

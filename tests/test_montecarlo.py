@@ -183,8 +183,10 @@ def test_command_writes_outputs(tmp_path, capsys):
 @pytest.mark.parametrize("draws, message", [("0", "draws must be at least 1"),
                                             ("2000000000", "GiB of memory")])
 def test_command_rejects_bad_draws(tmp_path, capsys, draws, message):
-    assert main(["montecarlo", str(RISK), "--out", str(tmp_path), "--draws", draws]) == 1
-    assert message in capsys.readouterr().err
+    # A usage error naming the option (before: exit 1, "error: draws must be at least 1, not 0").
+    assert main(["montecarlo", str(RISK), "--out", str(tmp_path), "--draws", draws]) == 2
+    err = capsys.readouterr().err
+    assert message in err and f"--draws {draws}: " in err
 
 
 def test_command_needs_a_monte_carlo_block(tmp_path, capsys):

@@ -374,6 +374,15 @@ def test_a_bad_sobol_sample_is_a_usage_error(tmp_path, capsys):
     assert not (tmp_path / "x").exists()
 
 
+def test_bad_draws_are_a_usage_error_before_anything_is_printed(tmp_path, capsys):
+    # Before: the verdict was printed, the sensitivity run, and only then "error: draws must be at
+    # least 1, not 0" (exit 1).
+    assert main(["report", str(PLAN), "--out", str(tmp_path / "x"), "--draws", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert "--draws 0: draws must be at least 1, not 0" in err and out == ""
+    assert not (tmp_path / "x").exists()
+
+
 def test_the_funding_page_has_the_council_tax_table_grants_and_cliff_edges(pack):
     out, html, parser = pack
     tax = pd.read_csv(out / "council_tax.csv")

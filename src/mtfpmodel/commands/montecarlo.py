@@ -111,7 +111,8 @@ def main(args: argparse.Namespace) -> int:
                             staging.path("fan_chart"), f"{title}: range of outcomes"))
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
 
-        print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plans (seed {sim.seed})")
+        print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plan{'s' if sim.draws != 1 else ''} "
+          f"(seed {sim.seed})")
         for override in args.overrides:
             print(f"  with --set {override}")
         print()
@@ -144,7 +145,7 @@ def _check_draws(prep, draws: int, from_file: bool) -> None:
         montecarlo.check_draws(prep.scenario, draws)
     except AnalysisError as exc:
         if not from_file:
-            raise
+            raise UsageError(f"--draws {draws}: {exc}") from None
         mark = prep.loaded.where.children.get("monte_carlo", prep.loaded.where)
         mark = mark.children.get("draws", mark)
         raise ScenarioError([Problem(str(exc), file=mark.file, line=mark.line, path="monte_carlo.draws")]) from None

@@ -100,6 +100,13 @@ def main(args: argparse.Namespace) -> int:
             if value is not None:
                 raise UsageError(f"{option} {value}: {args.scenario} has no monte_carlo: block, so the pack has no "
                                  f"risk page to simulate; add one (see 'mtfp montecarlo --help') or leave {option} out")
+    if args.draws is not None and loaded.scenario.monte_carlo is not None:
+        from mtfpmodel.analysis.montecarlo import check_draws   # before anything is printed or drawn
+
+        try:
+            check_draws(loaded.scenario, args.draws)
+        except AnalysisError as exc:
+            raise UsageError(f"--draws {args.draws}: {exc}") from None
     if samples and loaded.scenario.monte_carlo is not None:
         from mtfpmodel.analysis.sobol import check_samples   # before the analyses, not after them
 

@@ -110,6 +110,9 @@ def _goal(prep, args) -> Goal:
     if metric not in goalseek.METRICS or not target_text.strip():
         raise UsageError(f"--target {args.target!r}: write METRIC=VALUE with METRIC one of "
                          f"{', '.join(goalseek.METRICS)}, e.g. net_gap=0")
+    if target_text.strip().endswith("%"):      # every metric is money: 1% of £000 would be £10
+        raise UsageError(f"--target {args.target}: {metric} is money in the scenario's unit ({prep.unit}), not a "
+                         f"rate; write an amount, such as {metric}=0 or {metric}=500")
     target = value_arg(target_text.strip(), "--target")
     path = check_path(prep, args.by)
     year = _year(args.year, prep.labels)
@@ -137,7 +140,7 @@ def _solve(prep, goal: Goal) -> pd.DataFrame:
                   f"{metric} then {rounded_money(achieved[t], unit)}")
     else:                                   # one number for the whole plan: the worst year just meets the target
         print(f"\nTo reach {what} in the worst year, {label(path)} ({path}) would need to be "
-              f"{value_text(float(solution.values[0]), param, prep.scenario)} in every year "
+              f"{value_text(float(solution.values[0]), param, prep.scenario)} "
               f"(planned {value_text(float(param.value), param, prep.scenario)}); {metric} then:")
         for t in solution.years:
             print(f"  {labels[t]}: {rounded_money(achieved[t], unit)}")
@@ -169,7 +172,7 @@ def _check_holdable(prep, path: str, param, solution, year: int | None) -> None:
             found = ", ".join(f"{value_text(value, param, prep.scenario)} in {prep.labels[t]}"
                               for t, value in zip(solution.years, solution.values))
         else:
-            found = f"{value_text(float(solution.values[0]), param, prep.scenario)} in every year"
+            found = value_text(float(solution.values[0]), param, prep.scenario)
         when = f"in {prep.labels[year]}" if year is not None else "in every year"
         raise AnalysisError(f"no {label(path)} that the scenario can hold meets the target {when}: it would need "
                             f"to be {found}, and {rule(refused[path])}")
