@@ -336,3 +336,18 @@ def test_two_commands_publishing_into_one_folder_take_turns(tmp_path):
         contents = {(out / f"file{k}.csv").read_text() for k in range(6)}
         assert len(contents) == 1, f"a mix of both runs' files: {sorted(contents)}"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["shared"]       # no staging folder left
+
+
+def test_a_percentage_is_read_as_the_decimal_it_is_written_as(tmp_path):
+    # Before: 2.99% was read as 2.99 / 100 = 0.029900000000000003, and council_tax.csv showed
+    # increase_core_pct 0.029900000000000003; a --grid step gave 0.039900000000000005.
+    from mtfpmodel.analysis.grid import parse_range
+    from mtfpmodel.scenario.series import parse_rate
+
+    assert parse_rate("2.99%") == 0.0299 and parse_rate("4.75%") == 0.0475 and parse_rate("-1.99%") == -0.0199
+    assert list(parse_range("assumptions.pay=1.99%..3.99%:1%")[1]) == [0.0199, 0.0299, 0.0399]
+    out = tmp_path / "out"
+    assert main(["run", str(Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml"), "--out", str(out),
+                 *FAST]) == 0
+    text = (out / "council_tax.csv").read_text(encoding="utf-8")
+    assert ",0.0299," in text and "0.029900000000000003" not in text

@@ -120,4 +120,4 @@ def parse_range(text: str) -> tuple[str, np.ndarray]:
     count = int(round((high - low) / step)) + 1
     if count > MAX_STEPS:
         raise ValueError(f"'{text}' gives {count} values; use a larger STEP (at most {MAX_STEPS} values)")
-    return path.strip(), low + step * np.arange(count)
+    return path.strip(), np.round(low + step * np.arange(count), 12)     # 0.0299, not 0.029900000000000003

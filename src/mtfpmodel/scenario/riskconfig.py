@@ -33,7 +33,7 @@ from pydantic import (
 
 from mtfpmodel.scenario.fields import Fraction, Model, Share
 from mtfpmodel.scenario.limits import check_number, shown
-from mtfpmodel.scenario.series import parse_number
+from mtfpmodel.scenario.series import hundredth, parse_number
 
 MAX_DRAWS = 5_000_000
 
@@ -45,7 +45,8 @@ def parse_value(value: Any) -> float:
             number = float(value.strip()[:-1].strip())
         except ValueError:
             raise ValueError(f"{shown(value)} is not a number or a percentage") from None
-        return check_number(number, value) / 100.0
+        check_number(number, value)
+        return hundredth(value.strip()[:-1])
     return parse_number(value)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mtfpmodel.scenario.limits import check_number, shown
@@ -79,9 +80,19 @@ def parse_rate(value: Any, *, check_size: bool = True) -> float:
         except ValueError:
             raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)") from None
         if percent:
-            return check_number(number, value) / 100.0
+            check_number(number, value)
+            return hundredth(text[:-1])
         return parse_rate(check_number(number, value), check_size=check_size)
     raise ValueError(f"{shown(value)} is not a rate (write a percentage such as 3% or a fraction such as 0.03)")
+
+
+def hundredth(text: str) -> float:
+    """The number ``text`` over 100, rounded once: '2.99' → 0.0299 (in floats 2.99 / 100 is
+    0.029900000000000003, which a CSV file would then show)."""
+    try:
+        return float(Decimal(text.strip()) / 100)
+    except (InvalidOperation, ValueError):
+        return float(text) / 100.0
 
 
 def parse_number(value: Any) -> float:
