@@ -278,3 +278,14 @@ def test_a_target_in_percent_is_refused_for_a_money_figure(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--target net_gap=1%: net_gap is money in the scenario's unit (£000), not a rate" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_input_that_does_not_move_the_target_says_so(tmp_path, capsys):
+    # Before: "no confidence between -19970700.00% and 19970700.00% closes the gap ... (widen the
+    # search with --range ...)": a stream's confidence moves only the risk-adjusted net gap.
+    example = Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml"
+    assert main(["solve", str(example), "--by", "savings[Shared back-office service].confidence",
+                 "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "confidence does not move net_gap: at any value it stays £2,284k above the target" in err
+    assert "widen the search" not in err

@@ -122,6 +122,10 @@ def _no_root_message(path, metric, target, years, lo, hi, ladder, found, param, 
     unit = scenario.units
     show = lambda v: value_text(v, param, scenario)  # noqa: E731
     when = f"in {labels[years[0]]}" if len(years) == 1 and labels else "in every year"
+    if np.ptp(found) <= 1e-9 * max(1.0, float(np.abs(found).max())):     # the same at every value tried
+        return (f"{label(path)} does not move {metric}: at any value it stays "
+                f"{money(abs(float(found[0])), unit)} {'above' if found[0] > 0 else 'below'} the target (choose "
+                f"another --by; {label(path)} moves other figures, such as the risk-adjusted net gap, or none)")
     best = int(np.argmin(np.abs(found)))
     side = "above" if found[best] > 0 else "below"
     what = "closes the gap" if metric.endswith("gap") and target == 0 else f"brings {metric} to {money(target, unit)}"
