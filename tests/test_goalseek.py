@@ -289,3 +289,12 @@ def test_an_input_that_does_not_move_the_target_says_so(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "confidence does not move net_gap: at any value it stays £2,284k above the target" in err
     assert "widen the search" not in err
+
+
+def test_a_range_that_starts_below_zero_is_read_without_an_equals_sign(tmp_path, capsys):
+    # Before: "--range -5%..5%" gave argparse's "argument --range: expected one argument" (only
+    # "--range=-5%..5%" worked), though a negative range is natural for pay or a grant's growth.
+    example = Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml"
+    assert main(["solve", str(example), "--by", "assumptions.pay", "--range", "-5%..5%",
+                 "--out", str(tmp_path / "out")]) == 0
+    assert "2025/26: 2.15% (planned 3.20%)" in capsys.readouterr().out

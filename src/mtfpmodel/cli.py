@@ -244,8 +244,24 @@ def _help_of(name: str) -> str:
     return importlib.import_module(module).HELP
 
 
+NEGATIVE_VALUES = ("--range", "--step")     # options whose value may start with a minus: -5%..5%
+
+
+def _joined(argv: list[str]) -> list[str]:
+    """``--range -5%..5%`` as ``--range=-5%..5%``: argparse takes a value that starts with '-' and is
+    not a plain number for an option, and says '--range: expected one argument'."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in NEGATIVE_VALUES and arg[:1] == "-" and arg[1:2].isdigit():
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def _parse(argv: list[str]):
     """Parse ``argv``, importing only the command module it names; None if it names no command."""
+    argv = _joined(argv)
     parser = build_parser(argv)
     args, extras = parser.parse_known_args(argv)
     if extras:                           # said by the command's own parser, which knows its options
