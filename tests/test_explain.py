@@ -9,7 +9,7 @@ import pytest
 import mtfpmodel
 from mtfpmodel.analysis.explain import all_paths, explain, explain_tree
 from mtfpmodel.cli import main
-from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.errors import UsageError
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 HAND = mtfpmodel.run(SCENARIOS / "hand.yaml")
@@ -94,9 +94,10 @@ def test_tree_drills_down_without_zero_terms():
 
 
 def test_unknown_path_names_the_closest():
-    with pytest.raises(AnalysisError, match=r"did you mean 'lines\[Adults\].cost\[2025/26\]'"):
+    # A usage error (exit 2), as an unknown path is for --set and --by (before: exit 1).
+    with pytest.raises(UsageError, match=r"did you mean 'lines\[Adults\].cost\[2025/26\]'"):
         explain(HAND, "lines[Adult].cost[2025/26]")
-    with pytest.raises(AnalysisError, match=r"summary.net_gap\[2028/29\]"):
+    with pytest.raises(UsageError, match=r"summary.net_gap\[2028/29\]"):
         explain(HAND, "summary.net_gap[2029/30]")
 
 
@@ -104,7 +105,7 @@ def test_cli(capsys):
     assert main(["explain", str(SCENARIOS / "hand.yaml"), "summary.gross_gap[2026/27]"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("summary.gross_gap[2026/27] = ") and "£000" in out
-    assert main(["explain", str(SCENARIOS / "hand.yaml"), "summary.net_gapp[2026/27]"]) == 1
+    assert main(["explain", str(SCENARIOS / "hand.yaml"), "summary.net_gapp[2026/27]"]) == 2
     assert "did you mean 'summary.net_gap[2026/27]'" in capsys.readouterr().err
 
 

@@ -28,7 +28,7 @@ from mtfpmodel.analysis.explain.lines import LINE_HANDLERS
 from mtfpmodel.analysis.explain.summary import SUMMARY_HANDLERS
 from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.results.result import Result
-from mtfpmodel.scenario.errors import AnalysisError
+from mtfpmodel.scenario.errors import AnalysisError, UsageError
 
 __all__ = ["Explanation", "all_paths", "explain", "explain_tree"]
 
@@ -38,7 +38,8 @@ _HANDLERS: dict[tuple[str, str], Callable] = {**SUMMARY_HANDLERS, **LINE_HANDLER
 
 
 def explain(result: Result, path: str) -> Explanation:
-    """Explain the figure at ``path``; AnalysisError naming the closest path if there is none."""
+    """Explain the figure at ``path``; UsageError (the command line's PATH) naming the closest path
+    if there is none."""
     ctx = Context(result, build_inputs(result.scenario))
     match = _PATH.match(path.strip())
     key = (match["table"], match["field"]) if match else None
@@ -49,7 +50,7 @@ def explain(result: Result, path: str) -> Explanation:
             return handler(ctx, match["item"], t, path.strip())
     close = difflib.get_close_matches(path.strip(), all_paths(result), n=1, cutoff=0.4)
     hint = f"did you mean '{close[0]}'?" if close else "see 'mtfp explain --help' for the figures that can be explained"
-    raise AnalysisError(f"no figure '{path}' in this plan ({hint})")
+    raise UsageError(f"no figure '{path}' in this plan ({hint})")
 
 
 def explain_tree(result: Result, path: str, depth: int = 2) -> list[tuple[int, Explanation]]:
