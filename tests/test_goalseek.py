@@ -298,3 +298,12 @@ def test_a_range_that_starts_below_zero_is_read_without_an_equals_sign(tmp_path,
     assert main(["solve", str(example), "--by", "assumptions.pay", "--range", "-5%..5%",
                  "--out", str(tmp_path / "out")]) == 0
     assert "2025/26: 2.15% (planned 3.20%)" in capsys.readouterr().out
+
+
+def test_goal_seek_options_without_by_are_refused(tmp_path, capsys):
+    # Before: --savings-needed --year 2026/27 --target gross_gap=5 ran, ignoring both.
+    example = Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml"
+    assert main(["solve", str(example), "--savings-needed", "--year", "2026/27", "--target", "gross_gap=5",
+                 "--out", str(tmp_path / "out")]) == 2
+    assert "--target gross_gap=5, --year 2026/27: used only with --by PATH" in capsys.readouterr().err
+    assert main(["solve", str(example), "--savings-needed", "--out", str(tmp_path / "out")]) == 0

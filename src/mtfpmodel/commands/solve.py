@@ -77,6 +77,13 @@ def main(args: argparse.Namespace) -> int:
     prep = prepare(args)
     if not args.by and not args.savings_needed:
         raise UsageError("give --by PATH (the input to solve for) and/or --savings-needed")
+    if not args.by:             # --savings-needed alone: the goal-seek options would change nothing
+        unused = [f"{option} {value}" for option, value, default in (
+            ("--target", args.target, "net_gap=0"), ("--year", args.year, "all"), ("--range", args.bracket, None))
+            if value != default]
+        if unused:
+            raise UsageError(f"{', '.join(unused)}: used only with --by PATH (the input to solve for); "
+                             "--savings-needed works from the plan's net gap: add --by, or leave them out")
     goal = _goal(prep, args) if args.by else None      # every argument checked before anything is printed
     scenario, labels = prep.scenario, prep.labels
     title = scenario.council or scenario.scenario
