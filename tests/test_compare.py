@@ -108,3 +108,12 @@ def test_the_legend_sits_below_the_panels_however_many_scenarios(count):
     assert all(legend.y1 <= ax.get_tightbbox(renderer).y0 + 1 for ax in fig.axes)     # wholly below, ticks included
     assert len(fig.legends[0].get_texts()) == count
     pyplot().close(fig)
+
+
+def test_a_set_one_of_the_scenarios_cannot_take_names_that_scenario(tmp_path, capsys):
+    # Before: "--set assumptions.pay: no assumption named 'pay'", not saying which file lacks it.
+    shipped = Path(__file__).resolve().parents[1] / "scenarios"
+    gateshead = str(shipped / "gateshead-2025.yaml")
+    assert main(["compare", str(shipped / "example.yaml"), gateshead, "--set", "assumptions.pay=3%",
+                 "--out", str(tmp_path / "out")]) == 2
+    assert f"error: {gateshead}: --set assumptions.pay: no assumption named 'pay'" in capsys.readouterr().err

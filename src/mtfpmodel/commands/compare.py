@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         raise UsageError("give at least two scenario files to compare")
-    results = [run(load(path, args.overrides)) for path in args.scenarios]
+    results = [run(_load(path, args.overrides)) for path in args.scenarios]
     for result in results:
         print_warnings(result.warnings)
     unit = results[0].units
@@ -95,3 +95,13 @@ def wide(table: pd.DataFrame, column: str, unit: str) -> str:
     for name, row in pivot.iterrows():
         lines.append(f"{name:<{width}}" + "".join(f"{'–' if pd.isna(v) else figure(v, decimals):>12}" for v in row))
     return "\n".join(lines)
+
+
+def _load(path: str, overrides: list[str]):
+    """``load``, with a --set that one of several scenarios cannot take named with that scenario."""
+    try:
+        return load(path, overrides)
+    except UsageError as exc:
+        if not overrides:
+            raise
+        raise UsageError(f"{path}: {exc}") from None
