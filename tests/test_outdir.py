@@ -351,3 +351,14 @@ def test_a_percentage_is_read_as_the_decimal_it_is_written_as(tmp_path):
                  *FAST]) == 0
     text = (out / "council_tax.csv").read_text(encoding="utf-8")
     assert ",0.0299," in text and "0.029900000000000003" not in text
+
+
+def test_a_run_into_a_pack_folder_leaves_the_packs_report(tmp_path):
+    # The folder of a cabinet pack (report.docx beside report.html): the run's --no-report does
+    # not take the pack's report.html for its own earlier report.
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    (out / "report.html").write_text("the cabinet pack\n")
+    (out / "report.docx").write_bytes(b"the cabinet pack in Word")
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    assert (out / "report.html").read_text() == "the cabinet pack\n"

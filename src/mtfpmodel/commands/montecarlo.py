@@ -111,8 +111,8 @@ def main(args: argparse.Namespace) -> int:
                             staging.path("fan_chart"), f"{title}: range of outcomes"))
         written = ["montecarlo.csv", "montecarlo_headline.csv", "fan_chart.png/.svg"]
 
-        print(f"{title}: {scenario.scenario} — Monte Carlo, {sim.draws:,} simulated plan{'s' if sim.draws != 1 else ''} "
-          f"(seed {sim.seed})")
+        plans = f"{sim.draws:,} simulated plan{'s' if sim.draws != 1 else ''}"
+        print(f"{title}: {scenario.scenario} — Monte Carlo, {plans} (seed {sim.seed})")
         for override in args.overrides:
             print(f"  with --set {override}")
         print()

@@ -97,7 +97,9 @@ def main(args: argparse.Namespace) -> int:
         write_documents(result, staging, charts, report=not args.no_report, shown=shown)
         from mtfpmodel.outputs.charts import chart_files
 
-        staging.own(run_csv_names() + RUN_DOCUMENTS + [name for names in chart_files() for name in names])
+        pack = (out / "report.docx").exists()       # the folder of a cabinet pack: its report.html stays
+        documents = ["mtfp.xlsx"] if pack else RUN_DOCUMENTS
+        staging.own(run_csv_names() + documents + [name for names in chart_files() for name in names])
     print(f"\nOutputs written to {out}/")
     return 0
 

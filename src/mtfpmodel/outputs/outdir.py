@@ -16,7 +16,8 @@ Ctrl-C is held back while files are published and while the staging folder is re
 interrupt never leaves a half-published folder or a temporary folder behind; it takes effect
 straight after. Files in the output folder that this run does not write (another command's
 outputs) are left alone, except those the command says are its own (:meth:`Staging.own`): one of
-those left from an earlier run is removed in the same publish (and put back if it fails). The folder names published by the current command are kept in
+those left from an earlier run is removed in the same publish (and put back if it fails). The
+folder names published by the current command are kept in
 :data:`PUBLISHED` for the command line's Ctrl-C message.
 """
 from __future__ import annotations
