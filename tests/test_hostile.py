@@ -340,7 +340,7 @@ def test_a_negative_seed_is_refused_not_a_crash(tmp_path, capsys):
 
 
 def test_an_argument_is_never_echoed_back_whole(capsys):
-    assert main(["explain", str(HAND), "x" * 100_000]) == 1
+    assert main(["explain", str(HAND), "x" * 100_000]) == 2      # an unknown figure: a usage error
     err = capsys.readouterr().err
     assert len(err) < 1000 and "…" in err
 
