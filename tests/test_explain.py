@@ -124,3 +124,10 @@ def test_volume_line_contract_and_ni_worked_by_hand():
     assert item.working == ("= 15.00% × max(£30,900.00 − £5,000, 0) × 20.0 / 1,000 = 78",)
     line = explain(DRIVERS, "lines[Social work].cost[2025/26]")
     assert "workforce[Social workers].total_cost[2025/26]" in line.terms
+
+
+def test_a_falling_rate_reads_as_a_minus_in_the_working():
+    # Before: "energy: 1,800 × (1 + -5.00% energy) × (1 + 0.00% demand) = 1,710".
+    example = mtfpmodel.run(Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml")
+    working = "\n".join(explain(example, "lines[Street lighting].cost[2025/26]").working)
+    assert "energy: 1,800 × (1 − 5.00% energy) × (1 + 0.00% demand) = 1,710" in working and "+ -" not in working

@@ -56,6 +56,12 @@ def pct(value: float) -> str:
     return percent(value, 2)
 
 
+def one_plus(value: float) -> str:
+    """'1 + 2.99%', or '1 − 5.00%' for a fall (never '1 + -5.00%')."""
+    text = pct(value)
+    return f"1 − {text[1:]}" if text.startswith("-") else f"1 + {text}"
+
+
 def sum_lines(ctx: Context, parts: list[tuple[str, float]], total: float) -> tuple[str, ...]:
     """Working for a sum: inline when short, else one line per part."""
     if len(parts) <= 4:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.analysis.explain.context import Context, Explanation, sum_lines
-from mtfpmodel.analysis.explain.context import pct as _pct
+from mtfpmodel.analysis.explain.context import one_plus, pct as _pct
 from mtfpmodel.engine.financing import payment_factors
 from mtfpmodel.engine.parameters import funding_sources
 from mtfpmodel.scenario.units import fixed
@@ -43,7 +43,7 @@ def source_amount(ctx: Context, name: str, t: int, path: str) -> Explanation:
                            (f"= {ctx.money(value)}",))
     before, growth = float(ctx.r.source_amount[0, s, t - 1]), float(ctx.inputs.source_growth[0, s, t])
     return Explanation(path, value, ctx.result.units, f"amount = amount[{ctx.year(t - 1)}] × (1 + growth)",
-                       (f"= {ctx.money(before)} × (1 + {_pct(growth)}) = {ctx.money(value)}",),
+                       (f"= {ctx.money(before)} × ({one_plus(growth)}) = {ctx.money(value)}",),
                        (f"funding[{name}].amount[{ctx.year(t - 1)}]",))
 
 
@@ -65,7 +65,7 @@ def tax_base(ctx: Context, name: str, t: int, path: str) -> Explanation:
                            (f"= {fixed(value, 1)}",))
     before, growth = float(ctx.r.tax_base[0, t - 1]), float(ctx.inputs.tax_base_growth[0, t])
     return Explanation(path, value, "Band D equivalents", f"tax_base = tax_base[{ctx.year(t - 1)}] × (1 + tax_base_growth)",
-                       (f"= {fixed(before, 1)} × (1 + {_pct(growth)}) = {fixed(value, 1)}",),
+                       (f"= {fixed(before, 1)} × ({one_plus(growth)}) = {fixed(value, 1)}",),
                        (f"funding[council_tax].tax_base[{ctx.year(t - 1)}]",))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from mtfpmodel.analysis.explain.context import Context, Explanation
-from mtfpmodel.analysis.explain.context import pct as _pct
+from mtfpmodel.analysis.explain.context import one_plus, pct as _pct
 from mtfpmodel.engine.workforce import MEASURES
 from mtfpmodel.scenario.units import fixed
 
@@ -41,11 +41,11 @@ def line_cost(ctx: Context, name: str, t: int, path: str) -> Explanation:
         if volume_line:
             growth = _at(r.line_volume, line, t) / _at(r.line_volume, line, t - 1) - 1.0 if _at(
                 r.line_volume, line, t - 1) else 0.0
-            rows.append(f"  {part}: {ctx.money(before)} × (1 + {_pct(rate)} {part}) × (1 + {_pct(growth)} volume)"
+            rows.append(f"  {part}: {ctx.money(before)} × ({one_plus(rate)} {part}) × ({one_plus(growth)} volume)"
                         f" = {ctx.money(now)}")
         else:
             demand = float(inputs.volumes.growth[0, line, t])
-            rows.append(f"  {part}: {ctx.money(before)} × (1 + {_pct(rate)} {part}) × (1 + {_pct(demand)} demand)"
+            rows.append(f"  {part}: {ctx.money(before)} × ({one_plus(rate)} {part}) × ({one_plus(demand)} demand)"
                         f" = {ctx.money(now)}")
     for label, array in (("workforce share (pay_from)", r.line_workforce), ("contracts", r.line_contracts)):
         amount = _at(array, line, t)
@@ -88,7 +88,7 @@ def _pay_bill(ctx, name, t, path):
     value = _at(ctx.r.pay_bill, g, t)
     return Explanation(path, value, ctx.result.units,
                        "pay_bill = fte × average salary (with pay awards) × (1 + drift) × (1 − vacancy) / unit",
-                       (f"= {fixed(group.fte, 1)} × £{fixed(salary, 2)} × (1 + {_pct(float(w.drift[0, g]))}) × "
+                       (f"= {fixed(group.fte, 1)} × £{fixed(salary, 2)} × ({one_plus(float(w.drift[0, g]))}) × "
                         f"(1 − {_pct(float(w.vacancy[0, g]))}) / {fixed(w.unit, 0)} = {ctx.money(value)}",))
 
 
@@ -157,7 +157,7 @@ def contract_cost(ctx: Context, name: str, t: int, path: str) -> Explanation:
     else:
         how = f"outside the contract's term: uplift = the rise in its line's prices = {_pct(uplift)}"
     return Explanation(path, value, ctx.result.units, f"cost = cost[{ctx.year(t - 1)}] × (1 + uplift)",
-                       (f"  {how}", f"= {ctx.money(before)} × (1 + {_pct(uplift)}) = {ctx.money(value)}"),
+                       (f"  {how}", f"= {ctx.money(before)} × ({one_plus(uplift)}) = {ctx.money(value)}"),
                        (f"contracts[{name}].cost[{ctx.year(t - 1)}]",))
 
 
