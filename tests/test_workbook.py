@@ -367,3 +367,16 @@ def test_a_minimum_given_as_a_share_accepts_only_0_to_100_percent_in_the_workboo
               "Minimum level"]
     rules = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert rules[f"D{row}"] == f"AND(Inputs!$D${row}>=0,Inputs!$D${row}<=1)"
+
+
+def test_years_reserves_would_last_read_as_on_the_terminal(tmp_path, capsys):
+    # Before: the terminal and report said "would last about 12.4 years" (rounded down) and the
+    # workbook's Reserves statement held 12.49, shown as 12.5.
+    from mtfpmodel.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", str(SHIPPED[0].parent / "example.yaml"), "--out", str(out), "--no-charts"]) == 0
+    assert "would last about 12.4 years" in capsys.readouterr().out
+    rows = {r[0]: r for r in openpyxl.load_workbook(out / "mtfp.xlsx", data_only=True)["Reserves statement"]
+            .iter_rows(values_only=True) if r[0]}
+    assert 12.4 in rows["Years the final balance would last at that fall"]

@@ -10,6 +10,8 @@ column D, are the statement's measures (results/reserves.py):
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from mtfpmodel.outputs.workbook.context import Model
@@ -74,8 +76,8 @@ def _findings(model: Model, sheet) -> None:
     first, final = closing.cell(BASE, SHEET, absolute=True), closing.cell(BASE + T, SHEET, absolute=True)
     fall = sheet.write(FALL, "", model.unit, value=Formula(
         f"({first}-{final})/Projection_years", s.average_fall))
-    sheet.write(LAST, "", "years", value=Formula(
-        f'IF({fall.value(SHEET)}>0,{final}/{fall.value(SHEET)},"{NOT_FALLING}")',
-        s.years_last if s.years_last is not None else NOT_FALLING), value_kind="number")
+    sheet.write(LAST, "", "years", value=Formula(         # rounded down to 0.1, as the terminal says it
+        f'IF({fall.value(SHEET)}>0,ROUNDDOWN({final}/{fall.value(SHEET)},1),"{NOT_FALLING}")',
+        math.floor(s.years_last * 10) / 10 if s.years_last is not None else NOT_FALLING), value_kind="number")
     sheet.write(FINAL, "", model.unit,
                 value=Formula(drawn.cell(BASE + T, SHEET, absolute=True), s.final_year_drawn))
