@@ -1,7 +1,6 @@
 """Warnings about a valid scenario: things a finance officer must see but that do not stop a run."""
 from __future__ import annotations
 
-import difflib
 from typing import Mapping
 
 import numpy as np
@@ -12,7 +11,7 @@ from mtfpmodel.results.counciltax import above_limit
 from mtfpmodel.results.reserves import reserve_warnings
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.limits import shown
-from mtfpmodel.scenario.merge import NEAR_NAME
+from mtfpmodel.scenario.names import near_name
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money, percent
 from mtfpmodel.scenario.yamlfile import Where, locate
@@ -46,9 +45,8 @@ def unused_assumption_warnings(scenario: Scenario, params: Mapping[str, Paramete
     for name in scenario.assumptions:
         if name in used:
             continue
-        close = difflib.get_close_matches(name.casefold(), sorted(n.casefold() for n in used), n=1, cutoff=NEAR_NAME)
-        if close:
-            like = next(n for n in sorted(used) if n.casefold() == close[0])
+        like = near_name(name, sorted(used))
+        if like is not None:
             file, line = locate(where, "assumptions", name)
             problems.append(Problem(f"the assumption {shown(name)} is used by nothing in the plan, while "
                                     f"{shown(like)} is", file=file, line=line, path=f"assumptions.{name}",

@@ -9,19 +9,17 @@ from.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.limits import shown
-from mtfpmodel.scenario.names import repeats
+from mtfpmodel.scenario.names import near_name, repeats
 from mtfpmodel.scenario.yamlfile import Where
 
 NAMED_LISTS = {("expenditure",), ("pressures",), ("funding", "grants"), ("savings",), ("reserves",), ("capital_programme",),
                ("workforce", "groups"), ("contracts",)}
 _YEAR_KEY = re.compile(r"^\d{4}/\d{2}$")
-NEAR_NAME = 0.8      # difflib's ratio from which a child's new item looks like a misspelt parent item
 
 
 def merge(parent: Any, pwhere: Where, child: Any, cwhere: Where,
@@ -96,14 +94,11 @@ def _merge_named(parent: list, pwhere: Where, child: list, cwhere: Where,
     return items, Where(cwhere.file, cwhere.line, dict(enumerate(marks)))
 
 
-def _note_near_name(name: Any, parents: list[str], mark: Where, path: tuple, notes: list[Problem]) -> None:
+def _note_near_name(name: str, parents: list[str], mark: Where, path: tuple, notes: list[Problem]) -> None:
     """A warning when a new item of the child is named like one of the parent's: 'Social Care
     grants' beside the parent's 'Social Care Grant' adds a second grant rather than changing it."""
-    if not isinstance(name, str):
-        return
-    close = difflib.get_close_matches(name.casefold(), [n.casefold() for n in parents], n=1, cutoff=NEAR_NAME)
-    if close:
-        like = next(n for n in parents if n.casefold() == close[0])
+    like = near_name(name, parents)
+    if like is not None:
         notes.append(Problem(f"{shown(name)} is not an item of the parent scenario, so it is added as a new one, "
                              f"beside the parent's {shown(like)}", file=mark.file, line=mark.line,
                              path=f"{_show(path)}[{name}]",

@@ -2,7 +2,8 @@
 error, and names are compared as a person reads them: spaces trimmed, case ignored."""
 from __future__ import annotations
 
-from typing import Iterator
+import difflib
+from typing import Iterable, Iterator
 
 from mtfpmodel.scenario.limits import shown
 
@@ -20,6 +21,18 @@ class DuplicateName(ValueError):
 def name_key(name: str) -> str:
     """How names are compared: spaces trimmed, case ignored ('Adults ' is 'adults')."""
     return " ".join(str(name).split()).casefold()
+
+
+NEAR_NAME = 0.8      # difflib's ratio from which one name looks like a misspelling of another
+
+
+def near_name(name: str, names: Iterable[str]) -> str | None:
+    """The one of ``names`` most like ``name``, compared as :func:`name_key` compares names, when
+    difflib's ratio reaches :data:`NEAR_NAME` ('Social Care Grant' for 'Social Care grants');
+    else None."""
+    keys = {name_key(n): n for n in names}
+    close = difflib.get_close_matches(name_key(name), list(keys), n=1, cutoff=NEAR_NAME)
+    return keys[close[0]] if close else None
 
 
 def repeats(names: list[str | None]) -> Iterator[tuple[int, int]]:

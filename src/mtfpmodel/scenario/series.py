@@ -137,29 +137,24 @@ def to_series(value: Any, ctx: SeriesContext, kind: str) -> Series:
         series = Series(values=_from_mapping(value, ctx, kind, parse))
     else:
         series = Series(values=(parse(value),) * ctx.years)
-    if kind == "volume":
-        _check_not_negative(series, ctx)
-    elif kind == "rate":
-        _check_above_minus_100(series, ctx)
+    below = _first_below(series, ctx, FLOORS.get(kind))
+    if below and kind == "volume":              # a volume counts units (placements, clients, hours)
+        raise ValueError(f"a volume cannot be negative ({below[1]:g} in {below[0]}); give the number of units "
+                         "bought, 0 or more")
+    elif below:                                 # a rate a year is a change: nothing falls by more than itself
+        raise ValueError(f"a rate below -100% ({below[1] * 100:g}% in {below[0]}) would take the figure below "
+                         "nothing; a fall of 100% is the most there can be (check the sign and the % sign)")
     return series
 
 
-def _check_above_minus_100(series: Series, ctx: SeriesContext) -> None:
-    """A rate a year is a change: nothing falls by more than all of itself."""
-    below = [(label, v) for label, v in zip(ctx.labels, series.values) if v < -1.0]
-    if below:
-        label, value = below[0]
-        raise ValueError(f"a rate below -100% ({value * 100:g}% in {label}) would take the figure below nothing; "
-                         "a fall of 100% is the most there can be (check the sign and the % sign)")
+FLOORS = {"volume": 0.0, "rate": -1.0}          # the least value a year of each kind of series may take
 
 
-def _check_not_negative(series: Series, ctx: SeriesContext) -> None:
-    """A volume counts units (placements, clients, hours): none below zero."""
-    below = [(label, v) for label, v in zip(ctx.labels, series.values) if v < 0]
-    if below:
-        label, value = below[0]
-        raise ValueError(f"a volume cannot be negative ({value:g} in {label}); give the number of units bought, "
-                         "0 or more")
+def _first_below(series: Series, ctx: SeriesContext, floor: float | None) -> tuple[str, float] | None:
+    """(year, value) of the first value of ``series`` below ``floor``; None if none is (or no floor)."""
+    if floor is None or series.values is None:
+        return None
+    return next(((label, v) for label, v in zip(ctx.labels, series.values) if v < floor), None)
 
 
 def _from_mapping(value: dict, ctx: SeriesContext, kind: str, parse) -> tuple[float, ...]:
