@@ -265,7 +265,7 @@ class Headline:
     """The risk figures for cabinet: probabilities (0 to 1) and reserve levels [scenario unit]."""
 
     p_balances: float               # no year unbalanced or with reserves exhausted
-    p_above_minimum: float          # closing reserves at or above the minimum in every year
+    p_above_minimum: float          # closing reserves at or above the minimum, no gap unfunded, every year
     p_exhausted_by_end: float
     opening_reserves: float         # as planned (median over draws)
     needed_to_last: dict[float, float]         # confidence → opening reserves so they never go below 0
@@ -278,7 +278,9 @@ def headline(sim: Simulation) -> Headline:
     Reserves as if they could go below zero (:func:`shadow_reserves`) are the opening balance
     plus a movement that does not depend on it, so the opening balance a draw needs to stay at
     or above a floor is ``max_t(floor[t] - movement[t])``; the level needed with confidence p is
-    that requirement's p-quantile over draws.
+    that requirement's p-quantile over draws. A year whose gap reserves could not fund is below
+    the minimum, whatever is left in reserves that do not meet gaps: the chance of staying at or
+    above it is never more than the chance the plan balances.
     """
     closing, minimum = sim.closing_reserves[:, 1:], sim.minimum_reserves[:, 1:]
     opening = sim.closing_reserves[:, :1]
@@ -287,7 +289,7 @@ def headline(sim: Simulation) -> Headline:
     to_minimum = np.maximum((minimum - movement).max(axis=1), 0.0)
     return Headline(
         p_balances=float(sim.balances.mean()),
-        p_above_minimum=float(np.mean((closing >= minimum).all(axis=1))),
+        p_above_minimum=float(np.mean(((closing >= minimum) & ~run_out(sim)).all(axis=1))),
         p_exhausted_by_end=float(run_out(sim).any(axis=1).mean()),
         opening_reserves=float(np.median(opening)),
         needed_to_last={p: float(np.quantile(to_last, p)) for p in CONFIDENCE},
