@@ -92,3 +92,22 @@ def test_explain_adds_the_grants_at_risk_to_the_risk_adjusted_gap(run_text):
     assert "  grant at risk: Recovery Grant: (1 − 90%) × 100 = 10" in item.working
     assert "  grant at risk: Extra support: (1 − 70%) × 100 = 30" in item.working
     assert item.working[-1].endswith("+ 40 = 40")
+
+
+def test_values_given_for_years_after_a_grant_ends_are_warned_about(write):
+    # Before: values [50, 60, 70, 80] with ends 2025/26 validated silently, and the 60, 70 and 80
+    # an officer typed were dropped (a grant is 0 after its last year). A single value (every year)
+    # with an end, or zeros after it, is the ordinary way to write a grant that stops: no warning.
+    import mtfpmodel
+
+    grant = "{name: Transition Grant, base: 50, values: VALUES, ends: '2025/26'}"
+    text = GRANTS.replace("EXTRA", "    - " + grant)
+    loaded = mtfpmodel.load(write(text.replace("VALUES", "[50, 60, 70, 80]")))
+    result = mtfpmodel.run(loaded)
+    [problem] = [w for w in result.warnings if "Transition Grant].values" in (w.path or "")]
+    assert problem.path == "funding.grants[Transition Grant].values" and problem.line == 10
+    assert "ends in 2025/26" in problem.message
+    assert "2026/27 (£60k), 2027/28 (£70k) and 2028/29 (£80k)" in problem.message
+    for quiet in ("50", "[50, 0, 0, 0]", "{2025/26: 50}"):
+        loaded = mtfpmodel.load(write(text.replace("VALUES", quiet)))
+        assert not [w for w in mtfpmodel.run(loaded).warnings if "Transition Grant" in (w.path or "")], quiet

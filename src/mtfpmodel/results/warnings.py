@@ -27,7 +27,33 @@ def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
             + base_year_warnings(scenario, results, labels, where)
             + reserve_warnings(scenario, results, labels, where)
             + formula_name_warnings(scenario, where)
-            + unused_assumption_warnings(scenario, params, where))
+            + unused_assumption_warnings(scenario, params, where)
+            + grant_end_warnings(scenario, labels, where))
+
+
+def grant_end_warnings(scenario: Scenario, labels: tuple[str, ...], where: Where | None) -> list[Problem]:
+    """A grant given year by year with amounts for years after its last (``ends``): a grant is 0
+    then, so those amounts are dropped — most likely a mistyped end year or values meant for
+    another grant. One amount for every year (``values: 600``, stored as the same amount in each
+    year), or zeros after the end, is how a grant that stops is written, and is left alone."""
+    problems = []
+    unit = scenario.units
+    for g, grant in enumerate(scenario.funding.grants):
+        values = grant.values.values if grant.values is not None else None
+        if grant.ends is None or values is None or len(set(values)) == 1:
+            continue
+        dropped = [(labels[t + 1], value) for t, value in enumerate(values)
+                   if labels[t + 1] > grant.ends and value != 0]
+        if not dropped:
+            continue
+        file, line = locate(where, "funding", "grants", g, "values")
+        years = [f"{year} ({money(value, unit)})" for year, value in dropped]
+        listed = years[0] if len(years) == 1 else f"{', '.join(years[:-1])} and {years[-1]}"
+        problems.append(Problem(f"the grant ends in {grant.ends}, so the amounts given for {listed} are not used",
+                                file=file, line=line, path=f"funding.grants[{grant.name}].values",
+                                hint=f"a grant is 0 after its last year: move ends to the last year it is "
+                                     f"received, or give 0 for the years after {grant.ends}"))
+    return problems
 
 
 def unused_assumption_warnings(scenario: Scenario, params: Mapping[str, Parameter],
