@@ -246,6 +246,20 @@ def test_a_minimum_between_0_and_1_is_a_warning(run_text):
     assert [w.path for w in mapping.warnings] == ["reserves.minimum"]
 
 
+def test_a_minimum_that_looks_like_a_percentage_written_without_it_is_a_warning(run_text):
+    # Net expenditure 1,000 (£000): minimum 1 is £1k, 0.1% of it — surely 1% meant. Before, it was
+    # taken silently. B's minimum of 20 (2%) and a share (5%) are real minimums: no warning.
+    result = plan(run_text, """\
+        - {name: G, kind: general, opening: 100, minimum: 1}
+        - {name: B, kind: earmarked, opening: 100, minimum: 20}
+        - {name: C, kind: earmarked, opening: 100, minimum: 5%}
+        """)
+    (warning,) = [w for w in result.warnings if w.path.endswith(".minimum")]
+    assert warning.path == "reserves[G].minimum" and warning.line == 8
+    assert warning.message == "minimum 1 is read as an amount, £1k, 0.1% of net expenditure in 2024/25"
+    assert warning.hint == "did you mean 1%? write it with %"
+
+
 def test_paths_of_each_reserve_reach_set_and_overrides(run_text):
     text = """\
         - {name: MTFP support reserve, kind: earmarked, opening: 50, planned_use: [10, 0, 0, 0]}

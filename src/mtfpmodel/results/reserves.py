@@ -24,7 +24,7 @@ from mtfpmodel.engine.parameters import expand
 from mtfpmodel.engine.projection import EXHAUSTED, Results
 from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.schema import Scenario
-from mtfpmodel.scenario.units import money
+from mtfpmodel.scenario.units import money, percent
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 if TYPE_CHECKING:       # pandas only where a table is built: validating a plan needs none
@@ -107,6 +107,7 @@ def reserve_warnings(scenario: Scenario, results: Results, labels: tuple[str, ..
     problems = []
     flows = results.reserve_flows
     unit = scenario.units
+    spend = float(results.net_expenditure[0, 0])
     for r, (prefix, reserve) in enumerate(scenario.reserve_list):
         keys = ("reserves",) if prefix == "reserves" else ("reserves", r)
         if isinstance(reserve.minimum, float) and 0 < reserve.minimum < 1:
@@ -114,6 +115,12 @@ def reserve_warnings(scenario: Scenario, results: Results, labels: tuple[str, ..
             problems.append(Problem(f"minimum {reserve.minimum:g} is read as an amount, {money(reserve.minimum, unit, 2)}",
                                     file=file, line=line, path=f"{prefix}.minimum",
                                     hint=f"did you mean {reserve.minimum * 100:g}%? write it with %"))
+        elif isinstance(reserve.minimum, float) and _looks_like_a_percentage(reserve.minimum, spend):
+            file, line = locate(where, *keys, "minimum")
+            problems.append(Problem(f"minimum {reserve.minimum:g} is read as an amount, {money(reserve.minimum, unit)}, "
+                                    f"{percent(reserve.minimum / spend, 1)} of net expenditure in {labels[0]}",
+                                    file=file, line=line, path=f"{prefix}.minimum",
+                                    hint=f"did you mean {reserve.minimum:g}%? write it with %"))
         wanted = np.broadcast_to(_planned_use(scenario, prefix), flows.planned_use.shape[2:])
         drawn = flows.planned_use[0, r]
         for t in range(1, len(labels)):
@@ -126,6 +133,16 @@ def reserve_warnings(scenario: Scenario, results: Results, labels: tuple[str, ..
                     "savings still to find", file=file, line=line, path=f"{prefix}.planned_use",
                     hint="plan less use, add contributions, or plan the use from another reserve"))
     return problems
+
+
+PERCENT_LIKE = 0.002    # a whole-number minimum of 1 to 100 below this share of net expenditure was meant as a %
+
+
+def _looks_like_a_percentage(minimum: float, spend: float) -> bool:
+    """A minimum written as a bare whole number from 1 to 100 that, read as an amount, is a sliver of
+    the budget (5 is £5k of a £500m council, where 5% was meant). In £m a minimum of 5 is £5m and
+    is left alone, as is any real amount in £000 (a general fund's minimum runs to thousands)."""
+    return minimum.is_integer() and 1 <= minimum <= 100 and spend > 0 and minimum < PERCENT_LIKE * spend
 
 
 def _planned_use(scenario: Scenario, prefix: str) -> np.ndarray:
