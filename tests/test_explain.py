@@ -8,6 +8,8 @@ import pytest
 
 import mtfpmodel
 from mtfpmodel.analysis.explain import all_paths, explain, explain_tree
+from mtfpmodel.analysis.explain.context import Context, sum_lines
+from mtfpmodel.engine.inputs import build_inputs
 from mtfpmodel.cli import main
 from mtfpmodel.scenario.errors import UsageError
 
@@ -131,3 +133,12 @@ def test_a_falling_rate_reads_as_a_minus_in_the_working():
     example = mtfpmodel.run(Path(__file__).resolve().parents[1] / "scenarios" / "example.yaml")
     working = "\n".join(explain(example, "lines[Street lighting].cost[2025/26]").working)
     assert "energy: 1,800 × (1 − 5.00% energy) × (1 + 0.00% demand) = 1,710" in working and "+ -" not in working
+
+
+def test_a_sum_of_nothing_says_so_and_a_sum_of_one_is_not_repeated():
+    # hand.yaml has no savings streams: before, "= 0 = 0". Its one recurring pressure in a sum of
+    # one read "= 10 = 10".
+    assert explain(HAND, "summary.savings[2025/26]").working == ("= 0 (none in the plan)",)
+    assert explain(HAND, "summary.one_off_costs[2025/26]").working == ("= 0 (none in the plan)",)
+    assert sum_lines(Context(HAND, build_inputs(HAND.scenario)), [("A", 10.0)], 10.0) == ("= 10",)
+    assert sum_lines(Context(HAND, build_inputs(HAND.scenario)), [("A", 10.0), ("B", 5.0)], 15.0) == ("= 10 + 5 = 15",)

@@ -63,10 +63,14 @@ def one_plus(value: float) -> str:
 
 
 def sum_lines(ctx: Context, parts: list[tuple[str, float]], total: float) -> tuple[str, ...]:
-    """Working for a sum: inline when short, else one line per part."""
+    """Working for a sum: inline when short, else one line per part; a sum of nothing says so, and
+    a sum of one part is not said twice ('= 10', not '= 10 = 10')."""
+    if not parts:
+        return (f"= {ctx.money(total)} (none in the plan)",)
+    if len(parts) == 1:
+        return (f"= {ctx.money(total)}",)
     if len(parts) <= 4:
-        inline = " + ".join(ctx.money(v) for _, v in parts) if parts else "0"
-        return (f"= {inline} = {ctx.money(total)}",)
+        return (f"= {' + '.join(ctx.money(v) for _, v in parts)} = {ctx.money(total)}",)
     width = max(len(name) for name, _ in parts)
     rows = tuple(f"  {name:<{width}}  {ctx.money(v):>12}" for name, v in parts)
     return rows + (f"  {'total':<{width}}  {ctx.money(total):>12}",)
