@@ -244,3 +244,23 @@ def test_cost_drivers_are_causes_of_their_own_and_reconcile_exactly():
     assert m.causes[3].values[0] == pytest.approx(-18)
     np.testing.assert_allclose(_sum(m), m.total, atol=1e-9)
     np.testing.assert_array_equal(m.new_gap, net_gap(new.scenario))
+
+
+def test_the_bridge_of_a_one_year_plan_is_titled_by_its_year(write):
+    # Before: "net gap, total 2025/26 to 2025/26" on a one-year plan's movement chart.
+    # Services 1,000, all pay: 3% → 4% adds 10 to the 2025/26 gap.
+    from mtfpmodel.outputs.movementchart import bridge_values
+
+    text = """\
+scenario: one year
+base_year: "2024/25"
+years: 1
+assumptions: {pay: PAY}
+expenditure: [{name: Services, base: 1000, cost_mix: {pay: 100%}}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+"""
+    old, new = load(write(text.replace("PAY", "3%"))), load(write(text.replace("PAY", "4%")))
+    what, steps, start, end = bridge_values(movement(old, new))
+    assert what == "net gap 2025/26"
+    assert [label for label, _ in steps] == ["Assumption: pay"] and end - start == pytest.approx(10.0)
+    assert bridge_values(movement(BASE, load(HERE / "pay4.yaml")))[0] == "net gap, total 2025/26 to 2028/29"

@@ -17,7 +17,8 @@ def bridge_values(movement: Movement, year: str | None = None) -> tuple[str, lis
     """(what is bridged, [(cause, change)], start, end) for one year's net gap or the total of all years."""
     if year is None:
         pick = np.sum
-        what = f"net gap, total {movement.years[0]} to {movement.years[-1]}"
+        years = movement.years
+        what = f"net gap, total {years[0]} to {years[-1]}" if len(years) > 1 else f"net gap {years[0]}"
     else:
         t = movement.years.index(year)
         pick = (lambda values: values[t])

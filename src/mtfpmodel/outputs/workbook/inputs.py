@@ -18,7 +18,7 @@ from mtfpmodel.outputs.workbook.register import (CERTAINTIES, CHECK_TOLERANCE, F
                                                  life)
 from mtfpmodel.results.counciltax import BAND_RATIOS, WEEKS
 from mtfpmodel.results.result import Result
-from mtfpmodel.scenario.series import Series
+from mtfpmodel.scenario.series import Series, plan_years
 
 
 def inputs_sheet(book: Book, result: Result) -> Register:
@@ -53,7 +53,7 @@ def _settings(reg: Register) -> None:
     unit = reg.value("Pounds in one money unit", "", "£", None, s.unit, kind="count", role="structure")
     reg.name("Pounds_per_unit", unit)
     reg.value("Base year", "approved budget", "", "base_year", s.base_year, kind="text", role="structure")
-    years = reg.value("Projection years", f"{reg.book.labels[1]} to {reg.book.labels[-1]}", "years", "years",
+    years = reg.value("Projection years", plan_years(reg.book.labels), "years", "years",
                       s.years, kind="int", role="structure")
     reg.name("Projection_years", years)
     reg.value("Discount rate", "for stream NPVs in streams.csv", "% a year", "discount_rate",
