@@ -100,3 +100,28 @@ def test_one_off_payback_counts_from_the_first_cost(run_text):
     text = SCENARIO % dict(saving=40, discount="3.5%") + \
         "  - {name: Later, kind: fixed, saving: {2027/28: 15}, implementation_cost: {2026/27: 20}}\n"
     assert run_text(text).streams.set_index("stream").loc["Later", "payback_year"] == "2028/29"
+
+
+def test_capital_paybacks_count_from_the_year_the_capital_is_first_spent(run_text):
+    # Regression: saving 100 a year from 2025/26 with capital of 300 spent in 2027/28 (life 5)
+    # "paid back" in 2025/26 on both measures, two years before any capital was spent (an
+    # independent check of the docs found it). Savings before the spend do not repay it:
+    # cash from 2027/28: 100 − 300 = −200, −100, 0 → savings cover the capital in 2029/30;
+    # net of financing (repayments from 2028/29): 100 in 2027/28 → pays back in 2027/28.
+    text = SCENARIO % dict(saving=40, discount="3.5%") + \
+        "  - {name: Later kit, kind: fixed, saving: {2025/26: 100}, capital: {amount: {2027/28: 300}, life: 5}}\n"
+    row = run_text(text).streams.set_index("stream").loc["Later kit"]
+    assert row["capital_payback_year"] == "2029/30"
+    assert row["payback_year"] == "2027/28"
+
+
+def test_the_children_homes_of_the_durham_draft_pay_back_after_they_open():
+    # scenarios/durham-draft.yaml: homes saving from 2026/27, capital spent in 2026/27 and 2027/28.
+    # Before: "payback 2025/26" on both measures, a year before anything happened (cumulative 0 >= 0).
+    from pathlib import Path
+
+    import mtfpmodel
+
+    streams = mtfpmodel.run(Path(__file__).parents[1] / "scenarios" / "durham-draft.yaml").streams
+    row = streams.set_index("stream").loc["Eight in-house children's homes"]
+    assert (row["payback_year"], row["capital_payback_year"]) == ("2026/27", "2031/32")

@@ -4,18 +4,22 @@ For a stream with capital, cash flows run from year 1 to the end of the last tra
 repayments (at least the plan's last year): the gross saving, continued at its last plan-year
 level beyond the plan, less financing costs and implementation costs.
 ``NPV = sum_t flow[t] / (1 + discount_rate)**t``. The payback year is the first plan year in
-which the cumulative flow is at or above zero; "beyond the plan" when it is later.
+which the cumulative flow is at or above zero; "beyond the plan" when it is later. Every payback
+year is counted from the stream's first outlay, the first year with capital spent or an
+implementation cost: savings made before the money is spent do not repay it, so no payback year
+comes before the spend.
 
 A stream with one-off implementation costs but no capital gets a payback year too, on the same
 measure counted from the first year with a cost (``cumsum(net_saving - implementation_cost) >= 0``
-from then): when the one-off costs have been repaid by the savings. ``net_saving_after_one_off_costs`` is the plan's total net saving less its
-implementation costs, however they are funded.
+from then): when the one-off costs have been repaid by the savings. ``net_saving_after_one_off_costs``
+is the plan's total net saving less its implementation costs, however they are funded.
 
 Because borrowing is repaid from the year after each year's spend, a scheme saving from its
 first year "pays back" at once on that measure. ``capital_payback_year`` is the cash view an
 officer also asks for: the first year, within the asset's life, in which cumulative gross
 savings cover the capital spent and the implementation costs
-(``cumsum(gross - capital - implementation) >= 0``); "not within its life" if never.
+(``cumsum(gross - capital - implementation) >= 0``, from the first outlay); "not within its life"
+if never.
 """
 from __future__ import annotations
 
@@ -58,8 +62,15 @@ def capital_payback_year(gross: np.ndarray, capital: np.ndarray, life: int, impl
     horizon = horizon_of(capital, life, gross.shape[0] - 1)
     cash = (_extend(gross, horizon, hold_last=True) - _extend(capital, horizon, hold_last=False)
             - _extend(implementation, horizon, hold_last=False))
-    hits = np.flatnonzero(np.cumsum(cash[1:]) >= 0)
-    return year_labels(base_year, horizon)[hits[0]] if hits.size else "not within its life"
+    start = first_outlay(capital, implementation)
+    hits = np.flatnonzero(np.cumsum(cash[start:]) >= 0)
+    return year_labels(base_year, horizon)[start - 1 + hits[0]] if hits.size else "not within its life"
+
+
+def first_outlay(capital: np.ndarray, implementation: np.ndarray) -> int:
+    """The first plan year t >= 1 with capital spent or an implementation cost (1 if there is none)."""
+    outlays = np.flatnonzero((capital[1:] != 0) | (implementation[1:] != 0))
+    return int(outlays[0]) + 1 if outlays.size else 1
 
 
 def npv(flows: np.ndarray, discount_rate: float) -> float:
@@ -79,8 +90,7 @@ def payback_year(flows: np.ndarray, labels: tuple[str, ...], start: int = 1) -> 
 def one_off_payback_year(net: np.ndarray, implementation: np.ndarray, labels: tuple[str, ...]) -> str:
     """First plan year, from the first year with a one-off cost, whose cumulative net saving less
     the one-off costs is >= 0 (years before the costs start do not count), or 'beyond the plan'."""
-    start = int(np.flatnonzero(implementation[1:])[0]) + 1
-    return payback_year(net - implementation, labels, start)
+    return payback_year(net - implementation, labels, first_outlay(np.zeros_like(implementation), implementation))
 
 
 def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...]) -> pd.DataFrame:
@@ -107,7 +117,8 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
             capital = np.concatenate([[0.0], expand(stream.capital.amount.values, scenario.years)])
             flows = stream_flows(gross, capital, stream.capital.interest_rate, stream.capital.life,
                                  stream.capital.method, implementation)
-            row.update(capital=float(capital.sum()), payback_year=payback_year(flows, labels),
+            row.update(capital=float(capital.sum()),
+                       payback_year=payback_year(flows, labels, first_outlay(capital, implementation)),
                        capital_payback_year=capital_payback_year(gross, capital, stream.capital.life,
                                                                  implementation, scenario.base_year),
                        npv=npv(flows, scenario.discount_rate))
