@@ -260,6 +260,23 @@ def test_a_minimum_that_looks_like_a_percentage_written_without_it_is_a_warning(
     assert warning.hint == "did you mean 1%? write it with %"
 
 
+def test_a_ring_fenced_general_reserve_is_allowed_with_a_warning(run_text):
+    # The contract allows a ring-fenced reserve of either kind ("never meets gaps, whatever its
+    # kind"); an error here (added in an earlier round) refused a plan the spec calls valid. It is
+    # a warning: the balance and its 5% minimum leave usable reserves, which an officer must see.
+    # Gap 0; usable reserves are G2's 100 alone, and the minimum is G2's 20.
+    result = plan(run_text, """\
+        - {name: Schools balances, kind: general, opening: 50, minimum: 5%, ring_fenced: true}
+        - {name: G2, kind: general, opening: 100, minimum: 20}
+        """)
+    (warning,) = [w for w in result.warnings if w.path.endswith(".ring_fenced")]
+    assert warning.path == "reserves[Schools balances].ring_fenced" and warning.line == 8
+    assert warning.message == ("Schools balances is a general reserve that is ring-fenced: it never meets a gap, it "
+                               "is left out of usable reserves and its minimum is not counted")
+    assert list(result.summary["closing_reserves"]) == approx([100] * 4)
+    assert list(result.summary["minimum_reserves"]) == approx([20] * 4)
+
+
 def test_paths_of_each_reserve_reach_set_and_overrides(run_text):
     text = """\
         - {name: MTFP support reserve, kind: earmarked, opening: 50, planned_use: [10, 0, 0, 0]}

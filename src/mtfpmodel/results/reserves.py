@@ -103,7 +103,8 @@ FLOW_ROWS = ("reserve_contributions", "planned_reserves_use", "unplanned_reserve
 
 def reserve_warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
                      where: Where | None) -> list[Problem]:
-    """Planned use beyond a reserve's balance (by reserve and year); a minimum such as 0.05."""
+    """Planned use beyond a reserve's balance (by reserve and year); a minimum such as 0.05, or 5
+    where 5% was meant; a general reserve that is ring-fenced."""
     problems = []
     flows = results.reserve_flows
     unit = scenario.units
@@ -121,6 +122,14 @@ def reserve_warnings(scenario: Scenario, results: Results, labels: tuple[str, ..
                                     f"{percent(reserve.minimum / spend, 1)} of net expenditure in {labels[0]}",
                                     file=file, line=line, path=f"{prefix}.minimum",
                                     hint=f"did you mean {reserve.minimum:g}%? write it with %"))
+        if reserve.ring_fenced and reserve.kind == "general":
+            file, line = locate(where, *keys, "ring_fenced")
+            minimum = " and its minimum is not counted" if reserve.minimum else ""
+            problems.append(Problem(f"{reserve.name} is a general reserve that is ring-fenced: it never meets a gap, "
+                                    f"it is left out of usable reserves{minimum}",
+                                    file=file, line=line, path=f"{prefix}.ring_fenced",
+                                    hint="a general reserve is the unallocated balance: remove ring_fenced, or make a "
+                                         "balance held for one purpose kind: earmarked"))
         wanted = np.broadcast_to(_planned_use(scenario, prefix), flows.planned_use.shape[2:])
         drawn = flows.planned_use[0, r]
         for t in range(1, len(labels)):

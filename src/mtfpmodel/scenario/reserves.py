@@ -112,14 +112,6 @@ class Reserve(_Balance):
             raise ValueError(f"{word} cannot be negative (contributions add to a reserve, planned use draws on it)")
         return value
 
-    @field_validator("ring_fenced")
-    @classmethod
-    def _general_is_usable(cls, value: bool, info: ValidationInfo) -> bool:
-        if value and info.data.get("kind") == "general":
-            raise ValueError("a general reserve is the unallocated balance, so it cannot be ring-fenced (make it "
-                             "kind: earmarked, or remove ring_fenced)")
-        return value
-
     @field_validator("meets_gap")
     @classmethod
     def _ring_fenced(cls, value: bool | None, info: ValidationInfo) -> bool | None:
