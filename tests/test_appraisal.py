@@ -125,3 +125,17 @@ def test_the_children_homes_of_the_durham_draft_pay_back_after_they_open():
     streams = mtfpmodel.run(Path(__file__).parents[1] / "scenarios" / "durham-draft.yaml").streams
     row = streams.set_index("stream").loc["Eight in-house children's homes"]
     assert (row["payback_year"], row["capital_payback_year"]) == ("2026/27", "2031/32")
+
+
+def test_capital_payback_waits_for_a_later_tranche_to_be_covered_too(run_text):
+    # Capital 100 in 2025/26 and 300 in 2027/28, gross saving 110 a year, life 10 at 0%.
+    # Cash: 110 − 100 = 10 (cumulative 10), 120, 120 + 110 − 300 = −70, 40 → covered for good in
+    # 2028/29, when cumulative savings of 440 pass the 400 spent. Before: 2025/26, the first year
+    # the cumulative touched zero, though the second tranche then left 70 uncovered.
+    # Net of financing (10 a year from 2026/27, 30 more from 2028/29): 110, 100, 100, 70 → 2025/26.
+    text = SCENARIO % dict(saving=40, discount="3.5%") + \
+        ("  - {name: Phased, kind: fixed, saving: {2025/26: 110}, "
+         "capital: {amount: {2025/26: 100, 2027/28: 300}, life: 10}}\n")
+    row = run_text(text).streams.set_index("stream").loc["Phased"]
+    assert row["capital_payback_year"] == "2028/29"
+    assert row["payback_year"] == "2025/26"

@@ -4,7 +4,8 @@ For a stream with capital, cash flows run from year 1 to the end of the last tra
 repayments (at least the plan's last year): the gross saving, continued at its last plan-year
 level beyond the plan, less financing costs and implementation costs.
 ``NPV = sum_t flow[t] / (1 + discount_rate)**t``. The payback year is the first plan year in
-which the cumulative flow is at or above zero; "beyond the plan" when it is later. Every payback
+which the cumulative flow is at or above zero and stays so for the rest of the plan; "beyond the
+plan" when it is later. Every payback
 year is counted from the stream's first outlay, the first year with capital spent or an
 implementation cost: savings made before the money is spent do not repay it, so no payback year
 comes before the spend.
@@ -18,8 +19,8 @@ Because borrowing is repaid from the year after each year's spend, a scheme savi
 first year "pays back" at once on that measure. ``capital_payback_year`` is the cash view an
 officer also asks for: the first year, within the asset's life, in which cumulative gross
 savings cover the capital spent and the implementation costs
-(``cumsum(gross - capital - implementation) >= 0``, from the first outlay); "not within its life"
-if never.
+(``cumsum(gross - capital - implementation) >= 0``, from the first outlay, and from then on:
+a later tranche that uncovers them again moves the year on); "not within its life" if never.
 """
 from __future__ import annotations
 
@@ -63,8 +64,17 @@ def capital_payback_year(gross: np.ndarray, capital: np.ndarray, life: int, impl
     cash = (_extend(gross, horizon, hold_last=True) - _extend(capital, horizon, hold_last=False)
             - _extend(implementation, horizon, hold_last=False))
     start = first_outlay(capital, implementation)
-    hits = np.flatnonzero(np.cumsum(cash[start:]) >= 0)
-    return year_labels(base_year, horizon)[start - 1 + hits[0]] if hits.size else "not within its life"
+    paid = paid_back(np.cumsum(cash[start:]))
+    return year_labels(base_year, horizon)[start - 1 + paid] if paid is not None else "not within its life"
+
+
+def paid_back(cumulative: np.ndarray) -> int | None:
+    """The first index from which ``cumulative`` is >= 0 and stays so (None if it ends below 0): a
+    later tranche of spending that takes it below zero again moves the payback on."""
+    below = np.flatnonzero(cumulative < 0)
+    if not below.size:
+        return 0 if cumulative.size else None
+    return int(below[-1]) + 1 if below[-1] + 1 < cumulative.size else None
 
 
 def first_outlay(capital: np.ndarray, implementation: np.ndarray) -> int:
@@ -80,11 +90,10 @@ def npv(flows: np.ndarray, discount_rate: float) -> float:
 
 
 def payback_year(flows: np.ndarray, labels: tuple[str, ...], start: int = 1) -> str:
-    """First plan year whose cumulative net flow, counted from year ``start`` (1, the first plan
-    year, unless told), is >= 0, or 'beyond the plan'."""
-    cumulative = np.cumsum(flows[start:len(labels)])
-    hits = np.flatnonzero(cumulative >= 0)
-    return labels[start + hits[0]] if hits.size else BEYOND
+    """First plan year from which the cumulative net flow, counted from year ``start`` (1, the first
+    plan year, unless told), is >= 0 for the rest of the plan, or 'beyond the plan'."""
+    paid = paid_back(np.cumsum(flows[start:len(labels)]))
+    return labels[start + paid] if paid is not None else BEYOND
 
 
 def one_off_payback_year(net: np.ndarray, implementation: np.ndarray, labels: tuple[str, ...]) -> str:
