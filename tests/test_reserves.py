@@ -198,11 +198,13 @@ def test_usable_reserves_pct_and_the_minimum_of_each_reserve(run_text):
 
 def test_statement_run_out_year_and_years_they_would_last(run_text):
     # Gap 30 a year from 100: 70, 40, 10, then 10 drawn and 20 unfunded in 2028/29 (exhausted).
-    # Average fall (100 - 0) / 4 = 25 a year; 0 left at the end: it would last 0 years.
+    # Average fall (100 - 0) / 4 = 25 a year; how long the 0 left would last is not given once a
+    # gap goes unfunded (before: 0 years, which the report showed as "under a year" and the
+    # workbook as 0.0, while the terminal left it out).
     result = plan(run_text, "- {name: G, kind: general, opening: 100}", pressure="[30, 0, 0, 0]")
     statement = result.reserves_statement
-    assert statement.run_out == "2028/29"
-    assert statement.average_fall == approx(25) and statement.years_last == approx(0)
+    assert statement.run_out == "2028/29" and statement.gap_unfunded
+    assert statement.average_fall == approx(25) and statement.years_last is None
     # Gap 10 a year from 100: 60 left after four years; average fall 10: 6 more years.
     result = plan(run_text, "- {name: G, kind: general, opening: 100}", pressure="[10, 0, 0, 0]")
     assert result.reserves_statement.years_last == approx(6)
@@ -225,6 +227,42 @@ def test_reserves_that_meet_gaps_running_out_are_not_called_usable_reserves_runn
     assert said[0] == ("The reserves that can meet a gap run out in 2028/29: the gap left then is unfunded. The £50k "
                        "of usable reserves left at the end of 2028/29 is held in reserves that do not meet gaps.")
     assert not [s for s in said if "would last" in s]
+
+
+def test_reserves_rebuilt_after_running_out_are_not_said_to_be_held_elsewhere(run_text):
+    # G opens at 0; a gap of 30 in 2025/26 only (one-off pressure), then surpluses of 20 a year
+    # (council tax 1,000 against spending of 980: a recurring saving of 20 from 2026/27).
+    # 2025/26: 30 unfunded (exhausted); then G rebuilds to 20, 40, 60. Before: "The £60k of usable
+    # reserves left at the end of 2028/29 is held in reserves that do not meet gaps" — of G itself.
+    from mtfpmodel.outputs.statements import findings
+
+    text = PLAN % dict(pressure="{2025/26: 30}", reserves="  - {name: G, kind: general, opening: 0}",
+                       savings="savings: [{name: Cut, kind: fixed, saving: {2026/27: 20}}]")
+    result = run_text(text.replace("amount: {2025/26: 30}}", "amount: {2025/26: 30}, recurring: false}"))
+    assert list(result.summary["unfunded_gap"]) == approx([30, 0, 0, 0])
+    assert list(result.summary["closing_reserves"]) == approx([0, 20, 40, 60])
+    said = findings(result)
+    assert said[0] == ("The reserves that can meet a gap run out in 2025/26: the gap left then is unfunded. Later "
+                       "surpluses rebuild usable reserves to £60k by the end of 2028/29.")
+
+
+def test_a_plan_with_no_reserve_that_can_meet_a_gap_says_so(run_text):
+    # reserves: [] and a gap of 30 a year: every year unbalanced. Before: "Usable reserves do not
+    # run out over the plan. Usable reserves do not fall over the plan", and no warning for a
+    # final year wholly unfunded, while a year partly met from reserves got one.
+    from mtfpmodel.outputs.statements import findings, plan_warnings
+
+    result = run_text((PLAN % dict(pressure="30", reserves="", savings="")).replace("reserves:\n", "reserves: []\n"))
+    assert list(result.summary["status"]) == ["unbalanced"] * 4
+    said = findings(result)
+    assert said[0] == "No reserve can meet a gap, so the gap is unfunded in every year, 2025/26 to 2028/29."
+    assert not [s for s in said if "do not run out" in s or "do not fall" in s]
+    assert plan_warnings(result) == ["2028/29 leaves £120k of its gap unfunded, with no reserves to meet it: the "
+                                     "plan does not balance."]
+    # One general reserve of 0: exhausted every year, wholly unfunded in 2028/29: warned too.
+    empty = plan(run_text, "- {name: G, kind: general, opening: 0}", pressure="30")
+    assert plan_warnings(empty) == ["2028/29 leaves £120k of its gap unfunded, with no reserves to meet it: the "
+                                    "plan does not balance."]
 
 
 def test_a_final_year_left_partly_unfunded_is_not_said_to_be_met_from_reserves(run_text):

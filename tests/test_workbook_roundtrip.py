@@ -21,6 +21,7 @@ import pytest
 
 import libreoffice
 import mtfpmodel
+from mtfpmodel.outputs.statements import UNFUNDED_LAST
 from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.outputs.workbook import write_workbook
 from mtfpmodel.outputs.workbook import statement as statement_sheet
@@ -219,7 +220,8 @@ def compare_plan(out: Path, stem: str, expected, check: Compare) -> None:
             check(f"Reserves statement {row['item']} {labels[t]}", year(statement[row["item"]], t), float(row[labels[t]]))
     for label, want in ((statement_sheet.RUN_OUT, s.run_out or statement_sheet.NONE_RUN_OUT),
                         (statement_sheet.FALL, s.average_fall),
-                        (statement_sheet.LAST, math.floor(s.years_last * 10) / 10 if s.years_last is not None
+                        (statement_sheet.LAST, UNFUNDED_LAST if s.gap_unfunded     # not given, as the terminal
+                         else math.floor(s.years_last * 10) / 10 if s.years_last is not None
                          else statement_sheet.NOT_FALLING),      # rounded down, as "about 12.4 years" says
                         (statement_sheet.FINAL, s.final_year_drawn)):
         check(f"Reserves statement {label}", statement[label][3], want)

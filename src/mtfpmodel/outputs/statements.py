@@ -11,6 +11,7 @@ from mtfpmodel.outputs.terminal import cabinet_money, in_words
 from mtfpmodel.results.counciltax import within_limit
 from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS
 from mtfpmodel.results.result import Result
+from mtfpmodel.scenario.series import plan_years
 from mtfpmodel.scenario.units import figure, percent
 
 
@@ -49,21 +50,33 @@ def reserves_statement_text(result: Result) -> str:
     return "\n".join(lines)
 
 
+UNFUNDED_LAST = "not given: a gap goes unfunded"    # for how long reserves would last, once a gap goes unfunded
+
+
 def findings(result: Result) -> list[str]:
     """The statement's findings as sentences: run-out year, how long they last, final-year reliance."""
     s = result.reserves_statement
     unit = result.units
     last = result.labels[-1]
     left = float(result.summary["closing_reserves"].iloc[-1])
-    if not s.run_out:
+    summary = result.summary
+    unbalanced = list(summary["year"][summary["status"] == "unbalanced"])
+    if unbalanced:          # no reserve meets gaps (none at all, or none that may)
+        years = (f"every year, {plan_years(result.labels)}" if len(unbalanced) == len(summary) > 1
+                 else in_words(unbalanced))
+        out = [f"No reserve can meet a gap, so the gap is unfunded in {years}."]
+    elif not s.run_out:
         out = ["Usable reserves do not run out over the plan."]
+    elif left > 0 and _left_to_meet_gaps(result) > 0:     # later surpluses rebuilt them
+        out = [f"The reserves that can meet a gap run out in {s.run_out}: the gap left then is unfunded. Later "
+               f"surpluses rebuild usable reserves to {cabinet_money(left, unit)} by the end of {last}."]
     elif left > 0:          # what is left is held in reserves that do not meet gaps
         out = [f"The reserves that can meet a gap run out in {s.run_out}: the gap left then is unfunded. The "
                f"{cabinet_money(left, unit)} of usable reserves left at the end of {last} is held in reserves "
                "that do not meet gaps."]
     else:
         out = [f"Usable reserves run out in {s.run_out}: the gap left then is unfunded."]
-    if s.run_out:
+    if s.gap_unfunded:
         pass                # how long the rest would last means nothing once a gap goes unfunded
     elif s.years_last is None:
         out.append("Usable reserves do not fall over the plan (contributions and surpluses at least match their use).")
@@ -83,7 +96,17 @@ def findings(result: Result) -> list[str]:
     elif s.final_year_relies:
         out.append(f"WARNING: {last} still plans {cabinet_money(s.final_year_drawn, unit)} of one-off use of "
                    "reserves, although the year has no gap.")
+    elif unfunded > 0:
+        out.append(f"WARNING: {last} leaves {cabinet_money(unfunded, unit)} of its gap unfunded, with no reserves to "
+                   "meet it: the plan does not balance.")
     return out
+
+
+def _left_to_meet_gaps(result: Result) -> float:
+    """The closing balance at the end of the plan of the reserves that may meet a gap [scenario unit]."""
+    closing = result.results.reserve_flows.closing[0, :, -1]
+    return float(sum(closing[k] for k, (_, reserve) in enumerate(result.scenario.reserve_list)
+                     if reserve.meets_gaps and not reserve.ring_fenced))
 
 
 def plan_warnings(result: Result) -> list[str]:

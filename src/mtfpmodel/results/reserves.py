@@ -54,10 +54,12 @@ class Statement:
 
     table: pd.DataFrame             # item, key, then one column per year t = 0..T (flows: none in t = 0)
     run_out: str | None             # first projection year 'reserves exhausted', if any
-    years_last: float | None        # final closing / average yearly fall; None if they do not fall
+    years_last: float | None        # final closing / average yearly fall; None if they do not fall or
+                                    # a gap goes unfunded (how long the rest lasts then means nothing)
     average_fall: float             # (closing_reserves[0] - closing_reserves[T]) / T [scenario unit]
     final_year_relies: bool         # reserves_drawn[T] > 0
     final_year_drawn: float         # reserves_drawn[T] [scenario unit]
+    gap_unfunded: bool = False      # some year leaves a gap unfunded (reserves exhausted or unbalanced)
 
 
 def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], draw: int = 0) -> Statement:
@@ -92,8 +94,10 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
     T = len(labels) - 1
     fall = float(closing[0] - closing[T]) / T
     drawn = float(results.reserves_drawn[draw, T])
+    unfunded = bool(np.any(results.unfunded_gap[draw, 1:] > 0))
     return Statement(pd.DataFrame(data), labels[int(exhausted[0]) + 1] if exhausted.size else None,
-                     float(closing[T]) / fall if fall > 0 else None, fall, drawn > 0, drawn)
+                     float(closing[T]) / fall if fall > 0 and not unfunded else None, fall, drawn > 0, drawn,
+                     unfunded)
 
 
 PERCENT_ROWS = ("usable_reserves_pct", "minimum_pct")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mtfpmodel.outputs.pack.content import Bullets, KeyFigures, Paragraph, Row, Section
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.outputs.statements import findings, lasting
+from mtfpmodel.outputs.statements import UNFUNDED_LAST, findings, lasting
 from mtfpmodel.outputs.terminal import cabinet_money
 from mtfpmodel.results.reserves import PERCENT_ROWS
 from mtfpmodel.scenario.units import percent
@@ -53,7 +53,8 @@ def _cards(ctx: Context) -> KeyFigures:
         (f"Usable reserves at end of {last['year']}", cabinet_money(float(last["closing_reserves"]), ctx.unit)),
         (f"Of net expenditure (minimum {percent(minimum, 1)})", percent(last["usable_reserves_pct"], 1)),
         ("Year usable reserves run out", s.run_out or "none"),
-        ("Years they would last at the average fall", "–" if s.years_last is None else lasting(s.years_last, short=True)),
+        ("Years they would last at the average fall", UNFUNDED_LAST if s.gap_unfunded else "–" if s.years_last is None
+         else lasting(s.years_last, short=True)),
         (f"Reserves relied on in {last['year']}", cabinet_money(s.final_year_drawn, ctx.unit)
          if s.final_year_relies else "none"),
     ))

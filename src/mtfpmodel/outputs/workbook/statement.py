@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from mtfpmodel.outputs.statements import UNFUNDED_LAST
 from mtfpmodel.outputs.workbook.context import Model
 from mtfpmodel.outputs.workbook.grid import BASE, HEADING_ROW, Formula, Ref
 
@@ -77,7 +78,9 @@ def _findings(model: Model, sheet) -> None:
     fall = sheet.write(FALL, "", model.unit, value=Formula(
         f"({first}-{final})/Projection_years", s.average_fall))
     sheet.write(LAST, "", "years", value=Formula(         # rounded down to 0.1, as the terminal says it
-        f'IF({fall.value(SHEET)}>0,ROUNDDOWN({final}/{fall.value(SHEET)},1),"{NOT_FALLING}")',
-        math.floor(s.years_last * 10) / 10 if s.years_last is not None else NOT_FALLING), value_kind="number")
+        f'IF(COUNTIF({status},"reserves exhausted")+COUNTIF({status},"unbalanced")>0,"{UNFUNDED_LAST}",'
+        f'IF({fall.value(SHEET)}>0,ROUNDDOWN({final}/{fall.value(SHEET)},1),"{NOT_FALLING}"))',
+        UNFUNDED_LAST if s.gap_unfunded else math.floor(s.years_last * 10) / 10 if s.years_last is not None
+        else NOT_FALLING), value_kind="number")
     sheet.write(FINAL, "", model.unit,
                 value=Formula(drawn.cell(BASE + T, SHEET, absolute=True), s.final_year_drawn))
