@@ -450,3 +450,26 @@ def test_the_mtfp_table_adds_up_when_reserves_cannot_meet_implementation_costs()
             "Unfunded gap"))
         assert still - unplanned + unmet == pytest.approx(unfunded, abs=1.5)      # rounded figures
     assert "Implementation costs reserves cannot meet" not in mtfp_table(mtfpmodel.run(durham))   # none unmet
+
+
+def test_a_gap_of_floating_point_dust_is_no_gap(run_text):
+    # Services of 10,000 rising 2% a year, all prices, against council tax of 10,000 rising 2% a
+    # year: the plan balances exactly, but the two products differ in their last bits (net gap
+    # 1.82e-12 in 2027/28, -1.82e-12 in 2028/29). Before: status "balanced with reserves" beside
+    # "Reserves drawn 0", a verdict "using £0 of reserves ... a surplus of £0", closing reserves
+    # of 1,999.9999999999982 and full-height bars of nothing on the gap chart.
+    from mtfpmodel.outputs.terminal import verdict
+
+    result = run_text("""\
+scenario: dust
+base_year: "2024/25"
+assumptions: {prices: 2%}
+expenditure: [{name: Services, base: 10000, cost_mix: {prices: 100%}}]
+funding: {council_tax: {tax_base: 10000, band_d: 1000.0, increase: {core: 2%}}}
+reserves: [{name: General fund balance, kind: general, opening: 2000}]
+""")
+    summary = result.summary
+    assert list(summary["net_gap"]) == [0.0] * 4
+    assert list(summary["status"]) == ["balanced"] * 4
+    assert list(summary["closing_reserves"]) == [2000.0] * 4
+    assert verdict(result) == "The plan balances in every year without using reserves; it is sustainable."

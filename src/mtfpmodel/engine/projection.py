@@ -12,7 +12,7 @@ import numpy as np
 
 from mtfpmodel.engine import capital as capital_programme
 from mtfpmodel.engine import reserves as reserve_plan
-from mtfpmodel.engine.arrays import compound, running_total
+from mtfpmodel.engine.arrays import compound, running_total, without_dust
 from mtfpmodel.engine.budgetlines import budget_lines
 from mtfpmodel.engine.financing import financing_cost
 from mtfpmodel.engine.finite import check_finite
@@ -115,9 +115,10 @@ def project(inputs: Inputs) -> Results:
     one_off = implementation[:, funded == "revenue"].sum(axis=1)
     from_reserves = implementation[:, funded == "reserves"].sum(axis=1)
 
-    gap_after = net_gap(gap, total_savings, one_off)
+    scale = np.maximum(np.abs(expenditure), np.abs(total_funding))
+    gap_after = without_dust(net_gap(gap, total_savings, one_off), scale)
     risk_gap = net_gap(gap, (net * confidence[:, :, None]).sum(axis=1), one_off) + uncertain_grants(inputs, sources)
-    flows, unfunded = reserve_plan.run_reserves(inputs.reserves, gap_after, from_reserves)
+    flows, unfunded = reserve_plan.run_reserves(inputs.reserves, gap_after, from_reserves, scale)
     planned = flows.planned_use.sum(axis=1)
     unplanned = flows.unplanned_use.sum(axis=1)
     drawn = planned + unplanned
@@ -137,7 +138,8 @@ def project(inputs: Inputs) -> Results:
         stream_gross=gross, stream_financing=financing, stream_implementation=implementation,
         stream_net=net, savings=total_savings, one_off_costs=one_off, reserve_funded_costs=from_reserves,
         net_gap=gap_after, incremental_gap=incremental_gap(gap_after), risk_adjusted_net_gap=risk_gap,
-        planned_reserves_use=planned, savings_still_to_find=gap_after - planned, unplanned_reserves_use=unplanned,
+        planned_reserves_use=planned, savings_still_to_find=without_dust(gap_after - planned, scale),
+        unplanned_reserves_use=unplanned,
         unfunded_gap=unfunded, reserves_drawn=drawn, closing_reserves=closing, minimum_reserves=minimum,
         usable_reserves_pct=closing / expenditure, reserve_flows=flows, reserve_minimum=minimums, status=status,
         balances=balances, sustainable=sustainable(balances, gap_after, planned),

@@ -23,7 +23,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from mtfpmodel.engine.arrays import stack
+from mtfpmodel.engine.arrays import stack, without_dust
 from mtfpmodel.scenario.reserves import first_gap_reserve
 from mtfpmodel.scenario.schema import Scenario
 
@@ -97,15 +97,18 @@ def reserve_contributions(reserves: ReserveInputs) -> np.ndarray:
     return reserves.contributions.sum(axis=1)
 
 
-def run_reserves(reserves: ReserveInputs, net_gap: np.ndarray,
-                 reserve_funded_costs: np.ndarray) -> tuple[ReserveFlows, np.ndarray]:
-    """The year's steps for every draw and reserve: (flows, unfunded_gap (D, T+1))."""
+def run_reserves(reserves: ReserveInputs, net_gap: np.ndarray, reserve_funded_costs: np.ndarray,
+                 scale: np.ndarray | float = 0.0) -> tuple[ReserveFlows, np.ndarray]:
+    """The year's steps for every draw and reserve: (flows, unfunded_gap (D, T+1)). Savings still
+    to find within :data:`~mtfpmodel.engine.arrays.DUST` of ``scale`` (D, T+1), the year's
+    budget, are 0: nothing is drawn for them and no surplus is added."""
     R = len(reserves.names)
     length = net_gap.shape[-1]
     draws = max(a.shape[0] for a in (reserves.opening, reserves.contributions, reserves.planned_use,
                                      net_gap, reserve_funded_costs))
     gap = np.broadcast_to(net_gap, (draws, length))
     costs = np.broadcast_to(reserve_funded_costs, (draws, length))
+    scale = np.broadcast_to(scale, (draws, length))
     contributions = np.broadcast_to(reserves.contributions, (draws, R, length))
     planned_use = np.broadcast_to(reserves.planned_use, (draws, R, length))
     flows = {f.name: np.zeros((draws, R, length)) for f in fields(ReserveFlows)}
@@ -125,7 +128,7 @@ def run_reserves(reserves: ReserveInputs, net_gap: np.ndarray,
             bal[:, first] -= taken
             flows["implementation_costs"][:, first, t] = taken
             shortfall = costs[:, t] - taken
-        still_to_find = gap[:, t] - planned.sum(axis=1)                 # step 4
+        still_to_find = without_dust(gap[:, t] - planned.sum(axis=1), scale[:, t])   # step 4
         need = np.maximum(still_to_find, 0.0)                           # step 5
         available = np.where(meets, bal, 0.0)
         before = np.cumsum(available, axis=1) - available

@@ -118,6 +118,8 @@ def verdict(result: Result) -> str:
     if final > 0:
         text += f"; a structural gap of {cabinet_money(final, unit)} remains in {last}"
         text += ", met from one-off reserves." if result.balances and summary["reserves_drawn"].iloc[-1] > 0 else "."
+    elif cabinet_money(-final, unit) == cabinet_money(0.0, unit):      # no surplus worth the name
+        text += "; it is sustainable." if result.sustainable else f"; the {last} budget balances."
     else:
         text += f"; it is sustainable, with a surplus of {cabinet_money(-final, unit)} in {last}." if result.sustainable \
             else f"; the {last} position is a surplus of {cabinet_money(-final, unit)}."
