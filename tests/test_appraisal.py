@@ -139,3 +139,18 @@ def test_capital_payback_waits_for_a_later_tranche_to_be_covered_too(run_text):
     row = run_text(text).streams.set_index("stream").loc["Phased"]
     assert row["capital_payback_year"] == "2028/29"
     assert row["payback_year"] == "2025/26"
+
+
+def test_no_payback_before_the_first_saving(run_text):
+    # Capital 5,000 spent in 2025/26 (repaid from 2026/27), savings from 2026/27. Before: "payback
+    # 2025/26 (net of financing)", the year of the spend, with nothing saved (cumulative 0 >= 0).
+    # Net of financing it pays back in its first year of savings, 2026/27.
+    text = SCENARIO % dict(saving=40, discount="3.5%") + \
+        ("  - {name: Solar farm, kind: fixed, saving: {2026/27: 900, 2027/28: 300}, "
+         "capital: {amount: {2025/26: 5000}, life: 25, interest_rate: 5%}}\n"
+         "  - {name: Idle kit, kind: fixed, saving: 0, capital: {amount: {2025/26: 100}, life: 5}}\n")
+    streams = run_text(text).streams.set_index("stream")
+    assert streams.loc["Solar farm", "payback_year"] == "2026/27"
+    # A scheme that never saves never pays back (before: 2025/26 on the net measure).
+    assert streams.loc["Idle kit", "payback_year"] == BEYOND
+    assert streams.loc["Idle kit", "capital_payback_year"] == "not within its life"

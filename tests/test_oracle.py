@@ -513,21 +513,26 @@ def oracle(scn):
         # cumulative net flow (gross - financing - implementation) is >= 0 for the rest of the plan;
         # capital payback, the first year from which cumulative gross savings cover the capital and
         # implementation costs spent so far, for the rest of the asset's life. Both count from the
-        # first outlay (the first year with capital spent or an implementation cost).
+        # first outlay (the first year with capital spent or an implementation cost), and neither
+        # comes before the first year with a saving.
         flow = [gross[t] - fin[t] - imp[t] for t in rng]
         ca0 = c.amt(cap["amount"]) if cap else [0.0] * (T + 1)
         appraised = bool(cap) or any(imp)
         outlays = [t for t in range(1, T + 1) if ca0[t] != 0 or imp[t] != 0]
         first = outlays[0] if outlays else 1
 
+        saves = [t for t in range(1, T + 1) if gross[t] > 0]
+        first_saving = saves[0] if saves else None      # no payback before something is saved
+
         def stays_nonneg(values, labels_of):
-            """The label of the first position from which the running sum stays >= 0, else None."""
+            """The label of the first year, not before the first saving, from which the running sum
+            stays >= 0, else None."""
             found, cum = None, 0.0
             for t, v in values:
                 cum += v
                 if cum < 0:
                     found = None
-                elif found is None:
+                elif found is None and first_saving is not None and t >= first_saving:
                     found = labels_of(t)
             return found
 

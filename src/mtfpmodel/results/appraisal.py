@@ -8,7 +8,7 @@ which the cumulative flow is at or above zero and stays so for the rest of the p
 plan" when it is later. Every payback
 year is counted from the stream's first outlay, the first year with capital spent or an
 implementation cost: savings made before the money is spent do not repay it, so no payback year
-comes before the spend.
+comes before the spend; nor before the first year with a saving.
 
 A stream with one-off implementation costs but no capital gets a payback year too, on the same
 measure counted from the first year with a cost (``cumsum(net_saving - implementation_cost) >= 0``
@@ -65,7 +65,9 @@ def capital_payback_year(gross: np.ndarray, capital: np.ndarray, life: int, impl
             - _extend(implementation, horizon, hold_last=False))
     start = first_outlay(capital, implementation)
     paid = paid_back(np.cumsum(cash[start:]))
-    return year_labels(base_year, horizon)[start - 1 + paid] if paid is not None else "not within its life"
+    if paid is None or not (gross[1:] > 0).any():
+        return "not within its life"
+    return year_labels(base_year, horizon)[max(start + paid, first_saving(gross)) - 1]
 
 
 def paid_back(cumulative: np.ndarray) -> int | None:
@@ -89,17 +91,28 @@ def npv(flows: np.ndarray, discount_rate: float) -> float:
     return float(np.sum(flows / (1.0 + discount_rate) ** years))
 
 
-def payback_year(flows: np.ndarray, labels: tuple[str, ...], start: int = 1) -> str:
+def payback_year(flows: np.ndarray, labels: tuple[str, ...], start: int = 1, not_before: int = 1) -> str:
     """First plan year from which the cumulative net flow, counted from year ``start`` (1, the first
-    plan year, unless told), is >= 0 for the rest of the plan, or 'beyond the plan'."""
+    plan year, unless told), is >= 0 for the rest of the plan, and not before year ``not_before``
+    (the first saving), or 'beyond the plan'."""
     paid = paid_back(np.cumsum(flows[start:len(labels)]))
-    return labels[start + paid] if paid is not None else BEYOND
+    if paid is None or max(start + paid, not_before) >= len(labels):
+        return BEYOND
+    return labels[max(start + paid, not_before)]
+
+
+def first_saving(gross: np.ndarray) -> int:
+    """The first year t >= 1 with a gross saving (one past the last year when there is none): a
+    scheme pays back in a year it saves something, never in the year of a spend with nothing saved."""
+    saving = np.flatnonzero(gross[1:] > 0)
+    return int(saving[0]) + 1 if saving.size else gross.shape[0]
 
 
 def one_off_payback_year(net: np.ndarray, implementation: np.ndarray, labels: tuple[str, ...]) -> str:
     """First plan year, from the first year with a one-off cost, whose cumulative net saving less
     the one-off costs is >= 0 (years before the costs start do not count), or 'beyond the plan'."""
-    return payback_year(net - implementation, labels, first_outlay(np.zeros_like(implementation), implementation))
+    return payback_year(net - implementation, labels, first_outlay(np.zeros_like(implementation), implementation),
+                        first_saving(net))
 
 
 def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...]) -> pd.DataFrame:
@@ -127,7 +140,8 @@ def streams_table(scenario: Scenario, results: Results, labels: tuple[str, ...])
             flows = stream_flows(gross, capital, stream.capital.interest_rate, stream.capital.life,
                                  stream.capital.method, implementation)
             row.update(capital=float(capital.sum()),
-                       payback_year=payback_year(flows, labels, first_outlay(capital, implementation)),
+                       payback_year=payback_year(flows, labels, first_outlay(capital, implementation),
+                                                 first_saving(gross)),
                        capital_payback_year=capital_payback_year(gross, capital, stream.capital.life,
                                                                  implementation, scenario.base_year),
                        npv=npv(flows, scenario.discount_rate))
