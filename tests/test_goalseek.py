@@ -307,3 +307,23 @@ def test_goal_seek_options_without_by_are_refused(tmp_path, capsys):
                  "--out", str(tmp_path / "out")]) == 2
     assert "--target gross_gap=5, --year 2026/27: used only with --by PATH" in capsys.readouterr().err
     assert main(["solve", str(example), "--savings-needed", "--out", str(tmp_path / "out")]) == 0
+
+
+def test_reserves_needed_to_stay_above_the_minimum_count_a_gap_left_unfunded(write):
+    # A one-off pressure of 300 in 2026/27 against reserves opening at 0 (minimum 0): 300 is
+    # unfunded that year. Before: closing 0 against a minimum of 0 read as "at or above the
+    # minimum", so the opening needed came out as 0 and the pack said reserves "would stay at or
+    # above their minimum even if they opened at nothing" of a plan with £300k unfunded.
+    # Opening needed: the 300 the gap takes.
+    loaded = mtfpmodel.load(write("""\
+scenario: mid-plan gap
+base_year: "2024/25"
+expenditure: [{name: Services, base: 1000}]
+pressures: [{name: Equal pay settlement, amount: {2026/27: 300}, recurring: false}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+reserves: [{name: General fund balance, kind: general, opening: 0}]
+"""))
+    params = mtfpmodel.engine.parameters.collect(loaded.scenario)
+    solution = goalseek.solve(loaded.scenario, params, "reserves[General fund balance].opening",
+                              "reserves_above_minimum", 0.0, None)
+    assert float(solution.series) == pytest.approx(300, abs=1e-6)

@@ -767,3 +767,21 @@ def test_a_driver_that_lowers_the_gap_says_so_in_its_rule_of_thumb(tmp_path):
     assert "each +1% on council tax core: -£480k in 2025/26" in text
     assert "(each 1% ≈ £480k a year off the gap)" in text
     assert "(each 1% ≈ £" in text and "a year on the gap)" in text          # pay, which raises it
+
+
+def test_the_options_page_of_a_plan_unfunded_before_its_final_year_says_so(tmp_path):
+    # Found by a walk through plan shapes: a one-off equal pay settlement of £150m in 2026/27 against
+    # reserves that open at 0 (council tax of 30,000 x £3,000 = £90m against about £50m of spending:
+    # a surplus of about £40m a year, added to reserves). Before: "The plan has no gap to close in
+    # 2028/29 ... Reserves alone: usable reserves in total stay at or above their minimum in every
+    # year, and would even if they opened at nothing" of a plan with about £70m unfunded in 2026/27.
+    plan = tmp_path / "unfunded.yaml"
+    text = SMALL_PLAN.format(name="unfunded", years=4).replace("band_d: 1600", "band_d: 3000")
+    text = text.replace("opening: 20000", "opening: 0").replace(
+        "funding:", "pressures: [{name: Equal pay settlement, amount: {2026/27: 150000}, recurring: false}]\nfunding:")
+    plan.write_text(text, encoding="utf-8")
+    assert main(["report", str(plan), "--out", str(tmp_path / "pack")]) == 0
+    page = " ".join(unescape((tmp_path / "pack" / "report.html").read_text(encoding="utf-8")).split())
+    assert "The 2028/29 gap is closed, but the plan does not balance:" in page
+    assert "is left unfunded in 2026/27, which reserves cannot meet" in page
+    assert "would even if they opened at nothing" not in page

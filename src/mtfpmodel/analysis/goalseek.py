@@ -84,9 +84,12 @@ def _worst(metric: str):
 
 
 def metric_values(results, metric: str) -> np.ndarray:
-    """(D, T+1) values of ``metric``; ``reserves_above_minimum`` is closing less minimum reserves."""
+    """(D, T+1) values of ``metric``; ``reserves_above_minimum`` is closing less minimum reserves,
+    less the gaps left unfunded so far: the balance above the minimum had reserves been able to go
+    below zero (with one pot of reserves exactly so; as the Monte Carlo's reserves needed). A plan
+    whose reserves are empty and a gap unfunded is not "at its minimum of 0"."""
     if metric == "reserves_above_minimum":
-        return results.closing_reserves - results.minimum_reserves
+        return results.closing_reserves - results.minimum_reserves - np.cumsum(results.unfunded_gap, axis=-1)
     return getattr(results, metric)
 
 

@@ -29,7 +29,8 @@ DESCRIPTION = """\
 Find the value of one input (--by, any numeric path) that brings a result to a
 target (--target METRIC=VALUE; METRIC one of net_gap, gross_gap,
 risk_adjusted_net_gap, incremental_gap, savings_still_to_find, closing_reserves,
-reserves_above_minimum (closing less minimum reserves); VALUE in the scenario
+reserves_above_minimum (closing less minimum reserves, less any gap left
+unfunded so far); VALUE in the scenario
 unit). A ladder of candidate values across a sane range (rates -10% to 50%) is
 projected in one batched call to find where the result crosses the target, then
 Brent's method pins the value down; it is plugged back in and checked.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.outputs.pack.content import Bullets, Paragraph, Row, Section, Table
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.outputs.terminal import cabinet_money
+from mtfpmodel.outputs.terminal import cabinet_money, in_words
 from mtfpmodel.scenario.units import percent
 
 
@@ -78,8 +78,17 @@ def section(ctx: Context) -> Section | None:
                      f"they opened at nothing (planned {planned})")
     sentences.append(text + ".")
     table = Table("options-table", (f"({ctx.cash_label} unless stated)", *years), tuple(rows), label_width=40)
-    if closed:
-        state = f"a surplus of {cabinet_money(-final_gap, unit)}" if final_gap < 0 else "a balanced budget"
+    summary = ctx.nominal.summary
+    unfunded = summary[summary["unfunded_gap"] > 0]
+    if closed and len(unfunded):          # the final year is closed, but an earlier one is not funded
+        years, left = in_words(list(unfunded["year"])), cabinet_money(float(unfunded["unfunded_gap"].sum()), unit)
+        intro = Paragraph(f"The {last} gap is closed, but the plan does not balance: {left} is left unfunded in "
+                          f"{years}, which reserves cannot meet. Below, how far each lever "
+                          f"could move on its own (the others as planned) with {last} still balanced, and the "
+                          "reserves that would meet every year's gap.")
+    elif closed:
+        surplus = cabinet_money(-final_gap, unit)
+        state = f"a surplus of {surplus}" if surplus != cabinet_money(0.0, unit) else "a balanced budget"
         intro = Paragraph(f"The plan has no gap to close in {last}: it shows {state} there. Below, how far each "
                           f"lever could move on its own (the others as planned) with {last} still balanced.")
     else:
