@@ -111,3 +111,21 @@ def test_values_given_for_years_after_a_grant_ends_are_warned_about(write):
     for quiet in ("50", "[50, 0, 0, 0]", "{2025/26: 50}"):
         loaded = mtfpmodel.load(write(text.replace("VALUES", quiet)))
         assert not [w for w in mtfpmodel.run(loaded).warnings if "Transition Grant" in (w.path or "")], quiet
+
+
+def test_a_grant_ending_in_a_year_already_short_grows_the_gap_and_a_tiny_grant_is_not_zero(run_text):
+    # Spending 2,000 against 1,000 + grants: the gap is there every year, so the end of the grant
+    # does not "reopen" it; it grows it. A grant of 0.4 (£000) reads "£400", not "£0".
+    # Before: "The Tiny grant (£0) ends after 2026/27 and the gap reopens in 2027/28."
+    from mtfpmodel.outputs.terminal import grant_cliff_edges
+
+    result = run_text("""\
+scenario: short
+base_year: "2024/25"
+expenditure: [{name: Services, base: 2000}]
+funding:
+  council_tax: {tax_base: 1000, band_d: 1000}
+  grants: [{name: Tiny grant, values: 0.4, ends: "2026/27"}]
+reserves: []
+""")
+    assert grant_cliff_edges(result) == ["The Tiny grant (£400) ends after 2026/27 and the gap grows in 2027/28."]

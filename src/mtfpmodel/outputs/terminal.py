@@ -83,11 +83,14 @@ def status_lines(statuses: list[str], widths: list[int], label_width: int) -> li
 
 
 def cabinet_money(value: float, unit: str) -> str:
-    """Money for a sentence: £m to one decimal from £1m up ('£4.2m'), else ``units.money``."""
+    """Money for a sentence: £m to one decimal from £1m up ('£4.2m'), else ``units.money``; in
+    pounds when that would round a real amount to nothing (a grant of 0.4 in £000 is '£400', not
+    '£0')."""
     pounds = value * UNITS[unit]
     if abs(pounds) >= 1e6:
         return money(pounds / 1e6, "£m", 1)
-    return money(value, unit)
+    text = money(value, unit)
+    return money(pounds, "£") if text == "£0" and unit != "£" else text
 
 
 def verdict(result: Result) -> str:
@@ -152,9 +155,11 @@ def capital_table_text(result: Result) -> str:
         cells = "".join(f"{figure(row[y], decimals):>{w}}" for y, w in zip(years, widths))
         lines.append(f"{row['item']:<{label_width}}{cells}")
     return "\n".join(lines)
-def cliff_edges(result: Result) -> list[tuple[int, str, float, bool]]:
-    """(t, grant, amount in its last year t, whether the gap reopens) for each grant that ends
-    within the plan; the gap reopens when the next year's net gap is a shortfall that grew."""
+def cliff_edges(result: Result) -> list[tuple[int, str, float, str | None]]:
+    """(t, grant, amount in its last year t, what the gap does the next year) for each grant that
+    ends within the plan: 'reopens' when the next year's net gap is a shortfall that grew from a
+    year with nothing still to find (its budget set, with any planned use of reserves), 'grows'
+    when it grew from a shortfall already there, else None."""
     from mtfpmodel.engine.parameters import funding_sources
 
     r, labels = result.results, result.labels
@@ -165,8 +170,9 @@ def cliff_edges(result: Result) -> list[tuple[int, str, float, bool]]:
             continue
         t = labels.index(end)
         amount = float(r.source_amount[0, i, t])
-        out.append((t, grant_name(prefix), amount,
-                    amount > 0 and r.net_gap[0, t + 1] > 0 and r.incremental_gap[0, t + 1] > 0))
+        rises = amount > 0 and r.net_gap[0, t + 1] > 0 and r.incremental_gap[0, t + 1] > 0
+        closed = r.savings_still_to_find[0, t] <= 0        # the year's budget is set, one-off money and all
+        out.append((t, grant_name(prefix), amount, None if not rises else "reopens" if closed else "grows"))
     return out
 
 
@@ -174,15 +180,15 @@ def grant_cliff_edges(result: Result) -> list[str]:
     """'The Recovery Grant (£1.2m) ends after 2025/26 and the gap reopens in 2026/27.' — for the
     grants that end within the plan where the next year's net gap is a shortfall that grew."""
     labels, unit = result.labels, result.units
-    ending: dict[int, list[str]] = {}
-    for t, name, amount, reopens in cliff_edges(result):
-        if reopens:
-            ending.setdefault(t, []).append(f"the {name} ({cabinet_money(amount, unit)})")
+    ending: dict[tuple[int, str], list[str]] = {}
+    for t, name, amount, change in cliff_edges(result):
+        if change:
+            ending.setdefault((t, change), []).append(f"the {name} ({cabinet_money(amount, unit)})")
     out = []
-    for t, names in sorted(ending.items()):
+    for (t, change), names in sorted(ending.items()):
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         verb = "ends" if len(names) == 1 else "end"
-        out.append(f"{who[0].upper()}{who[1:]} {verb} after {labels[t]} and the gap reopens in {labels[t + 1]}.")
+        out.append(f"{who[0].upper()}{who[1:]} {verb} after {labels[t]} and the gap {change} in {labels[t + 1]}.")
     return out
 
 

@@ -75,10 +75,10 @@ def _cliff_edges(ctx: Context) -> list[str]:
     2026/27) and the gap reopens in 2026/27.' for each grant that ends within the plan."""
     labels = ctx.result.labels
     out = []
-    for t, name, amount, reopens in cliff_edges(ctx.result):
+    for t, name, amount, change in cliff_edges(ctx.result):
         text = (f"Cliff edge: {name} ends after {labels[t]} ({cabinet_money(amount, ctx.unit)} in its last year, "
                 f"nothing from {labels[t + 1]})")
-        out.append(text + (f" and the gap reopens in {labels[t + 1]}." if reopens else "."))
+        out.append(text + (f" and the gap {change} in {labels[t + 1]}." if change else "."))
     return out
 
 
