@@ -58,8 +58,10 @@ def test_csv_numbers_are_written_at_their_shortest_exact_form(tmp_path):
 # a path component a file.
 
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -238,9 +240,9 @@ def test_each_file_is_announced_once_every_file_is_published(tmp_path, monkeypat
 
     real, said_before = outdir.publish, []
 
-    def publish(root, out_dir, owned=()):
+    def publish(root, out_dir, owned=(), command=""):
         said_before.append(capsys.readouterr().err)
-        return real(root, out_dir, owned)
+        return real(root, out_dir, owned, command)
 
     monkeypatch.setattr(outdir, "publish", publish)
     out = tmp_path / "out"
@@ -362,3 +364,50 @@ def test_a_run_into_a_pack_folder_leaves_the_packs_report(tmp_path):
     (out / "report.docx").write_bytes(b"the cabinet pack in Word")
     assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
     assert (out / "report.html").read_text() == "the cabinet pack\n"
+
+
+def test_a_run_never_removes_files_it_did_not_write(tmp_path, capsys):
+    # Before: any mtfp.xlsx, report.html or charts/*.png in the --out folder was removed as "from an
+    # earlier run" when this run did not write it — an officer's own notes, or a workbook they had
+    # edited to read back with `mtfp import`, were lost. Only a file an earlier run wrote, and
+    # unchanged since, is removed now; the others are kept, and said so.
+    out = tmp_path / "out"
+    (out / "charts").mkdir(parents=True)
+    (out / "report.html").write_text("my notes\n")
+    (out / "mtfp.xlsx").write_bytes(b"my workbook")
+    (out / "charts" / "gap.png").write_bytes(b"my chart")
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-charts", "--no-report"]) == 0
+    err = capsys.readouterr().err
+    assert (out / "report.html").read_text() == "my notes\n" and (out / "mtfp.xlsx").read_bytes() == b"my workbook"
+    assert (out / "charts" / "gap.png").read_bytes() == b"my chart"
+    assert "removed" not in err
+    assert "note: kept mtfp.xlsx, report.html, charts/gap.png: this run did not write them, and they are not " \
+           "as an earlier mtfp run left them (your own file, or changed since)" in err
+
+
+def test_an_edited_workbook_is_kept_and_an_untouched_report_removed(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-charts"]) == 0
+    (out / "mtfp.xlsx").write_bytes((out / "mtfp.xlsx").read_bytes() + b" edited")
+    capsys.readouterr()
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    err = capsys.readouterr().err
+    assert (out / "mtfp.xlsx").exists() and not (out / "report.html").exists()
+    assert "removed report.html (from an earlier run; not written this time)" in err
+    assert "kept mtfp.xlsx: this run did not write it" in err
+
+
+def test_outputs_publish_into_a_folder_on_another_disk(tmp_path):
+    # Before: --out a symbolic link to a folder on another file system (a share) failed with
+    # "Invalid cross-device link": the staging folder was made beside the link, on this disk.
+    other = Path("/dev/shm")
+    if not other.is_dir() or os.stat(other).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system to publish onto")
+    target = Path(tempfile.mkdtemp(dir=other))
+    try:
+        (tmp_path / "link").symlink_to(target)
+        assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(tmp_path / "link"), *FAST]) == 0
+        assert (target / "summary.csv").is_file()
+        assert [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.tmp")] == []
+    finally:
+        shutil.rmtree(target, ignore_errors=True)

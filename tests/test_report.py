@@ -15,7 +15,7 @@ from mtfpmodel.cli import main
 from mtfpmodel.outputs.terminal import verdict
 
 STRETCHED = Path(__file__).parent / "reports" / "stretched.yaml"
-ARTEFACTS = ["charts/bridge.png", "charts/bridge.svg", "charts/gap.png", "charts/gap.svg",
+ARTEFACTS = [".mtfp-files", "charts/bridge.png", "charts/bridge.svg", "charts/gap.png", "charts/gap.svg",
              "charts/reserves.png", "charts/reserves.svg", "charts/savings.png", "charts/savings.svg",
              "council_tax.csv", "funding.csv", "gap_table.csv", "lines.csv", "mtfp.xlsx", "report.html",
              "reserves.csv", "savings.csv", "streams.csv", "summary.csv"]
@@ -74,8 +74,9 @@ def test_run_writes_every_artefact_with_a_progress_line_each(tmp_path, capsys):
 def test_no_charts_and_no_report_write_the_csv_files_only(tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(STRETCHED), "--out", str(out), "--no-charts", "--no-report"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["council_tax.csv", "funding.csv", "gap_table.csv", "lines.csv",
-                                                     "reserves.csv", "savings.csv", "streams.csv", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".mtfp-files", "council_tax.csv", "funding.csv", "gap_table.csv",
+                                                     "lines.csv", "reserves.csv", "savings.csv", "streams.csv",
+                                                     "summary.csv"]
 
 
 def test_no_charts_still_writes_a_report_without_images(tmp_path):

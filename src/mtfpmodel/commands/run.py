@@ -84,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(result.scenario.scenario)
-    with staged_output(out) as staging, start_charts(shown, staging, not args.no_charts) as charts:
+    with staged_output(out, "run") as staging, start_charts(shown, staging, not args.no_charts) as charts:
         # The charts are drawn in a background process from here on (importing matplotlib is
         # much of their cost); this one meanwhile prints the tables and writes the other files.
         show(shown, args)

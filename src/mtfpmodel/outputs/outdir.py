@@ -15,13 +15,18 @@ the system has one), so the folder ends with one command's whole set of files, n
 Ctrl-C is held back while files are published and while the staging folder is removed, so an
 interrupt never leaves a half-published folder or a temporary folder behind; it takes effect
 straight after. Files in the output folder that this run does not write (another command's
-outputs) are left alone, except those the command says are its own (:meth:`Staging.own`): one of
-those left from an earlier run is removed in the same publish (and put back if it fails). The
-folder names published by the current command are kept in
+outputs, an officer's own files) are left alone, except those the command says are its own
+(:meth:`Staging.own`) that an earlier run of it left there unchanged: one of those is removed in
+the same publish (and put back if it fails). Which those are is read from :data:`MANIFEST`, a
+small hidden file that a publish for such a command (``mtfp run``) writes into the folder with
+the rest, atomically: every file it has published, the command that published it and its SHA-256. A file of one of those names that
+mtfp did not write, or that has been changed since (a workbook edited for ``mtfp import``), is
+kept, and said so. The folder names published by the current command are kept in
 :data:`PUBLISHED` for the command line's Ctrl-C message.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -38,6 +43,9 @@ from mtfpmodel.outputs.textfile import path_is_folder, path_problem
 from mtfpmodel.scenario.errors import MtfpError, UsageError
 
 PUBLISHED: list[Path] = []
+MANIFEST = ".mtfp-files"
+MANIFEST_HEADER = ("# The files mtfp published into this folder: SHA-256, command, name. A later 'mtfp run'\n"
+                   "# removes a file of its own it no longer writes only while it is unchanged. Safe to delete.\n")
 
 
 class Staging:
@@ -45,20 +53,23 @@ class Staging:
     ``wrote(names)`` says they are done: "wrote …" is printed (on stderr) once they are published,
     never before, so that a run whose files cannot be published never claims to have written any."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, command: str = ""):
         self.root = root
+        self.command = command                # recorded in the manifest beside each file it publishes
         self.written: list[str] = []          # the "wrote …" lines, in the order the files were done
         self.owned: list[str] = []            # files of this command to remove when not written this time
         self.removed: list[str] = []          # those that were removed, once published
+        self.kept: list[str] = []             # those that were kept: not as an earlier run left them
 
     def wrote(self, names: Iterable[str]) -> None:
         self.written.append(", ".join(names))
 
     def own(self, names: Iterable[str]) -> None:
         """Say that ``names`` (relative to the output folder) are this command's: one of them left in
-        the folder from an earlier run but not written this time (mtfp.xlsx after --no-report,
-        workforce.csv once the plan has no workforce) is removed when the new files are published,
-        so that the folder never holds a stale file beside the new ones."""
+        the folder by an earlier run of it, unchanged, but not written this time (mtfp.xlsx after
+        --no-report, workforce.csv once the plan has no workforce) is removed when the new files are
+        published, so that the folder never holds a stale file beside the new ones. One that the
+        manifest does not show as that run left it is kept (an officer's file is never removed)."""
         self.owned += list(names)
 
     def path(self, name: str) -> Path:
@@ -68,14 +79,16 @@ class Staging:
 
 
 @contextmanager
-def staged_output(out_dir: str | Path) -> Iterator[Staging]:
-    """Yield a Staging; on success publish its files into ``out_dir``, on error discard them."""
+def staged_output(out_dir: str | Path, command: str = "") -> Iterator[Staging]:
+    """Yield a Staging; on success publish its files into ``out_dir``, on error discard them.
+    ``command`` names the command in the manifest (the files :meth:`Staging.own` may remove later
+    are those recorded under its name)."""
     out_dir = Path(out_dir)
     check_folder(out_dir)
     with held_interrupts():
         root = _staging_folder(out_dir)
     keep = False
-    staging = Staging(root)
+    staging = Staging(root, command)
     try:
         try:
             yield staging
@@ -83,7 +96,7 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
             raise MtfpError(f"could not write the outputs ({exc.strerror or exc}); "
                             f"the previous outputs in {out_dir} are unchanged") from None
         with _taking_turns(out_dir), held_interrupts():      # waiting for a turn can be interrupted
-            staging.removed = publish(root, out_dir, staging.owned)
+            staging.removed, staging.kept = publish(root, out_dir, staging.owned, staging.command)
             PUBLISHED.append(out_dir)
     except _Unrestored as exc:
         keep = True
@@ -98,6 +111,12 @@ def staged_output(out_dir: str | Path) -> Iterator[Staging]:
     if staging.removed:
         print(f"removed {', '.join(staging.removed)} (from an earlier run; not written this time)", file=sys.stderr,
               flush=True)
+    if staging.kept:
+        them = "them" if len(staging.kept) > 1 else "it"
+        print(f"note: kept {', '.join(staging.kept)}: this run did not write {them}, and "
+              f"{'they are' if len(staging.kept) > 1 else 'it is'} not as an earlier mtfp run left "
+              f"{them} (your own file, or changed since), so {'they' if len(staging.kept) > 1 else 'it'} "
+              "may not match these outputs", file=sys.stderr, flush=True)
 
 
 def check_folder(out_dir: Path) -> None:
@@ -111,12 +130,15 @@ def check_folder(out_dir: Path) -> None:
 
 
 def _staging_folder(out_dir: Path) -> Path:
-    """A new, empty staging folder on the output folder's disk: beside it, or, where its parent
-    cannot be written (``--out .`` in a folder whose parent is not yours), inside it."""
-    absolute = out_dir.absolute()
-    prefix = f".{absolute.name or 'outputs'}.tmp-"
+    """A new, empty staging folder on the output folder's disk: beside it, or inside it where its
+    parent cannot be written (``--out .`` in a folder whose parent is not yours) or is on another
+    disk (a mount point, or a link to a folder on a share: the link is followed first)."""
+    absolute = Path(os.path.realpath(out_dir.absolute()))
+    prefix = f".{(absolute.name or 'outputs')[:40]}.tmp-"       # short: a long folder name still fits
     try:
         absolute.parent.mkdir(parents=True, exist_ok=True)
+        if absolute.is_dir() and os.stat(absolute).st_dev != os.stat(absolute.parent).st_dev:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute))
         return Path(tempfile.mkdtemp(prefix=prefix, dir=absolute.parent))
     except OSError as exc:
         if path_is_folder(out_dir):
@@ -149,19 +171,31 @@ class _Unrestored(Exception):
     """A failed publish could not put every previous file back (the message says where they are)."""
 
 
-def publish(root: Path, out_dir: Path, owned: Iterable[str] = ()) -> list[str]:
-    """Move every file under ``root`` to the same place under ``out_dir``, all or none, and remove
-    the files of ``owned`` (names relative to ``out_dir``) that are there but not among them;
-    return the names removed.
+def publish(root: Path, out_dir: Path, owned: Iterable[str] = (), command: str = "") -> tuple[list[str], list[str]]:
+    """Move every file under ``root`` to the same place under ``out_dir``, all or none, with the
+    folder's :data:`MANIFEST` brought up to date; remove the files of ``owned`` (names relative to
+    ``out_dir``) that are there but not among them, when the manifest shows ``command`` left them
+    and they are unchanged; return the names removed and the names kept (there, but not so).
 
     Raise MtfpError, with every previous file back in place, if any file
     cannot be published; raise _Unrestored if, on top of that, a previous file could not be
     put back (its copy is then kept in ``root``).
     """
-    moves = [(source, out_dir / source.relative_to(root))
-             for source in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())]
-    new = {target for _, target in moves}
-    stale = [name for name in dict.fromkeys(owned) if (out_dir / name) not in new and (out_dir / name).is_file()]
+    files = sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink())
+    new = {out_dir / source.relative_to(root) for source in files}
+    recorded = read_manifest(out_dir)
+    there = [name for name in dict.fromkeys(owned) if (out_dir / name) not in new and (out_dir / name).is_file()]
+    stale = [name for name in there if recorded.get(name) == (command, _digest(out_dir / name))]
+    kept = [name for name in there if name not in stale]
+    if command:                  # a command that removes its own files later records what it publishes
+        entries = {name: entry for name, entry in recorded.items() if name not in stale and (out_dir / name).is_file()}
+        entries.update({source.relative_to(root).as_posix(): (command, _digest(source)) for source in files
+                        if source.is_file() and not source.is_symlink()})
+        (root / MANIFEST).write_text(MANIFEST_HEADER + "".join(f"{digest}  {by}  {name}\n"
+                                                               for name, (by, digest) in sorted(entries.items())),
+                                     encoding="utf-8")
+        files.append(root / MANIFEST)
+    moves = [(source, out_dir / source.relative_to(root)) for source in files]
     check_replaceable(out_dir, [target for _, target in moves] + [out_dir / name for name in stale])
     aside = root / ".previous"
     done: list[tuple[Path | None, Path, Path | None]] = []   # (new file's staging place, target, old file aside)
@@ -199,7 +233,29 @@ def publish(root: Path, out_dir: Path, owned: Iterable[str] = ()) -> list[str]:
             folder.rmdir()                                    # a folder the removals left empty
         except OSError:
             pass
-    return stale
+    return stale, kept
+
+
+def read_manifest(out_dir: Path) -> dict[str, tuple[str, str]]:
+    """The folder's :data:`MANIFEST`: name → (command, SHA-256); empty when there is none or it
+    cannot be read (nothing is then removed)."""
+    try:
+        text = (out_dir / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    entries = {}
+    for line in text.splitlines():
+        parts = line.split("  ", 2)
+        if line.startswith("#") or len(parts) != 3:
+            continue
+        digest, by, name = parts
+        entries[name] = (by, digest)
+    return entries
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def check_replaceable(out_dir: Path, targets: list[Path]) -> None:
