@@ -50,7 +50,9 @@ they were. Once they are in place, a line for each file written goes to stderr. 
 file of an earlier run that this one does not write (mtfp.xlsx and report.html after
 --no-report, the charts after --no-charts, workforce.csv once the plan has no
 workforce, the *_real.csv files without --real) is removed, and said so, so that the
-folder never holds a stale file beside the new ones; other commands' files are left.
+folder never holds a stale file beside the new ones; other commands' files are left. Only
+a file an earlier run wrote and nobody has changed since is removed (the run records what it
+wrote in the hidden file .mtfp-files); your own file of such a name is kept, with a note.
 
   mtfp run scenarios/example.yaml
   mtfp run scenarios/durham.yaml --detail
