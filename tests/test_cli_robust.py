@@ -92,6 +92,22 @@ def test_a_reader_that_leaves_early_stops_no_command(tmp_path, monkeypatch, caps
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", sorted(every_command(Path("out"))))
+def test_a_reader_of_stdout_and_stderr_that_leaves_early_stops_no_command(tmp_path, monkeypatch, name):
+    # `mtfp COMMAND 2>&1 | head -1`: stderr goes to the same pipe, so the "wrote ..." lines fail too.
+    # Before: every command that writes files exited 1 (with its files written).
+    from mtfpmodel.cli import main
+
+    argv, files = every_command(tmp_path / "out")[name]
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdout", _LeavingReader(keep=1))
+    monkeypatch.setattr(sys, "stderr", _LeavingReader(keep=0))
+    assert main(argv) == 0
+    for file in files:
+        assert (tmp_path / "out" / file).is_file(), f"{name} did not write {file}"
+
+
 @pytest.mark.parametrize("name", ["sensitivity", "validate"])
 def test_a_closed_pipe_in_a_real_process(tmp_path, name):
     # The same through a real pipe, whose reader takes one line and leaves: the interpreter's

@@ -110,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None, console: bool) -> int:
-    stdout, unraisable = sys.stdout, sys.unraisablehook
+    stdout, stderr, unraisable = sys.stdout, sys.stderr, sys.unraisablehook
     sys.stdout = shown = _ReaderMayLeave(stdout)
+    sys.stderr = _ReaderMayLeave(stderr)      # `2>&1 | head`: the "wrote ..." lines must not stop a run either
     sys.unraisablehook = _quiet_about_interrupts(unraisable)
     _INTERRUPTED.clear()
     previous = install(_on_interrupt) if _main_thread() else {}
@@ -144,8 +145,9 @@ def _main(argv: list[str] | None, console: bool) -> int:
     finally:
         try:
             sys.stdout.flush()
+            sys.stderr.flush()
         finally:
-            sys.stdout, sys.unraisablehook = stdout, unraisable
+            sys.stdout, sys.stderr, sys.unraisablehook = stdout, stderr, unraisable
             if console:
                 _ignore_interrupts()
             else:
