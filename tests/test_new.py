@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 import mtfpmodel
@@ -50,3 +51,13 @@ def test_schema_line_points_at_the_nearest_schema(tmp_path):
     assert main(["new", str(tmp_path / "plans" / "draft")]) == 0
     first = (tmp_path / "plans" / "draft.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../scenario.schema.json"
+
+
+@pytest.mark.parametrize("name", ["/", ".", "/.", "..", "drafts/"])
+def test_a_folder_for_a_name_is_a_usage_error(tmp_path, monkeypatch, capsys, name):
+    # Before: `mtfp new /` and `mtfp new .` were "internal error: ValueError: ... has an empty name" (exit 3).
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", name]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder: give a file name in it" in err and "internal error" not in err
+    assert list(tmp_path.iterdir()) == []

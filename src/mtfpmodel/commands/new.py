@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from mtfpmodel.outputs.starter import starter_text
@@ -35,6 +36,9 @@ def main(args: argparse.Namespace) -> int:
     if not args.name.strip() or "\0" in args.name:
         raise UsageError(f"NAME {args.name!r}: give a file name, such as scenarios/northbrook-2026")
     target = Path(args.name)
+    if target.name in ("", ".", "..") or args.name.endswith(("/", os.sep)):
+        raise UsageError(f"NAME {args.name!r} is a folder: give a file name in it, such as "
+                         f"{(target / 'northbrook-2026').as_posix()}")
     if target.suffix not in (".yaml", ".yml"):
         target = target.with_name(target.name + ".yaml")
     check_file(target)
