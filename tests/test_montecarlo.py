@@ -320,3 +320,22 @@ def test_the_fan_charts_legends_sit_below_their_panels_clear_of_the_bands_and_li
         legend, frame = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
         assert legend.y1 <= frame.y0, (ax.get_title(), legend, frame)
     original(fig)
+
+
+def test_a_draws_count_beyond_what_memory_allows_is_refused_by_validate_and_every_command(tmp_path, capsys):
+    # Found by an acceptance audit of issue 15: draws: 1000000000 in the file validated, and the
+    # 5,000,000 draws it allowed took 1.3 GB of memory. The limit is now set by the memory the
+    # results need (640 MiB for a four-year plan: 2,300,000 draws; fewer for a longer plan), and
+    # validate, run and montecarlo all refuse more, at the file's line.
+    from mtfpmodel.scenario.riskconfig import max_draws
+
+    assert max_draws(4) == 2_300_000 and max_draws(20) == 500_000 and max_draws(2) == 3_900_000
+    text = RISK.read_text(encoding="utf-8")
+    assert "draws: 2000" in text and "years: 2" in text
+    big = tmp_path / "big.yaml"
+    big.write_text(text.replace("draws: 2000", "draws: 3900001"), encoding="utf-8")
+    for argv in (["validate", str(big)], ["run", str(big), "--out", str(tmp_path / "o"), "--no-charts"],
+                 ["montecarlo", str(big), "--out", str(tmp_path / "o")]):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert f"{big}:" in err and "monte_carlo.draws" in err and "use at most 3,900,000" in err, err

@@ -22,9 +22,10 @@ import numpy as np
 
 from mtfpmodel.analysis.paths import check_monte_carlo, check_sensitivity, in_percent
 from mtfpmodel.engine.parameters import Parameter
-from mtfpmodel.scenario.errors import Problem, ScenarioError
+from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError
 from mtfpmodel.scenario.loader import Loaded, validate
 from mtfpmodel.scenario.overrides import parse_path, set_path
+from mtfpmodel.scenario.riskconfig import check_draws_fit
 from mtfpmodel.scenario.units import percent
 from mtfpmodel.scenario.yamlfile import Where, locate
 
@@ -103,6 +104,12 @@ def check_scenario(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
         check_sensitivity(scenario.sensitivity, params, where)
     if scenario.monte_carlo is not None:
         check_monte_carlo(scenario.monte_carlo, params, where)
+        try:
+            check_draws_fit(scenario, scenario.monte_carlo.draws)
+        except AnalysisError as exc:        # the file's own draws: an error in the file, at its line
+            file, line = locate(where, "monte_carlo", "draws")
+            raise ScenarioError([Problem(str(exc), file=file, line=line, path="monte_carlo.draws",
+                                         hint="lower monte_carlo.draws")]) from None
     _check_ends_hold(loaded, params)
 
 

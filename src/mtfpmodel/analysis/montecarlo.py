@@ -25,7 +25,7 @@ from mtfpmodel.analysis.paths import correlation_matrix
 from mtfpmodel.engine.parameters import Parameter, funding_sources
 from mtfpmodel.engine.projection import Results
 from mtfpmodel.scenario.errors import AnalysisError
-from mtfpmodel.scenario.riskconfig import MAX_DRAWS, MonteCarloConfig
+from mtfpmodel.scenario.riskconfig import MonteCarloConfig, check_draws_fit
 from mtfpmodel.scenario.schema import Scenario
 
 if TYPE_CHECKING:           # the tables are built only where they are written: pandas is imported there
@@ -35,20 +35,12 @@ PROFILE = {"fixed": "saving", "share_of_line": "phasing", "unit_cost": "volume"}
 KEPT = ("net_gap", "closing_reserves", "minimum_reserves", "unfunded_gap")
 
 
-def kept_bytes(scenario: Scenario) -> int:
-    """Bytes of results kept for each draw (:data:`KEPT` and whether it balances, with room to spare)."""
-    return 8 * (scenario.years + 1) * (len(KEPT) + 3)
-
-
 def check_draws(scenario: Scenario, draws: int) -> int:
-    """Raise AnalysisError unless 1 <= draws <= MAX_DRAWS, saying what a larger run would need."""
+    """Raise AnalysisError unless 1 <= draws <= :func:`~mtfpmodel.scenario.riskconfig.max_draws`
+    for the plan's years, saying what a larger run would need."""
     if draws <= 0:
         raise AnalysisError(f"draws must be at least 1, not {draws:,}")
-    if draws > MAX_DRAWS:
-        need = draws * kept_bytes(scenario) / 2**30
-        raise AnalysisError(f"{draws:,} draws would need about {need:,.1f} GiB of memory for the results alone; "
-                            f"use at most {MAX_DRAWS:,} (10,000 to 100,000 is plenty for P10/P90)")
-    return draws
+    return check_draws_fit(scenario, draws)
 
 
 def apply_draws(batch: Batch, config: MonteCarloConfig, values: Mapping[str, np.ndarray]) -> None:

@@ -35,7 +35,35 @@ from mtfpmodel.scenario.fields import Fraction, Model, Share
 from mtfpmodel.scenario.limits import check_number, shown
 from mtfpmodel.scenario.series import hundredth, parse_number
 
-MAX_DRAWS = 5_000_000
+MAX_DRAWS = 5_000_000                 # draws at most, whatever the plan; also Sobol's projections at most
+MAX_RESULTS_BYTES = 640 * 2**20       # the kept results of a simulation at most: the whole run stays under 1 GiB
+KEPT_PER_YEAR = 7                     # floats kept for each draw and year: four results, with room to spare
+
+
+def kept_bytes(years: int) -> int:
+    """Bytes of results a Monte Carlo keeps for each draw of a plan of ``years`` projection years."""
+    return 8 * (years + 1) * KEPT_PER_YEAR
+
+
+def max_draws(years: int) -> int:
+    """The most draws a simulation of a plan of ``years`` may take: its results within
+    :data:`MAX_RESULTS_BYTES`, rounded down to 100,000 (2,300,000 for four years), at most
+    :data:`MAX_DRAWS`."""
+    fits = MAX_RESULTS_BYTES // kept_bytes(years)
+    return min(MAX_DRAWS, max(fits // 100_000 * 100_000, 100_000))
+
+
+def check_draws_fit(scenario, draws: int) -> int:
+    """Raise AnalysisError if ``draws`` is more than :func:`max_draws` for the plan's years."""
+    from mtfpmodel.scenario.errors import AnalysisError
+
+    limit = max_draws(scenario.years)
+    if draws > limit:
+        need = draws * kept_bytes(scenario.years) / 2**30
+        raise AnalysisError(f"{draws:,} draws would need about {need:,.1f} GiB of memory for the results alone; "
+                            f"use at most {limit:,} for a plan of {scenario.years} years (10,000 to 100,000 is "
+                            "plenty for P10/P90)")
+    return draws
 
 
 def parse_value(value: Any) -> float:
@@ -172,7 +200,8 @@ class SensitivityConfig(Model):
 class MonteCarloConfig(Model):
     """Monte Carlo settings: draws, seed, a distribution per path, correlation, savings delivery, grant loss."""
 
-    draws: int = Field(10_000, gt=0, description=f"Number of simulated plans (1 to {MAX_DRAWS:,}).")
+    draws: int = Field(10_000, gt=0, le=MAX_DRAWS, description=f"Number of simulated plans (1 to {max_draws(4):,} "
+                       "for a four-year plan; fewer for a longer one, so that the results fit in memory).")
     seed: int | None = Field(None, ge=0, description="Random seed, 0 or more: the same seed gives exactly the "
                                                      "same results.")
     distributions: dict[str, Distribution] = Field(
