@@ -253,6 +253,28 @@ def test_ctrl_c_during_start_up_or_drawing(tmp_path, stop, delay):
     assert not _children_of(process.pid)                   # no drawing worker left running
 
 
+@pytest.mark.parametrize("stop, code, said", STOPS, ids=lambda v: v.name if isinstance(v, signal.Signals) else None)
+def test_a_stop_signal_before_the_command_line_is_imported_is_one_line(stop, code, said):
+    # Found by an acceptance audit of issue 15: Ctrl-C in the first 20-50 ms of `mtfp run` printed a
+    # KeyboardInterrupt traceback from the imports of mtfpmodel.cli (argparse, the command
+    # modules). The mtfp script and `python -m mtfpmodel` now start in mtfpmodel.launch, which
+    # answers a stop signal from its first lines on: here one arrives straight after it is imported,
+    # while the rest would still be importing.
+    script = ("import sys; sys.argv = ['mtfp', 'run']; import mtfpmodel.launch, os, time; "
+              f"os.kill(os.getpid(), {int(stop)}); time.sleep(30)")
+    process = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=_env())
+    assert process.returncode == code
+    assert process.stderr == f"mtfp run: {said}; nothing was written; any previous outputs are as they were.\n"
+
+
+def test_the_mtfp_script_and_python_m_start_in_the_launcher():
+    import tomllib
+
+    project = tomllib.loads((TESTS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["mtfp"] == "mtfpmodel.launch:console"
+    assert "from mtfpmodel.launch import console" in (TESTS.parent / "src" / "mtfpmodel" / "__main__.py").read_text()
+
+
 def _children_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

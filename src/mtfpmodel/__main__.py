@@ -1,4 +1,4 @@
 """``python -m mtfpmodel``: the same as the ``mtfp`` command."""
-from mtfpmodel.cli import console
+from mtfpmodel.launch import console
 
 console()
