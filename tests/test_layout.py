@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "mtfpmodel"
 LAYERS = ("scenario", "engine", "results", "analysis", "outputs", "commands")
-TOP_MODULES = {"__init__.py", "__main__.py", "cli.py", "version.py"}   # cli.py sits with commands
+TOP_MODULES = {"__init__.py", "__main__.py", "cli.py", "launch.py", "version.py"}   # cli.py sits with commands
 
 
 def module_name(path: Path) -> str:
@@ -48,7 +48,7 @@ def layer(name: str) -> int:
     parts = name.split(".")
     if name == "mtfpmodel.version":
         return -1                      # a constant anyone may read
-    if name in ("mtfpmodel", "mtfpmodel.__main__"):
+    if name in ("mtfpmodel", "mtfpmodel.__main__", "mtfpmodel.launch"):
         return len(LAYERS)
     if name == "mtfpmodel.cli":
         return LAYERS.index("commands")
