@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,7 @@ def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "")
                        "a scenario holds plain values only: remove the '!' tag")
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        seen: dict[str, str] = {}            # each key as compared (spaces trimmed, case ignored) → as written
         for key_node, value_node in node.value:
             key, _ = _build(key_node, shown, problems, path)
             if isinstance(key, (list, dict)):
@@ -273,7 +275,19 @@ def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "")
                                         file=shown, line=key_node.start_mark.line + 1, path=child,
                                         hint=f"first given at line {where.children[key].line}"))
                 continue
+            same = seen.get(key_text(key))
+            if same is not None:             # 'Pay' beside 'pay', ' 2025/26' beside '2025/26'
+                problems.append(Problem(f"key {shown_text(key)} is given twice in this mapping",
+                                        file=shown, line=key_node.start_mark.line + 1, path=child,
+                                        hint=f"first given as {shown_text(same)} at line {where.children[same].line}; "
+                                             "keys are compared with spaces trimmed and case ignored"))
+                continue
+            seen[key_text(key)] = key
             out[key], where.children[key] = _build(value_node, shown, problems, child)
+            if key in NAME_KEYS and isinstance(out[key], str) and name_problem(out[key]):
+                problems.append(Problem(name_problem(out[key]), file=shown, line=where.children[key].line,
+                                        path=child, hint="remove it: a name is shown on one line, in headings, "
+                                                         "tables and files"))
         return out, where
     if isinstance(node, yaml.SequenceNode):
         items = []
@@ -312,6 +326,37 @@ def _scalar(node: yaml.ScalarNode, problem) -> Any:
     return value
 
 
+NAME_KEYS = ("name", "scenario", "council")      # texts shown as one line: in headings, table rows, file rows
+
+
+def key_text(key: str) -> str:
+    """A mapping key as keys are compared: spaces trimmed, case ignored."""
+    return " ".join(key.split()).casefold()
+
+
+_BREAKS = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+
+
+def _unseen(char: str) -> bool:
+    """A tab, a line break, or an invisible character that changes how the text around it shows
+    (Unicode's format characters, such as a right-to-left override or a zero-width space)."""
+    return char in _BREAKS or unicodedata.category(char) in ("Cf", "Zl", "Zp")
+
+
+def name_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name (it holds a character :func:`_unseen` finds), or None."""
+    for char in text:
+        if _unseen(char):
+            what = _BREAKS.get(char) or f"U+{ord(char):04X} ({unicodedata.name(char, 'a format character').lower()})"
+            return f"a name must be one line of visible text; this one holds {what}"
+    return None
+
+
+def escaped(text: str) -> str:
+    """``text`` with the characters :func:`_unseen` finds written as escapes, for a message."""
+    return "".join(repr(c)[1:-1] if c in _BREAKS else f"\\u{ord(c):04x}" if _unseen(c) else c for c in text)
+
+
 def shown_text(value: Any) -> str:
     """A value quoted for a message, cut short when long."""
     return clip(repr(value))
@@ -322,7 +367,7 @@ def _item_name(node: yaml.Node, index: int) -> str:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.value == "name" and isinstance(value_node, yaml.ScalarNode):
-                return value_node.value
+                return escaped(value_node.value)
     return str(index)
 
 
