@@ -327,3 +327,20 @@ reserves: [{name: General fund balance, kind: general, opening: 0}]
     solution = goalseek.solve(loaded.scenario, params, "reserves[General fund balance].opening",
                               "reserves_above_minimum", 0.0, None)
     assert float(solution.series) == pytest.approx(300, abs=1e-6)
+
+
+def test_savings_needed_shows_a_surplus_in_brackets(write, tmp_path, capsys):
+    # Before: "2026/27   -545" with a minus sign, where every other table of the tool brackets it.
+    # Spending 1,000 against council tax of 1,000 and a pressure of -545 in 2026/27 only (a surplus).
+    plan = write("""\
+scenario: surplus year
+base_year: "2024/25"
+years: 2
+expenditure: [{name: Services, base: 1000}]
+pressures: [{name: Windfall, amount: {2026/27: -545}, recurring: false}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+""")
+    assert main(["solve", str(plan), "--savings-needed", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if line.startswith("  2026/27")]
+    assert line.split() == ["2026/27", "(545)", "0", "0"] and "-545" not in out

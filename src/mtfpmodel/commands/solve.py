@@ -22,7 +22,7 @@ from mtfpmodel.outputs.outdir import staged_output
 from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, UsageError
 from mtfpmodel.scenario.series import plan_years
-from mtfpmodel.scenario.units import rounded_money
+from mtfpmodel.scenario.units import figure, rounded_money
 
 HELP = "goal seek: the council tax rise (or any input) that closes the gap; savings needed"
 DESCRIPTION = """\
@@ -231,7 +231,8 @@ def _savings_needed(prep) -> pd.DataFrame:
     print(f"\nExtra recurring savings needed to balance every year without reserves ({unit}):")
     print(f"  {'year':<10}{'net gap':>14}{'new savings':>14}{'cumulative':>14}")
     for t in range(1, len(labels)):
-        print(f"  {labels[t]:<10}{gap[t]:>14,.{decimals}f}{new[t - 1]:>14,.{decimals}f}{level[t - 1]:>14,.{decimals}f}")
+        cells = (figure(gap[t], decimals), figure(new[t - 1], decimals), figure(level[t - 1], decimals))
+        print(f"  {labels[t]:<10}" + "".join(f"{cell:>14}" for cell in cells))    # a surplus in brackets
     print(f"  In all, {rounded_money(level[-1], unit)} of recurring savings by {labels[-1]}.")
     return pd.DataFrame({"year": list(labels[1:]), "net_gap": gap[1:], "new_recurring_savings": new,
                          "cumulative_recurring_savings": level})
