@@ -86,3 +86,10 @@ def test_a_rate_that_rounds_to_nothing_is_0_00_percent_not_minus():
                                            ("0.1", False), ("-0.01%", False), ("10", False), ("1,000", False)])
 def test_a_figure_that_rounds_to_nothing_is_told_apart_from_a_small_one(text, nothing):
     assert rounds_to_nothing(text) is nothing
+
+
+def test_a_plain_number_that_rounds_to_nothing_has_no_sign():
+    # Before: the pack's Sobol table showed "-0.000" for an index of -0.0001 (sampling error).
+    from mtfpmodel.scenario.units import number
+
+    assert number(-0.0001, 3) == "0.000" and number(-0.012, 3) == "-0.012" and number(0.4567, 3) == "0.457"

@@ -65,6 +65,13 @@ def figure(value: float, decimals: int = 0) -> str:
     return f"({text})" if value < 0 and not rounds_to_nothing(text) else text
 
 
+def number(value: float, decimals: int) -> str:
+    """A plain number (a Sobol index) to ``decimals`` places, rounded as :func:`fixed` rounds, with
+    a minus sign for a negative one: -0.012, but 0.000, never -0.000."""
+    text = fixed(value, decimals)
+    return text[1:] if text.startswith("-") and rounds_to_nothing(text) else text
+
+
 def percent(value: float, decimals: int = 2) -> str:
     """A rate as a percentage to ``decimals`` places, rounded as :func:`fixed` rounds (0.02995 → 3.00%)."""
     if not math.isfinite(value):

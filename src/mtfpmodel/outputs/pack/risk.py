@@ -10,7 +10,7 @@ from mtfpmodel.analysis.montecarlo import CONFIDENCE
 from mtfpmodel.outputs.pack.content import Figure, KeyFigures, Paragraph, Row, Section, Subheading, Table
 from mtfpmodel.outputs.pack.context import Context
 from mtfpmodel.outputs.terminal import cabinet_money
-from mtfpmodel.scenario.units import percent
+from mtfpmodel.scenario.units import number, percent
 
 SOBOL_ROWS = 8
 
@@ -59,8 +59,8 @@ def _sobol(ctx: Context, indices, last: str) -> list:
     from mtfpmodel.analysis.sobol import OUTPUTS
 
     frame = indices.table().head(SOBOL_ROWS)
-    rows = tuple(Row.of(row["factor"], [f"{row[f'first_order_{OUTPUTS[0]}']:.3f}",
-                                        f"{row[f'total_order_{OUTPUTS[0]}']:.3f}"])
+    rows = tuple(Row.of(row["factor"], [number(row[f"first_order_{OUTPUTS[0]}"], 3),
+                                        number(row[f"total_order_{OUTPUTS[0]}"], 3)])
                  for _, row in frame.iterrows())
     blocks = [Subheading(f"What drives the {last} net gap"),
               Paragraph(f"Sobol indices from {indices.samples:,} projections: the share of the spread of the {last} "
