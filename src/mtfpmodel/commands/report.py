@@ -142,6 +142,6 @@ def _check_same_years(plan, variant, plan_path: str, variant_path: str) -> None:
     """A variant is the plan with other assumptions: it must cover the same years (the scenarios
     page sets them side by side and ranks them by the final year's net gap)."""
     if (variant.scenario.base_year, variant.scenario.years) != (plan.scenario.base_year, plan.scenario.years):
-        raise AnalysisError(f"--variants {variant_path}: it covers {variant.labels[1]} to {variant.labels[-1]}, the "
-                            f"plan {plan_path} {plan.labels[1]} to {plan.labels[-1]}; a variant must cover the "
+        raise AnalysisError(f"--variants {variant_path}: it covers {plan_years(variant.labels)}, the "
+                            f"plan {plan_path} {plan_years(plan.labels)}; a variant must cover the "
                             "same years (give it the plan's base_year and years)")

@@ -46,7 +46,7 @@ GUIDE = (
     "the main inputs; a Checks sheet and a master check.",
     "Colours: blue on yellow = an input you may change; grey italic = the scenario's structure (change it in the "
     "scenario file); black = a calculation (do not type over it); grey fill = a year the input has no value for.",
-    "To flex an input: change the blue cell on the Inputs sheet (e.g. pay in 2026/27, a reserve's planned use, a "
+    "To flex an input: change the blue cell on the Inputs sheet (e.g. an assumption in one year, a reserve's planned use, a "
     "line's volume, an FTE, a contract's cap, a scheme's borrowing). Excel recalculates at once (LibreOffice: Data > "
     "Calculate > Recalculate Hard if needed). The same change from the command line is mtfp run SCENARIO --set "
     "PATH=VALUE, with the PATH shown in the Inputs sheet's last column.",
