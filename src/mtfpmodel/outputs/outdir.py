@@ -18,8 +18,9 @@ straight after. Files in the output folder that this run does not write (another
 outputs, an officer's own files) are left alone, except those the command says are its own
 (:meth:`Staging.own`) that an earlier run of it left there unchanged: one of those is removed in
 the same publish (and put back if it fails). Which those are is read from :data:`MANIFEST`, a
-small hidden file that a publish for such a command (``mtfp run``) writes into the folder with
-the rest, atomically: every file it has published, the command that published it and its SHA-256. A file of one of those names that
+small hidden file that a publish for such a command (``mtfp run``) writes into the folder
+with the rest, atomically: every file it has published, the command that published it and its
+SHA-256. A file of one of those names that
 mtfp did not write, or that has been changed since (a workbook edited for ``mtfp import``), is
 kept, and said so. The folder names published by the current command are kept in
 :data:`PUBLISHED` for the command line's Ctrl-C message.

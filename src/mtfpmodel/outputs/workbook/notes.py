@@ -46,8 +46,8 @@ GUIDE = (
     "the main inputs; a Checks sheet and a master check.",
     "Colours: blue on yellow = an input you may change; grey italic = the scenario's structure (change it in the "
     "scenario file); black = a calculation (do not type over it); grey fill = a year the input has no value for.",
-    "To flex an input: change the blue cell on the Inputs sheet (e.g. an assumption in one year, a reserve's planned use, a "
-    "line's volume, an FTE, a contract's cap, a scheme's borrowing). Excel recalculates at once (LibreOffice: Data > "
+    "To flex an input: change the blue cell on the Inputs sheet (e.g. an assumption in one year, a reserve's "
+    "planned use, a line's volume, an FTE, a contract's cap, a scheme's borrowing). Excel recalculates at once (LibreOffice: Data > "
     "Calculate > Recalculate Hard if needed). The same change from the command line is mtfp run SCENARIO --set "
     "PATH=VALUE, with the PATH shown in the Inputs sheet's last column.",
     "Named ranges (Formulas > Name Manager) point at the main inputs: Assumption_<name>, Base_<line>, Volume_<line>, "
