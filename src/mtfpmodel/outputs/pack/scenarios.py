@@ -59,8 +59,9 @@ def section(ctx: Context) -> Section | None:
     header = (f"({ctx.cash_label})", *(f"{CASE_NAMES[cases[i]]}: {names[i]}" for i in order))
     about = Bullets(tuple(f"{CASE_NAMES[cases[i]]} — {names[i]}: {results[i].scenario.description or 'no description'}"
                           for i in order), id="scenario-descriptions")
-    intro = Paragraph(f"The plan and its variants, each run in full; the cases are named by their {last} net gap "
-                      f"(best the lowest, worst the highest).")
+    intro = Paragraph(f"The plan (the central case) and its variants, each run in full: of the variants, the one "
+                      f"with the lowest {last} net gap below the plan's is the best case, the one with the highest "
+                      f"above it the worst case.")
     blocks = [intro, about, Table("scenarios-table", header, tuple(rows), label_width=34)]
     png = ctx.charts.get("scenarios")
     if png is not None:
