@@ -1,6 +1,8 @@
 """``mtfp run``: the table on the terminal, the CSV files (spec §9), atomic writes, exit codes."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from conftest import SCENARIOS
@@ -165,3 +167,19 @@ def test_a_plan_built_from_cost_drivers_prints_and_writes_them(tmp_path, capsys)
     assert list(pd.read_csv(out / "contracts.csv").columns) == [
         "year", "contract", "line", "uplift", "cost", "contractual_inflation"]
     assert (out / "report.html").is_file() and (out / "mtfp.xlsx").is_file()
+
+
+def test_a_long_scenario_name_gets_a_default_folder_and_an_empty_real_is_refused(tmp_path, monkeypatch, capsys):
+    # Found by an acceptance audit of issue 15: a scenario named with 300 characters validated, then
+    # `mtfp run` (no --out) failed "choose another --out" (the default folder's name was too long);
+    # --real "" ran in cash as if it were not given.
+    from mtfpmodel.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    text = (Path(__file__).parent / "scenarios" / "hand.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "long.yaml"
+    plan.write_text(text.replace("scenario: hand-worked", "scenario: " + "s" * 300), encoding="utf-8")
+    assert main(["run", str(plan), "--no-charts", "--no-report"]) == 0
+    assert (tmp_path / "outputs" / ("s" * 100) / "summary.csv").is_file()
+    assert main(["run", str(plan), "--real", ""]) == 2
+    assert "--real '': name the assumption to deflate by" in capsys.readouterr().err

@@ -320,6 +320,12 @@ def _check_common(args) -> None:
         if args.command == "import":          # the one command whose --out is a file
             raise UsageError(f"--out {out!r}: give a file name (leave --out out to print the scenario)")
         raise UsageError(f"--out {out!r}: give a folder name (or leave --out out for the default folder)")
+    real = getattr(args, "real", None)
+    if real is not None and not real.strip():
+        from mtfpmodel.scenario.errors import UsageError
+
+        raise UsageError(f"--real {real!r}: name the assumption to deflate by, such as --real prices "
+                         "(or leave --real out for cash figures)")
     if out is not None and args.command != "import":     # before the work, not after it
         from pathlib import Path
 

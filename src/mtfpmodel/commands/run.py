@@ -194,7 +194,11 @@ def write_documents(result, staging, charts, report: bool, shown=None) -> None:
 RUN_DOCUMENTS = ["mtfp.xlsx", "report.html"]
 
 
+FOLDER_NAME = 100      # characters at most of a default output folder's name: any system can make it
+
+
 def safe_name(name: str) -> str:
-    """A folder name from a scenario name: letters, digits, '-', '_' and '.' only."""
+    """A folder name from a scenario name: letters, digits, '-', '_' and '.' only, at most
+    :data:`FOLDER_NAME` characters (a scenario may be named at length; a folder name may not)."""
     cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name.strip())
-    return cleaned.strip("-.") or "scenario"
+    return cleaned[:FOLDER_NAME].strip("-.") or "scenario"
