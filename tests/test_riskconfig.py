@@ -55,7 +55,9 @@ def test_values_parse_as_rates_or_numbers():
     ("monte_carlo:\n  distributions:\n    assumptions.pay: {uniform: [1%, 2%], normal: {mean: 1%, sd: 0}}\n",
      "give exactly one of normal, triangular, uniform or pert, not normal and uniform"),
     ("monte_carlo:\n  distributions:\n    assumptions.pay: {triangular: [2, 3, 5]}\n",
-     "2 looks like a percentage for the rate 'assumptions.pay' (write 2% or 0.02)"),
+     "2 (200%) is beyond ±100% for the rate 'assumptions.pay' (for 2% write 2% or 0.02)"),
+    ("monte_carlo:\n  distributions:\n    assumptions.pay: {triangular: [-200%, 3%, 5%]}\n",    # before: "-2 looks
+     "-2 (-200%) is beyond ±100% for the rate 'assumptions.pay'"),             # like a percentage (write -2%...)"
     ("monte_carlo:\n  distributions:\n    reserves.opening: {uniform: [10, 20], shock: by_year}\n",
      "shock: by_year needs a value by year"),
     ("monte_carlo:\n  draws: 0\n", ":30: monte_carlo.draws: 0 is out of range"),

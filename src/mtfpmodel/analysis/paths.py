@@ -141,13 +141,15 @@ def _unknown(path: str, params: Mapping[str, Parameter], file, line, field: str)
 
 
 def _size(path: str, values, params: Mapping[str, Parameter], file, line, field: str) -> list[Problem]:
-    """A rate given as a bare number above 1 almost always means a percentage."""
+    """A rate beyond ±100%: a bare number above 1 (2 for 2%) almost always means a percentage, and
+    one written with % (-200%) is as unlikely. The value is read already, so the message says it
+    both ways."""
     if params[path].kind != "rate":
         return []
     for value in values:
         if abs(value) > 1:
-            return [Problem(f"{value:g} looks like a percentage for the rate '{path}'", file=file, line=line,
-                            path=field, hint=f"write {value:g}% or {value / 100:g}")]
+            return [Problem(f"{value:g} ({value * 100:g}%) is beyond ±100% for the rate '{path}'", file=file,
+                            line=line, path=field, hint=f"for {value:g}% write {value:g}% or {value / 100:g}")]
     return []
 
 
