@@ -416,3 +416,24 @@ def test_the_reserves_charts_below_the_minimum_label_is_clear_of_both_lines():
         inside = (xs >= points[0, 0]) & (xs <= points[-1, 0])
         assert (np.interp(xs[inside], points[:, 0], points[:, 1]) > box.y1).all(), line.get_label()
     pyplot().close(fig)
+
+
+def test_an_axis_of_figures_that_round_to_nothing_repeats_no_label():
+    # Found by a walk through plan shapes: a balanced plan's gap chart labelled every y tick "0"
+    # (matplotlib's ticks at -0.04, -0.02, ... shown to no decimals). Ticks closer than the figures
+    # show are cut to the distinct ones; an ordinary axis keeps matplotlib's own ticks.
+    from mtfpmodel.outputs.chartstyle import Scale, new_axes, pyplot
+
+    for values, unit in (([0.0, 0.0, 0.0], "£000"), ([0.2, 0.1, 0.4], "£000"), ([0.01, 0.02], "£m")):
+        fig, ax = new_axes("t", "s", Scale(unit, 1.0))
+        ax.bar(range(len(values)), values)
+        fig.canvas.draw()
+        low, high = ax.get_ylim()
+        labels = [t.get_text() for t in ax.get_yticklabels() if low <= t.get_position()[1] <= high]
+        assert len(labels) == len(set(labels)), (values, labels)
+        pyplot().close(fig)
+    fig, ax = new_axes("t", "s", Scale("£000", 1.0))
+    ax.bar(range(3), [1000, 2500, 4000])
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()][:3] == ["0", "500", "1,000"]
+    pyplot().close(fig)

@@ -23,7 +23,7 @@ from mtfpmodel.outputs.chartstyle import (
     RAG_HATCHES,
     WIDTH,
     Scale,
-    money_formatter,
+    money_axis,
     new_axes,
     pyplot,
     save,
@@ -268,7 +268,7 @@ def compare_chart(table, scale: Scale):
     for ax, (column, title) in zip(axes, panels):
         ax.set_title(title, loc="left", fontsize=10)
         ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
-        ax.yaxis.set_major_formatter(money_formatter(scale))
+        money_axis(ax.yaxis, scale)
         ax.set_ylabel(scale.unit)
         ax.grid(axis="x", visible=False)
         for i, (name, rows) in enumerate(table.groupby("scenario", sort=False)):

@@ -87,7 +87,7 @@ def new_axes(title: str, subtitle: str, scale: Scale, size=(WIDTH, HEIGHT)):
     ax.set_title(title, loc="left", pad=22)
     ax.text(0, 1.02, subtitle, transform=ax.transAxes, color=PALETTE["grey"], fontsize=8.5, va="bottom")
     ax.set_ylabel(scale.unit)
-    ax.yaxis.set_major_formatter(money_formatter(scale))
+    money_axis(ax.yaxis, scale)
     ax.grid(axis="x", visible=False)
     ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
     return fig, ax
@@ -109,6 +109,24 @@ def money_formatter(scale: Scale):
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda y, _: figure(y, 0 if float(y).is_integer() else scale.decimals))
+
+
+def money_axis(axis, scale: Scale) -> None:
+    """Money on ``axis`` (``ax.yaxis`` or ``ax.xaxis``): figures as :func:`money_formatter` writes
+    them, at matplotlib's own tick places, except that ticks closer together than the figures show
+    (a chart of zeros, or of £000 that round to 0: '0, 0, 0, 0') are cut to the distinct ones."""
+    from matplotlib.ticker import MaxNLocator
+
+    class Distinct(MaxNLocator):
+        def tick_values(self, vmin, vmax):
+            ticks = super().tick_values(vmin, vmax)
+            step = 10.0 ** -scale.decimals
+            if len(ticks) > 1 and ticks[1] - ticks[0] < step:
+                return np.unique(np.round(np.asarray(ticks) / step)) * step
+            return ticks
+
+    axis.set_major_locator(Distinct(nbins="auto", steps=[1, 2, 2.5, 5, 10]))     # AutoLocator's own settings
+    axis.set_major_formatter(money_formatter(scale))
 
 
 def pyplot():

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from mtfpmodel.analysis.movement import Movement
-from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save
+from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_axis, pyplot, save
 from mtfpmodel.scenario.units import figure
 
 MAX_BARS = 12   # causes beyond the largest MAX_BARS - 1 are drawn as one "other causes" bar
@@ -59,7 +59,7 @@ def draw_bridge(movement: Movement, stem: Path, scale: Scale, year: str | None =
     low, high = min(0.0, float(levels.min()), end), max(0.0, float(levels.max()), end)
     span = (high - low) or 1.0
     ax.set_ylim(low - 0.08 * span if low < 0 else 0, high + 0.1 * span)
-    ax.yaxis.set_major_formatter(money_formatter(scale))
+    money_axis(ax.yaxis, scale)
     ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right", fontsize=7)
     ax.set_ylabel(f"Net gap ({scale.unit})")
     ax.set_title(f"What moved the {what}")

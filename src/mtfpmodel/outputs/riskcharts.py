@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 import numpy as np
 
 from mtfpmodel.analysis.paths import label
-from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_formatter, pyplot, save, year_ticks
+from mtfpmodel.outputs.chartstyle import PALETTE, Scale, money_axis, pyplot, save, year_ticks
 from mtfpmodel.scenario.units import figure
 
 if TYPE_CHECKING:       # only for annotations: the fan chart must not import Sobol's scipy.stats
@@ -41,7 +41,7 @@ def tornado_chart(result: Tornado, scale: Scale, year: str, stem: Path, title: s
             ax.annotate(text, (value, row), xytext=(-4 if side == "left" else 4, 0), textcoords="offset points",
                         ha="right" if side == "left" else "left", va="center", fontsize=8)
     ax.axvline(base, color=PALETTE["black"], linewidth=1)
-    ax.xaxis.set_major_formatter(money_formatter(scale))
+    money_axis(ax.xaxis, scale)
     ax.annotate(f"plan: {scale.text(result.base)}", (base, count - 0.4), ha="center", fontsize=8,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})   # the plan's line stops under it
     ax.set_yticks(rows, [label(p) for p in result.paths[:count]])
@@ -138,7 +138,7 @@ def draw_fan(bands: dict[str, np.ndarray], draws: int, labels: Sequence[str], sc
             ax.plot(x, bands["minimum_reserves"], color=PALETTE["grey"], linestyle="--", label="minimum reserves")
         year_ticks(ax, x, years)
         ax.set_ylabel(scale.unit)
-        ax.yaxis.set_major_formatter(money_formatter(scale))
+        money_axis(ax.yaxis, scale)
         ax.set_title(heading)
         # below the panel, as the plan's charts have theirs: inside, no place is clear of the
         # bands, the median and the zero line in every plan ("minimum reserves" was struck through)
