@@ -428,3 +428,13 @@ def test_an_unknown_option_is_named_by_the_command_it_was_given_to(capsys, argv,
     extra = " ".join(argv[2:] if len(argv) > 1 else argv)
     assert f"{prog}: error: unrecognized arguments: {extra} (see '{prog} --help')" in err, err
     assert err.startswith(f"usage: {prog} ")
+
+
+def test_a_long_item_name_is_shortened_without_losing_the_field():
+    # Found by an acceptance audit of issue 15: "expenditure[AAAA…: 'xxxx' is not a number" lost
+    # '.base' (the whole path was cut at 120 characters). The names in brackets are cut instead.
+    from mtfpmodel.scenario.errors import Problem
+
+    text = str(Problem("'xxxx' is not a number", file="plan.yaml", line=9, path=f"expenditure[{'A' * 9000}].base"))
+    assert text.startswith("plan.yaml:9: expenditure[AAAA") and "…].base: 'xxxx' is not a number" in text
+    assert len(text) < 200

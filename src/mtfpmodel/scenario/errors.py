@@ -6,6 +6,7 @@ boundary and never shown raw.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mtfpmodel.scenario.limits import clip
@@ -26,10 +27,20 @@ class Problem:
         where = clip(self.file or "<scenario>", 200)
         if self.line:                   # lines count from 1: 0 marks a value from --set, which has none
             where = f"{where}:{self.line}"
-        text = f"{where}: {clip(self.path, 120) + ': ' if self.path else ''}{clip(self.message, 300)}"
+        text = f"{where}: {short_path(self.path) + ': ' if self.path else ''}{clip(self.message, 300)}"
         if self.hint:
             text += f" ({clip(self.hint, 200)})"
         return text
+
+
+def short_path(path: str, most: int = 120) -> str:
+    """``path`` cut to about ``most`` characters by shortening the names in its brackets, so that
+    the field at its end is never lost: 'expenditure[AAAA…].base', not 'expenditure[AAAA…'."""
+    if len(path) <= most:
+        return clip(path, most)
+    parts = re.split(r"(\[[^\]]*\])", path)
+    room = max(12, (most - sum(len(p) for p in parts if not p.startswith("["))) // max(1, path.count("[")))
+    return clip("".join(f"[{clip(p[1:-1], room)}]" if p.startswith("[") else p for p in parts), most + 40)
 
 
 class MtfpError(Exception):
