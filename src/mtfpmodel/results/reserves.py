@@ -60,6 +60,8 @@ class Statement:
     final_year_relies: bool         # reserves_drawn[T] > 0
     final_year_drawn: float         # reserves_drawn[T] [scenario unit]
     gap_unfunded: bool = False      # some year leaves a gap unfunded (reserves exhausted or unbalanced)
+    years_last_at_final_draw: float | None = None   # final closing / the final year's draw, when that draw
+                                    # is well above the average fall (FASTER times it): how long at today's rate
 
 
 def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], draw: int = 0) -> Statement:
@@ -95,9 +97,13 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
     fall = float(closing[0] - closing[T]) / T
     drawn = float(results.reserves_drawn[draw, T])
     unfunded = bool(np.any(results.unfunded_gap[draw, 1:] > 0))
+    lasting = float(closing[T]) / fall if fall > 0 and not unfunded else None
+    at_final = float(closing[T]) / drawn if lasting is not None and drawn > FASTER * fall else None
     return Statement(pd.DataFrame(data), labels[int(exhausted[0]) + 1] if exhausted.size else None,
-                     float(closing[T]) / fall if fall > 0 and not unfunded else None, fall, drawn > 0, drawn,
-                     unfunded)
+                     lasting, fall, drawn > 0, drawn, unfunded, at_final)
+
+
+FASTER = 1.25     # a final year's draw this many times the average fall is worth a second "would last"
 
 
 PERCENT_ROWS = ("usable_reserves_pct", "minimum_pct")
