@@ -177,8 +177,12 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, Where]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "malformed YAML"
+        hint = "check indentation, colons and quotes"
+        lines = text.splitlines()
+        if line and line <= len(lines) and len(lines[line - 1].split(":", 1)[0]) > MAX_KEY:
+            hint = f"a key may be at most {MAX_KEY:,} characters before its ':'; this line's key is longer"
         raise YamlSyntaxError([Problem(f"not valid YAML: {clip(reason, 200)}", file=shown, line=line,
-                                       hint="check indentation, colons and quotes")]) from None
+                                       hint=hint)]) from None
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
@@ -326,6 +330,7 @@ def _scalar(node: yaml.ScalarNode, problem) -> Any:
     return value
 
 
+MAX_KEY = 1024        # characters of a plain key YAML reads (a longer one is "could not find expected ':'")
 NAME_KEYS = ("name", "scenario", "council")      # texts shown as one line: in headings, table rows, file rows
 
 
