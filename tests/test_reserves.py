@@ -488,3 +488,13 @@ reserves: [{name: General fund balance, kind: general, opening: 2000}]
     assert list(summary["status"]) == ["balanced"] * 4
     assert list(summary["closing_reserves"]) == [2000.0] * 4
     assert verdict(result) == "The plan balances in every year without using reserves; it is sustainable."
+
+
+def test_an_assumption_above_100_percent_a_year_is_warned_about(run_text):
+    # Before: 'pay: 320%' (for 3.20%) was taken silently. The warning needs no line to use it.
+    text = (PLAN % dict(pressure="0", reserves="  - {name: G, kind: general, opening: 100}", savings="")
+            ).replace("expenditure:", "assumptions: {pay: [3%, 320%, 3%, 3%]}\nexpenditure:")
+    result = run_text(text)
+    (warning,) = [w for w in result.warnings if w.path == "assumptions.pay"]
+    assert warning.message == "the assumption 'pay' is 320.00% a year in 2026/27"
+    assert warning.hint == "did you mean 3.20%? a rate above 100% a year is rare"

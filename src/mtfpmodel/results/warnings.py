@@ -28,7 +28,30 @@ def warnings(scenario: Scenario, results: Results, labels: tuple[str, ...],
             + reserve_warnings(scenario, results, labels, where)
             + formula_name_warnings(scenario, where)
             + unused_assumption_warnings(scenario, params, where)
-            + grant_end_warnings(scenario, labels, where))
+            + grant_end_warnings(scenario, labels, where)
+            + large_rate_warnings(scenario, labels, params, where))
+
+
+LARGE_RATE = 1.0      # an assumption above 100% a year was most likely typed without its decimal point
+
+
+def large_rate_warnings(scenario: Scenario, labels: tuple[str, ...], params: Mapping[str, Parameter],
+                        where: Where | None) -> list[Problem]:
+    """An assumption above 100% a year in some year: 320% for 3.20%, most likely."""
+    problems = []
+    for name in scenario.assumptions:
+        param = params.get(f"assumptions.{name}")
+        if param is None or param.kind != "rate":
+            continue
+        values = np.broadcast_to(param.value, (scenario.years,))
+        years = [labels[t + 1] for t in range(scenario.years) if values[t] > LARGE_RATE]
+        if years:
+            top = float(values.max())
+            file, line = locate(where, "assumptions", name)
+            problems.append(Problem(f"the assumption {shown(name)} is {percent(top)} a year in {', '.join(years)}",
+                                    file=file, line=line, path=f"assumptions.{name}",
+                                    hint=f"did you mean {percent(top / 100)}? a rate above 100% a year is rare"))
+    return problems
 
 
 def grant_end_warnings(scenario: Scenario, labels: tuple[str, ...], where: Where | None) -> list[Problem]:
