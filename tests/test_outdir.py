@@ -411,3 +411,20 @@ def test_outputs_publish_into_a_folder_on_another_disk(tmp_path):
         assert [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.tmp")] == []
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+def test_a_file_another_command_rewrote_is_not_removed_by_a_later_run(tmp_path, capsys):
+    # Found by a review: run, then the cabinet pack into the same folder (its charts byte for byte
+    # the run's), then run --no-charts removed the pack's charts/*.png as the run's own. A publish
+    # into a folder with a record now records the files it writes as its own.
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-report"]) == 0
+    from mtfpmodel.outputs import outdir
+
+    with outdir.staged_output(out) as staging:            # as mtfp report publishes its charts
+        staging.path("charts/gap.png").write_bytes((out / "charts" / "gap.png").read_bytes())
+    assert outdir.read_manifest(out)["charts/gap.png"][0] == outdir.OTHER
+    capsys.readouterr()
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
+    assert (out / "charts" / "gap.png").is_file() and not (out / "charts" / "bridge.png").exists()
+    assert "kept charts/gap.png" in capsys.readouterr().err

@@ -45,6 +45,7 @@ from mtfpmodel.scenario.errors import MtfpError, UsageError
 
 PUBLISHED: list[Path] = []
 MANIFEST = ".mtfp-files"
+OTHER = "-"           # the manifest's word for a command that removes no files of its own
 MANIFEST_HEADER = ("# The files mtfp published into this folder: SHA-256, command, name. A later 'mtfp run'\n"
                    "# removes a file of its own it no longer writes only while it is unchanged. Safe to delete.\n")
 
@@ -188,9 +189,11 @@ def publish(root: Path, out_dir: Path, owned: Iterable[str] = (), command: str =
     there = [name for name in dict.fromkeys(owned) if (out_dir / name) not in new and (out_dir / name).is_file()]
     stale = [name for name in there if recorded.get(name) == (command, _digest(out_dir / name))]
     kept = [name for name in there if name not in stale]
-    if command:                  # a command that removes its own files later records what it publishes
+    # A command that removes its own files later records what it publishes; once there is a record,
+    # every command's publish brings it up to date (a file the cabinet pack rewrites is the pack's).
+    if command or recorded or (out_dir / MANIFEST).is_file():
         entries = {name: entry for name, entry in recorded.items() if name not in stale and (out_dir / name).is_file()}
-        entries.update({source.relative_to(root).as_posix(): (command, _digest(source)) for source in files
+        entries.update({source.relative_to(root).as_posix(): (command or OTHER, _digest(source)) for source in files
                         if source.is_file() and not source.is_symlink()})
         (root / MANIFEST).write_text(MANIFEST_HEADER + "".join(f"{digest}  {by}  {name}\n"
                                                                for name, (by, digest) in sorted(entries.items())),
