@@ -257,8 +257,8 @@ def test_reserves_rebuilt_after_running_out_are_not_said_to_be_held_elsewhere(ru
     assert list(result.summary["unfunded_gap"]) == approx([30, 0, 0, 0])
     assert list(result.summary["closing_reserves"]) == approx([0, 20, 40, 60])
     said = findings(result)
-    assert said[0] == ("The reserves that can meet a gap run out in 2025/26: the gap left then is unfunded. Later "
-                       "surpluses rebuild usable reserves to £60k by the end of 2028/29.")
+    assert said[0] == ("The reserves that can meet a gap run out in 2025/26: the gap left then is unfunded. Usable "
+                       "reserves are rebuilt to £60k by the end of 2028/29.")
 
 
 def test_a_plan_with_no_reserve_that_can_meet_a_gap_says_so(run_text):
@@ -498,3 +498,25 @@ def test_an_assumption_above_100_percent_a_year_is_warned_about(run_text):
     (warning,) = [w for w in result.warnings if w.path == "assumptions.pay"]
     assert warning.message == "the assumption 'pay' is 320.00% a year in 2026/27"
     assert warning.hint == "did you mean 3.20%? a rate above 100% a year is rare"
+
+
+def test_implementation_costs_the_paying_reserve_cannot_meet_are_not_said_to_be_reserves_running_out(run_text):
+    # Found by a review: with the transformation reserve (the first that meets gaps, so the one that
+    # pays reserve-funded implementation costs) empty, its £60k of costs were unfunded, and the
+    # statement read "The reserves that can meet a gap run out in 2025/26 ... Later surpluses
+    # rebuild usable reserves", while the general fund met every gap and no year had a surplus.
+    from mtfpmodel.outputs.statements import findings
+    from mtfpmodel.outputs.terminal import verdict
+
+    result = plan(run_text, """\
+        - {name: T, kind: earmarked, meets_gap: true, opening: 0}
+        - {name: G, kind: general, opening: 500}
+        """, pressure="10", savings="savings: [{name: Change, kind: fixed, saving: 0, "
+                                     "implementation_cost: {2025/26: 60}, funded_by: reserves}]")
+    assert list(result.summary["unfunded_gap"]) == approx([60, 0, 0, 0])
+    said = findings(result)
+    assert said[0] == "Usable reserves do not run out over the plan."
+    assert said[1] == ("Implementation costs to be met from reserves are paid by the T, which cannot meet £60k of "
+                       "them in 2025/26: that is left unfunded.")
+    assert verdict(result).startswith("The plan does not balance: reserves exhausted in 2025/26, with £60k of "
+                                      "implementation costs unfunded")

@@ -9,8 +9,9 @@ import math
 
 from mtfpmodel.outputs.terminal import cabinet_money, in_words
 from mtfpmodel.results.counciltax import within_limit
-from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS
+from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS, unmet
 from mtfpmodel.results.result import Result
+from mtfpmodel.scenario.reserves import first_gap_reserve
 from mtfpmodel.scenario.series import plan_years
 from mtfpmodel.scenario.units import figure, percent
 
@@ -60,22 +61,33 @@ def findings(result: Result) -> list[str]:
     last = result.labels[-1]
     left = float(result.summary["closing_reserves"].iloc[-1])
     summary = result.summary
-    unbalanced = list(summary["year"][summary["status"] == "unbalanced"])
+    costs_unmet, gap_unmet = unmet(result.results)
+    gap_years = [result.labels[t] for t in range(1, len(result.labels)) if gap_unmet[t] > 0]
+    unbalanced = [y for y in summary["year"][summary["status"] == "unbalanced"] if y in gap_years]
+    run_out = next((y for y in summary["year"][summary["status"] == "reserves exhausted"] if y in gap_years), None)
     if unbalanced:          # no reserve meets gaps (none at all, or none that may)
         years = (f"every year, {plan_years(result.labels)}" if len(unbalanced) == len(summary) > 1
                  else in_words(unbalanced))
         out = [f"No reserve can meet a gap, so the gap is unfunded in {years}."]
-    elif not s.run_out:
+    elif not run_out:
         out = ["Usable reserves do not run out over the plan."]
-    elif left > 0 and _left_to_meet_gaps(result) > 0:     # later surpluses rebuilt them
-        out = [f"The reserves that can meet a gap run out in {s.run_out}: the gap left then is unfunded. Later "
-               f"surpluses rebuild usable reserves to {cabinet_money(left, unit)} by the end of {last}."]
+    elif left > 0 and _left_to_meet_gaps(result) > 0:     # contributions or surpluses rebuilt them
+        out = [f"The reserves that can meet a gap run out in {run_out}: the gap left then is unfunded. Usable "
+               f"reserves are rebuilt to {cabinet_money(left, unit)} by the end of {last}."]
     elif left > 0:          # what is left is held in reserves that do not meet gaps
-        out = [f"The reserves that can meet a gap run out in {s.run_out}: the gap left then is unfunded. The "
+        out = [f"The reserves that can meet a gap run out in {run_out}: the gap left then is unfunded. The "
                f"{cabinet_money(left, unit)} of usable reserves left at the end of {last} is held in reserves "
                "that do not meet gaps."]
     else:
-        out = [f"Usable reserves run out in {s.run_out}: the gap left then is unfunded."]
+        out = [f"Usable reserves run out in {run_out}: the gap left then is unfunded."]
+    cost_years = [result.labels[t] for t in range(1, len(result.labels)) if costs_unmet[t] > 0]
+    if cost_years:          # the one reserve that pays them could not, whatever the others hold
+        first = first_gap_reserve([reserve for _, reserve in result.scenario.reserve_list])
+        payer = (f"the {result.scenario.reserve_list[first][1].name}" if first is not None
+                 else "no reserve (none meets gaps)")
+        out.append(f"Implementation costs to be met from reserves are paid by {payer}, which cannot meet "
+                   f"{cabinet_money(float(costs_unmet[1:].sum()), unit)} of them in {in_words(cost_years)}: "
+                   "that is left unfunded.")
     if s.gap_unfunded:
         pass                # how long the rest would last means nothing once a gap goes unfunded
     elif s.years_last is None:

@@ -5,6 +5,7 @@ import textwrap
 
 from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
 from mtfpmodel.results.result import Result
+from mtfpmodel.results.reserves import unmet
 from mtfpmodel.results.tables import grant_name
 from mtfpmodel.scenario.units import UNITS, figure, money
 
@@ -110,8 +111,11 @@ def verdict(result: Result) -> str:
     else:
         bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]
         first = summary[summary["year"] == bad[0]].iloc[0]
+        costs, _ = unmet(result.results)
+        t = list(summary["year"]).index(bad[0]) + 1
+        what = "implementation costs" if costs[t] >= float(first["unfunded_gap"]) else "that year's gap"
         text = (f"The plan does not balance: {first['status']} in {bad[0]}, with "
-                f"{cabinet_money(float(first['unfunded_gap']), unit)} of that year's gap unfunded")
+                f"{cabinet_money(float(first['unfunded_gap']), unit)} of {what} unfunded")
         unfunded = summary[summary["unfunded_gap"] > 0]
         if len(unfunded) > 1:        # the first year is not the whole story
             every = "every year of the plan" if len(unfunded) == len(summary) else \

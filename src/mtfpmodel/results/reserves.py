@@ -103,6 +103,14 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
                      lasting, fall, drawn > 0, drawn, unfunded, at_final)
 
 
+def unmet(results: Results, draw: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(T+1,) each year's unfunded gap in its two parts [scenario unit]: the implementation costs
+    (``funded_by: reserves``) the reserve that pays them could not meet, and the rest, the part
+    of the gap the reserves could not meet."""
+    costs = results.reserve_funded_costs[draw] - results.reserve_flows.implementation_costs[draw].sum(axis=0)
+    return costs, results.unfunded_gap[draw] - costs
+
+
 FASTER = 1.25     # a final year's draw this many times the average fall is worth a second "would last"
 
 
