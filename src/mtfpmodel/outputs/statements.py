@@ -93,8 +93,8 @@ def findings(result: Result) -> list[str]:
     elif s.years_last is None:
         out.append("Usable reserves do not fall over the plan (contributions and surpluses at least match their use).")
     else:
-        at_final = "" if s.years_last_at_final_draw is None else (
-            f"; at {last}'s draw of {cabinet_money(s.final_year_drawn, unit)}, {lasting(s.years_last_at_final_draw)}")
+        at_final = "" if s.years_last_at_final_fall is None else (
+            f"; at {last}'s fall of {cabinet_money(s.final_fall, unit)}, {lasting(s.years_last_at_final_fall)}")
         out.append(f"At the plan's average fall of {cabinet_money(s.average_fall, unit)} a year, the "
                    f"{cabinet_money(left, unit)} left at the end of {last} would last {lasting(s.years_last)}"
                    f"{at_final}.")

@@ -60,8 +60,9 @@ class Statement:
     final_year_relies: bool         # reserves_drawn[T] > 0
     final_year_drawn: float         # reserves_drawn[T] [scenario unit]
     gap_unfunded: bool = False      # some year leaves a gap unfunded (reserves exhausted or unbalanced)
-    years_last_at_final_draw: float | None = None   # final closing / the final year's draw, when that draw
-                                    # is well above the average fall (FASTER times it): how long at today's rate
+    years_last_at_final_fall: float | None = None   # final closing / the final year's fall, when that fall
+                                    # is well above the average (FASTER times it): how long at the rate it ends on
+    final_fall: float = 0.0         # closing_reserves[T-1] - closing_reserves[T] [scenario unit]
 
 
 def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], draw: int = 0) -> Statement:
@@ -98,9 +99,10 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
     drawn = float(results.reserves_drawn[draw, T])
     unfunded = bool(np.any(results.unfunded_gap[draw, 1:] > 0))
     lasting = float(closing[T]) / fall if fall > 0 and not unfunded else None
-    at_final = float(closing[T]) / drawn if lasting is not None and drawn > FASTER * fall else None
+    final_fall = float(closing[T - 1] - closing[T]) if T > 1 else fall     # net of the year's contributions
+    at_final = float(closing[T]) / final_fall if lasting is not None and final_fall > FASTER * fall else None
     return Statement(pd.DataFrame(data), labels[int(exhausted[0]) + 1] if exhausted.size else None,
-                     lasting, fall, drawn > 0, drawn, unfunded, at_final)
+                     lasting, fall, drawn > 0, drawn, unfunded, at_final, final_fall)
 
 
 def unmet(results: Results, draw: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -111,7 +113,7 @@ def unmet(results: Results, draw: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return costs, results.unfunded_gap[draw] - costs
 
 
-FASTER = 1.25     # a final year's draw this many times the average fall is worth a second "would last"
+FASTER = 1.25     # a final year's fall this many times the average is worth a second "would last"
 
 
 PERCENT_ROWS = ("usable_reserves_pct", "minimum_pct")
