@@ -344,3 +344,28 @@ funding: {council_tax: {tax_base: 1000, band_d: 1000}}
     out = capsys.readouterr().out
     [line] = [line for line in out.splitlines() if line.startswith("  2026/27")]
     assert line.split() == ["2026/27", "(545)", "0", "0"] and "-545" not in out
+
+
+def test_reserves_needed_do_not_count_costs_only_another_reserve_pays_and_solve_warns(write, tmp_path, capsys):
+    # Found by a review: implementation costs of 60 that only T (the first reserve that meets gaps,
+    # empty) may pay were counted as a gap G must cover, so "opening reserves needed" came out 60 too
+    # high, and at that value the plan still did not balance, with no word of it.
+    # Gap 30 a year from G (minimum 0): G must open at 4 × 30 = 120; the 60 stays unfunded.
+    plan = write("""\
+scenario: costs elsewhere
+base_year: "2024/25"
+expenditure: [{name: Services, base: 1000}]
+pressures: [{name: Gap, amount: {2025/26: 30}}]
+funding: {council_tax: {tax_base: 1000, band_d: 1000}}
+savings: [{name: Change, kind: fixed, saving: 0, implementation_cost: {2025/26: 60}, funded_by: reserves}]
+reserves:
+  - {name: T, kind: earmarked, meets_gap: true, opening: 0}
+  - {name: G, kind: general, opening: 0}
+""")
+    loaded = mtfpmodel.load(plan)
+    params = mtfpmodel.engine.parameters.collect(loaded.scenario)
+    solution = goalseek.solve(loaded.scenario, params, "reserves[G].opening", "reserves_above_minimum", 0.0, None)
+    assert float(solution.series) == pytest.approx(120, abs=1e-6)
+    assert main(["solve", str(plan), "--target", "reserves_above_minimum=0", "--by", "reserves[G].opening",
+                 "--out", str(tmp_path / "o")]) == 0
+    assert "warning: at this value the plan still leaves a gap unfunded in 2025/26 (£60k)" in capsys.readouterr().err

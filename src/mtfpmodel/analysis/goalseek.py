@@ -85,11 +85,15 @@ def _worst(metric: str):
 
 def metric_values(results, metric: str) -> np.ndarray:
     """(D, T+1) values of ``metric``; ``reserves_above_minimum`` is closing less minimum reserves,
-    less the gaps left unfunded so far: the balance above the minimum had reserves been able to go
-    below zero (with one pot of reserves exactly so; as the Monte Carlo's reserves needed). A plan
-    whose reserves are empty and a gap unfunded is not "at its minimum of 0"."""
+    less the gaps reserves could not meet so far: the balance above the minimum had reserves been
+    able to go below zero (with one pot of reserves exactly so; as the Monte Carlo's reserves
+    needed). A plan whose reserves are empty and a gap unfunded is not "at its minimum of 0".
+    Implementation costs the reserve that pays them could not meet are not counted: more in
+    another reserve would not pay them (``mtfp solve`` warns when some are left unfunded)."""
     if metric == "reserves_above_minimum":
-        return results.closing_reserves - results.minimum_reserves - np.cumsum(results.unfunded_gap, axis=-1)
+        costs = results.reserve_funded_costs - results.reserve_flows.implementation_costs.sum(axis=1)
+        gap_unmet = results.unfunded_gap - costs
+        return results.closing_reserves - results.minimum_reserves - np.cumsum(gap_unmet, axis=-1)
     return getattr(results, metric)
 
 

@@ -159,6 +159,11 @@ def _solve(prep, goal: Goal) -> pd.DataFrame:
     zigzag = _zigzag_warning(prep, param, solution, labels)
     if zigzag:
         print(f"warning: {zigzag}", file=sys.stderr)
+    unfunded = [t for t in range(1, len(labels)) if check.unfunded_gap[0, t] > 0]
+    if unfunded:          # the target is met, but the plan still leaves something unfunded
+        years = ", ".join(f"{labels[t]} ({rounded_money(float(check.unfunded_gap[0, t]), unit)})" for t in unfunded)
+        print(f"warning: at this value the plan still leaves a gap unfunded in {years}: see the reserves "
+              f"statement of 'mtfp run --set {path}=...'", file=sys.stderr)
     return pd.DataFrame({"year": [labels[t] for t in solution.years], "path": path, "value": solution.values,
                          "metric": metric, "target": target, "achieved": [achieved[t] for t in solution.years]})
 
