@@ -183,3 +183,22 @@ def test_a_long_scenario_name_gets_a_default_folder_and_an_empty_real_is_refused
     assert (tmp_path / "outputs" / ("s" * 100) / "summary.csv").is_file()
     assert main(["run", str(plan), "--real", ""]) == 2
     assert "--real '': name the assumption to deflate by" in capsys.readouterr().err
+
+
+def test_a_scenario_named_at_length_in_another_script_gets_a_folder_and_a_dangling_out_link_is_refused(
+        tmp_path, monkeypatch, capsys):
+    # Found by a review: 100 characters of Chinese are 300 bytes, past the 255-byte name limit, so
+    # run with no --out failed "File name too long (choose another --out)"; --out a link to a folder
+    # that does not exist did all the work, then failed "could not publish the outputs".
+    from mtfpmodel.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    text = (Path(__file__).parent / "scenarios" / "hand.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "cjk.yaml"
+    plan.write_text(text.replace("scenario: hand-worked", "scenario: " + "預算計劃" * 30), encoding="utf-8")
+    assert main(["run", str(plan), "--no-charts", "--no-report"]) == 0
+    [folder] = (tmp_path / "outputs").iterdir()
+    assert len(folder.name.encode("utf-8")) <= 200 and (folder / "summary.csv").is_file()
+    (tmp_path / "link").symlink_to(tmp_path / "missing")
+    assert main(["run", str(plan), "--out", str(tmp_path / "link"), "--no-charts"]) == 2
+    assert "is a link to" in capsys.readouterr().err

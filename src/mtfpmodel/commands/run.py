@@ -195,10 +195,14 @@ RUN_DOCUMENTS = ["mtfp.xlsx", "report.html"]
 
 
 FOLDER_NAME = 100      # characters at most of a default output folder's name: any system can make it
+FOLDER_BYTES = 200     # and bytes at most in UTF-8 (systems count a name's limit, 255, in bytes)
 
 
 def safe_name(name: str) -> str:
     """A folder name from a scenario name: letters, digits, '-', '_' and '.' only, at most
-    :data:`FOLDER_NAME` characters (a scenario may be named at length; a folder name may not)."""
-    cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name.strip())
-    return cleaned[:FOLDER_NAME].strip("-.") or "scenario"
+    :data:`FOLDER_NAME` characters and :data:`FOLDER_BYTES` bytes (a scenario may be named at
+    length, in any script; a folder name may not)."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name.strip())[:FOLDER_NAME]
+    while len(cleaned.encode("utf-8")) > FOLDER_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned.strip("-.") or "scenario"

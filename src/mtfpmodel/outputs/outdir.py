@@ -129,6 +129,9 @@ def check_folder(out_dir: Path) -> None:
         raise UsageError(f"the output folder {out_dir} cannot be used: {problem} (choose another --out)")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"the output folder {out_dir} is a file (choose another --out)")
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise UsageError(f"the output folder {out_dir} is a link to {os.readlink(out_dir)}, which does not exist "
+                         "(make that folder, or choose another --out)")
 
 
 def _staging_folder(out_dir: Path) -> Path:

@@ -59,8 +59,10 @@ def check_draws_fit(scenario, draws: int) -> int:
 
     limit = max_draws(scenario.years)
     if draws > limit:
-        need = draws * kept_bytes(scenario.years) / 2**30
-        raise AnalysisError(f"{draws:,} draws would need about {need:,.1f} GiB of memory for the results alone; "
+        need = draws * kept_bytes(scenario.years)
+        size = f"{need / 2**30:,.1f} GiB" if need >= 2**30 else f"{need / 2**20:,.0f} MiB"
+        raise AnalysisError(f"{draws:,} draws would need about {size} of memory for the results alone "
+                            f"(at most {MAX_RESULTS_BYTES // 2**20:,} MiB); "
                             f"use at most {limit:,} for a plan of {scenario.years} years (10,000 to 100,000 is "
                             "plenty for P10/P90)")
     return draws
