@@ -428,3 +428,13 @@ def test_a_file_another_command_rewrote_is_not_removed_by_a_later_run(tmp_path, 
     assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), *FAST]) == 0
     assert (out / "charts" / "gap.png").is_file() and not (out / "charts" / "bridge.png").exists()
     assert "kept charts/gap.png" in capsys.readouterr().err
+
+
+def test_a_run_with_its_report_into_a_pack_folder_says_it_replaced_the_packs_page(tmp_path, capsys):
+    # Found by a review: the pack's report.html was replaced by the run's without a word, leaving the
+    # pack's report.docx beside a report.html of another kind.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.docx").write_bytes(b"the cabinet pack in Word")
+    assert main(["run", str(SCENARIOS / "hand.yaml"), "--out", str(out), "--no-charts"]) == 0
+    assert "holds a cabinet pack (report.docx): its report.html is now this run's report" in capsys.readouterr().err

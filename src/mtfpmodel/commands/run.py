@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -102,6 +103,9 @@ def main(args: argparse.Namespace) -> int:
         pack = (out / "report.docx").exists()       # the folder of a cabinet pack: its report.html stays
         documents = ["mtfp.xlsx"] if pack else RUN_DOCUMENTS
         staging.own(run_csv_names() + documents + [name for names in chart_files() for name in names])
+    if pack and not args.no_report:
+        print(f"note: {out} holds a cabinet pack (report.docx): its report.html is now this run's report; run "
+              "'mtfp report' again to bring the pack's pages back in step", file=sys.stderr)
     print(f"\nOutputs written to {out}/")
     return 0
 
