@@ -519,8 +519,9 @@ def test_implementation_costs_the_paying_reserve_cannot_meet_are_not_said_to_be_
                                      "implementation_cost: {2025/26: 60}, funded_by: reserves}]")
     assert list(result.summary["unfunded_gap"]) == approx([60, 0, 0, 0])
     said = findings(result)
-    assert said[0] == "Usable reserves do not run out over the plan."
-    assert said[1] == ("Implementation costs to be met from reserves are paid by the T, which cannot meet £60k of "
-                       "them in 2025/26: that is left unfunded.")
+    assert said[0] == ("The reserves meet every gap, but count as exhausted in 2025/26, as implementation costs "
+                       "to be met from reserves are paid by the T, which cannot meet £60k of them in 2025/26; that "
+                       "is left unfunded.")
+    assert result.reserves_statement.run_out == "2025/26"        # as the status, the card and the workbook say
     assert verdict(result).startswith("The plan does not balance: reserves exhausted in 2025/26, with £60k of "
                                       "implementation costs unfunded")

@@ -69,6 +69,10 @@ def findings(result: Result) -> list[str]:
         years = (f"every year, {plan_years(result.labels)}" if len(unbalanced) == len(summary) > 1
                  else in_words(unbalanced))
         out = [f"No reserve can meet a gap, so the gap is unfunded in {years}."]
+    elif not run_out and s.run_out:     # 'reserves exhausted' by the costs its paying reserve cannot meet alone
+        out = [f"The reserves meet every gap, but count as exhausted in {s.run_out}, as "
+               f"{_costs_unmet_text(result, costs_unmet)}"]
+        costs_unmet = costs_unmet * 0.0     # said
     elif not run_out:
         out = ["Usable reserves do not run out over the plan."]
     elif left > 0 and _left_to_meet_gaps(result) > 0:     # contributions or surpluses rebuilt them
@@ -80,14 +84,9 @@ def findings(result: Result) -> list[str]:
                "that do not meet gaps."]
     else:
         out = [f"Usable reserves run out in {run_out}: the gap left then is unfunded."]
-    cost_years = [result.labels[t] for t in range(1, len(result.labels)) if costs_unmet[t] > 0]
-    if cost_years:          # the one reserve that pays them could not, whatever the others hold
-        first = first_gap_reserve([reserve for _, reserve in result.scenario.reserve_list])
-        payer = (f"the {result.scenario.reserve_list[first][1].name}" if first is not None
-                 else "no reserve (none meets gaps)")
-        out.append(f"Implementation costs to be met from reserves are paid by {payer}, which cannot meet "
-                   f"{cabinet_money(float(costs_unmet[1:].sum()), unit)} of them in {in_words(cost_years)}: "
-                   "that is left unfunded.")
+    if (costs_unmet[1:] > 0).any():     # the one reserve that pays them could not, whatever the others hold
+        text = _costs_unmet_text(result, costs_unmet)
+        out.append(text[0].upper() + text[1:])
     if s.gap_unfunded:
         pass                # how long the rest would last means nothing once a gap goes unfunded
     elif s.years_last is None:
@@ -115,6 +114,17 @@ def findings(result: Result) -> list[str]:
         out.append(f"WARNING: {last} leaves {cabinet_money(unfunded, unit)} of its gap unfunded, with no reserves to "
                    "meet it: the plan does not balance.")
     return out
+
+
+def _costs_unmet_text(result: Result, costs_unmet) -> str:
+    """'Implementation costs to be met from reserves are paid by the Transformation reserve, which
+    cannot meet £600k of them in 2025/26: that is left unfunded.'"""
+    years = [result.labels[t] for t in range(1, len(result.labels)) if costs_unmet[t] > 0]
+    first = first_gap_reserve([reserve for _, reserve in result.scenario.reserve_list])
+    payer = f"the {result.scenario.reserve_list[first][1].name}" if first is not None else "no reserve (none meets gaps)"
+    return (f"implementation costs to be met from reserves are paid by {payer}, which cannot meet "
+            f"{cabinet_money(float(costs_unmet[1:].sum()), result.units)} of them in {in_words(years)}; "
+            "that is left unfunded.")
 
 
 def _left_to_meet_gaps(result: Result) -> float:
