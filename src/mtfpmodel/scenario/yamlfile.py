@@ -29,6 +29,7 @@ from mtfpmodel.scenario.limits import (
     clip,
     text_problem,
 )
+from mtfpmodel.scenario.names import name_key
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)      # libyaml when present: the same rules, faster
 _MERGE = "tag:yaml.org,2002:merge"
@@ -279,17 +280,17 @@ def _build(node: yaml.Node, shown: str, problems: list[Problem], path: str = "")
                                         file=shown, line=key_node.start_mark.line + 1, path=child,
                                         hint=f"first given at line {where.children[key].line}"))
                 continue
-            same = seen.get(key_text(key))
+            same = seen.get(name_key(key))
             if same is not None:             # 'Pay' beside 'pay', ' 2025/26' beside '2025/26'
                 problems.append(Problem(f"key {shown_text(key)} is given twice in this mapping",
                                         file=shown, line=key_node.start_mark.line + 1, path=child,
                                         hint=f"first given as {shown_text(same)} at line {where.children[same].line}; "
                                              "keys are compared with spaces trimmed and case ignored"))
                 continue
-            seen[key_text(key)] = key
+            seen[name_key(key)] = key
             out[key], where.children[key] = _build(value_node, shown, problems, child)
-            if key in NAME_KEYS and isinstance(out[key], str) and name_problem(out[key]):
-                problems.append(Problem(name_problem(out[key]), file=shown, line=where.children[key].line,
+            if key in NAME_KEYS and isinstance(out[key], str) and (wrong := name_problem(out[key])):
+                problems.append(Problem(wrong, file=shown, line=where.children[key].line,
                                         path=child, hint="remove it: a name is shown on one line, in headings, "
                                                          "tables and files"))
         return out, where
@@ -332,11 +333,6 @@ def _scalar(node: yaml.ScalarNode, problem) -> Any:
 
 MAX_KEY = 1024        # characters of a plain key YAML reads (a longer one is "could not find expected ':'")
 NAME_KEYS = ("name", "scenario", "council")      # texts shown as one line: in headings, table rows, file rows
-
-
-def key_text(key: str) -> str:
-    """A mapping key as keys are compared: spaces trimmed, case ignored."""
-    return " ".join(key.split()).casefold()
 
 
 _BREAKS = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
