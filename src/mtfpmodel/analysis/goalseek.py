@@ -19,6 +19,7 @@ from mtfpmodel.analysis.batch import Batch, project_batch, project_chunks
 from mtfpmodel.analysis.paths import label, value_text
 from mtfpmodel.engine.parameters import Parameter, collect, series_values
 from mtfpmodel.results.counciltax import above_limit
+from mtfpmodel.results.reserves import unmet_costs
 from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.schema import Scenario
 from mtfpmodel.scenario.units import money, percent
@@ -91,8 +92,7 @@ def metric_values(results, metric: str) -> np.ndarray:
     Implementation costs the reserve that pays them could not meet are not counted: more in
     another reserve would not pay them (``mtfp solve`` warns when some are left unfunded)."""
     if metric == "reserves_above_minimum":
-        costs = results.reserve_funded_costs - results.reserve_flows.implementation_costs.sum(axis=1)
-        gap_unmet = results.unfunded_gap - costs
+        gap_unmet = results.unfunded_gap - unmet_costs(results)
         return results.closing_reserves - results.minimum_reserves - np.cumsum(gap_unmet, axis=-1)
     return getattr(results, metric)
 

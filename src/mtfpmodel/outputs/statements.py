@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 
-from mtfpmodel.outputs.terminal import cabinet_money, in_words
+from mtfpmodel.outputs.terminal import cabinet_money
 from mtfpmodel.results.counciltax import within_limit
 from mtfpmodel.results.reserves import FLOW_ROWS, PERCENT_ROWS, unmet
 from mtfpmodel.results.result import Result
 from mtfpmodel.scenario.reserves import first_gap_reserve
 from mtfpmodel.scenario.series import plan_years
-from mtfpmodel.scenario.units import figure, percent
+from mtfpmodel.scenario.units import figure, in_words, percent
 
 
 def _grid(header: list[str], rows: list[tuple[str, list[str]]], width: int = 12) -> list[str]:

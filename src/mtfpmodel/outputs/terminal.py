@@ -7,7 +7,7 @@ from mtfpmodel.results.gaptable import MEMO, SUBTOTALS
 from mtfpmodel.results.result import Result
 from mtfpmodel.results.reserves import unmet
 from mtfpmodel.results.tables import grant_name
-from mtfpmodel.scenario.units import UNITS, figure, money
+from mtfpmodel.scenario.units import UNITS, figure, in_words, money
 
 ROWS = (
     ("Net expenditure", "net_expenditure"),
@@ -138,10 +138,6 @@ def verdict(result: Result) -> str:
         text += f" (Figures at {result.real.label}, deflated by {result.real.index}.)"
     return text
 
-
-def in_words(items: list[str]) -> str:
-    """'2027/28', '2027/28 and 2028/29', '2026/27, 2027/28 and 2028/29'."""
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
 
 def capital_table_text(result: Result) -> str:

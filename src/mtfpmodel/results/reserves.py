@@ -105,11 +105,16 @@ def statement(scenario: Scenario, results: Results, labels: tuple[str, ...], dra
                      lasting, fall, drawn > 0, drawn, unfunded, at_final, final_fall)
 
 
+def unmet_costs(results: Results) -> np.ndarray:
+    """(D, T+1) the implementation costs (``funded_by: reserves``) the reserve that pays them could
+    not meet: the part of each year's unfunded gap that is not gap the reserves could not meet."""
+    return results.reserve_funded_costs - results.reserve_flows.implementation_costs.sum(axis=1)
+
+
 def unmet(results: Results, draw: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(T+1,) each year's unfunded gap in its two parts [scenario unit]: the implementation costs
-    (``funded_by: reserves``) the reserve that pays them could not meet, and the rest, the part
-    of the gap the reserves could not meet."""
-    costs = results.reserve_funded_costs[draw] - results.reserve_flows.implementation_costs[draw].sum(axis=0)
+    """(T+1,) each year's unfunded gap in its two parts [scenario unit]: :func:`unmet_costs`, and
+    the rest, the part of the gap the reserves could not meet."""
+    costs = unmet_costs(results)[draw]
     return costs, results.unfunded_gap[draw] - costs
 
 

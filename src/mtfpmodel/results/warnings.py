@@ -13,7 +13,7 @@ from mtfpmodel.scenario.errors import Problem
 from mtfpmodel.scenario.limits import shown
 from mtfpmodel.scenario.names import near_name
 from mtfpmodel.scenario.schema import Scenario
-from mtfpmodel.scenario.units import money, percent
+from mtfpmodel.scenario.units import in_words, money, percent
 from mtfpmodel.scenario.yamlfile import Where, locate
 
 BASE_YEAR_TOLERANCE = 0.005   # share of net expenditure
@@ -70,8 +70,7 @@ def grant_end_warnings(scenario: Scenario, labels: tuple[str, ...], where: Where
         if not dropped:
             continue
         file, line = locate(where, "funding", "grants", g, "values")
-        years = [f"{year} ({money(value, unit)})" for year, value in dropped]
-        listed = years[0] if len(years) == 1 else f"{', '.join(years[:-1])} and {years[-1]}"
+        listed = in_words([f"{year} ({money(value, unit)})" for year, value in dropped])
         problems.append(Problem(f"the grant ends in {grant.ends}, so the amounts given for {listed} are not used",
                                 file=file, line=line, path=f"funding.grants[{grant.name}].values",
                                 hint=f"a grant is 0 after its last year: move ends to the last year it is "

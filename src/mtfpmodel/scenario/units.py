@@ -65,6 +65,11 @@ def figure(value: float, decimals: int = 0) -> str:
     return f"({text})" if value < 0 and not rounds_to_nothing(text) else text
 
 
+def in_words(items: list[str]) -> str:
+    """'2027/28', '2027/28 and 2028/29', '2026/27, 2027/28 and 2028/29'."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
 def number(value: float, decimals: int) -> str:
     """A plain number (a Sobol index) to ``decimals`` places, rounded as :func:`fixed` rounds, with
     a minus sign for a negative one: -0.012, but 0.000, never -0.000."""

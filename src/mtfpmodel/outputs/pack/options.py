@@ -6,8 +6,8 @@ from __future__ import annotations
 from mtfpmodel.analysis.paths import label
 from mtfpmodel.outputs.pack.content import Bullets, Paragraph, Row, Section, Table
 from mtfpmodel.outputs.pack.context import Context
-from mtfpmodel.outputs.terminal import cabinet_money, in_words
-from mtfpmodel.scenario.units import percent
+from mtfpmodel.outputs.terminal import cabinet_money
+from mtfpmodel.scenario.units import in_words, percent
 
 
 def section(ctx: Context) -> Section | None:
