@@ -194,7 +194,7 @@ def publish(root: Path, out_dir: Path, owned: Iterable[str] = (), command: str =
     kept = [name for name in there if name not in stale]
     # A command that removes its own files later records what it publishes; once there is a record,
     # every command's publish brings it up to date (a file the cabinet pack rewrites is the pack's).
-    if command or recorded or (out_dir / MANIFEST).is_file():
+    if command or (out_dir / MANIFEST).is_file():
         entries = {name: entry for name, entry in recorded.items() if name not in stale and (out_dir / name).is_file()}
         entries.update({source.relative_to(root).as_posix(): (command or OTHER, _digest(source)) for source in files
                         if source.is_file() and not source.is_symlink()})

@@ -65,6 +65,7 @@ def findings(result: Result) -> list[str]:
     gap_years = [result.labels[t] for t in range(1, len(result.labels)) if gap_unmet[t] > 0]
     unbalanced = [y for y in summary["year"][summary["status"] == "unbalanced"] if y in gap_years]
     run_out = next((y for y in summary["year"][summary["status"] == "reserves exhausted"] if y in gap_years), None)
+    costs_said = False
     if unbalanced:          # no reserve meets gaps (none at all, or none that may)
         years = (f"every year, {plan_years(result.labels)}" if len(unbalanced) == len(summary) > 1
                  else in_words(unbalanced))
@@ -72,7 +73,7 @@ def findings(result: Result) -> list[str]:
     elif not run_out and s.run_out:     # 'reserves exhausted' by the costs its paying reserve cannot meet alone
         out = [f"The reserves meet every gap, but count as exhausted in {s.run_out}, as "
                f"{_costs_unmet_text(result, costs_unmet)}"]
-        costs_unmet = costs_unmet * 0.0     # said
+        costs_said = True
     elif not run_out:
         out = ["Usable reserves do not run out over the plan."]
     elif left > 0 and _left_to_meet_gaps(result) > 0:     # contributions or surpluses rebuilt them
@@ -84,7 +85,8 @@ def findings(result: Result) -> list[str]:
                "that do not meet gaps."]
     else:
         out = [f"Usable reserves run out in {run_out}: the gap left then is unfunded."]
-    if (costs_unmet[1:] > 0).any():     # the one reserve that pays them could not, whatever the others hold
+    if not costs_said and (costs_unmet[1:] > 0).any():     # the reserve that pays them could not, whatever
+                                                            # the others hold
         text = _costs_unmet_text(result, costs_unmet)
         out.append(text[0].upper() + text[1:])
     if s.gap_unfunded:
@@ -117,8 +119,8 @@ def findings(result: Result) -> list[str]:
 
 
 def _costs_unmet_text(result: Result, costs_unmet) -> str:
-    """'Implementation costs to be met from reserves are paid by the Transformation reserve, which
-    cannot meet £600k of them in 2025/26: that is left unfunded.'"""
+    """'implementation costs to be met from reserves are paid by the Transformation reserve, which
+    cannot meet £600k of them in 2025/26; that is left unfunded.'"""
     years = [result.labels[t] for t in range(1, len(result.labels)) if costs_unmet[t] > 0]
     first = first_gap_reserve([reserve for _, reserve in result.scenario.reserve_list])
     payer = f"the {result.scenario.reserve_list[first][1].name}" if first is not None else "no reserve (none meets gaps)"
@@ -131,7 +133,7 @@ def _left_to_meet_gaps(result: Result) -> float:
     """The closing balance at the end of the plan of the reserves that may meet a gap [scenario unit]."""
     closing = result.results.reserve_flows.closing[0, :, -1]
     return float(sum(closing[k] for k, (_, reserve) in enumerate(result.scenario.reserve_list)
-                     if reserve.meets_gaps and not reserve.ring_fenced))
+                     if reserve.meets_gaps))      # never a ring-fenced one
 
 
 def plan_warnings(result: Result) -> list[str]:

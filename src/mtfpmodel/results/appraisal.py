@@ -64,10 +64,10 @@ def capital_payback_year(gross: np.ndarray, capital: np.ndarray, life: int, impl
     cash = (_extend(gross, horizon, hold_last=True) - _extend(capital, horizon, hold_last=False)
             - _extend(implementation, horizon, hold_last=False))
     start = first_outlay(capital, implementation)
-    paid = paid_back(np.cumsum(cash[start:]))
-    if paid is None or not (gross[1:] > 0).any():
+    paid, saving = paid_back(np.cumsum(cash[start:])), first_saving(gross)
+    if paid is None or saving >= gross.shape[0]:              # never repaid, or nothing ever saved
         return "not within its life"
-    return year_labels(base_year, horizon)[max(start + paid, first_saving(gross)) - 1]
+    return year_labels(base_year, horizon)[max(start + paid, saving) - 1]
 
 
 def paid_back(cumulative: np.ndarray) -> int | None:
@@ -96,9 +96,8 @@ def payback_year(flows: np.ndarray, labels: tuple[str, ...], start: int = 1, not
     plan year, unless told), is >= 0 for the rest of the plan, and not before year ``not_before``
     (the first saving), or 'beyond the plan'."""
     paid = paid_back(np.cumsum(flows[start:len(labels)]))
-    if paid is None or max(start + paid, not_before) >= len(labels):
-        return BEYOND
-    return labels[max(start + paid, not_before)]
+    year = None if paid is None else max(start + paid, not_before)
+    return labels[year] if year is not None and year < len(labels) else BEYOND
 
 
 def first_saving(gross: np.ndarray) -> int:

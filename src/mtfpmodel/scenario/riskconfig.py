@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from mtfpmodel.scenario.errors import AnalysisError
 from mtfpmodel.scenario.fields import Fraction, Model, Share
 from mtfpmodel.scenario.limits import check_number, shown
 from mtfpmodel.scenario.series import hundredth, parse_number
@@ -55,8 +56,6 @@ def max_draws(years: int) -> int:
 
 def check_draws_fit(scenario, draws: int) -> int:
     """Raise AnalysisError if ``draws`` is more than :func:`max_draws` for the plan's years."""
-    from mtfpmodel.scenario.errors import AnalysisError
-
     limit = max_draws(scenario.years)
     if draws > limit:
         need = draws * kept_bytes(scenario.years)

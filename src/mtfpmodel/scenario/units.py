@@ -73,16 +73,14 @@ def in_words(items: list[str]) -> str:
 def number(value: float, decimals: int) -> str:
     """A plain number (a Sobol index) to ``decimals`` places, rounded as :func:`fixed` rounds, with
     a minus sign for a negative one: -0.012, but 0.000, never -0.000."""
-    text = fixed(value, decimals)
-    return text[1:] if text.startswith("-") and rounds_to_nothing(text) else text
+    return _unsigned_nothing(fixed(value, decimals))
 
 
 def percent(value: float, decimals: int = 2) -> str:
     """A rate as a percentage to ``decimals`` places, rounded as :func:`fixed` rounds (0.02995 → 3.00%)."""
     if not math.isfinite(value):
         return f"{value * 100:.{decimals}f}%"
-    text = f"{_half_up(value, decimals, 100):.{decimals}f}%"
-    return text[1:] if text.startswith("-") and rounds_to_nothing(text) else text    # 0.00%, never -0.00%
+    return _unsigned_nothing(f"{_half_up(value, decimals, 100):.{decimals}f}%")    # 0.00%, never -0.00%
 
 
 def rates_as_given(values) -> list[str]:
@@ -91,6 +89,11 @@ def rates_as_given(values) -> list[str]:
     values = [float(v) for v in values]
     tenths = all(not math.isfinite(v) or abs(v * 1000 - round(v * 1000)) < 1e-6 for v in values)
     return [percent(v, 1 if tenths else 2) for v in values]
+
+
+def _unsigned_nothing(text: str) -> str:
+    """``text`` without its minus sign when it rounds to nothing ('-0.000' → '0.000')."""
+    return text[1:] if text.startswith("-") and rounds_to_nothing(text) else text
 
 
 def rounds_to_nothing(text: str) -> bool:
