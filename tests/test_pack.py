@@ -251,6 +251,30 @@ def test_the_opening_reserves_needed_are_usable_reserves_in_total(pack):
             in html)
 
 
+def test_the_opening_reserves_needed_never_open_a_reserve_below_zero():
+    # Before: 16,660 for scenarios/example.yaml, solved on the Transformation reserve's opening at
+    # -840. A reserve that opens below zero cannot pay the implementation costs charged to it
+    # (600 in 2025/26, 300 in 2026/27), so they dropped out of the answer, and the plan opened at
+    # 16,660 in total went below its minimum. Now the reserve drawn last (the General fund balance)
+    # is solved: 12,000 + (needed - 20,000).
+    from mtfpmodel.analysis.cabinet import reserves_option
+    from mtfpmodel.engine.parameters import collect
+    from mtfpmodel.results.reserves import unmet_costs
+
+    plan = Path(__file__).parent.parent / "scenarios" / "example.yaml"
+    result = run(load(plan))
+    option = reserves_option(result, collect(result.scenario))
+    assert option.opening_path == "reserves[General fund balance].opening"
+    needed = option.opening_needed
+    # Independently: open the General fund balance at needed less the other usable reserves'
+    # planned openings (Transformation 2,500 + Budget support 5,500 = 8,000).
+    results = run(load(plan, [f"reserves[General fund balance].opening={needed - 8_000}"])).results
+    assert results.closing_reserves[0, 0] == pytest.approx(needed)
+    assert (results.closing_reserves - results.minimum_reserves)[0, 1:].min() == pytest.approx(0.0, abs=0.01)
+    assert float(unmet_costs(results).sum()) == 0.0 and float(results.unfunded_gap.sum()) == 0.0
+    assert needed == pytest.approx(17_559.806, abs=0.01)
+
+
 def test_a_plan_with_no_gap_to_close_says_so_on_its_options_page(tmp_path):
     # Before: "Reserves alone: £0k over the plan, one-off money — the 2028/29 gap of (£21.6m)
     # comes back every year after", "Council tax alone: a core increase of -1.23% in every year

@@ -12,9 +12,9 @@ Options to close the gap, each on its own (money in the scenario unit):
                         it takes the Band D rise above the referendum limit
     savings alone       new recurring savings each year: goalseek.savings_needed(net_gap)
     reserves alone      every year's positive net gap drawn from reserves (planned and unplanned
-                        use together), and the opening balance of the first reserve that meets
-                        gaps that would keep usable reserves at or above the minimum in every
-                        year (goal seek on that opening balance)
+                        use together), and the opening balance of usable reserves in total that
+                        would keep them at or above the minimum in every year (goal seek on the
+                        opening balance of the reserve that meets gaps drawn last, never below 0)
 """
 from __future__ import annotations
 
@@ -149,24 +149,47 @@ def reserves_option(result: Result, params) -> ReservesOption:
     that would keep them at or above their minimum in every year (usable reserves against the
     minimum in total, as the Monte Carlo's reserves needed).
 
-    It is solved on the opening balance of the first reserve that meets gaps, the others as
-    planned: the total is theirs plus that solution (the base year's usable reserves are the sum
-    of the openings), comparable with the planned total.
+    It is solved on the opening balance of the reserve that meets gaps drawn last (the last listed),
+    the others as planned: gaps are met from those reserves in order and implementation costs from
+    the first, so that one is the plan's last resort and moving it changes nothing else. An opening
+    balance is never below zero: where the last reserve could open at nothing and the rest would
+    still do, it is held at zero and the one before it solved, and so on. The total is the openings
+    as solved (the base year's usable reserves are the sum of them), comparable with the planned total.
     """
     drawn = np.maximum(result.results.net_gap[0], 0.0)
     drawn[0] = 0.0                                      # the base year is the approved budget
-    items = result.scenario.reserve_list
-    first = next((r for r, (_, reserve) in enumerate(items) if reserve.meets_gaps), None)
-    if first is None:
+    meeting = [f"{prefix}.opening" for prefix, reserve in result.scenario.reserve_list if reserve.meets_gaps]
+    if not meeting:
         return ReservesOption(drawn, None, None, "the scenario has no reserve that meets gaps")
-    path = f"{items[first][0]}.opening"
-    try:
-        solution = goalseek.solve(result.scenario, params, path, "reserves_above_minimum", 0.0, None,
-                                  labels=result.labels)
-    except AnalysisError as exc:
-        return ReservesOption(drawn, path, None, str(exc))
-    others = float(result.results.closing_reserves[0, 0]) - float(params[path].value)
-    return ReservesOption(drawn, path, others + float(solution.series))
+    planned = float(result.results.closing_reserves[0, 0])       # the openings in total
+    held: dict[str, float] = {}                                   # reserves that open at nothing
+    for path in reversed(meeting):
+        if _lowest_above_minimum(result, params, {**held, path: 0.0}) < 0:
+            reach = goalseek.default_bracket(params[path], result.scenario)[1]
+            try:
+                solution = goalseek.solve(result.scenario, params, path, "reserves_above_minimum", 0.0, None,
+                                          bracket=(0.0, max(reach, float(params[path].value))),
+                                          labels=result.labels, fixed=held)
+            except AnalysisError as exc:
+                return ReservesOption(drawn, path, None, str(exc))
+            return ReservesOption(drawn, path, planned + _change(params, {**held, path: float(solution.series)}))
+        held[path] = 0.0
+    return ReservesOption(drawn, meeting[0], planned + _change(params, held))
+
+
+def _lowest_above_minimum(result: Result, params, openings: dict[str, float]) -> float:
+    """The lowest year's usable reserves above the minimum (goal seek's ``reserves_above_minimum``)
+    with the reserves' ``openings`` (path: balance) in place of the planned ones."""
+    batch = Batch(params, 1)
+    for path, value in openings.items():
+        batch.set(path, value)
+    results = project_batch(result.scenario, params, batch.overrides())
+    return float(goalseek.metric_values(results, "reserves_above_minimum")[0, 1:].min())
+
+
+def _change(params, openings: dict[str, float]) -> float:
+    """How much the ``openings`` (path: balance) add to the planned openings in total."""
+    return sum(value - float(params[path].value) for path, value in openings.items())
 
 
 def _net_gap_with(result: Result, params, path: str, series: np.ndarray) -> np.ndarray:

@@ -46,9 +46,12 @@ class NoRoot(AnalysisError):
 
 
 def solve(scenario: Scenario, params: Mapping[str, Parameter], path: str, metric: str, target: float,
-          year: int | None, bracket: tuple[float, float] | None = None, labels=()) -> Solution:
-    """The value of ``path`` that brings ``metric`` to ``target`` in projection year ``year`` (or every year)."""
+          year: int | None, bracket: tuple[float, float] | None = None, labels=(),
+          fixed: Mapping[str, float] | None = None) -> Solution:
+    """The value of ``path`` that brings ``metric`` to ``target`` in projection year ``year`` (or every year),
+    with the inputs ``fixed`` (path: value) held at those values in every trial."""
     param = params[path]
+    fixed = dict(fixed or {})
     lo, hi = bracket or default_bracket(param, scenario)
     if year is None and param.is_series:
         series = np.array(param.value, dtype=float)
@@ -58,14 +61,15 @@ def solve(scenario: Scenario, params: Mapping[str, Parameter], path: str, metric
                 trial = np.broadcast_to(series, x.shape + series.shape).copy()
                 trial[..., t - 1:] = x[..., None]
                 return trial
-            series[t - 1:] = _root(scenario, params, path, metric, target, [t], with_year_value, lo, hi, labels)
+            series[t - 1:] = _root(scenario, params, path, metric, target, [t], with_year_value, lo, hi, labels,
+                                   fixed)
         return Solution(path, metric, target, tuple(range(1, scenario.years + 1)), series.copy(), series)
     years = [year] if year is not None else list(range(1, scenario.years + 1))
     shape = param.value.shape
 
     def constant(x):
         return np.multiply.outer(x, np.ones(shape)) if np.ndim(x) else np.full(shape, x)
-    x = _root(scenario, params, path, metric, target, years, constant, lo, hi, labels)
+    x = _root(scenario, params, path, metric, target, years, constant, lo, hi, labels, fixed)
     return Solution(path, metric, target, tuple(years), np.full(len(years), x), constant(x))
 
 
@@ -97,14 +101,16 @@ def metric_values(results, metric: str) -> np.ndarray:
     return getattr(results, metric)
 
 
-def _root(scenario, params, path, metric, target, years, make, lo, hi, labels) -> float:
-    """x in [lo, hi] where the worst of ``metric`` over ``years`` equals ``target``."""
+def _root(scenario, params, path, metric, target, years, make, lo, hi, labels, fixed) -> float:
+    """x in [lo, hi] where the worst of ``metric`` over ``years`` equals ``target`` (``fixed`` held)."""
     worst = _worst(metric)
     cols = np.asarray(years)
 
     def excess(values: np.ndarray) -> np.ndarray:
         def fill(batch: Batch, first: int) -> None:
             batch.set(path, make(values[first:first + batch.draws]))
+            for other, value in fixed.items():
+                batch.set(other, value)
         result = project_chunks(scenario, params, values.size, fill, lambda results: metric_values(results, metric))
         return worst(result[:, cols], axis=1) - target
 
