@@ -1,6 +1,8 @@
 """Warnings about valid scenarios: referendum limit and an unbalanced base year."""
 from __future__ import annotations
 
+from pathlib import Path
+
 TEXT = """\
 scenario: referendum
 base_year: "2024/25"
@@ -42,6 +44,22 @@ def test_base_year_within_half_a_percent_is_not_a_warning(run_text):
     (warning,) = run_text(text % dict(base=1006, core="2.99%")).warnings
     assert "does not balance" in warning.message
 
+
+
+def test_an_unbalanced_base_year_is_reported_at_base_year_in_the_file_run(tmp_path):
+    # Before: "plan.yaml:4: base_year: ..." named the expenditure: line (4), and a variant that
+    # unbalanced its parent's base year was reported at the parent's expenditure: line.
+    import mtfpmodel
+
+    text = TEXT.replace("    referendum_limit: limit\n", "") % dict(base=1006, core="2.99%")
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    (warning,) = mtfpmodel.run(mtfpmodel.load(tmp_path / "plan.yaml")).warnings
+    assert (warning.path, warning.line, Path(warning.file).name) == ("base_year", 2, "plan.yaml")
+    (tmp_path / "even.yaml").write_text(text.replace("base: 1006", "base: 1000"), encoding="utf-8")
+    (tmp_path / "variant.yaml").write_text("extends: even.yaml\nscenario: variant\n"
+                                           "expenditure: [{name: A, base: 1006}]\n", encoding="utf-8")
+    (warning,) = mtfpmodel.run(mtfpmodel.load(tmp_path / "variant.yaml")).warnings
+    assert (warning.path, warning.line, Path(warning.file).name) == ("base_year", 1, "variant.yaml")
 
 FORMULA_NAMES = """\
 scenario: "=cmd"

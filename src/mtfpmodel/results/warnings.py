@@ -162,7 +162,9 @@ def base_year_warnings(scenario: Scenario, results: Results, labels: tuple[str, 
     gap = spend - funds
     if abs(gap) <= BASE_YEAR_TOLERANCE * abs(spend):
         return []
-    file, line = locate(where, "expenditure")
+    file, line = locate(where, "base_year")
+    if where is not None and file != where.file:      # base_year is the parent's: name the file being run
+        file, line = where.file, where.line
     unit = scenario.units
     return [Problem(f"the base year {labels[0]} does not balance: net expenditure {money(spend, unit)} "
                     f"against funding {money(funds, unit)}, a gap of {money(gap, unit)}",
