@@ -248,6 +248,10 @@ def _misplaced(name: str, loc: tuple) -> tuple[str, str]:
     """A key the model here does not take: where it belongs, if any model takes it (a stream of
     another kind, a key indented under the wrong parent), else the nearest key any model takes."""
     places = field_places().get(name)
+    if not places and name.isdigit():        # {opening: 10,000}: YAML reads '000' as a key of its own
+        return (f"unknown key {shown(name)}",
+                "inside { }, a comma ends the entry, so 10,000 is read as 10 and a key '000': write 10000, "
+                "or quote it: '10,000'")
     if not places:
         close = difflib.get_close_matches(name, sorted(field_places()), n=1)
         return (f"unknown key {shown(name)}",

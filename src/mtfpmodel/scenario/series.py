@@ -99,6 +99,11 @@ def parse_number(value: Any) -> float:
     """A plain number (an amount or a volume), finite and within ±1e15. Raise ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if isinstance(value, str):
+            sign = next((symbol for symbol in _CURRENCY if symbol in value), None)
+            if sign is not None:
+                plain = value.replace(sign, "").strip()
+                raise ValueError(f"{shown(value)} is not a number: leave out the {sign} sign (write "
+                                 f"{shown(plain)}; an amount is in the scenario's units, a Band D in pounds)")
             if "," in value and not _THOUSANDS.match(value):
                 raise ValueError(f"{shown(value)} is not a number: a comma may only separate thousands "
                                  "(write 1,990 or 1990; a decimal point, not a comma, for decimals)")
@@ -112,6 +117,7 @@ def parse_number(value: Any) -> float:
     return check_number(value)
 
 
+_CURRENCY = ("£", "$", "€")
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")    # 142,000 or 1,234.5
 
 
