@@ -494,6 +494,28 @@ reserves: [{name: General fund balance, kind: general, opening: 2000}]
     assert verdict(result) == "The plan balances in every year without using reserves; it is sustainable."
 
 
+
+def test_a_plan_whose_reserves_pay_only_implementation_costs_does_not_say_it_uses_none(run_text):
+    # The same balanced plan, with a saving of 0 whose 300 of implementation costs in 2026/27 are
+    # funded by reserves: no gap is drawn from reserves (reserves_drawn 0), but the reserve pays
+    # the 300. Before: "without using reserves", beside "Implementation costs met from reserves 300".
+    from mtfpmodel.outputs.terminal import verdict
+
+    result = run_text("""\
+scenario: costs
+base_year: "2024/25"
+assumptions: {prices: 2%}
+expenditure: [{name: Services, base: 10000, cost_mix: {prices: 100%}}]
+funding: {council_tax: {tax_base: 10000, band_d: 1000.0, increase: {core: 2%}}}
+reserves: [{name: General fund balance, kind: general, opening: 2000}]
+savings:
+  - {name: Review, kind: fixed, saving: [0, 0, 0, 0], implementation_cost: {2026/27: 300}, funded_by: reserves}
+""")
+    assert list(result.summary["reserves_drawn"]) == [0.0] * 4
+    assert list(result.summary["closing_reserves"]) == [2000.0, 1700.0, 1700.0, 1700.0]
+    assert verdict(result).startswith("The plan balances in every year without using reserves to meet a gap "
+                                      "(they meet £300k of implementation costs)")
+
 def test_an_assumption_above_100_percent_a_year_is_warned_about(run_text):
     # Before: 'pay: 320%' (for 3.20%) was taken silently. The warning needs no line to use it.
     text = (PLAN % dict(pressure="0", reserves="  - {name: G, kind: general, opening: 100}", savings="")

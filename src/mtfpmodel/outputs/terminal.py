@@ -107,7 +107,14 @@ def verdict(result: Result) -> str:
     last = summary["year"].iloc[-1]
     if result.balances:
         text = "The plan balances in every year" if len(summary) > 1 else f"The plan balances in {last}"
-        text += f", using {cabinet_money(drawn, unit)} of reserves" if drawn > 0 else " without using reserves"
+        costs_met = float(result.results.reserve_flows.implementation_costs[0, :, 1:].sum())
+        if drawn > 0:
+            text += f", using {cabinet_money(drawn, unit)} of reserves"
+        elif costs_met > 0:          # reserves meet no gap, but they do pay for something
+            text += (f" without using reserves to meet a gap (they meet {cabinet_money(costs_met, unit)} of "
+                     "implementation costs)")
+        else:
+            text += " without using reserves"
     else:
         bad = [y for y, s in zip(summary["year"], summary["status"]) if s in ("unbalanced", "reserves exhausted")]
         first = summary[summary["year"] == bad[0]].iloc[0]
