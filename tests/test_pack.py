@@ -203,6 +203,11 @@ def test_the_risk_page_equals_the_monte_carlo_csvs(pack):
     for p in (80, 90):
         assert needed[f"{p}% confidence"] == cells([head[f"opening_reserves_needed_never_exhausted_p{p}"],
                                                     head[f"opening_reserves_needed_above_minimum_p{p}"]])
+    # The headline cards say which figure they are: the opening reserves to stay at or above the minimum
+    # (before, "Opening reserves for 80% confidence", which could be read as never running out).
+    for p in (80, 90):
+        card = f"Opening reserves to stay at or above the minimum, {p}% confidence"
+        assert card in html and "Opening reserves for" not in html
     sobol = pd.read_csv(out / "sobol.csv").head(8)
     shown = body(parser, "sobol-table")
     for _, row in sobol.iterrows():

@@ -380,3 +380,15 @@ def test_years_reserves_would_last_read_as_on_the_terminal(tmp_path, capsys):
     rows = {r[0]: r for r in openpyxl.load_workbook(out / "mtfp.xlsx", data_only=True)["Reserves statement"]
             .iter_rows(values_only=True) if r[0]}
     assert 12.4 in rows["Years the final balance would last at that fall"]
+
+
+def test_each_check_is_labelled_with_the_unit_it_is_measured_in(books):
+    # The Band D check is in pounds whatever the scenario's unit, the cost-mix check is a share; the rest are money
+    # in the scenario's unit (£000 here).
+    _, written, _ = books["stretched"]
+    checks = openpyxl.load_workbook(written)["Checks"]
+    units = {checks.cell(r, 1).value: checks.cell(r, 3).value for r in range(1, checks.max_row + 1)
+             if checks.cell(r, 1).value}
+    assert units["Band D = brought forward + the increase of each part"] == "£"
+    assert units["Each line's cost-mix shares add up to 100%"] == "share (1 = 100%)"
+    assert units["Net gap = gross gap - savings + one-off costs"] == "£000"

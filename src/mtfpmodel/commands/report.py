@@ -39,9 +39,10 @@ charts in charts/, report.html and report.docx. Each --set applies to the plan a
 to every variant, as in 'mtfp compare'.
 
 --real INDEX shows the plan's pages at base-year prices, deflated by the
-assumption INDEX (as 'mtfp run --real'), every table labelled "£000, 2024/25
-prices", and adds *_real.csv copies of the plan's CSV files; council tax bills
-stay in cash, and the analysis pages, run on the plan in cash, say "cash".
+assumption INDEX (as 'mtfp run --real'), every table labelled with the unit and
+the base year (e.g. "£000, 2024/25 prices"), and adds *_real.csv copies of the
+plan's CSV files; council tax bills stay in cash, and the analysis pages, run on
+the plan in cash, say "cash".
 
 Monte Carlo uses the scenario's monte_carlo.draws (or --draws) and its seed, so the
 pack is the same each time it is built; Sobol indices use --sobol-samples base

@@ -42,10 +42,11 @@ prints the programme by year.
 
 --real INDEX shows every money figure on screen at base-year prices, deflated by
 the assumption INDEX (e.g. prices or CPI): figure[t] / prod over s <= t of
-(1 + INDEX[s]), labelled "£000, 2024/25 prices"; the CSV files gain real-terms
-variants (summary_real.csv, lines_real.csv, ...); the charts and report.html show
-the plan at those prices too (council tax bills stay in cash); the workbook stays
-in cash, a live model of the plan.
+(1 + INDEX[s]), labelled with the unit and the base year (e.g. "£000, 2024/25
+prices" for a 2024/25 base); the CSV files gain real-terms variants
+(summary_real.csv, lines_real.csv, ...); the charts and report.html show the
+plan at those prices too (council tax bills stay in cash); the workbook stays in
+cash, a live model of the plan.
 Files are written atomically: if anything fails, the previous outputs are left as
 they were. Once they are in place, a line for each file written goes to stderr. A
 file of an earlier run that this one does not write (mtfp.xlsx and report.html after

@@ -23,8 +23,8 @@ def section(ctx: Context) -> Section | None:
     cards = KeyFigures((
         ("Chance the plan balances in every year", percent(head.p_balances, 1)),
         ("Chance reserves fall below the minimum", percent(1 - head.p_above_minimum, 1)),
-        (f"Opening reserves for {CONFIDENCE[0]:.0%} confidence", cabinet_money(head.needed_above_minimum[CONFIDENCE[0]], unit)),
-        (f"Opening reserves for {CONFIDENCE[1]:.0%} confidence", cabinet_money(head.needed_above_minimum[CONFIDENCE[1]], unit)),
+        *((f"Opening reserves to stay at or above the minimum, {p:.0%} confidence",
+           cabinet_money(head.needed_above_minimum[p], unit)) for p in CONFIDENCE),
     ))
     intro = Paragraph(
         f"{sim.draws:,} simulated plans (seed {sim.seed}) drawn from the uncertain inputs in the scenario's "

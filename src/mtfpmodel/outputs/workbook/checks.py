@@ -31,13 +31,14 @@ def checks_sheet(model: Model) -> None:
                          value_kind="int", total=True)
     model.book.define_name("Checks_failing", master.value(""))
     sheet.row += 1
-    for label, identity, terms, start in rows:
-        _check(model, sheet, label, identity, terms, start)
+    for label, identity, terms, start, *unit in rows:
+        _check(model, sheet, label, identity, terms, start, unit[0] if unit else model.unit)
     sheet.ws.set_column(0, 0, 58)
     sheet.ws.set_column(1, 1, 60)
 
 
-def _check(model: Model, sheet: Sheet, label: str, identity: str, terms: list[Term], start: int) -> None:
+def _check(model: Model, sheet: Sheet, label: str, identity: str, terms: list[Term], start: int,
+           unit: str) -> None:
     years = model.years
     values = sum((np.asarray(v, dtype=float) * (1 if sign == "+" else -1) for sign, _, v in terms), np.zeros(years))
 
@@ -54,7 +55,7 @@ def _check(model: Model, sheet: Sheet, label: str, identity: str, terms: list[Te
              for t in range(years)]
     span = f"{column_letter(BASE + start)}{row + 1}:{column_letter(BASE + years - 1)}{row + 1}"
     failing = Formula(f"SUMPRODUCT(--(ABS({span})>Check_tolerance))", 0)
-    sheet.write(label, identity, model.unit, value=failing, value_kind="int", years=cells, kind="check")
+    sheet.write(label, identity, unit, value=failing, value_kind="int", years=cells, kind="check")
     red = model.book.format(style.CHECK_FAIL)
     sheet.ws.conditional_format(row, BASE + start, row, BASE + years - 1,
                                 {"type": "formula", "criteria": f"=ABS({column_letter(BASE + start)}{row + 1})"
@@ -91,12 +92,13 @@ def _numeric(values) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
 
-def _rows(model: Model) -> list[tuple[str, str, list[Term], int]]:
-    """(label, identity, terms, first year) of every check this plan has."""
+def _rows(model: Model) -> list[tuple]:
+    """(label, identity, terms, first year[, unit]) of every check this plan has; the unit is the
+    scenario's money unit unless a fifth entry names another (pounds, a share)."""
     return _plan_checks(model) + _driver_checks(model) + _gap_checks(model) + _reserve_checks(model) + \
         _council_tax_checks(model) + [
             ("Each line's cost-mix shares add up to 100%", "sum over lines of |shares - 100%| (base-year column)",
-             [_shares(model)], 0)]
+             [_shares(model)], 0, "share (1 = 100%)")]
 
 
 def _plan_checks(model: Model) -> list:
@@ -236,8 +238,8 @@ def _council_tax_checks(model: Model) -> list:
     parts = [term(f"ct:increase_{p}", "-") for p in model.result.scenario.funding.council_tax.increase]
     return [("Council tax income = yield + collection fund", "council tax table",
              [term("council_tax"), term("ct:yield", "-"), term("collection_fund", "-")], 0),
-            ("Band D = brought forward + the increase of each part", "council tax table (£)",
-             [term("band_d"), term("ct:band_d_brought_forward", "-"), *parts], 1)]
+            ("Band D = brought forward + the increase of each part", "council tax table",
+             [term("band_d"), term("ct:band_d_brought_forward", "-"), *parts], 1, "£")]
 
 
 def _agreement(model: Model) -> Term:

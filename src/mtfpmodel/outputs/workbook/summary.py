@@ -99,7 +99,7 @@ def output_sheets(book) -> dict[str, Sheet]:
                               "of reserves, then the closing balances and the findings."),
         COUNCIL_TAX: Sheet(book, COUNCIL_TAX, "Council tax table",
                            columns=("", "", "Unit", ""), year_numbers=False,
-                           note="Charges in £ (this council's element); income in the money unit; a week is a "
+                           note=f"Charges in £ (this council's element); income in {book.unit}; a week is a "
                                 "52nd of a year."),
     }
 
