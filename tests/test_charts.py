@@ -437,3 +437,29 @@ def test_an_axis_of_figures_that_round_to_nothing_repeats_no_label():
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()][:3] == ["0", "500", "1,000"]
     pyplot().close(fig)
+
+
+def test_pyplot_skips_only_the_help_text_of_set_and_artists_still_take_their_properties():
+    # In a fresh interpreter, so that pyplot() is what first imports matplotlib.
+    code = """
+from mtfpmodel.outputs.chartstyle import pyplot
+plt = pyplot()
+import matplotlib.lines as lines
+assert lines.Line2D.set.__doc__ is None                 # the help text was not built...
+line = lines.Line2D([0, 1], [0, 1])
+line.set(lw=3, color="red")                              # ...but set() and its aliases work
+assert line.get_linewidth() == 3 and line.get_color() == "red"
+
+class Marked(lines.Line2D):                              # a class made afterwards gets its own set()
+    def set_mark(self, mark):
+        self.mark = mark
+
+marked = Marked([0], [0])
+marked.set(mark="x", lw=2)
+assert marked.mark == "x" and marked.get_linewidth() == 2
+assert Marked.set is not lines.Line2D.set
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

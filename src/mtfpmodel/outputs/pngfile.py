@@ -26,10 +26,11 @@ def write_png(path: Path, rgba: np.ndarray, dpi: float, software: str, level: in
     """Write ``rgba`` ((height, width, 4) uint8, top row first) to ``path`` at ``dpi``, compressed
     at zlib ``level``, with the text ``Software: software``."""
     height, width, _ = rgba.shape
-    opaque = bool((rgba[:, :, 3] == 255).all())
+    opaque = int(rgba[:, :, 3].min(initial=255)) == 255
     channels, colour = (3, RGB) if opaque else (4, RGBA)
-    rows = np.zeros((height, 1 + width * channels), dtype=np.uint8)      # each row: filter 0, then its pixels
-    rows[:, 1:] = rgba[:, :, :channels].reshape(height, width * channels)
+    rows = np.empty((height, 1 + width * channels), dtype=np.uint8)      # each row: filter 0, then its pixels
+    rows[:, 0] = 0
+    rows[:, 1:].reshape(height, width, channels)[...] = rgba[:, :, :channels]     # one pass, no reshaped copy
     per_metre = int(dpi / METRES_PER_INCH + 0.5)
     path.write_bytes(b"".join((
         SIGNATURE,
