@@ -471,6 +471,17 @@ def test_the_mtfp_table_adds_up_when_reserves_cannot_meet_implementation_costs()
     assert "Implementation costs reserves cannot meet" not in mtfp_table(mtfpmodel.run(durham))   # none unmet
 
 
+# Services of 10,000 rising 2% a year, all prices, against council tax of 10,000 rising 2% a year.
+BALANCED = """\
+scenario: dust
+base_year: "2024/25"
+assumptions: {prices: 2%}
+expenditure: [{name: Services, base: 10000, cost_mix: {prices: 100%}}]
+funding: {council_tax: {tax_base: 10000, band_d: 1000.0, increase: {core: 2%}}}
+reserves: [{name: General fund balance, kind: general, opening: 2000}]
+"""
+
+
 def test_a_gap_of_floating_point_dust_is_no_gap(run_text):
     # Services of 10,000 rising 2% a year, all prices, against council tax of 10,000 rising 2% a
     # year: the plan balances exactly, but the two products differ in their last bits (net gap
@@ -479,20 +490,12 @@ def test_a_gap_of_floating_point_dust_is_no_gap(run_text):
     # of 1,999.9999999999982 and full-height bars of nothing on the gap chart.
     from mtfpmodel.outputs.terminal import verdict
 
-    result = run_text("""\
-scenario: dust
-base_year: "2024/25"
-assumptions: {prices: 2%}
-expenditure: [{name: Services, base: 10000, cost_mix: {prices: 100%}}]
-funding: {council_tax: {tax_base: 10000, band_d: 1000.0, increase: {core: 2%}}}
-reserves: [{name: General fund balance, kind: general, opening: 2000}]
-""")
+    result = run_text(BALANCED)
     summary = result.summary
     assert list(summary["net_gap"]) == [0.0] * 4
     assert list(summary["status"]) == ["balanced"] * 4
     assert list(summary["closing_reserves"]) == [2000.0] * 4
     assert verdict(result) == "The plan balances in every year without using reserves; it is sustainable."
-
 
 
 def test_a_plan_whose_reserves_pay_only_implementation_costs_does_not_say_it_uses_none(run_text):
@@ -501,13 +504,7 @@ def test_a_plan_whose_reserves_pay_only_implementation_costs_does_not_say_it_use
     # the 300. Before: "without using reserves", beside "Implementation costs met from reserves 300".
     from mtfpmodel.outputs.terminal import verdict
 
-    result = run_text("""\
-scenario: costs
-base_year: "2024/25"
-assumptions: {prices: 2%}
-expenditure: [{name: Services, base: 10000, cost_mix: {prices: 100%}}]
-funding: {council_tax: {tax_base: 10000, band_d: 1000.0, increase: {core: 2%}}}
-reserves: [{name: General fund balance, kind: general, opening: 2000}]
+    result = run_text(BALANCED + """\
 savings:
   - {name: Review, kind: fixed, saving: [0, 0, 0, 0], implementation_cost: {2026/27: 300}, funded_by: reserves}
 """)
@@ -515,6 +512,7 @@ savings:
     assert list(result.summary["closing_reserves"]) == [2000.0, 1700.0, 1700.0, 1700.0]
     assert verdict(result).startswith("The plan balances in every year without using reserves to meet a gap "
                                       "(they meet £300k of implementation costs)")
+
 
 def test_an_assumption_above_100_percent_a_year_is_warned_about(run_text):
     # Before: 'pay: 320%' (for 3.20%) was taken silently. The warning needs no line to use it.
