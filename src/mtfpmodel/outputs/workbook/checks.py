@@ -31,14 +31,15 @@ def checks_sheet(model: Model) -> None:
                          value_kind="int", total=True)
     model.book.define_name("Checks_failing", master.value(""))
     sheet.row += 1
-    for label, identity, terms, start, *unit in rows:
-        _check(model, sheet, label, identity, terms, start, unit[0] if unit else model.unit)
+    for row in rows:
+        _check(model, sheet, *row)
     sheet.ws.set_column(0, 0, 58)
     sheet.ws.set_column(1, 1, 60)
 
 
 def _check(model: Model, sheet: Sheet, label: str, identity: str, terms: list[Term], start: int,
-           unit: str) -> None:
+           unit: str | None = None) -> None:
+    """One check row: ``unit`` is the scenario's money unit unless given (pounds, a share)."""
     years = model.years
     values = sum((np.asarray(v, dtype=float) * (1 if sign == "+" else -1) for sign, _, v in terms), np.zeros(years))
 
@@ -55,7 +56,7 @@ def _check(model: Model, sheet: Sheet, label: str, identity: str, terms: list[Te
              for t in range(years)]
     span = f"{column_letter(BASE + start)}{row + 1}:{column_letter(BASE + years - 1)}{row + 1}"
     failing = Formula(f"SUMPRODUCT(--(ABS({span})>Check_tolerance))", 0)
-    sheet.write(label, identity, unit, value=failing, value_kind="int", years=cells, kind="check")
+    sheet.write(label, identity, unit or model.unit, value=failing, value_kind="int", years=cells, kind="check")
     red = model.book.format(style.CHECK_FAIL)
     sheet.ws.conditional_format(row, BASE + start, row, BASE + years - 1,
                                 {"type": "formula", "criteria": f"=ABS({column_letter(BASE + start)}{row + 1})"
