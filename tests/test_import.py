@@ -157,6 +157,24 @@ def test_a_bad_cell_in_the_new_tables_names_file_cell_and_field(tmp_path, capsys
     assert not (tmp_path / "out.yaml").exists()
 
 
+def test_a_line_whose_pay_is_more_than_its_base_is_refused_as_validate_refuses_it(tmp_path, capsys):
+    # Bug: import checked the fields only, not what the figures must hold, so it wrote a scenario
+    # that 'mtfp validate' then refused. Resources and corporate services carries 25% of the NJC pay
+    # bill and 45% of the chief officers' (£38,429k in the base year): a base of £20,000k cannot hold it.
+    for source in DURHAM_BOOK.glob("*.csv"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    lines = tmp_path / "lines.csv"
+    lines.write_text(lines.read_text(encoding="utf-8").replace("Resources and corporate services,,50000,",
+                                                               "Resources and corporate services,,20000,"),
+                     encoding="utf-8")
+    assert main(["import", str(tmp_path), "--out", str(tmp_path / "out.yaml")]) == 1
+    errors = capsys.readouterr().err
+    assert (f"error: {lines}, cell C16: expenditure[Resources and corporate services].base: the line's workforce "
+            "share (£38,429k) and contracts (£0) come to £38,429k in the base year, more than its base budget "
+            "£20,000k") in errors, errors
+    assert not (tmp_path / "out.yaml").exists()
+
+
 def test_a_budget_book_folder_of_csv_files_gives_the_example_plan():
     """docs/budget-book is scenarios/example.yaml typed out as tables: same figures, same statuses."""
     imported = import_scenario([BOOK])

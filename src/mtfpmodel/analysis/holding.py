@@ -113,6 +113,18 @@ def check_scenario(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
     _check_ends_hold(loaded, params)
 
 
+def checked_run(loaded: Loaded):
+    """The whole check ``validate`` makes of a loaded scenario, which ``run`` and ``import`` make
+    too (what validates, runs): its ``sensitivity:`` and ``monte_carlo:`` blocks
+    (:func:`check_scenario`), then the projection itself, whose cost-driver checks (a line's
+    carved-out parts over its base budget) and finiteness need the figures. Returns the run."""
+    from mtfpmodel.engine.parameters import collect
+    from mtfpmodel.results.result import run
+
+    check_scenario(loaded, collect(loaded.scenario))
+    return run(loaded)
+
+
 def _check_ends_hold(loaded: Loaded, params: Mapping[str, Parameter]) -> None:
     """Raise ScenarioError for a tornado range (``sensitivity.ranges``) or a Monte Carlo
     distribution whose low or high end the scenario could not hold (a normal distribution:

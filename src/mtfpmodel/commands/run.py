@@ -6,11 +6,9 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from mtfpmodel.analysis.holding import check_scenario
+from mtfpmodel.analysis.holding import checked_run
 from mtfpmodel.commands import print_warnings
-from mtfpmodel.engine.parameters import collect
 from mtfpmodel.outputs.outdir import staged_output
-from mtfpmodel.results.result import run
 from mtfpmodel.scenario.loader import load
 from mtfpmodel.scenario.series import plan_years
 
@@ -82,9 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    loaded = load(args.scenario, args.overrides)
-    check_scenario(loaded, collect(loaded.scenario))   # as validate does
-    result = run(loaded)
+    result = checked_run(load(args.scenario, args.overrides))     # as validate checks it
     shown = result.in_real_terms(args.real) if args.real else result
     print_warnings(result.warnings)
     out = Path(args.out) if args.out else Path("outputs") / safe_name(result.scenario.scenario)

@@ -4,10 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtfpmodel.analysis.holding import check_scenario
+from mtfpmodel.analysis.holding import checked_run
 from mtfpmodel.commands import print_problems, print_warnings
-from mtfpmodel.engine.parameters import collect
-from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import MtfpError, ScenarioError
 from mtfpmodel.scenario.loader import load
 from mtfpmodel.scenario.series import plan_years
@@ -32,9 +30,7 @@ def main(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.scenarios:
         try:
-            loaded = load(path)
-            check_scenario(loaded, collect(loaded.scenario))
-            result = run(loaded)
+            result = checked_run(load(path))
         except ScenarioError as exc:
             failed += 1
             print_problems(exc.problems)

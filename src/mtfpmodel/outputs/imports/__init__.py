@@ -143,7 +143,9 @@ def _years(doc, years: set[str]) -> None:
 
 
 def _checked(doc) -> Imported:
-    """Validate the data (problems name their cells), write the YAML, and check it reads back the same."""
+    """Validate the data as ``mtfp validate`` would (problems name their cells), write the YAML, and
+    check it reads back the same."""
+    from mtfpmodel.analysis.holding import checked_run
     from mtfpmodel.outputs.imports.defaults import drop_defaults
     from mtfpmodel.outputs.imports.yamltext import scenario_yaml
     from mtfpmodel.scenario.loader import validate
@@ -151,6 +153,7 @@ def _checked(doc) -> Imported:
 
     drop_defaults(doc.data)
     loaded = validate(doc.data, doc.where, Path(doc.origin))
+    checked_run(loaded)           # what the figures must hold too: a line's carved-out parts within its base
     text = scenario_yaml(doc.data, doc.rows, doc.origin, doc.read)
     data, where = parse_yaml(text, "imported scenario")
     again = validate(data, where, Path(doc.origin))
