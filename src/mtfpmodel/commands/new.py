@@ -8,6 +8,8 @@ from pathlib import Path
 from mtfpmodel.outputs.starter import starter_text
 from mtfpmodel.outputs.textfile import check_file, write_text_atomic
 from mtfpmodel.scenario.errors import AnalysisError, UsageError
+from mtfpmodel.scenario.limits import text_problem
+from mtfpmodel.scenario.yamlfile import name_problem
 
 HELP = "write a commented starter scenario file"
 DESCRIPTION = """\
@@ -42,6 +44,10 @@ def main(args: argparse.Namespace) -> int:
     if target.suffix not in (".yaml", ".yml"):
         target = target.with_name(target.name + ".yaml")
     check_file(target)
+    unusable = name_problem(target.stem) or text_problem(target.stem)
+    if unusable:
+        raise UsageError(f"NAME {args.name!r}: the file's name is the scenario's name, and {unusable}; "
+                         "give a name of letters, digits, spaces and punctuation")
     if target.exists() and not args.force:
         raise AnalysisError(f"{target} already exists; nothing was written (choose another name, "
                             f"or add --force to overwrite it)")

@@ -12,7 +12,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from mtfpmodel.scenario.errors import Problem, ScenarioError
+from mtfpmodel.scenario.yamlfile import read_text
 
 SCHEMA_FILE = "scenario.schema.json"
 _SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:.*\n?", re.MULTILINE)
@@ -25,14 +25,9 @@ def starter_text(target: Path, source: Path | None = None) -> str:
     if source is None:
         text = resources.files("mtfpmodel.outputs").joinpath("templates/starter.yaml").read_text(encoding="utf-8")
     else:
-        try:
-            text = source.read_text(encoding="utf-8")
-        except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
-            raise ScenarioError([Problem("cannot read this scenario to copy it", file=str(source),
-                                         hint="check the path given to --from")]) from None
-        text = _repoint_extends(text, source, target)
-    name = target.stem
-    text = _NAME_LINE.sub(f"scenario: {json.dumps(name, ensure_ascii=False)}", text, count=1)
+        text = _repoint_extends(read_text(source, str(source)), source, target)    # as a scenario is read
+    line = f"scenario: {json.dumps(target.stem, ensure_ascii=False)}"
+    text = _NAME_LINE.sub(lambda _: line, text, count=1)        # the name as it is, not a template
     text = _SCHEMA_LINE.sub("", text, count=1)
     schema = find_schema(target.parent)
     if schema is not None:
@@ -51,7 +46,11 @@ def find_schema(folder: Path) -> Path | None:
 
 def _repoint_extends(text: str, source: Path, target: Path) -> str:
     def repoint(match: re.Match) -> str:
-        parent = (source.parent / match["path"].strip()).resolve()
+        parent = source.parent / match["path"].strip()
+        try:
+            parent = parent.resolve()
+        except (OSError, RuntimeError):     # a link that loops: kept as written, for validate to report
+            parent = Path(os.path.abspath(parent))
         rest = f"  {match['rest']}" if match["rest"] else ""
         return f"extends: {_relative(parent, target.parent)}{rest}"
     return _EXTENDS_LINE.sub(repoint, text, count=1)
