@@ -21,7 +21,8 @@ from typing import Mapping, NamedTuple
 import numpy as np
 
 from mtfpmodel.analysis.paths import check_monte_carlo, check_sensitivity, in_percent
-from mtfpmodel.engine.parameters import Parameter
+from mtfpmodel.engine.parameters import Parameter, collect
+from mtfpmodel.results.result import run
 from mtfpmodel.scenario.errors import AnalysisError, Problem, ScenarioError
 from mtfpmodel.scenario.loader import Loaded, validate
 from mtfpmodel.scenario.overrides import parse_path, set_path
@@ -118,9 +119,6 @@ def checked_run(loaded: Loaded):
     too (what validates, runs): its ``sensitivity:`` and ``monte_carlo:`` blocks
     (:func:`check_scenario`), then the projection itself, whose cost-driver checks (a line's
     carved-out parts over its base budget) and finiteness need the figures. Returns the run."""
-    from mtfpmodel.engine.parameters import collect
-    from mtfpmodel.results.result import run
-
     check_scenario(loaded, collect(loaded.scenario))
     return run(loaded)
 

@@ -12,7 +12,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from mtfpmodel.scenario.yamlfile import read_text
+from mtfpmodel.scenario.yamlfile import read_text, real_path
 
 SCHEMA_FILE = "scenario.schema.json"
 _SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:.*\n?", re.MULTILINE)
@@ -46,11 +46,8 @@ def find_schema(folder: Path) -> Path | None:
 
 def _repoint_extends(text: str, source: Path, target: Path) -> str:
     def repoint(match: re.Match) -> str:
-        parent = source.parent / match["path"].strip()
-        try:
-            parent = parent.resolve()
-        except (OSError, RuntimeError):     # a link that loops: kept as written, for validate to report
-            parent = Path(os.path.abspath(parent))
+        written = source.parent / match["path"].strip()
+        parent = real_path(written) or Path(os.path.abspath(written))   # a link that loops: for validate to report
         rest = f"  {match['rest']}" if match["rest"] else ""
         return f"extends: {_relative(parent, target.parent)}{rest}"
     return _EXTENDS_LINE.sub(repoint, text, count=1)

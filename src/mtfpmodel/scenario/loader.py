@@ -27,6 +27,7 @@ from mtfpmodel.scenario.yamlfile import (
     Where,
     file_problem,
     parse_yaml,
+    real_path,
     read_text,
     read_yaml,
     shown_text,
@@ -88,12 +89,12 @@ def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None,
 
     if not isinstance(target, str) or not target.strip():
         raise refuse("must be the file name of the scenario to start from")
-    chain = seen + (_real(path),)
+    chain = seen + (real_path(path),)
     if len(chain) >= MAX_EXTENDS:
         raise refuse(f"a chain of more than {MAX_EXTENDS} scenarios extending each other",
                      "start a variant from the main scenario, not from a variant of a variant")
     parent_path = path.parent / target
-    real = _real(parent_path)
+    real = real_path(parent_path)
     if real is None:
         raise refuse(f"extends {shown_text(target)}, a link that loops back on itself",
                      "point extends at the scenario file itself")
@@ -121,14 +122,6 @@ def _read_chain(path: Path, seen: tuple[Path, ...], shown: str | None = None,
     if problems:
         raise ScenarioError(problems)
     return merged
-
-
-def _real(path: Path) -> Path | None:
-    """The absolute path with every link followed; None for a link that loops."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError, ValueError):   # RuntimeError: a symlink loop (Python 3.11)
-        return None
 
 
 def validation_context(data: dict) -> dict:

@@ -96,6 +96,14 @@ def file_problem(path: Path, kind: str = "scenario", wanted: str = ".yaml file",
     return None
 
 
+def real_path(path: Path) -> Path | None:
+    """The absolute path with every link followed; None for a link that loops."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):   # RuntimeError: a symlink loop (Python 3.11)
+        return None
+
+
 def read_text(path: Path, shown: str) -> str:
     """The text of a scenario file, within the size limit; ScenarioError naming ``shown`` if not."""
     problem = file_problem(path)
